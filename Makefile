@@ -1,0 +1,36 @@
+# cwnb — Go notebooks for CloudWatch investigations.
+#
+# The two commands that matter: `make demo` and `make test`. Everything else is a step of those.
+
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: all build test test-go vet bench demo report kernel tools clean
+
+all: build
+
+## build: the cwnb command into bin/
+build:
+	$(GO) build -o $(BIN)/cwnb ./cwnb/cmd/cwnb
+
+## vet: go vet and gofmt
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## test-go: unit and integration tests (the local CloudWatch over loopback, the real SDK)
+test-go:
+	$(GO) test -count=1 ./...
+
+## test: everything CI runs
+test: vet test-go
+
+## bench: benchmarks (and pandas/numpy baselines side by side when python3-pandas is installed)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN) out
