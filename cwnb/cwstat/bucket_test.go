@@ -1,0 +1,476 @@
+package cwstat
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// result is one computed statistic, for comparison with go-cmp.
+type result struct {
+	V  float64
+	OK bool
+}
+
+var approx = cmp.Options{cmpopts.EquateNaNs(), cmpopts.EquateApprox(1e-9, 1e-9)}
+
+func mustParse(t testing.TB, name string) Stat {
+	t.Helper()
+	s, err := Parse(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type wv struct{ v, c float64 }
+
+func bucketOf(samples ...wv) *Bucket {
+	var b Bucket
+	for _, s := range samples {
+		b.Add(s.v, s.c)
+	}
+	return &b
+}
+
+func ones(vs ...float64) []wv {
+	out := make([]wv, len(vs))
+	for i, v := range vs {
+		out[i] = wv{v, 1}
+	}
+	return out
+}
+
+func TestCompute(t *testing.T) {
+	nan := math.NaN()
+	no := result{nan, false}
+	one := func(v float64) result { return result{v, true} }
+	oneTo10 := ones(10, 9, 8, 7, 6, 5, 4, 3, 2, 1) // deliberately unsorted
+	tests := []struct {
+		name    string
+		samples []wv
+		sets    []Set
+		want    map[string]result
+	}{
+		{
+			name: "empty",
+			want: map[string]result{
+				"Average": no, "Sum": no, "Minimum": no, "Maximum": no, "SampleCount": no,
+				"p50": no, "TM(10%:90%)": no, "TC(:5)": no, "TS(:5)": no, "PR(:5)": no, "IQM": no, "WM(:5)": no,
+			},
+		},
+		{
+			name:    "one value",
+			samples: ones(7),
+			want: map[string]result{
+				"Average": one(7), "Sum": one(7), "Minimum": one(7), "Maximum": one(7), "SampleCount": one(1),
+				"p0": one(7), "p50": one(7), "p100": one(7), "IQM": one(7), "TM(10%:90%)": one(7),
+				"TC(10%:90%)": one(0.8), "TS(10%:90%)": one(5.6), "WM(10%:90%)": one(7),
+				"TC(:7)": one(1), "TC(7:)": one(0), "PR(:7)": one(100), "PR(7:)": one(0), "TM(7:)": no,
+			},
+		},
+		{
+			name:    "one to ten",
+			samples: oneTo10,
+			want: map[string]result{
+				"Average": one(5.5), "Sum": one(55), "Minimum": one(1), "Maximum": one(10), "SampleCount": one(10),
+				// Type 1: smallest x with at least p% of the values at or below it.
+				"p0": one(1), "p10": one(1), "p10.01": one(2), "p50": one(5), "p90": one(9), "p99": one(10), "p100": one(10),
+				// Textbook: drop the lowest and highest value.
+				"TM(10%:90%)": one(5.5), "TC(10%:90%)": one(8), "TS(10%:90%)": one(44),
+				"WM(10%:90%)": one((2 + 44 + 9) / 10.0),
+				"tm90": one(5), "TM(:90%)": one(5), "TM(20%:)": one(6.5), "tc90": one(9), "ts90": one(45),
+				"wm90": one(5.4),
+				// 25% of 10 is 2.5: half of the 3rd value and half of the 8th are kept.
+				"IQM": one(5.5), "TC(25%:75%)": one(5),
+				"TM(25%:50%)": one((0.5*3 + 4 + 5) / 2.5),
+				// Absolute bounds: lower exclusive, upper inclusive.
+				"TM(3:7)": one(5.5), "TC(3:7)": one(4), "TS(3:7)": one(22), "PR(3:7)": one(40),
+				"PR(:300)": one(100), "PR(10:)": one(0), "TC(:0.5)": one(0), "TM(:0.5)": no,
+				"WM(3:7)": one((3*3 + 4 + 5 + 6 + 7 + 7*3) / 10.0),
+			},
+		},
+		{
+			name:    "all equal",
+			samples: ones(4, 4, 4, 4),
+			want: map[string]result{
+				"p1": one(4), "p99": one(4), "IQM": one(4), "WM(10%:90%)": one(4), "TC(:4)": one(4), "TC(4:)": one(0),
+			},
+		},
+		{
+			name:    "ties across a bound",
+			samples: ones(1, 2, 2, 2, 3),
+			want: map[string]result{
+				"p20": one(1), "p21": one(2), "p80": one(2), "p81": one(3),
+				"TM(20%:80%)": one(2), "TC(:2)": one(4), "PR(1:2)": one(60),
+			},
+		},
+		{
+			name:    "counts weigh like copies",
+			samples: []wv{{200, 98}, {3000, 2}},
+			want: map[string]result{
+				"Average": one((200*98 + 6000) / 100.0), "SampleCount": one(100), "Sum": one(25600),
+				"p98": one(200), "p98.5": one(3000), "p99": one(3000),
+				"tm98": one(200), "TC(:98%)": one(98), "TM(1%:99%)": one((97*200 + 3000) / 98.0),
+			},
+		},
+		{
+			name:    "fractional counts are weights",
+			samples: []wv{{1, 0.5}, {2, 1.5}},
+			want: map[string]result{
+				"SampleCount": one(2), "Sum": one(3.5), "Average": one(1.75),
+				"p25": one(1), "p26": one(2), "TC(:50%)": one(1), "TM(:50%)": one(1.5), "TC(1:)": one(1.5),
+			},
+		},
+		{
+			name:    "negative value hides rank statistics",
+			samples: ones(-1, 5, 9),
+			want: map[string]result{
+				"Minimum": one(-1), "Sum": one(13), "p50": no, "IQM": no, "TM(10%:90%)": no, "tc90": no,
+				"TM(0:)": one(7), "PR(:0)": one(100.0 / 3), "WM(0:5)": one(10.0 / 3),
+			},
+		},
+		{
+			name: "set with Min=Max is raw values",
+			sets: []Set{{SampleCount: 3, Sum: 30, Minimum: 10, Maximum: 10}, {SampleCount: 1, Sum: 50, Minimum: 50, Maximum: 50}},
+			want: map[string]result{
+				"SampleCount": one(4), "Sum": one(80), "p50": one(10), "p76": one(50), "TC(:10)": one(3),
+			},
+		},
+		{
+			name:    "opaque set",
+			samples: ones(1, 2),
+			sets:    []Set{{SampleCount: 4, Sum: 30, Minimum: 5, Maximum: 10}},
+			want: map[string]result{
+				"SampleCount": one(6), "Sum": one(33), "Average": one(5.5), "Minimum": one(1), "Maximum": one(10),
+				"p50": no, "IQM": no, "TM(10%:90%)": no, "tc90": no,
+				// Absolute bounds: the set is wholly inside or outside, or the answer is unknown.
+				"TC(:10)": one(6), "TS(:10)": one(33), "TM(:10)": one(5.5), "PR(2:)": one(4 * 100.0 / 6),
+				"TC(:4)": one(2), "TC(:7)": no, "PR(5:)": no, "PR(4.9:)": one(4 * 100.0 / 6),
+				"WM(5:10)": one((5 + 5 + 30) / 6.0), "WM(:7)": no,
+			},
+		},
+		{
+			name:    "ignored junk",
+			samples: []wv{{math.NaN(), 1}, {math.Inf(1), 1}, {5, 0}, {5, -1}, {5, math.NaN()}, {3, 1}},
+			sets:    []Set{{SampleCount: 0, Sum: 1, Minimum: 1, Maximum: 1}, {SampleCount: 2, Sum: math.NaN(), Minimum: 1, Maximum: 2}},
+			want:    map[string]result{"SampleCount": one(1), "Sum": one(3), "p50": one(3)},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := bucketOf(tc.samples...)
+			for _, s := range tc.sets {
+				b.AddSet(s)
+			}
+			got := map[string]result{}
+			for name := range tc.want {
+				v, ok := b.Compute(mustParse(t, name))
+				got[name] = result{v, ok}
+			}
+			if diff := cmp.Diff(tc.want, got, approx); diff != "" {
+				t.Errorf("Compute (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// ---- Independent reference: expand counts into copies, sort, apply textbook definitions ----
+// It deliberately shares no code with the package: ranks are exact rationals (math/big), the
+// weights are copies, and the statistic is rebuilt from its name's numbers, not from Bucket.
+
+type refBound struct {
+	lo, hi       *big.Rat // percentages or values
+	hasLo, hasHi bool
+}
+
+func ratOf(x float64) *big.Rat { return new(big.Rat).SetFloat64(x) }
+
+// refPercentile is Hyndman–Fan type 1: x_(k) with k = ceil(p·n/100), at least 1.
+func refPercentile(xs []float64, p float64) float64 {
+	n := int64(len(xs))
+	pos := new(big.Rat).Mul(ratOf(p), big.NewRat(n, 100))
+	k := new(big.Int).Quo(pos.Num(), pos.Denom()) // floor, pos ≥ 0
+	if !pos.IsInt() {
+		k.Add(k, big.NewInt(1))
+	}
+	if k.Sign() == 0 {
+		k.SetInt64(1)
+	}
+	return xs[k.Int64()-1]
+}
+
+// refRanked computes TM, WM, TC, TS over ranks (a%, b%] of sorted copies xs: copy j (1-based)
+// occupies ranks (j-1, j] and keeps the part of that interval inside (L, U].
+func refRanked(kind Kind, xs []float64, a, b float64) (float64, bool) {
+	n := int64(len(xs))
+	L := new(big.Rat).Mul(ratOf(a), big.NewRat(n, 100))
+	U := new(big.Rat).Mul(ratOf(b), big.NewRat(n, 100))
+	tc, ts := new(big.Rat), new(big.Rat)
+	var xlo, xhi float64
+	for j := int64(1); j <= n; j++ {
+		jr, j1 := big.NewRat(j, 1), big.NewRat(j-1, 1)
+		if j1.Cmp(L) <= 0 && L.Cmp(jr) < 0 {
+			xlo = xs[j-1] // copy holding rank L⁺
+		}
+		if j1.Cmp(U) < 0 && U.Cmp(jr) <= 0 {
+			xhi = xs[j-1] // copy holding rank U
+		}
+		top, bot := jr, j1
+		if U.Cmp(top) < 0 {
+			top = U
+		}
+		if L.Cmp(bot) > 0 {
+			bot = L
+		}
+		w := new(big.Rat).Sub(top, bot)
+		if w.Sign() <= 0 {
+			continue
+		}
+		tc.Add(tc, w)
+		ts.Add(ts, new(big.Rat).Mul(w, ratOf(xs[j-1])))
+	}
+	f := func(r *big.Rat) float64 { v, _ := r.Float64(); return v }
+	switch kind {
+	case TrimmedCount:
+		return f(tc), true
+	case TrimmedSum:
+		return f(ts), true
+	case TrimmedMean:
+		if tc.Sign() == 0 {
+			return math.NaN(), false
+		}
+		return f(new(big.Rat).Quo(ts, tc)), true
+	case WinsorizedMean:
+		sum := new(big.Rat).Add(ts, new(big.Rat).Mul(L, ratOf(xlo)))
+		sum.Add(sum, new(big.Rat).Mul(new(big.Rat).Sub(big.NewRat(n, 1), U), ratOf(xhi)))
+		return f(sum.Quo(sum, big.NewRat(n, 1))), true
+	}
+	panic("refRanked: " + kind.String())
+}
+
+// refAbsolute computes TM, WM, TC, TS, PR over values (lo, hi] of copies xs.
+func refAbsolute(kind Kind, xs []float64, lo, hi float64) (float64, bool) {
+	var in []float64
+	var clamped float64
+	for _, x := range xs {
+		if x > lo && x <= hi {
+			in = append(in, x)
+		}
+		clamped += math.Min(math.Max(x, lo), hi)
+	}
+	var sum float64
+	for _, x := range in {
+		sum += x
+	}
+	switch kind {
+	case TrimmedCount:
+		return float64(len(in)), true
+	case TrimmedSum:
+		return sum, true
+	case TrimmedMean:
+		if len(in) == 0 {
+			return math.NaN(), false
+		}
+		return sum / float64(len(in)), true
+	case PercentileRank:
+		return 100 * float64(len(in)) / float64(len(xs)), true
+	case WinsorizedMean:
+		return clamped / float64(len(xs)), true
+	}
+	panic("refAbsolute: " + kind.String())
+}
+
+// reference computes s over the copies xs (nil: empty bucket).
+func reference(s Stat, xs []float64) (float64, bool) {
+	if len(xs) == 0 {
+		return math.NaN(), false
+	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	neg := xs[0] < 0
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	switch s.Kind {
+	case Average:
+		return sum / float64(len(xs)), true
+	case Sum:
+		return sum, true
+	case Minimum:
+		return xs[0], true
+	case Maximum:
+		return xs[len(xs)-1], true
+	case SampleCount:
+		return float64(len(xs)), true
+	case Percentile:
+		if neg {
+			return math.NaN(), false
+		}
+		return refPercentile(xs, s.P), true
+	case IQM:
+		if neg {
+			return math.NaN(), false
+		}
+		return refRanked(TrimmedMean, xs, 25, 75)
+	}
+	if s.Absolute {
+		lo, hi := math.Inf(-1), math.Inf(1)
+		if s.HasLo {
+			lo = s.Lo
+		}
+		if s.HasHi {
+			hi = s.Hi
+		}
+		return refAbsolute(s.Kind, xs, lo, hi)
+	}
+	if neg {
+		return math.NaN(), false
+	}
+	a, b := 0.0, 100.0
+	if s.HasLo {
+		a = s.Lo
+	}
+	if s.HasHi {
+		b = s.Hi
+	}
+	return refRanked(s.Kind, xs, a, b)
+}
+
+var refStats = []string{
+	"Average", "Sum", "Minimum", "Maximum", "SampleCount",
+	"p0", "p1", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p99.9", "p99.99", "p100", "p33.3333333333",
+	"IQM", "tm99", "wm98", "tc90", "ts90", "TM(10%:90%)", "WM(10%:90%)", "TC(10%:90%)", "TS(10%:90%)",
+	"TM(:95%)", "TM(5%:)", "WM(5%:)", "TM(0%:100%)", "WM(33.3%:66.7%)", "TC(0.1%:0.2%)", "TS(99%:)",
+	"TM(150:1000)", "TC(:500)", "TS(500:)", "WM(100:900)", "PR(:300)", "PR(100:2000)", "TM(-5:5)",
+	"PR(0:)", "TC(0.5:0.75)",
+}
+
+// TestComputeMatchesReference checks Compute on random weighted buckets against the
+// brute-force reference over the expanded copies.
+func TestComputeMatchesReference(t *testing.T) {
+	stats := make([]Stat, len(refStats))
+	for i, name := range refStats {
+		stats[i] = mustParse(t, name)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	shapes := []struct {
+		name       string
+		n          int
+		maxCount   int
+		negative   bool
+		fewDistict bool
+	}{
+		{"1 value", 1, 1, false, false},
+		{"2 values", 2, 3, false, false},
+		{"10 values count 1", 10, 1, false, false},
+		{"30 weighted", 30, 5, false, false},
+		{"150 weighted ties", 150, 20, false, true},
+		{"40 with negatives", 40, 3, true, false},
+		{"7 heavy counts", 7, 400, false, false},
+	}
+	for _, sh := range shapes {
+		for trial := range 20 {
+			t.Run(fmt.Sprintf("%s/%d", sh.name, trial), func(t *testing.T) {
+				var b Bucket
+				var copies []float64
+				for range sh.n {
+					v := float64(rng.IntN(2000)) / 2
+					if sh.fewDistict {
+						v = float64(rng.IntN(5) * 100)
+					}
+					if sh.negative {
+						v -= 100
+					}
+					c := 1 + rng.IntN(sh.maxCount)
+					b.Add(v, float64(c))
+					for range c {
+						copies = append(copies, v)
+					}
+				}
+				out, ok := make([]float64, len(stats)), make([]bool, len(stats))
+				b.ComputeAll(stats, out, ok)
+				got, want := map[string]result{}, map[string]result{}
+				for i, s := range stats {
+					got[refStats[i]] = result{out[i], ok[i]}
+					v, k := reference(s, copies)
+					want[refStats[i]] = result{v, k}
+				}
+				if diff := cmp.Diff(want, got, approx); diff != "" {
+					t.Errorf("ComputeAll vs reference (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// TestResetReuses checks that a reused bucket forgets everything, sorted or not.
+func TestResetReuses(t *testing.T) {
+	var b Bucket
+	b.Add(5, 1)
+	b.Add(1, 1)
+	b.AddSet(Set{SampleCount: 2, Sum: 3, Minimum: 1, Maximum: 2})
+	b.Add(-3, 1)
+	if v, ok := b.Compute(Stat{Kind: Percentile, P: 50}); ok {
+		t.Fatalf("p50 with a set and a negative value = %v, want no value", v)
+	}
+	b.Reset()
+	if v, ok := b.Compute(Stat{Kind: SampleCount}); ok {
+		t.Fatalf("SampleCount after Reset = %v, want no value", v)
+	}
+	b.Add(9, 1)
+	b.Add(8, 1)
+	got := make([]result, 0, 4)
+	for _, name := range []string{"p50", "Minimum", "SampleCount", "Sum"} {
+		v, ok := b.Compute(mustParse(t, name))
+		got = append(got, result{v, ok})
+	}
+	want := []result{{8, true}, {8, true}, {2, true}, {17, true}}
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("after Reset (-want +got):\n%s", diff)
+	}
+	// Adding after a Compute keeps the bucket consistent.
+	b.Add(1, 1)
+	if v, ok := b.Compute(mustParse(t, "p34")); v != 8 || !ok {
+		t.Errorf("p34 after adding a smaller value = %v, %v; want 8, true", v, ok)
+	}
+	b.Add(100, 2)
+	if v, ok := b.Compute(mustParse(t, "p61")); v != 100 || !ok {
+		t.Errorf("p61 after adding a larger value = %v, %v; want 100, true", v, ok)
+	}
+}
+
+func TestComputeAllShortOutputPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("ComputeAll with a short out slice did not panic")
+		}
+	}()
+	var b Bucket
+	b.ComputeAll(Basic(), make([]float64, 2), make([]bool, 5))
+}
+
+func TestComputeAllocs(t *testing.T) {
+	stats := []Stat{mustParse(t, "Average"), mustParse(t, "p99"), mustParse(t, "TM(10%:90%)")}
+	out, ok := make([]float64, len(stats)), make([]bool, len(stats))
+	var b Bucket
+	rng := rand.New(rand.NewPCG(3, 4))
+	fill := func() {
+		b.Reset()
+		for range 100 {
+			b.Add(float64(rng.IntN(5000)), float64(1+rng.IntN(10)))
+		}
+		b.ComputeAll(stats, out, ok)
+	}
+	fill()
+	if n := testing.AllocsPerRun(50, fill); n != 0 {
+		t.Errorf("Reset+Add+ComputeAll allocates %v times per period, want 0", n)
+	}
+}

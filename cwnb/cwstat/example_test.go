@@ -1,0 +1,105 @@
+package cwstat_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cwnb/cwnb/cwnb/cwstat"
+)
+
+func ExampleParse() {
+	for _, name := range []string{"p99.9", "tm99", "TM(10%:90%)", "PR(:300)", "P99", "TM(90%:10%)"} {
+		s, err := cwstat.Parse(name)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%s: kind %v, needs samples %v\n", name, s.Kind, s.NeedsSamples())
+	}
+	// Output:
+	// p99.9: kind p, needs samples true
+	// tm99: kind TM, needs samples true
+	// TM(10%:90%): kind TM, needs samples true
+	// PR(:300): kind PR, needs samples false
+	// statistic "P99": unknown statistic; names are case-sensitive: use p99
+	// statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; write the smaller bound first
+}
+
+func ExampleStat_String() {
+	for _, name := range []string{"p99.90", "tm99", "wm98", "TC(0.005:0.030)", "IQM"} {
+		s, _ := cwstat.Parse(name)
+		fmt.Printf("%-16s -> %s\n", name, s)
+	}
+	fmt.Println(cwstat.Stat{Kind: cwstat.TrimmedSum, Lo: 5, HasLo: true})
+	// Output:
+	// p99.90           -> p99.9
+	// tm99             -> TM(:99%)
+	// wm98             -> WM(:98%)
+	// TC(0.005:0.030)  -> TC(0.005:0.03)
+	// IQM              -> IQM
+	// TS(5%:)
+}
+
+func ExampleBucket_Compute() {
+	// One minute of latencies published as Values+Counts: 98 requests at 200 ms, 2 at 3 s.
+	var b cwstat.Bucket
+	b.Add(200, 98)
+	b.Add(3000, 2)
+	for _, name := range []string{"Average", "p50", "p99", "tm98", "PR(:300)"} {
+		s, _ := cwstat.Parse(name)
+		v, ok := b.Compute(s)
+		fmt.Printf("%-8s %7.1f %v\n", name, v, ok)
+	}
+	// A statistic set with Minimum < Maximum hides the percentiles, as in CloudWatch.
+	b.AddSet(cwstat.Set{SampleCount: 10, Sum: 2500, Minimum: 100, Maximum: 400})
+	p99, _ := cwstat.Parse("p99")
+	v, ok := b.Compute(p99)
+	fmt.Println("p99 with a set:", v, ok)
+	// Output:
+	// Average    256.0 true
+	// p50        200.0 true
+	// p99       3000.0 true
+	// tm98       200.0 true
+	// PR(:300)    98.0 true
+	// p99 with a set: NaN false
+}
+
+func ExampleBucket_ComputeAll() {
+	stats := append(cwstat.Basic(), cwstat.Stat{Kind: cwstat.Percentile, P: 90}, cwstat.Stat{Kind: cwstat.IQM})
+	out, ok := make([]float64, len(stats)), make([]bool, len(stats))
+	var b cwstat.Bucket // reused for every period: Reset keeps its memory
+	for _, period := range [][]float64{{4, 1, 3, 2}, {}, {10, 20, 30, 40, 50, 60, 70, 80, 90, 100}} {
+		b.Reset()
+		for _, v := range period {
+			b.Add(v, 1)
+		}
+		b.ComputeAll(stats, out, ok)
+		var line []string
+		for i, s := range stats {
+			if ok[i] {
+				line = append(line, fmt.Sprintf("%s=%g", s, out[i]))
+			}
+		}
+		fmt.Println(strings.Join(line, " "))
+	}
+	// Output:
+	// Average=2.5 Sum=10 Minimum=1 Maximum=4 SampleCount=4 p90=4 IQM=2.5
+	//
+	// Average=55 Sum=550 Minimum=10 Maximum=100 SampleCount=10 p90=90 IQM=55
+}
+
+func ExampleStat_Rollup() {
+	for _, name := range []string{"Sum", "Average", "p99", "TM(150:1000)"} {
+		s, _ := cwstat.Parse(name)
+		if w, ok := s.Weight(); ok {
+			fmt.Println(name, s.Rollup(), "weighted by", w)
+		} else {
+			fmt.Println(name, s.Rollup())
+		}
+	}
+	// Output:
+	// Sum RollupSum
+	// Average RollupWeightedMean weighted by SampleCount
+	// p99 RollupNone
+	// TM(150:1000) RollupWeightedMean weighted by TC(150:1000)
+}
