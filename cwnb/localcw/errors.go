@@ -1,0 +1,90 @@
+package localcw
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// APIError is an error as CloudWatch reports it: a model shape, the classic (query) error code,
+// an HTTP status and a message. Operation handlers return it; the server turns it into the
+// error response the SDK expects (one place: writeError).
+type APIError struct {
+	Shape   string // model shape name, the __type of the body: "InvalidParameterValueException"
+	Code    string // classic error code for X-Amzn-Query-Error: "InvalidParameterValue"
+	Status  int    // HTTP status
+	Message string
+}
+
+// Error returns "Code: message".
+func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+
+// messageKey is the member name of the message in the shape's model: "message" for the query-era
+// exceptions, "Message" for InternalServiceFault and LimitExceededException
+// (aws-sdk-go-v2/service/cloudwatch/schemas/schemas.go).
+func (e *APIError) messageKey() string {
+	switch e.Shape {
+	case "InternalServiceFault", "LimitExceededException", "ThrottlingException":
+		return "Message"
+	}
+	return "message"
+}
+
+// fault returns the X-Amzn-Query-Error fault half: Sender for 4xx, Receiver for 5xx.
+func (e *APIError) fault() string {
+	if e.Status >= 500 {
+		return "Receiver"
+	}
+	return "Sender"
+}
+
+func invalidValue(format string, args ...any) *APIError {
+	return &APIError{"InvalidParameterValueException", "InvalidParameterValue", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func invalidCombination(format string, args ...any) *APIError {
+	return &APIError{"InvalidParameterCombinationException", "InvalidParameterCombination", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func missingParameter(name string) *APIError {
+	return &APIError{"MissingRequiredParameterException", "MissingParameter", http.StatusBadRequest,
+		fmt.Sprintf("The parameter %s is required.", name)}
+}
+
+func limitExceeded(format string, args ...any) *APIError {
+	return &APIError{"LimitExceededException", "LimitExceededException", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func invalidNextToken(format string, args ...any) *APIError {
+	return &APIError{"InvalidNextToken", "InvalidNextToken", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func internalFault(format string, args ...any) *APIError {
+	return &APIError{"InternalServiceFault", "InternalServiceError", http.StatusInternalServerError, fmt.Sprintf(format, args...)}
+}
+
+func throttling() *APIError {
+	return &APIError{"ThrottlingException", "Throttling", http.StatusBadRequest, "Rate exceeded"}
+}
+
+func serviceUnavailable() *APIError {
+	return &APIError{"ServiceUnavailable", "ServiceUnavailable", http.StatusServiceUnavailable, "Service is unavailable (injected fault)"}
+}
+
+func malformed(err error) *APIError {
+	return &APIError{"SerializationException", "MalformedInput", http.StatusBadRequest, err.Error()}
+}
+
+func unknownOperation(op string) *APIError {
+	return &APIError{"UnknownOperationException", "UnknownOperation", http.StatusBadRequest,
+		fmt.Sprintf("operation %q is not supported by the local CloudWatch; it serves PutMetricData, ListMetrics, GetMetricData and GetMetricStatistics", op)}
+}
+
+// asAPIError maps any handler error to an APIError: unknown errors are internal faults.
+func asAPIError(err error) *APIError {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return internalFault("%v", err)
+}

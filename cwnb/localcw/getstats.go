@@ -1,0 +1,138 @@
+package localcw
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cwnb/cwnb/cwnb/cwstat"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
+)
+
+// maxStatisticsPoints is GetMetricStatistics' datapoint limit per call.
+const maxStatisticsPoints = 1440
+
+var basicStatistics = []string{"SampleCount", "Average", "Sum", "Minimum", "Maximum"}
+
+func (s *Server) getMetricStatistics(in *wire.GetMetricStatisticsInput) (*wire.GetMetricStatisticsOutput, error) {
+	switch {
+	case in.Namespace == "":
+		return nil, missingParameter("Namespace")
+	case in.MetricName == "":
+		return nil, missingParameter("MetricName")
+	case in.StartTime == nil || in.StartTime.IsZero():
+		return nil, missingParameter("StartTime")
+	case in.EndTime == nil || in.EndTime.IsZero():
+		return nil, missingParameter("EndTime")
+	case in.Period == nil:
+		return nil, missingParameter("Period")
+	}
+	if err := checkDimensions(in.Dimensions, "Dimensions"); err != nil {
+		return nil, err
+	}
+	if !validPeriod(*in.Period) {
+		return nil, badPeriod(*in.Period, "Period")
+	}
+	if err := checkUnit(in.Unit, "Unit"); err != nil {
+		return nil, err
+	}
+	start, end := *in.StartTime, *in.EndTime
+	if !start.Before(end) {
+		return nil, invalidValue("The parameter StartTime must be less than the parameter EndTime (StartTime %s, EndTime %s).", start.Format(time.RFC3339), end.Format(time.RFC3339))
+	}
+	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
+		return nil, missingParameter("Statistics or ExtendedStatistics")
+	}
+	if len(in.Statistics) > 5 {
+		return nil, invalidValue("The collection Statistics must not have a size greater than 5.")
+	}
+	if len(in.ExtendedStatistics) > 10 {
+		return nil, invalidValue("The collection ExtendedStatistics must not have a size greater than 10.")
+	}
+	var stats []cwstat.Stat
+	for i, name := range in.Statistics {
+		if !slices.Contains(basicStatistics, name) {
+			return nil, invalidValue("The value %s for parameter Statistics.member.%d is invalid; use SampleCount, Average, Sum, Minimum or Maximum (other statistics go in ExtendedStatistics).", name, i+1)
+		}
+		st, err := cwstat.Parse(name)
+		if err != nil {
+			return nil, invalidValue("The value %s for parameter Statistics.member.%d is invalid: %v", name, i+1, err)
+		}
+		stats = append(stats, st)
+	}
+	for i, name := range in.ExtendedStatistics {
+		st, err := cwstat.Parse(name)
+		if err != nil || slices.Contains(basicStatistics, name) {
+			return nil, invalidValue("The value %s for parameter ExtendedStatistics.member.%d is invalid; use a percentile such as p99 or a trimmed statistic such as TM(10%%:90%%).", name, i+1)
+		}
+		stats = append(stats, st)
+	}
+	now := s.now()
+	period := time.Duration(*in.Period) * time.Second
+	g := grid{start: roundStart(start, now, period), end: end, period: period}
+	n := (g.end.Sub(g.start) + period - 1) / period
+	if n > maxStatisticsPoints {
+		return nil, invalidCombination("You have requested up to %s datapoints, which exceeds the limit of %s. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(int64(n)), thousands(maxStatisticsPoints))
+	}
+	out := &wire.GetMetricStatisticsOutput{Label: in.MetricName, Datapoints: []wire.Datapoint{}}
+	if !periodRetained(start, now, period) {
+		return out, nil
+	}
+	sr := s.store.Get(store.Metric{Namespace: in.Namespace, Name: in.MetricName, Dims: dims(in.Dimensions)})
+	agg := aggregate(sr, g, in.Unit, stats, now.Add(-hiResRetention), now.Add(-hourRetention))
+	unit := in.Unit
+	if unit == "" && len(agg.units) == 1 {
+		unit = agg.units[0]
+	}
+	byTime := map[int64]*wire.Datapoint{}
+	var order []int64
+	for i, st := range stats {
+		name := ""
+		if i >= len(in.Statistics) {
+			name = in.ExtendedStatistics[i-len(in.Statistics)]
+		}
+		p := agg.series[i]
+		for k, t := range p.t {
+			dp := byTime[t]
+			if dp == nil {
+				dp = &wire.Datapoint{Timestamp: time.UnixMilli(t).UTC(), Unit: unit}
+				byTime[t] = dp
+				order = append(order, t)
+			}
+			v := p.v[k]
+			switch {
+			case name != "":
+				if dp.ExtendedStatistics == nil {
+					dp.ExtendedStatistics = map[string]float64{}
+				}
+				dp.ExtendedStatistics[name] = v
+			case st.Kind == cwstat.SampleCount:
+				dp.SampleCount = &v
+			case st.Kind == cwstat.Average:
+				dp.Average = &v
+			case st.Kind == cwstat.Sum:
+				dp.Sum = &v
+			case st.Kind == cwstat.Minimum:
+				dp.Minimum = &v
+			case st.Kind == cwstat.Maximum:
+				dp.Maximum = &v
+			}
+		}
+	}
+	slices.Sort(order)
+	for _, t := range order {
+		out.Datapoints = append(out.Datapoints, *byTime[t])
+	}
+	s.datapoints.Add(int64(len(order)))
+	return out, nil
+}
+
+// thousands formats n with comma separators, as CloudWatch's messages do.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

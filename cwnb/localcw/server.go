@@ -1,0 +1,159 @@
+package localcw
+
+import (
+	"log"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
+)
+
+// Options configures a Server. The zero value is a server on the wall clock with no data and no
+// faults.
+type Options struct {
+	// Now pins the server clock: retention, timestamp validation and scenario data are relative to
+	// it. Zero: the wall clock.
+	Now time.Time
+	// SCENARIOS-FIELD
+	// Faults configures opt-in fault injection; the zero value injects none.
+	Faults Faults
+	// Logf, when set, receives one line per failed request (400s and 500s).
+	Logf func(format string, args ...any)
+}
+
+// Server is a local CloudWatch metrics service. It is an http.Handler speaking the Smithy RPC v2
+// CBOR protocol of aws-sdk-go-v2/service/cloudwatch. It is safe for concurrent use.
+type Server struct {
+	opts   Options
+	store  *store.Store
+	faults *injector
+
+	mu    sync.Mutex
+	calls map[string]int
+
+	datapoints atomic.Int64
+	pages      pageCache
+}
+
+// New returns a server configured by opts.
+func New(opts Options) *Server {
+	s := &Server{
+		opts:   opts,
+		store:  store.New(),
+		faults: newInjector(opts.Faults),
+		calls:  map[string]int{},
+	}
+	// SCENARIOS-INIT
+	return s
+}
+
+// now is the server clock.
+func (s *Server) now() time.Time {
+	if !s.opts.Now.IsZero() {
+		return s.opts.Now.UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Calls returns how many requests the server received for operation op ("GetMetricData",
+// "PutMetricData", ...), including requests that failed or were faulted.
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// Datapoints returns how many datapoints GetMetricData and GetMetricStatistics responses carried
+// so far.
+func (s *Server) Datapoints() int64 { return s.datapoints.Load() }
+
+// ServeHTTP serves one CloudWatch request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op, ok := strings.CutPrefix(r.URL.Path, wire.PathPrefix)
+	if !ok || r.Method != http.MethodPost || op == "" || strings.Contains(op, "/") {
+		s.writeError(w, r, op, &APIError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
+			"not a CloudWatch RPC v2 CBOR request: want POST " + wire.PathPrefix + "<Operation>"})
+		return
+	}
+	s.mu.Lock()
+	s.calls[op]++
+	s.mu.Unlock()
+
+	if aerr := s.faults.before(); aerr != nil {
+		s.writeError(w, r, op, aerr)
+		return
+	}
+	body, err := wire.ReadBody(r.Body, r.Header.Get("Content-Encoding"))
+	if err != nil {
+		s.writeError(w, r, op, malformed(err))
+		return
+	}
+	out, err := s.dispatch(op, body)
+	if err != nil {
+		s.writeError(w, r, op, asAPIError(err))
+		return
+	}
+	b, err := wire.Encode(out)
+	if err != nil {
+		s.writeError(w, r, op, internalFault("encode response: %v", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Smithy-Protocol", "rpc-v2-cbor")
+	h.Set("Content-Type", "application/cbor")
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// dispatch decodes the input of op, runs its handler and returns the output to encode.
+func (s *Server) dispatch(op string, body []byte) (any, error) {
+	switch op {
+	case "PutMetricData":
+		var in wire.PutMetricDataInput
+		if err := wire.Decode(body, &in); err != nil {
+			return nil, malformed(err)
+		}
+		return s.putMetricData(&in)
+	case "ListMetrics":
+		var in wire.ListMetricsInput
+		if err := wire.Decode(body, &in); err != nil {
+			return nil, malformed(err)
+		}
+		return s.listMetrics(&in)
+	case "GetMetricData":
+		var in wire.GetMetricDataInput
+		if err := wire.Decode(body, &in); err != nil {
+			return nil, malformed(err)
+		}
+		return s.getMetricData(&in)
+	case "GetMetricStatistics":
+		var in wire.GetMetricStatisticsInput
+		if err := wire.Decode(body, &in); err != nil {
+			return nil, malformed(err)
+		}
+		return s.getMetricStatistics(&in)
+	}
+	return nil, unknownOperation(op)
+}
+
+// writeError is the one place that turns an APIError into the error response the SDK decodes
+// into a typed error: a CBOR map with __type and the message under the shape's message key, the
+// HTTP status, and X-Amzn-Query-Error with the classic code.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e *APIError) {
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s %s: %d %s: %s", r.Method, op, e.Status, e.Code, e.Message)
+	}
+	h := w.Header()
+	h.Set("Smithy-Protocol", "rpc-v2-cbor")
+	h.Set("Content-Type", "application/cbor")
+	h.Set("X-Amzn-Query-Error", e.Code+";"+e.fault())
+	w.WriteHeader(e.Status)
+	w.Write(wire.ErrorBody(e.Shape, e.messageKey(), e.Message))
+}
+
+// StdLogf is a Logf for Options that writes to the standard logger.
+func StdLogf(format string, args ...any) { log.Printf(format, args...) }
