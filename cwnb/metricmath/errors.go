@@ -1,0 +1,43 @@
+package metricmath
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// ErrUnsupported is wrapped by errors for CloudWatch features that cwnb's metric math does not
+// implement (functions such as ANOMALY_DETECTION_BAND, cross-account search). Such an expression
+// is rejected rather than answered wrongly; test for it with errors.Is.
+var ErrUnsupported = errors.New("not supported by cwnb's metric math")
+
+// Error is a problem with an expression or search query: a syntax error, an unknown or
+// unsupported function, an argument of the wrong type, or a reference that cannot be resolved.
+// Pos and End delimit the offending text in Source (byte offsets); both are -1 when the problem
+// concerns the whole expression.
+type Error struct {
+	Source string // the expression or search query as given
+	Pos    int    // byte offset of the offending token, or -1
+	End    int    // byte offset just past it, or -1
+	Msg    string // what is wrong and how to fix it
+	Err    error  // wrapped cause, such as ErrUnsupported; may be nil
+}
+
+// Error formats the problem with the column (1-based, in characters) and the offending text.
+func (e *Error) Error() string {
+	if e.Pos < 0 || e.Pos > len(e.Source) {
+		return fmt.Sprintf("metric math %q: %s", e.Source, e.Msg)
+	}
+	col := utf8.RuneCountInString(e.Source[:e.Pos]) + 1
+	if e.End > e.Pos && e.End <= len(e.Source) {
+		return fmt.Sprintf("metric math %q, column %d (%s): %s", e.Source, col, e.Source[e.Pos:e.End], e.Msg)
+	}
+	return fmt.Sprintf("metric math %q, column %d: %s", e.Source, col, e.Msg)
+}
+
+// Unwrap returns the wrapped cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errAt(src string, pos, end int, format string, args ...any) *Error {
+	return &Error{Source: src, Pos: pos, End: end, Msg: fmt.Sprintf(format, args...)}
+}
