@@ -85,8 +85,8 @@ func TestEval(t *testing.T) {
 		{"power binds tighter than unary minus", "m1*0 + -2^2", nil, []Series{ts("m1L", -4, -4, nan, -4, -4)}},
 		{"power of series", "m1^2", nil, []Series{ts("m1L", 1, 4, nan, 16, 25)}},
 		{"left associative minus and divide", "m1*0 + 8/4/2 - 1 - 1", nil, []Series{ts("m1L", -1, -1, nan, -1, -1)}},
-		{"AVG of series is a scalar", "m1 - AVG(m1)", nil, []Series{ts("m1L", -2, -1, nan, 1, 2)}},     // avg (1+2+4+5)/4 = 3
-		{"MAX of series", "MAX(m1)/m1", nil, []Series{ts("m1L", 5, 2.5, nan, 1.25, 1)}},                 // max 5
+		{"AVG of series is a scalar", "m1 - AVG(m1)", nil, []Series{ts("m1L", -2, -1, nan, 1, 2)}},           // avg (1+2+4+5)/4 = 3
+		{"MAX of series", "MAX(m1)/m1", nil, []Series{ts("m1L", 5, 2.5, nan, 1.25, 1)}},                      // max 5
 		{"MIN and SUM of series", "m1*0 + SUM(m1) - MIN(m1)", nil, []Series{ts("m1L", 11, 11, nan, 11, 11)}}, // 12 - 1
 		{"DATAPOINT_COUNT of series", "SUM(m1)/DATAPOINT_COUNT(m1) + m1*0", nil, []Series{ts("m1L", 3, 3, nan, 3, 3)}},
 		{"SUM of array", "SUM([m1, m2])", nil, []Series{ts("", 11, 2, nan, 4, 25)}},
