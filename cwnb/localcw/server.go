@@ -10,6 +10,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
+	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
 )
 
 // Options configures a Server. The zero value is a server on the wall clock with no data and no
@@ -18,7 +19,9 @@ type Options struct {
 	// Now pins the server clock: retention, timestamp validation and scenario data are relative to
 	// it. Zero: the wall clock.
 	Now time.Time
-	// SCENARIOS-FIELD
+	// Scenarios are served as if their datums had been published: generated on demand for the
+	// window asked, never after the server clock.
+	Scenarios []scenario.Scenario
 	// Faults configures opt-in fault injection; the zero value injects none.
 	Faults Faults
 	// Logf, when set, receives one line per failed request (400s and 500s).
@@ -47,8 +50,32 @@ func New(opts Options) *Server {
 		faults: newInjector(opts.Faults),
 		calls:  map[string]int{},
 	}
-	// SCENARIOS-INIT
+	for _, sc := range opts.Scenarios {
+		s.addScenario(sc)
+	}
 	return s
+}
+
+// addScenario attaches every metric of sc to the store as a generated source.
+func (s *Server) addScenario(sc scenario.Scenario) {
+	for i, m := range sc.Metrics() {
+		ds := make([]store.Dim, len(m.Dims))
+		for j, d := range m.Dims {
+			ds[j] = store.Dim{Name: d.Name, Value: d.Value}
+		}
+		idx := i
+		s.store.AddSource(store.Metric{Namespace: m.Namespace, Name: m.Name, Dims: ds}, m.Unit,
+			m.Interval > 0 && m.Interval < time.Minute,
+			func(start, end time.Time, emit func(t time.Time, values, counts []float64)) {
+				// Data after "now" has not been published yet.
+				if now := s.now(); end.After(now) {
+					end = now
+				}
+				if start.Before(end) {
+					sc.Generate(idx, start, end, emit)
+				}
+			})
+	}
 }
 
 // now is the server clock.
