@@ -1,0 +1,442 @@
+package cwnb
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// Cache is the on-disk cache of loaded series. One file holds one query of one load (a metric and
+// statistic, or an expression with what it references) for one endpoint, region and account at
+// one period: the datapoints of every complete period fetched so far and the time ranges they cover.
+//
+// Layout: Dir/<endpoint>/<region>/<namespace>/<metric>.<stat>.<period>.<hash>.cwc for a metric
+// and Dir/<endpoint>/<region>/_expr/<id>.<period>.<hash>.cwc for an expression. <endpoint> is
+// "aws" for AWS's own endpoints, "local" for any loopback endpoint (the local CloudWatch on
+// whatever port) and the host name otherwise. <hash> digests the query definition, region,
+// account and period, never credentials. Paths relative to Dir are the keys that Entries and
+// Clear take prefixes of, for example "local/us-east-1/MyService_API".
+//
+// File format (version 1): "CWNB" and a little-endian uint32 version; a uint32 length and a JSON
+// header (key, period, covered ranges, series labels and lengths); for each series its
+// timestamps (int64 Unix seconds) then its values (float64), little-endian; a CRC-32C of all
+// the preceding bytes. A file whose magic, version, length or checksum is wrong is corrupt: the
+// loader fetches it again and says so in Result.Warnings.
+//
+// Writes go to a temporary file in the same directory, renamed over the entry: readers never see
+// a partial file, and several processes may write the same entry (the last rename wins; each
+// version is complete and correct).
+type Cache struct {
+	dir string
+}
+
+// CacheFormatVersion is the version of the cache file format.
+const CacheFormatVersion = 1
+
+const cacheExt = ".cwc"
+
+var cacheMagic = []byte("CWNB")
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrCorrupt is wrapped by the error reading a damaged cache file.
+var ErrCorrupt = errors.New("corrupt cache entry")
+
+// NewCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
+// the first entry is written.
+func NewCache(dir string) *Cache {
+	if dir == "" {
+		dir = DefaultCacheDir()
+	}
+	return &Cache{dir: dir}
+}
+
+// DefaultCacheDir returns where the cache lives when no directory is given: $CWNB_CACHE if set;
+// otherwise ".cwnb" in the notebook's directory, which GoNB exports as $GONB_DIR (a cell's
+// process runs in the kernel's working directory, the notebook's directory, and GONB_DIR follows
+// %cd); otherwise ".cwnb" in the working directory. Committed next to the notebook, it lets the
+// notebook re-render without AWS.
+func DefaultCacheDir() string {
+	if d := os.Getenv("CWNB_CACHE"); d != "" {
+		return d
+	}
+	if d := os.Getenv(protocol.GONB_DIR_ENV); d != "" {
+		return filepath.Join(d, ".cwnb")
+	}
+	return ".cwnb"
+}
+
+// Dir returns the cache's directory.
+func (c *Cache) Dir() string { return c.dir }
+
+// CacheEntry describes one cache file.
+type CacheEntry struct {
+	Path     string // relative to the cache directory, with forward slashes
+	Bytes    int64
+	Modified time.Time
+	Query    string        // what the entry holds: "MyService/API Latency p99 Service=checkout"
+	Period   time.Duration //
+	Covered  []Window      // complete periods held, as absolute windows
+	Series   int           // number of series (several for SEARCH)
+	Points   int           // datapoints held
+	Err      error         // not nil when the file is corrupt
+}
+
+// Entries lists the entries whose path starts with prefix ("" for all), sorted by path.
+func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
+	var out []CacheEntry
+	err := c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
+		ce := CacheEntry{Path: rel, Bytes: info.Size(), Modified: info.ModTime().UTC()}
+		data, err := os.ReadFile(full)
+		if err == nil {
+			var h *entryHeader
+			h, _, err = decodeHeader(data)
+			if err == nil {
+				ce.Query = h.Desc
+				ce.Period = time.Duration(h.Period) * time.Second
+				for _, iv := range h.Covered {
+					ce.Covered = append(ce.Covered, Between(time.Unix(iv[0], 0), time.Unix(iv[1], 0)))
+				}
+				ce.Series = len(h.Series)
+				for _, s := range h.Series {
+					ce.Points += s.N
+				}
+			}
+		}
+		ce.Err = err
+		out = append(out, ce)
+		return nil
+	})
+	return out, err
+}
+
+// Size returns the number of entries and their total size in bytes.
+func (c *Cache) Size() (entries int, bytes int64, err error) {
+	err = c.walk("", func(rel, full string, info fs.FileInfo) error {
+		entries++
+		bytes += info.Size()
+		return nil
+	})
+	return entries, bytes, err
+}
+
+// Clear removes the entries whose path starts with prefix ("" removes every entry) and returns
+// how many it removed. Files that are not cache entries are left alone.
+func (c *Cache) Clear(prefix string) (removed int, err error) {
+	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
+		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	return removed, err
+}
+
+func (c *Cache) walk(prefix string, fn func(rel, full string, info fs.FileInfo) error) error {
+	prefix = filepath.ToSlash(prefix)
+	err := filepath.WalkDir(c.dir, func(full string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), cacheExt) {
+			return nil
+		}
+		rel, err := filepath.Rel(c.dir, full)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if !strings.HasPrefix(rel, prefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		return fn(rel, full, info)
+	})
+	return err
+}
+
+// seriesData is the datapoints of one (query id, label) pair, ascending in time.
+type seriesData struct {
+	label  string
+	times  []int64 // Unix seconds, period starts
+	values []float64
+}
+
+// entry is the content of a cache file.
+type entry struct {
+	covered [][2]int64 // [from, to) Unix seconds, sorted, disjoint
+	series  []*seriesData
+}
+
+type entryHeader struct {
+	Key     string     `json:"key"`
+	Desc    string     `json:"desc"`
+	Period  int64      `json:"period_s"`
+	Covered [][2]int64 `json:"covered"`
+	Series  []struct {
+		Label string `json:"label"`
+		N     int    `json:"n"`
+	} `json:"series"`
+}
+
+// cacheKey identifies an entry. Endpoint is kept out of the hash so that offline mode can find
+// an entry recorded against another endpoint.
+type cacheKey struct {
+	endpoint string
+	rel      string // path below the endpoint directory
+	key      string // canonical description, hashed into rel
+	desc     string // human description
+	period   time.Duration
+}
+
+func (k cacheKey) path() string { return k.endpoint + "/" + k.rel }
+
+func encodeEntry(k cacheKey, e *entry) ([]byte, error) {
+	h := entryHeader{Key: k.key, Desc: k.desc, Period: int64(k.period / time.Second), Covered: e.covered}
+	for _, s := range e.series {
+		h.Series = append(h.Series, struct {
+			Label string `json:"label"`
+			N     int    `json:"n"`
+		}{s.label, len(s.times)})
+	}
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, s := range e.series {
+		n += len(s.times)
+	}
+	buf := make([]byte, 0, 12+len(hj)+16*n+4)
+	buf = append(buf, cacheMagic...)
+	buf = binary.LittleEndian.AppendUint32(buf, CacheFormatVersion)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(hj)))
+	buf = append(buf, hj...)
+	for _, s := range e.series {
+		for _, t := range s.times {
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(t))
+		}
+		for _, v := range s.values {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+		}
+	}
+	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, crcTable))
+	return buf, nil
+}
+
+func decodeHeader(data []byte) (*entryHeader, []byte, error) {
+	if len(data) < 16 || !bytes.Equal(data[:4], cacheMagic) {
+		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
+	}
+	if v := binary.LittleEndian.Uint32(data[4:]); v != CacheFormatVersion {
+		return nil, nil, fmt.Errorf("%w: format version %d, this cwnb reads %d", ErrCorrupt, v, CacheFormatVersion)
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, crcTable) != sum {
+		return nil, nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	hl := int(binary.LittleEndian.Uint32(data[8:]))
+	if 12+hl > len(body) {
+		return nil, nil, fmt.Errorf("%w: header length %d beyond the file", ErrCorrupt, hl)
+	}
+	var h entryHeader
+	if err := json.Unmarshal(body[12:12+hl], &h); err != nil {
+		return nil, nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
+	}
+	return &h, body[12+hl:], nil
+}
+
+func decodeEntry(data []byte, key string) (*entry, error) {
+	h, rest, err := decodeHeader(data)
+	if err != nil {
+		return nil, err
+	}
+	if h.Key != key {
+		return nil, fmt.Errorf("%w: holds another query (hash collision or renamed file)", ErrCorrupt)
+	}
+	need := 0
+	for _, s := range h.Series {
+		if s.N < 0 {
+			return nil, fmt.Errorf("%w: negative series length", ErrCorrupt)
+		}
+		need += 16 * s.N
+	}
+	if need != len(rest) {
+		return nil, fmt.Errorf("%w: %d bytes of datapoints, header says %d", ErrCorrupt, len(rest), need)
+	}
+	e := &entry{covered: h.Covered}
+	off := 0
+	for _, hs := range h.Series {
+		s := &seriesData{label: hs.Label, times: make([]int64, hs.N), values: make([]float64, hs.N)}
+		for i := range s.times {
+			s.times[i] = int64(binary.LittleEndian.Uint64(rest[off:]))
+			off += 8
+		}
+		for i := range s.values {
+			s.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[off:]))
+			off += 8
+		}
+		e.series = append(e.series, s)
+	}
+	return e, nil
+}
+
+// read returns the entry for k, nil if there is none. A corrupt file returns an error wrapping
+// ErrCorrupt. With anyEndpoint, an entry of the same query under another endpoint directory is
+// used when k's own is missing (offline mode); from names the endpoint it came from.
+func (c *Cache) read(k cacheKey, anyEndpoint bool) (e *entry, from string, err error) {
+	data, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(k.path())))
+	if err == nil {
+		e, err = decodeEntry(data, k.key)
+		return e, k.endpoint, err
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	if !anyEndpoint {
+		return nil, "", nil
+	}
+	matches, _ := filepath.Glob(filepath.Join(c.dir, "*", filepath.FromSlash(k.rel)))
+	sort.Strings(matches)
+	for _, m := range matches {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		if e, err := decodeEntry(data, k.key); err == nil {
+			rel, _ := filepath.Rel(c.dir, m)
+			return e, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
+		}
+	}
+	return nil, "", nil
+}
+
+// write stores e atomically: a temporary file in the entry's directory renamed over it.
+func (c *Cache) write(k cacheKey, e *entry) error {
+	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
+	data, err := encodeEntry(k, e)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return fmt.Errorf("cache directory: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cache: write %s: %v", tmp, errors.Join(werr, cerr))
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}
+
+// safeName makes s usable as one path element: letters, digits, '-', '.', '_' kept, the rest '_'.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), ".")
+	if out == "" {
+		out = "_"
+	}
+	if len(out) > 80 {
+		out = out[:80]
+	}
+	return out
+}
+
+func shortHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+// intervals: sorted disjoint [from, to) pairs of Unix seconds.
+
+// addInterval returns ivs with [from, to) added, merged with what it touches.
+func addInterval(ivs [][2]int64, from, to int64) [][2]int64 {
+	if to <= from {
+		return ivs
+	}
+	out := make([][2]int64, 0, len(ivs)+1)
+	placed := false
+	for _, iv := range ivs {
+		switch {
+		case iv[1] < from:
+			out = append(out, iv)
+		case iv[0] > to:
+			if !placed {
+				out = append(out, [2]int64{from, to})
+				placed = true
+			}
+			out = append(out, iv)
+		default:
+			from = min(from, iv[0])
+			to = max(to, iv[1])
+		}
+	}
+	if !placed {
+		out = append(out, [2]int64{from, to})
+	}
+	return out
+}
+
+// missing returns the parts of [from, to) that ivs do not cover.
+func missing(ivs [][2]int64, from, to int64) [][2]int64 {
+	var out [][2]int64
+	cur := from
+	for _, iv := range ivs {
+		if iv[1] <= cur {
+			continue
+		}
+		if iv[0] >= to {
+			break
+		}
+		if iv[0] > cur {
+			out = append(out, [2]int64{cur, min(iv[0], to)})
+		}
+		cur = max(cur, iv[1])
+		if cur >= to {
+			break
+		}
+	}
+	if cur < to {
+		out = append(out, [2]int64{cur, to})
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package cwnb
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// headRows and headCols bound the part of the frame that String and HTML show.
+const (
+	headRows = 6
+	headCols = 6
+)
+
+// Summary returns the one-line description of the load: window, period, shape, calls, cost and
+// cache use.
+func (r *Result) Summary() string {
+	auto := ""
+	if r.PeriodAuto {
+		auto = " (auto)"
+	}
+	rows := 0
+	if r.Period > 0 {
+		rows = int(r.End.Sub(r.Start) / r.Period)
+	}
+	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · %d calls · %d metrics · est. $%s · cache %d hit, %d miss · %v",
+		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, rows, len(r.Series),
+		strings.Join(r.Regions, ","), r.Endpoint, r.Calls, r.MetricsRequested, fmtCost(r.Cost),
+		r.Cache.Hits, r.Cache.Misses, r.Elapsed.Round(time.Millisecond))
+}
+
+func fmtCost(c float64) string {
+	if c == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(c, 'f', -1, 64)
+}
+
+// String returns the title, the summary, warnings, notes and the first rows of the frame.
+func (r *Result) String() string {
+	var b strings.Builder
+	if r.Title != "" {
+		b.WriteString(r.Title + "\n")
+	}
+	b.WriteString(r.Summary() + "\n")
+	for _, w := range r.Warnings {
+		b.WriteString("warning: " + w + "\n")
+	}
+	for _, n := range r.Notes {
+		b.WriteString("note: " + n + "\n")
+	}
+	head, cols := r.head()
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.Join(cols, "\t")+"\t")
+	for _, row := range head {
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+	if n := r.rows(); n > len(head) {
+		fmt.Fprintf(&b, "… %d more rows\n", n-len(head))
+	}
+	return b.String()
+}
+
+func (r *Result) rows() int {
+	if r.Period <= 0 {
+		return 0
+	}
+	return int(r.End.Sub(r.Start) / r.Period)
+}
+
+// head returns the first rows of the wide frame (filled as the frame is) as strings.
+func (r *Result) head() (rows [][]string, cols []string) {
+	cols = []string{TimeColumn}
+	ns := min(len(r.Series), headCols)
+	for _, s := range r.Series[:ns] {
+		cols = append(cols, s.Column)
+	}
+	if len(r.Series) > ns {
+		cols = append(cols, fmt.Sprintf("(+%d)", len(r.Series)-ns))
+	}
+	n := min(r.rows(), headRows)
+	times := r.Times()
+	for i := 0; i < n; i++ {
+		row := []string{times[i].Format(TimeLayout)}
+		for k := 0; k < ns; k++ {
+			v := r.Frame.Col(r.Series[k].Column).Elem(i).Float()
+			row = append(row, fmtValue(v))
+		}
+		if len(r.Series) > ns {
+			row = append(row, "")
+		}
+		rows = append(rows, row)
+	}
+	return rows, cols
+}
+
+func fmtValue(v float64) string {
+	if math.IsNaN(v) {
+		return "NaN"
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// HTML returns the result as an HTML fragment for a notebook: title, summary, warnings, notes and
+// the first rows of the frame. Every string from data is escaped.
+func (r *Result) HTML() string {
+	var b strings.Builder
+	e := html.EscapeString
+	b.WriteString(`<div class="cwnb-result" style="font-family:sans-serif;font-size:13px">`)
+	if r.Title != "" {
+		b.WriteString("<b>" + e(r.Title) + "</b><br>")
+	}
+	b.WriteString(`<span style="color:#555">` + e(r.Summary()) + "</span>")
+	for _, w := range r.Warnings {
+		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w) + "</div>")
+	}
+	for _, n := range r.Notes {
+		b.WriteString(`<div style="color:#555">ℹ ` + e(n) + "</div>")
+	}
+	head, cols := r.head()
+	b.WriteString(`<table style="border-collapse:collapse;margin-top:4px"><tr>`)
+	for _, c := range cols {
+		b.WriteString(`<th style="border-bottom:1px solid #999;padding:2px 8px;text-align:right">` + e(c) + "</th>")
+	}
+	b.WriteString("</tr>")
+	for _, row := range head {
+		b.WriteString("<tr>")
+		for _, c := range row {
+			b.WriteString(`<td style="padding:2px 8px;text-align:right">` + e(c) + "</td>")
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</table>")
+	if n := r.rows(); n > len(head) {
+		fmt.Fprintf(&b, `<span style="color:#555">… %d more rows</span>`, n-len(head))
+	}
+	b.WriteString("</div>")
+	return b.String()
+}
+
+// Display shows the result in the notebook as HTML when running under GoNB, and prints String to
+// stdout otherwise.
+func (r *Result) Display() {
+	if gonbui.IsNotebook {
+		gonbui.DisplayHTML(r.HTML())
+		return
+	}
+	fmt.Fprint(os.Stdout, r.String())
+}

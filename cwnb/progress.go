@@ -1,0 +1,137 @@
+package cwnb
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"golang.org/x/term"
+)
+
+// ProgressMode says where a slow load reports progress.
+type ProgressMode int
+
+const (
+	// ProgressAuto shows progress in the notebook when running under GoNB, else on Stderr when it
+	// is a terminal and CI is not set. Nothing is shown for a load faster than a second.
+	ProgressAuto ProgressMode = iota
+	// ProgressOff shows nothing.
+	ProgressOff
+	// ProgressStderr always writes progress lines to Stderr (one line per update, no terminal
+	// control codes unless Stderr is a terminal).
+	ProgressStderr
+)
+
+// String returns "auto", "off" or "stderr".
+func (m ProgressMode) String() string {
+	switch m {
+	case ProgressAuto:
+		return "auto"
+	case ProgressOff:
+		return "off"
+	case ProgressStderr:
+		return "stderr"
+	}
+	return fmt.Sprintf("ProgressMode(%d)", int(m))
+}
+
+// progressDelay is how long a load runs before progress appears.
+const progressDelay = time.Second
+
+// progress reports calls made out of calls planned. In the notebook it updates one output block
+// in place (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and
+// which nbconvert applies too) and leaves a single final line; on a terminal it rewrites one
+// stderr line with \r.
+type progress struct {
+	mu       sync.Mutex
+	mode     ProgressMode
+	w        io.Writer
+	tty      bool
+	notebook bool
+	id       string
+	began    time.Time
+	total    int
+	calls    int
+	shown    bool
+	last     time.Time
+}
+
+func newProgress(o Options, jobs int) *progress {
+	p := &progress{mode: o.Progress, w: o.Stderr, total: jobs, began: time.Now()}
+	if f, ok := o.Stderr.(*os.File); ok {
+		p.tty = term.IsTerminal(int(f.Fd()))
+	}
+	switch o.Progress {
+	case ProgressOff:
+		p.w = nil
+	case ProgressAuto:
+		if gonbui.IsNotebook {
+			p.notebook = true
+			p.id = "cwnb-progress-" + gonbui.UniqueId()
+			p.w = nil
+		} else if !p.tty || os.Getenv("CI") != "" {
+			p.w = nil
+		}
+	}
+	return p
+}
+
+func (p *progress) active() bool { return p != nil && (p.notebook || p.w != nil) }
+
+// step records one call.
+func (p *progress) step() {
+	if !p.active() {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	now := time.Now()
+	if now.Sub(p.began) < progressDelay || now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.shown = true
+	p.show(false)
+}
+
+func (p *progress) text(final bool) string {
+	el := time.Since(p.began).Round(100 * time.Millisecond)
+	if final {
+		return fmt.Sprintf("cwnb: loaded with %d GetMetricData calls in %v", p.calls, el)
+	}
+	return fmt.Sprintf("cwnb: loading… %d calls (%d batches planned, pages add calls), %v", p.calls, p.total, el)
+}
+
+func (p *progress) show(final bool) {
+	t := p.text(final)
+	switch {
+	case p.notebook:
+		gonbui.UpdateHTML(p.id, "<small style=\"color:#666\">"+html.EscapeString(t)+"</small>")
+	case p.w != nil && p.tty:
+		end := ""
+		if final {
+			end = "\n"
+		}
+		fmt.Fprintf(p.w, "\r\x1b[K%s%s", t, end)
+	case p.w != nil:
+		fmt.Fprintln(p.w, t)
+	}
+}
+
+// done ends the progress display: a single final line if anything was shown.
+func (p *progress) done(calls int) {
+	if !p.active() {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls = calls
+	if p.shown {
+		p.show(true)
+	}
+}

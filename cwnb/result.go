@@ -1,0 +1,466 @@
+package cwnb
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// TimeColumn is the name of the timestamp column of every frame cwnb builds. gota has no time
+// type, so timestamps live in it as strings in RFC 3339, UTC, whole seconds
+// ("2026-11-19T00:05:00Z"): readable in a printed frame and in CSV, sortable as text, and
+// turned back into []time.Time by Result.Times or Times(df). Each is the start of its period.
+const TimeColumn = "timestamp"
+
+// TimeLayout is the layout of TimeColumn's strings.
+const TimeLayout = "2006-01-02T15:04:05Z"
+
+// Fill says what the wide frame holds for a period with no datapoint. CloudWatch omits empty
+// periods; cwnb never invents a 0 unless asked.
+type Fill int
+
+const (
+	// FillNaN leaves a missing period NaN (the default).
+	FillNaN Fill = iota
+	// FillZero puts 0 in every missing period (for counts such as Errors, where no datapoint
+	// means nothing happened).
+	FillZero
+	// FillForward repeats the last value before the gap, for at most Query.MaxGap.
+	FillForward
+	// FillLinear interpolates linearly between the values around a gap no longer than
+	// Query.MaxGap; gaps at the edges stay NaN.
+	FillLinear
+)
+
+// String returns "nan", "zero", "ffill" or "linear".
+func (f Fill) String() string {
+	switch f {
+	case FillNaN:
+		return "nan"
+	case FillZero:
+		return "zero"
+	case FillForward:
+		return "ffill"
+	case FillLinear:
+		return "linear"
+	}
+	return fmt.Sprintf("Fill(%d)", int(f))
+}
+
+// ParseFill parses "nan" (or "none", ""), "zero", "ffill" (or "forward") and "linear".
+func ParseFill(s string) (Fill, error) {
+	switch s {
+	case "", "nan", "none", "NaN":
+		return FillNaN, nil
+	case "zero", "0":
+		return FillZero, nil
+	case "ffill", "forward":
+		return FillForward, nil
+	case "linear":
+		return FillLinear, nil
+	}
+	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
+}
+
+// FillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
+// most maxGap values repeated into a gap) and FillLinear (gaps of at most maxGap values are
+// interpolated, longer ones stay NaN); maxGap ≤ 0 means no bound.
+func FillValues(v []float64, f Fill, maxGap int) []float64 {
+	out := append([]float64(nil), v...)
+	if maxGap <= 0 {
+		maxGap = len(v) + 1
+	}
+	switch f {
+	case FillZero:
+		for i, x := range out {
+			if math.IsNaN(x) {
+				out[i] = 0
+			}
+		}
+	case FillForward:
+		last, run := math.NaN(), 0
+		for i, x := range out {
+			if !math.IsNaN(x) {
+				last, run = x, 0
+				continue
+			}
+			run++
+			if run <= maxGap {
+				out[i] = last
+			}
+		}
+	case FillLinear:
+		prev := -1
+		for i, x := range v {
+			if math.IsNaN(x) {
+				continue
+			}
+			if prev >= 0 && i-prev > 1 && i-prev-1 <= maxGap {
+				a, b := v[prev], x
+				for k := prev + 1; k < i; k++ {
+					out[k] = a + (b-a)*float64(k-prev)/float64(i-prev)
+				}
+			}
+			prev = i
+		}
+	}
+	return out
+}
+
+// Message is a message CloudWatch returned: for the whole call (ID "") or for one query.
+// Codes include MaxMetricsExceeded, MaxQueryResultsExceeded, MultipleUnits and ArithmeticError.
+type Message struct {
+	Region string
+	ID     string
+	Code   string
+	Value  string
+}
+
+func (m Message) String() string {
+	s := m.Code + ": " + m.Value
+	if m.ID != "" {
+		s = m.ID + ": " + s
+	}
+	return s
+}
+
+// Series is one column of a result: its data and where it came from. A query gives one series
+// per region; a SEARCH or Metrics Insights query gives one per metric it found.
+type Series struct {
+	Column     string // the column's name in the wide frame
+	ID         string // query id
+	Label      string // CloudWatch's label
+	Region     string
+	Kind       string // "metric", "math", "search" or "sql"
+	Namespace  string // metric queries
+	Metric     string // metric queries
+	Dims       Dims   // metric queries
+	Stat       string // canonical statistic ("Average", "p99", "TM(10%:90%)"); for SEARCH its statistic argument
+	Unit       string // the unit asked for, if any
+	Period     time.Duration
+	AccountID  string
+	Expression string    // expression queries
+	Status     string    // StatusCode of the last call: Complete, PartialData, InternalError, Forbidden; "Cached" when all came from the cache
+	Messages   []Message // per-query messages
+	Cached     bool      // every period came from the cache
+	Values     []float64 // one per Result.Times(); NaN where CloudWatch returned no datapoint (never filled)
+}
+
+// CacheStats counts the result's queries answered by the cache.
+type CacheStats struct {
+	Hits    int // queries whose whole window came from the cache
+	Misses  int // queries that needed at least one call
+	Corrupt int // entries found damaged and fetched again
+}
+
+// Result is a load: the wide frame and everything about how it was made.
+type Result struct {
+	Title string
+	Query Query
+	// Frame is the wide frame: TimeColumn, then one float column per series, one row per
+	// period from Start to End, filled according to Query.Fill.
+	Frame      dataframe.DataFrame
+	Series     []Series
+	Period     time.Duration // the grid's period (the finest period of the load)
+	PeriodAuto bool          // Period was chosen automatically
+	Start, End time.Time     // the aligned window: Start inclusive, End exclusive
+	Regions    []string
+	Endpoint   string // "aws", "local" or a host: the cache's name for the endpoint
+
+	Calls            int     // GetMetricData requests sent, pages included
+	MetricsRequested int     // metrics the calls requested, SEARCH results included
+	Cost             float64 // estimated dollars: MetricsRequested × CostPerMetric
+	Cache            CacheStats
+	Messages         []Message // call-level messages
+	Warnings         []string  // things to act on: coarsened periods, partial data, corrupt cache entries
+	Notes            []string  // things to know: the automatic period, endpoint fallbacks
+	Partial          bool      // some series are incomplete (status not Complete, or messages)
+	Elapsed          time.Duration
+}
+
+// Times returns the start of every period of the grid, one per frame row.
+func (r *Result) Times() []time.Time {
+	if r.Period <= 0 {
+		return nil
+	}
+	n := int(r.End.Sub(r.Start) / r.Period)
+	out := make([]time.Time, n)
+	for i := range out {
+		out[i] = r.Start.Add(time.Duration(i) * r.Period)
+	}
+	return out
+}
+
+// Lookup returns the series of the named wide-frame column.
+func (r *Result) Lookup(column string) (*Series, bool) {
+	for i := range r.Series {
+		if r.Series[i].Column == column {
+			return &r.Series[i], true
+		}
+	}
+	return nil, false
+}
+
+// Columns returns the names of the series columns of the wide frame, in order.
+func (r *Result) Columns() []string {
+	out := make([]string, len(r.Series))
+	for i, s := range r.Series {
+		out[i] = s.Column
+	}
+	return out
+}
+
+// Times returns the timestamps of a frame's TimeColumn.
+func Times(df dataframe.DataFrame) ([]time.Time, error) {
+	if df.Err != nil {
+		return nil, df.Err
+	}
+	found := false
+	for _, n := range df.Names() {
+		if n == TimeColumn {
+			found = true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("frame has no %q column; build it with cwnb (Result.Frame, Result.Long)", TimeColumn)
+	}
+	recs := df.Col(TimeColumn).Records()
+	out := make([]time.Time, len(recs))
+	for i, s := range recs {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, fmt.Errorf("row %d of %q: %q is not RFC 3339", i, TimeColumn, s)
+		}
+		out[i] = t.UTC()
+	}
+	return out, nil
+}
+
+// timeStrings formats ts for TimeColumn.
+func timeStrings(ts []time.Time) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.UTC().Format(TimeLayout)
+	}
+	return out
+}
+
+// Wide builds the wide frame again with another fill policy (maxGap 0: no bound).
+func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
+	gap := 0
+	if maxGap > 0 && r.Period > 0 {
+		gap = int(maxGap / r.Period)
+	}
+	cols := make([]series.Series, 0, len(r.Series)+1)
+	cols = append(cols, series.New(timeStrings(r.Times()), series.String, TimeColumn))
+	for _, s := range r.Series {
+		v := s.Values
+		if f != FillNaN {
+			v = FillValues(v, f, gap)
+		}
+		cols = append(cols, series.New(v, series.Float, s.Column))
+	}
+	return dataframe.New(cols...)
+}
+
+// Long returns the long frame: one row per datapoint (missing periods are left out) with columns
+// timestamp, region, id, label, namespace, metric, stat, one column per dimension name found in
+// any series (empty where a series lacks it), and value. It suits SEARCH results with many
+// series and grouping by a dimension.
+func (r *Result) Long() dataframe.DataFrame {
+	dimSet := map[string]bool{}
+	for _, s := range r.Series {
+		for k := range s.Dims {
+			dimSet[k] = true
+		}
+	}
+	dims := make([]string, 0, len(dimSet))
+	for k := range dimSet {
+		dims = append(dims, k)
+	}
+	sort.Strings(dims)
+	times := timeStrings(r.Times())
+	var ts, region, id, label, ns, metric, stat []string
+	dv := make([][]string, len(dims))
+	var val []float64
+	for _, s := range r.Series {
+		for i, v := range s.Values {
+			if math.IsNaN(v) {
+				continue
+			}
+			ts = append(ts, times[i])
+			region = append(region, s.Region)
+			id = append(id, s.ID)
+			label = append(label, s.Label)
+			ns = append(ns, s.Namespace)
+			metric = append(metric, s.Metric)
+			stat = append(stat, s.Stat)
+			for k, d := range dims {
+				dv[k] = append(dv[k], s.Dims[d])
+			}
+			val = append(val, v)
+		}
+	}
+	cols := []series.Series{
+		series.New(ts, series.String, TimeColumn),
+		series.New(region, series.String, "region"),
+		series.New(id, series.String, "id"),
+		series.New(label, series.String, "label"),
+		series.New(ns, series.String, "namespace"),
+		series.New(metric, series.String, "metric"),
+		series.New(stat, series.String, "stat"),
+	}
+	for k, d := range dims {
+		name := d // a dimension named like a fixed column gets a prefix
+		switch d {
+		case TimeColumn, "region", "id", "label", "namespace", "metric", "stat", "value":
+			name = "dim_" + d
+		}
+		cols = append(cols, series.New(dv[k], series.String, name))
+	}
+	cols = append(cols, series.New(val, series.Float, "value"))
+	return dataframe.New(cols...)
+}
+
+// assemble puts the cached and fetched datapoints of every query on the grid and builds the frame.
+func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
+	n := int(r.End.Sub(r.Start) / r.Period)
+	start, end := r.Start.Unix(), r.End.Unix()
+	step := int64(r.Period / time.Second)
+	regionIdx := map[string]int{}
+	for i, reg := range r.Regions {
+		regionIdx[reg] = i
+	}
+	sort.SliceStable(rus, func(i, j int) bool {
+		if rus[i].u.order != rus[j].u.order {
+			return rus[i].u.order < rus[j].u.order
+		}
+		return regionIdx[rus[i].region] < regionIdx[rus[j].region]
+	})
+	used := map[string]bool{TimeColumn: true}
+	for _, ru := range rus {
+		u := ru.u
+		type acc struct {
+			label  string
+			values []float64
+			status string
+			msgs   []Message
+		}
+		var accs []*acc
+		byLabel := map[string]*acc{}
+		get := func(label string) *acc {
+			a := byLabel[label]
+			if a == nil {
+				a = &acc{label: label, values: make([]float64, n)}
+				for i := range a.values {
+					a.values[i] = math.NaN()
+				}
+				byLabel[label] = a
+				accs = append(accs, a)
+			}
+			return a
+		}
+		put := func(a *acc, s *seriesData, lo, hi int64) {
+			for i, t := range s.times {
+				if t < lo || t >= hi || t < start || t >= end {
+					continue
+				}
+				off := t - start
+				if off%step != 0 {
+					continue
+				}
+				a.values[off/step] = s.values[i]
+			}
+		}
+		if ru.cached != nil {
+			for _, s := range ru.cached.series {
+				a := get(s.label)
+				for _, iv := range ru.cached.covered {
+					put(a, s, iv[0], iv[1])
+				}
+			}
+		}
+		status := "Cached"
+		var msgs []Message
+		ivs := make([][2]int64, 0, len(ru.fetch))
+		for iv := range ru.fetch {
+			ivs = append(ivs, iv)
+		}
+		sort.Slice(ivs, func(i, j int) bool { return ivs[i][0] < ivs[j][0] })
+		for _, iv := range ivs {
+			f := ru.fetch[iv]
+			status = f.status
+			msgs = append(msgs, f.messages...)
+			if !f.complete {
+				r.Partial = true
+			}
+			for _, s := range f.series {
+				put(get(s.label), s, iv[0], iv[1])
+			}
+		}
+		if len(accs) == 0 && u.kind == kindMetric {
+			get(u.label)
+		}
+		if u.kind == kindSearch || u.kind == kindSQL {
+			sort.SliceStable(accs, func(i, j int) bool { return accs[i].label < accs[j].label })
+		}
+		for _, a := range accs {
+			s := Series{ID: u.id, Label: a.label, Region: ru.region, Kind: u.kind.String(), Period: u.period,
+				AccountID: u.acct, Status: status, Messages: msgs, Cached: len(ru.fetch) == 0, Values: a.values}
+			if u.kind == kindMetric {
+				s.Namespace, s.Metric, s.Dims, s.Stat, s.Unit = u.metric.Namespace, u.metric.Name, u.metric.Dims, u.stat, u.metric.Unit
+			} else {
+				s.Expression = u.expr
+				if u.kind == kindSearch {
+					if args := searchArgs(u.expr); len(args) > 0 {
+						s.Stat = args[0][1]
+					}
+				}
+			}
+			col := a.label
+			if col == "" {
+				col = u.id
+			}
+			if multiRegion {
+				col += " (" + ru.region + ")"
+			}
+			base := col
+			for k := 2; used[col]; k++ {
+				col = fmt.Sprintf("%s [%s]", base, u.id)
+				if k > 2 {
+					col = fmt.Sprintf("%s [%s %d]", base, u.id, k)
+				}
+			}
+			used[col] = true
+			s.Column = col
+			for _, m := range msgs {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s", ru.region, m))
+			}
+			if status != "Complete" && status != "Cached" {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, u.id, a.label, status))
+			}
+			r.Series = append(r.Series, s)
+		}
+	}
+	for _, m := range r.Messages {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s", m.Region, m))
+	}
+	r.Warnings = dedupe(r.Warnings)
+	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
