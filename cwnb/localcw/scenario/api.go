@@ -64,9 +64,14 @@ func newService(seed int64, scope string) *service {
 func inBackup(sec int64) bool { return minuteOfHour(sec) < backupMinutes }
 
 // traffic is the daily request-rate pattern: ×0.75 at 05:00 UTC to ×1.25 at 17:00 UTC.
-func traffic(sec int64) float64 {
-	return 1 + 0.25*math.Cos(2*math.Pi*(hourOfDay(sec)-17)/24)
-}
+func traffic(sec int64) float64 { return trafficByMinute[floorMod(sec, 86400)/60] }
+
+var trafficByMinute = func() (t [1440]float64) {
+	for i := range t {
+		t[i] = 1 + 0.25*math.Cos(2*math.Pi*(float64(i)/60-17)/24)
+	}
+	return t
+}()
 
 // requests returns how many requests e served in the minute starting at sec.
 func (e *endpoint) requests(sec int64) int {

@@ -115,7 +115,7 @@ func (sh *shape) counts(d *datum, n int, r *rng) []float64 {
 			h = r.next()
 		}
 		u := float64(h>>(16*(j&3))&0xffff) * 0x1p-16
-		v := math.Floor(fn*p + u)
+		v := float64(int64(fn*p + u)) // ⌊x⌋ for x ≥ 0, as emit computes it
 		cs[j] = v
 		total += v
 		if v > cs[mode] {
@@ -151,6 +151,12 @@ func (sh *shape) emit(d *datum, n int, r *rng, jt *jitter, scale float64) {
 		return
 	}
 	base := len(d.counts)
+	w := base
+	vals := d.values[:cap(d.values)]
+	cnts := d.counts[:cap(d.counts)]
+	if len(vals)-base < len(sh.p) {
+		panic("cwnb: scenario: datum buffer too small for a shape")
+	}
 	fn := float64(n)
 	total := 0.0
 	mode := -1
@@ -161,15 +167,20 @@ func (sh *shape) emit(d *datum, n int, r *rng, jt *jitter, scale float64) {
 			h = r.next()
 		}
 		u := float64(h>>(16*(j&3))&0xffff) * 0x1p-16
-		v := math.Floor(fn*p + u)
+		v := float64(int64(fn*p + u)) // ⌊x⌋ for x ≥ 0, cheaper than math.Floor
+		// Written unconditionally, kept only when non-empty: no unpredictable branch in
+		// the sparse tails.
+		vals[w] = jt.value(sh.first+j, scale)
+		cnts[w] = v
+		if v > modeC {
+			mode, modeC = w, v
+		}
+		total += v
 		if v > 0 {
-			if v > modeC {
-				mode, modeC = len(d.counts), v
-			}
-			total += v
-			d.add(jt.value(sh.first+j, scale), v)
+			w++
 		}
 	}
+	d.values, d.counts = vals[:w], cnts[:w]
 	diff := fn - total
 	if diff > 0 {
 		d.counts[mode] += diff
@@ -178,19 +189,22 @@ func (sh *shape) emit(d *datum, n int, r *rng, jt *jitter, scale float64) {
 		take := math.Min(d.counts[mode]-1, -diff)
 		d.counts[mode] -= take
 		diff += take
-		w := base
-		for j := base; j < len(d.counts); j++ {
-			if diff < 0 {
-				take := math.Min(d.counts[j], -diff)
-				d.counts[j] -= take
-				diff += take
+		if diff < 0 {
+			// Rare: take the rest from the first bins, dropping those that empty.
+			w := base
+			for j := base; j < len(d.counts); j++ {
+				if diff < 0 {
+					take := math.Min(d.counts[j], -diff)
+					d.counts[j] -= take
+					diff += take
+				}
+				if d.counts[j] > 0 {
+					d.values[w], d.counts[w] = d.values[j], d.counts[j]
+					w++
+				}
 			}
-			if d.counts[j] > 0 {
-				d.values[w], d.counts[w] = d.values[j], d.counts[j]
-				w++
-			}
+			d.values, d.counts = d.values[:w], d.counts[:w]
 		}
-		d.values, d.counts = d.values[:w], d.counts[:w]
 	}
 }
 
@@ -210,8 +224,9 @@ func (jt *jitter) value(i int, scale float64) float64 {
 		jt.block = b
 		jt.h = mix64(jt.k + uint64(b)*golden)
 	}
-	u := float64(jt.h>>(16*(i&3))&0xffff) * 0x1p-16
-	return gridEdges[i] * (1 + u*(gridRatio-1)) * scale
+	u := float64(jt.h>>(16*(i&3))&0xffff) * (0x1p-16 * (gridRatio - 1))
+	e := gridEdges[i] * scale
+	return e + e*u
 }
 
 // addCounts appends one value per non-empty bin of cs (bins sh.first...) with its count.

@@ -65,8 +65,10 @@ type Scenario interface {
 const MaxValues = 150
 
 var registry = map[string]func(seed int64) Scenario{
-	"api":   newAPI,
-	"bench": newBench,
+	"api":    newAPI,
+	"ec2":    newEC2,
+	"lambda": newLambda,
+	"bench":  newBench,
 }
 
 // Names returns the names New accepts, sorted.
