@@ -1,0 +1,417 @@
+package ts
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// RollingOptions configures Rolling, pandas' s.rolling("15min", min_periods=..., closed=...).
+type RollingOptions struct {
+	Window time.Duration // window length; required, > 0
+	// MinPeriods is the fewest non-NaN values a window needs for a result (else NaN);
+	// 0 means 1, pandas' default for time-based windows. Count ignores it.
+	MinPeriods int
+	// Closed: ClosedRight (the default) is (t−Window, t]; ClosedLeft [t−Window, t);
+	// ClosedBoth [t−Window, t]; ClosedNeither (t−Window, t).
+	Closed    Closed
+	Estimator Estimator // for Median and Q (default Linear)
+}
+
+// Rolling computes aggregations over a time-based window ending at every point of the series
+// (t ascending, as pandas requires), returning one column per aggregation aligned with t.
+// Sum and Mean keep a compensated (Kahan) running sum, Std a running mean and sum of squares
+// (Welford, ddof = 1), Min and Max a monotonic deque, Median and Q a sorted window, so each costs
+// O(1) (O(window) for quantiles) per point. NaN values are skipped and counted: Count[i] is the
+// number of non-NaN values in the window ending at t[i].
+func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggregated, error) {
+	if err := checkLen("Rolling", t, v); err != nil {
+		return nil, err
+	}
+	if opt.Window <= 0 {
+		return nil, fmt.Errorf("ts.Rolling: window %v must be positive; set RollingOptions.Window, e.g. 15*time.Minute", opt.Window)
+	}
+	if len(aggs) == 0 {
+		return nil, errors.New("ts.Rolling: no aggregation; pass at least one, e.g. ts.Mean")
+	}
+	for _, a := range aggs {
+		if !a.valid() {
+			return nil, errors.New("ts.Rolling: invalid aggregation (the zero Agg); use ts.Mean, ts.Q(0.99), ...")
+		}
+	}
+	if opt.MinPeriods < 0 {
+		return nil, fmt.Errorf("ts.Rolling: min periods %d is negative", opt.MinPeriods)
+	}
+	opt.Estimator.check()
+	if !isSorted(t) {
+		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
+	}
+	minp := max(opt.MinPeriods, 1)
+	start, end := windows(t, opt)
+	n := len(v)
+	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: make([]int, n), Period: opt.Window}
+	for _, x := range v {
+		if x != x {
+			r.NaN++
+		}
+	}
+	// Count: prefix sums of non-NaN flags.
+	pre := make([]int, n+1)
+	for i, x := range v {
+		pre[i+1] = pre[i]
+		if x == x {
+			pre[i+1]++
+		}
+	}
+	for i := range n {
+		r.Count[i] = pre[end[i]] - pre[start[i]]
+	}
+	for k, a := range aggs {
+		col := make([]float64, n)
+		switch a.kind {
+		case kCount:
+			for i := range col {
+				col[i] = float64(r.Count[i])
+			}
+		case kSum, kMean:
+			rollSum(v, start, end, col, a.kind == kMean)
+		case kStd:
+			rollStd(v, start, end, col)
+		case kMin, kMax:
+			rollMinMax(v, start, end, col, a.kind == kMax)
+		case kMedian, kQuantile:
+			rollQuantile(v, start, end, col, a.q, opt.Estimator)
+		case kFirst, kLast:
+			rollFirstLast(v, start, end, col, a.kind == kLast)
+		}
+		if a.kind != kCount {
+			for i := range col {
+				if r.Count[i] < minp {
+					col[i] = math.NaN()
+				}
+			}
+		}
+		r.Values[k] = col
+	}
+	return r, nil
+}
+
+// windows returns, for every i, the index range [start[i], end[i]) of its window.
+func windows(t []time.Time, opt RollingOptions) (start, end []int) {
+	n := len(t)
+	start, end = make([]int, n), make([]int, n)
+	leftClosed := opt.Closed == ClosedLeft || opt.Closed == ClosedBoth
+	rightOpen := opt.Closed == ClosedLeft || opt.Closed == ClosedNeither
+	w := int64(opt.Window)
+	j := 0
+	for i := range t {
+		ti := t[i].UnixNano()
+		bound := ti - w // first admissible time is > bound (or ≥ bound when left-closed)
+		if leftClosed {
+			bound--
+		}
+		for j < i && t[j].UnixNano() <= bound {
+			j++
+		}
+		start[i] = j
+		end[i] = i + 1
+		if rightOpen {
+			end[i] = i
+		}
+	}
+	return start, end
+}
+
+// rollSum fills out with the window sums (or means) using Kahan-compensated add and remove.
+func rollSum(v []float64, start, end []int, out []float64, mean bool) {
+	var s, comp float64
+	nobs := 0
+	add := func(x float64) {
+		if x != x {
+			return
+		}
+		nobs++
+		y := x - comp
+		t := s + y
+		comp = (t - s) - y
+		s = t
+	}
+	lo, hi := 0, 0
+	for i := range out {
+		for ; hi < end[i]; hi++ {
+			add(v[hi])
+		}
+		for ; lo < start[i]; lo++ {
+			if x := v[lo]; x == x {
+				add(-x)
+				nobs -= 2 // add counted it
+			}
+		}
+		if nobs == 0 {
+			s, comp = 0, 0 // restart exactly after the window empties
+			out[i] = math.NaN()
+			continue
+		}
+		if mean {
+			out[i] = s / float64(nobs)
+		} else {
+			out[i] = s
+		}
+	}
+}
+
+// rollStd fills out with the ddof=1 standard deviation of every window (Welford add/remove).
+func rollStd(v []float64, start, end []int, out []float64) {
+	var mean, ssq float64
+	nobs := 0
+	lo, hi := 0, 0
+	for i := range out {
+		for ; hi < end[i]; hi++ {
+			x := v[hi]
+			if x != x {
+				continue
+			}
+			nobs++
+			d := x - mean
+			mean += d / float64(nobs)
+			ssq += d * (x - mean)
+		}
+		for ; lo < start[i]; lo++ {
+			x := v[lo]
+			if x != x {
+				continue
+			}
+			nobs--
+			if nobs == 0 {
+				mean, ssq = 0, 0
+				continue
+			}
+			d := x - mean
+			mean -= d / float64(nobs)
+			ssq -= d * (x - mean)
+		}
+		if nobs < 2 {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = math.Sqrt(max(ssq, 0) / float64(nobs-1))
+	}
+}
+
+// rollMinMax fills out with the window minimum (or maximum) using a monotonic deque of indices.
+func rollMinMax(v []float64, start, end []int, out []float64, isMax bool) {
+	dq := make([]int, 0, 64)
+	head := 0
+	worse := func(a, b float64) bool { // a can never be the answer while b is in the window
+		if isMax {
+			return a <= b
+		}
+		return a >= b
+	}
+	hi := 0
+	for i := range out {
+		for ; hi < end[i]; hi++ {
+			x := v[hi]
+			if x != x {
+				continue
+			}
+			for len(dq) > head && worse(v[dq[len(dq)-1]], x) {
+				dq = dq[:len(dq)-1]
+			}
+			dq = append(dq, hi)
+		}
+		for head < len(dq) && dq[head] < start[i] {
+			head++
+		}
+		if head > 1024 && head*2 > len(dq) {
+			dq = append(dq[:0], dq[head:]...)
+			head = 0
+		}
+		if head < len(dq) {
+			out[i] = v[dq[head]]
+		} else {
+			out[i] = math.NaN()
+		}
+	}
+}
+
+// rollQuantile keeps the window's numbers sorted (binary-search insert and delete).
+func rollQuantile(v []float64, start, end []int, out []float64, q float64, e Estimator) {
+	win := make([]float64, 0, 64)
+	lo, hi := 0, 0
+	for i := range out {
+		for ; hi < end[i]; hi++ {
+			if x := v[hi]; x == x {
+				k, _ := slices.BinarySearch(win, x)
+				win = slices.Insert(win, k, x)
+			}
+		}
+		for ; lo < start[i]; lo++ {
+			if x := v[lo]; x == x {
+				k, _ := slices.BinarySearch(win, x)
+				win = slices.Delete(win, k, k+1)
+			}
+		}
+		if len(win) == 0 {
+			out[i] = math.NaN()
+			continue
+		}
+		i0, i1, g := e.position(float64(len(win)), q)
+		out[i] = lerp(win[i0], win[i1], g)
+	}
+}
+
+// rollFirstLast fills out with the first (or last) non-NaN value of every window.
+func rollFirstLast(v []float64, start, end []int, out []float64, last bool) {
+	n := len(v)
+	if last {
+		prev := make([]int, n+1) // prev[k]: largest index < k holding a number, or -1
+		prev[0] = -1
+		for k := 1; k <= n; k++ {
+			prev[k] = prev[k-1]
+			if v[k-1] == v[k-1] {
+				prev[k] = k - 1
+			}
+		}
+		for i := range out {
+			if p := prev[end[i]]; p >= start[i] && p >= 0 {
+				out[i] = v[p]
+			} else {
+				out[i] = math.NaN()
+			}
+		}
+		return
+	}
+	next := make([]int, n+1) // next[k]: smallest index ≥ k holding a number, or n
+	next[n] = n
+	for k := n - 1; k >= 0; k-- {
+		next[k] = next[k+1]
+		if v[k] == v[k] {
+			next[k] = k
+		}
+	}
+	for i := range out {
+		if p := next[start[i]]; p < end[i] {
+			out[i] = v[p]
+		} else {
+			out[i] = math.NaN()
+		}
+	}
+}
+
+// EWMOptions configures EWM. Give exactly one of Alpha, Span, HalfLife, Com (pandas' decay
+// parameters): α = Alpha, 2/(Span+1), 1−exp(−ln 2/HalfLife) or 1/(1+Com).
+type EWMOptions struct {
+	Alpha, Span, HalfLife, Com float64
+	// HalfLifeTime, with times passed to EWM, decays by elapsed time instead of by observation
+	// (pandas' ewm(halflife=..., times=...)); it excludes the other parameters.
+	HalfLifeTime time.Duration
+	MinPeriods   int  // fewest observations before a result (pandas' min_periods; 0 = 0)
+	NoAdjust     bool // pandas' adjust=False (recursive form); the default is adjust=True
+	IgnoreNA     bool // pandas' ignore_na=True: NaN does not age the weights
+}
+
+// EWM returns the exponentially weighted moving mean of v, pandas' s.ewm(...).mean(). With
+// adjust=True (the default) the value at i is Σ wⱼ·xⱼ / Σ wⱼ over the observations so far with
+// wⱼ = (1−α)^(i−j) (or decayed by elapsed time with HalfLifeTime). t may be nil unless
+// HalfLifeTime is set.
+func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
+	set := 0
+	alpha := 0.0
+	if opt.Alpha != 0 {
+		set++
+		alpha = opt.Alpha
+	}
+	if opt.Span != 0 {
+		set++
+		if opt.Span < 1 {
+			return nil, fmt.Errorf("ts.EWM: span %v must be ≥ 1", opt.Span)
+		}
+		alpha = 2 / (opt.Span + 1)
+	}
+	if opt.HalfLife != 0 {
+		set++
+		if opt.HalfLife <= 0 {
+			return nil, fmt.Errorf("ts.EWM: halflife %v must be positive", opt.HalfLife)
+		}
+		alpha = 1 - math.Exp(-math.Ln2/opt.HalfLife)
+	}
+	if opt.Com != 0 {
+		set++
+		if opt.Com < 0 {
+			return nil, fmt.Errorf("ts.EWM: com %v must be ≥ 0", opt.Com)
+		}
+		alpha = 1 / (1 + opt.Com)
+	}
+	if opt.HalfLifeTime != 0 {
+		set++
+		if opt.HalfLifeTime < 0 {
+			return nil, fmt.Errorf("ts.EWM: halflife %v must be positive", opt.HalfLifeTime)
+		}
+		if len(t) != len(v) {
+			return nil, fmt.Errorf("ts.EWM: HalfLifeTime needs one time per value (%d times, %d values)", len(t), len(v))
+		}
+		alpha = 1 - math.Exp(-math.Ln2)
+	}
+	if set != 1 {
+		return nil, errors.New("ts.EWM: give exactly one of Alpha, Span, HalfLife, Com, HalfLifeTime")
+	}
+	if !(alpha > 0 && alpha <= 1) {
+		return nil, fmt.Errorf("ts.EWM: alpha %v must be in (0, 1]", alpha)
+	}
+	out := make([]float64, len(v))
+	if len(v) == 0 {
+		return out, nil
+	}
+	decay := 1 - alpha
+	newWt := 1.0
+	if opt.NoAdjust {
+		newWt = alpha
+	}
+	weighted := v[0]
+	nobs := 0
+	if weighted == weighted {
+		nobs = 1
+	}
+	oldWt := 1.0
+	put := func(i int) {
+		if nobs >= opt.MinPeriods && weighted == weighted {
+			out[i] = weighted
+		} else {
+			out[i] = math.NaN()
+		}
+	}
+	put(0)
+	for i := 1; i < len(v); i++ {
+		cur := v[i]
+		isObs := cur == cur
+		if isObs {
+			nobs++
+		}
+		if weighted == weighted {
+			if isObs || !opt.IgnoreNA {
+				f := decay
+				if opt.HalfLifeTime != 0 {
+					f = math.Pow(decay, float64(t[i].Sub(t[i-1]))/float64(opt.HalfLifeTime))
+				}
+				oldWt *= f
+				if isObs {
+					if weighted != cur {
+						weighted = (oldWt*weighted + newWt*cur) / (oldWt + newWt)
+					}
+					if opt.NoAdjust {
+						oldWt = 1
+					} else {
+						oldWt += newWt
+					}
+				}
+			}
+		} else if isObs {
+			weighted = cur
+		}
+		put(i)
+	}
+	return out, nil
+}
