@@ -25,7 +25,12 @@ type Bucket struct {
 	w        float64   // cum[len(cum)-1]: the total raw count, summed in sorted order
 	sets     []Set     // statistic sets that could not become raw values
 	unsorted bool
+	runs     []int32  // where Add started a new ascending run since the last sort
+	bounds   []int32  // run boundaries while sorting
+	scratch  []sample // merge buffer
 
+	// Summary over sets and raw[:folded]; Add only appends, summarize folds the rest in.
+	folded           int
 	n, sum, min, max float64 // over raw values and sets
 	rawN             float64 // total count of raw values
 	negative         bool    // some value (or a set's Minimum) is below zero
@@ -37,7 +42,9 @@ func (b *Bucket) Reset() {
 	b.cum = b.cum[:0]
 	b.sets = b.sets[:0]
 	b.unsorted = false
+	b.runs = b.runs[:0]
 	b.w = 0
+	b.folded = 0
 	b.n, b.sum, b.min, b.max, b.rawN = 0, 0, 0, 0, 0
 	b.negative = false
 }
@@ -48,15 +55,43 @@ func (b *Bucket) Reset() {
 // statistic treats a count as a weight (SampleCount is the sum of counts, percentiles use the
 // cumulative weight, see Bucket.Compute).
 func (b *Bucket) Add(value, count float64) {
-	if math.IsNaN(value) || math.IsInf(value, 0) || !(count > 0) || math.IsInf(count, 0) {
+	// x-x is NaN, so not 0, exactly when x is NaN or ±Inf.
+	if value-value != 0 || !(count > 0) || count-count != 0 {
 		return
 	}
 	if len(b.raw) > 0 && value < b.raw[len(b.raw)-1].v {
 		b.unsorted = true
+		b.runs = append(b.runs, int32(len(b.raw)))
 	}
 	b.raw = append(b.raw, sample{value, count})
-	b.rawN += count
-	b.note(value, value, count, value*count)
+}
+
+// summarize folds the raw values added since the last call into the summary. Values are
+// folded before any sort reorders them, so raw[folded:] are always the unfolded ones.
+func (b *Bucket) summarize() {
+	if b.folded == len(b.raw) {
+		return
+	}
+	rawN, n, sum, lo, hi := b.rawN, b.n, b.sum, math.Inf(1), math.Inf(-1)
+	if n > 0 {
+		lo, hi = b.min, b.max
+	}
+	for _, s := range b.raw[b.folded:] {
+		rawN += s.c
+		sum += s.v * s.c
+		if s.v < lo {
+			lo = s.v
+		}
+		if s.v > hi {
+			hi = s.v
+		}
+	}
+	n += rawN - b.rawN
+	b.rawN, b.n, b.sum, b.min, b.max = rawN, n, sum, lo, hi
+	if lo < 0 {
+		b.negative = true
+	}
+	b.folded = len(b.raw)
 }
 
 func (b *Bucket) note(lo, hi, count, sum float64) {
@@ -98,21 +133,17 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // Len returns the total sample count: the sum of the counts of raw values and the SampleCount
 // of statistic sets.
-func (b *Bucket) Len() float64 { return b.n }
+func (b *Bucket) Len() float64 {
+	b.summarize()
+	return b.n
+}
 
 // sortRaw sorts the raw values and builds the cumulative counts, once per bucket contents.
 func (b *Bucket) sortRaw() {
 	if b.unsorted {
-		slices.SortFunc(b.raw, func(x, y sample) int {
-			switch {
-			case x.v < y.v:
-				return -1
-			case x.v > y.v:
-				return 1
-			}
-			return 0
-		})
+		b.mergeSort()
 		b.unsorted = false
+		b.runs = b.runs[:0]
 		b.cum = b.cum[:0]
 	}
 	if len(b.cum) == len(b.raw) {
@@ -153,6 +184,7 @@ func (b *Bucket) sortRaw() {
 //
 // TM over an empty selection has no value; TC, TS and PR are then 0.
 func (b *Bucket) Compute(s Stat) (float64, bool) {
+	b.summarize()
 	if b.n == 0 {
 		return math.NaN(), false
 	}
@@ -360,4 +392,83 @@ func (b *Bucket) absolute(k Kind, lo, hi float64) (float64, bool) {
 		return 100 * tc / b.n, true
 	}
 	return math.NaN(), false
+}
+
+// minRun is the block length insertion sort handles before merging.
+const minRun = 16
+
+// mergeSort sorts b.raw by value: a natural merge sort that starts from the ascending runs
+// Add recorded (each Values+Counts datum is often already ascending) when they are long, or
+// from insertion-sorted blocks of minRun values, then merges adjacent runs pairwise, going back
+// and forth between b.raw and b.scratch. It allocates only while the bucket grows.
+func (b *Bucket) mergeSort() {
+	a := b.raw
+	n := len(a)
+	if n < 2 {
+		return
+	}
+	bounds := append(b.bounds[:0], 0)
+	if (len(b.runs)+1)*minRun <= n {
+		bounds = append(bounds, b.runs...)
+	} else {
+		for lo := 0; lo < n; lo += minRun {
+			hi := min(lo+minRun, n)
+			insertionSort(a[lo:hi])
+			if lo > 0 {
+				bounds = append(bounds, int32(lo))
+			}
+		}
+	}
+	bounds = append(bounds, int32(n))
+	b.scratch = slices.Grow(b.scratch[:0], n)[:n]
+	src, dst := a, b.scratch
+	for len(bounds) > 2 {
+		k := 0
+		for i := 0; i+1 < len(bounds); i += 2 {
+			lo, mid := bounds[i], bounds[i+1]
+			hi := mid
+			if i+2 < len(bounds) {
+				hi = bounds[i+2]
+			}
+			merge(dst[lo:hi], src[lo:mid], src[mid:hi])
+			bounds[k] = lo
+			k++
+		}
+		bounds[k] = int32(n)
+		bounds = bounds[:k+1]
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+	b.bounds = bounds
+}
+
+func insertionSort(a []sample) {
+	for i := 1; i < len(a); i++ {
+		x := a[i]
+		j := i
+		for j > 0 && a[j-1].v > x.v {
+			a[j] = a[j-1]
+			j--
+		}
+		a[j] = x
+	}
+}
+
+// merge merges ascending x and y into dst, len(dst) == len(x)+len(y).
+func merge(dst, x, y []sample) {
+	i, j, k := 0, 0, 0
+	for i < len(x) && j < len(y) {
+		if y[j].v < x[i].v {
+			dst[k] = y[j]
+			j++
+		} else {
+			dst[k] = x[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], x[i:])
+	copy(dst[k:], y[j:])
 }

@@ -85,7 +85,7 @@ func TestCompute(t *testing.T) {
 				// Textbook: drop the lowest and highest value.
 				"TM(10%:90%)": one(5.5), "TC(10%:90%)": one(8), "TS(10%:90%)": one(44),
 				"WM(10%:90%)": one((2 + 44 + 9) / 10.0),
-				"tm90": one(5), "TM(:90%)": one(5), "TM(20%:)": one(6.5), "tc90": one(9), "ts90": one(45),
+				"tm90":        one(5), "TM(:90%)": one(5), "TM(20%:)": one(6.5), "tc90": one(9), "ts90": one(45),
 				"wm90": one(5.4),
 				// 25% of 10 is 2.5: half of the 3rd value and half of the 8th are kept.
 				"IQM": one(5.5), "TC(25%:75%)": one(5),
