@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
@@ -24,6 +25,15 @@ var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // noRetry turns retries off, for tests that assert an error.
 func noRetry(o *cloudwatch.Options) { o.Retryer = aws.NopRetryer{} }
+
+// noValidation removes the SDK's client-side validation of required members, so that the
+// request reaches the server and the server's own MissingParameter errors can be tested.
+func noValidation(o *cloudwatch.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		_, err := stack.Initialize.Remove("OperationInputValidation")
+		return err
+	})
+}
 
 // start serves a local CloudWatch pinned at now and returns it with a client built by
 // cloudwatch.New (which gzips every PutMetricData body).
