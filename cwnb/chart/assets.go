@@ -1,0 +1,43 @@
+package chart
+
+import (
+	_ "embed"
+	"strings"
+)
+
+// EchartsVersion is the version of the vendored Apache ECharts library (assets/echarts.min.js,
+// from the npm registry, Apache-2.0; assets/LICENSE and assets/NOTICE travel with it).
+const EchartsVersion = "5.6.0"
+
+// echartsCDN is where the upgrade script looks for ECharts when a live notebook has no inline copy.
+const echartsCDN = "https://cdn.jsdelivr.net/npm/echarts@" + EchartsVersion + "/dist/echarts.min.js"
+
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+//go:embed assets/NOTICE
+var echartsNotice string
+
+// LibraryScript returns one complete <script> element that inlines ECharts 5.6.0 for an offline
+// page. Put it once per page, in <head> or anywhere in <body>: charts placed before it wait for it,
+// charts placed after it draw at once. It is wrapped as
+// (function(define, exports, module){ ... }).call(window) so that a page with RequireJS (Jupyter
+// classic, nbconvert's templates) does not receive an anonymous define() call, and it marks itself
+// with window.__cwnbEchartsInline so that no chart on the page tries a CDN.
+func LibraryScript() string {
+	var b strings.Builder
+	b.Grow(len(echartsJS) + 512)
+	b.WriteString(`<script data-cwnb-echarts="` + EchartsVersion + `">`)
+	b.WriteString("window.__cwnbEchartsInline=true;\n")
+	b.WriteString("(function(define,exports,module){\n")
+	b.WriteString(echartsJS)
+	b.WriteString("\n}).call(window);\n")
+	// Charts that ran before the library queued themselves; draw them now.
+	b.WriteString("(function(s){if(s&&s.flush)s.flush();})(window.__cwnbCharts);\n")
+	b.WriteString("</script>")
+	return b.String()
+}
+
+// LibraryNotice returns the NOTICE text of the vendored ECharts, which its Apache-2.0 license asks
+// redistributors to keep.
+func LibraryNotice() string { return echartsNotice }

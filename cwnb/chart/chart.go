@@ -1,0 +1,387 @@
+package chart
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"image/color"
+	"math"
+	"os"
+	"strings"
+	"sync"
+)
+
+// Mode selects what a chart's display bundle carries.
+type Mode int
+
+const (
+	// ModeDefault takes the mode from the CWNB_CHARTS environment variable, or Both when it is
+	// unset.
+	ModeDefault Mode = iota
+	// Both renders a static image that a script upgrades to the interactive chart when ECharts is
+	// available, plus image/png and text/plain.
+	Both
+	// Static renders the image only: text/html holds the image and no script, plus image/png and
+	// text/plain. No JavaScript runs anywhere.
+	Static
+	// Interactive skips the server-side render: text/html holds the interactive chart only (with
+	// the alt text until ECharts loads), plus text/plain. There is no image/png.
+	Interactive
+)
+
+// EnvMode is the environment variable read when Options.Mode is ModeDefault: "both", "static" or
+// "interactive".
+const EnvMode = "CWNB_CHARTS"
+
+// String returns the name ParseMode accepts.
+func (m Mode) String() string {
+	switch m {
+	case ModeDefault:
+		return "default"
+	case Both:
+		return "both"
+	case Static:
+		return "static"
+	case Interactive:
+		return "interactive"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// ParseMode reads a mode name: "both", "static" or "interactive" (case-insensitive); "" is
+// ModeDefault.
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return ModeDefault, nil
+	case "both":
+		return Both, nil
+	case "static":
+		return Static, nil
+	case "interactive":
+		return Interactive, nil
+	}
+	return ModeDefault, fmt.Errorf("chart: unknown chart mode %q; use both, static or interactive", s)
+}
+
+// resolveMode turns ModeDefault into a concrete mode using the environment.
+func resolveMode(m Mode) (Mode, error) {
+	if m != ModeDefault {
+		if m < Both || m > Interactive {
+			return m, fmt.Errorf("chart: invalid Options.Mode %d; use chart.Both, chart.Static or chart.Interactive", int(m))
+		}
+		return m, nil
+	}
+	env, err := ParseMode(os.Getenv(EnvMode))
+	if err != nil {
+		return m, fmt.Errorf("chart: environment variable %s=%q is not a chart mode; use both, static or interactive", EnvMode, os.Getenv(EnvMode))
+	}
+	if env == ModeDefault {
+		return Both, nil
+	}
+	return env, nil
+}
+
+// Downsampler names the method that thins a series to Options.MaxPoints points.
+type Downsampler int
+
+const (
+	// LTTB is Largest-Triangle-Three-Buckets (Steinarsson 2013): it keeps the shape of the line,
+	// spikes included, with one point per bucket.
+	LTTB Downsampler = iota
+	// MinMax keeps the minimum and the maximum of every bucket (two points per bucket), which
+	// preserves every extreme exactly.
+	MinMax
+	// NoDownsampling plots every point.
+	NoDownsampling
+)
+
+// String returns the method's name as it appears on a chart.
+func (d Downsampler) String() string {
+	switch d {
+	case LTTB:
+		return "LTTB"
+	case MinMax:
+		return "min/max"
+	case NoDownsampling:
+		return "none"
+	}
+	return fmt.Sprintf("Downsampler(%d)", int(d))
+}
+
+// Options are the rendering settings shared by every builder. Zero fields mean the documented
+// default; builders take them as functional options (func(*Options)), as the AWS SDK does.
+type Options struct {
+	// Width and Height are the chart's size in CSS pixels. Zero: 900 × 420 (small multiples grow
+	// taller with the number of rows).
+	Width, Height int
+	// Mode selects the bundle's content; ModeDefault reads CWNB_CHARTS, then falls back to Both.
+	Mode Mode
+	// MaxPoints is the most points a time series keeps. Zero: 2,000. Negative: no limit.
+	MaxPoints int
+	// Downsample is the method used above MaxPoints. Zero: LTTB.
+	Downsample Downsampler
+	// PNGScale is the pixel density of image/png. Zero: 1.5 (sharp on GitHub, still small).
+	PNGScale float64
+}
+
+// WithSize sets the chart's size in CSS pixels.
+func WithSize(width, height int) func(*Options) {
+	return func(o *Options) { o.Width, o.Height = width, height }
+}
+
+// WithMode sets the display mode.
+func WithMode(m Mode) func(*Options) { return func(o *Options) { o.Mode = m } }
+
+// WithMaxPoints sets the per-series point budget (negative: no downsampling) and the method.
+func WithMaxPoints(n int, method Downsampler) func(*Options) {
+	return func(o *Options) { o.MaxPoints, o.Downsample = n, method }
+}
+
+const (
+	defaultWidth     = 900
+	defaultHeight    = 420
+	defaultMaxPoints = 2000
+	defaultPNGScale  = 1.5
+	maxPixels        = 4000
+)
+
+func buildOptions(optFns []func(*Options)) (Options, error) {
+	var o Options
+	for _, f := range optFns {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if o.Width == 0 {
+		o.Width = defaultWidth
+	}
+	if o.Height == 0 {
+		o.Height = defaultHeight
+	}
+	if o.Width < 100 || o.Height < 80 || o.Width > maxPixels || o.Height > maxPixels {
+		return o, fmt.Errorf("chart: size %d×%d is out of range; use a width of 100..%d and a height of 80..%d pixels", o.Width, o.Height, maxPixels, maxPixels)
+	}
+	if o.MaxPoints == 0 {
+		o.MaxPoints = defaultMaxPoints
+	}
+	if o.MaxPoints > 0 && o.MaxPoints < 10 {
+		return o, fmt.Errorf("chart: MaxPoints %d is too small to draw a line; use at least 10, or a negative value for no limit", o.MaxPoints)
+	}
+	if o.Downsample < LTTB || o.Downsample > NoDownsampling {
+		return o, fmt.Errorf("chart: unknown Downsample method %d; use chart.LTTB, chart.MinMax or chart.NoDownsampling", int(o.Downsample))
+	}
+	if o.PNGScale == 0 {
+		o.PNGScale = defaultPNGScale
+	}
+	if o.PNGScale < 0.25 || o.PNGScale > 4 {
+		return o, fmt.Errorf("chart: PNGScale %g is out of range; use 0.25..4", o.PNGScale)
+	}
+	if _, err := resolveMode(o.Mode); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// Chart is a built chart: an ECharts option plus what is needed to render it everywhere. Build one
+// with Line, Heatmap, Histogram, CDF, Bars, SmallMultiples or FromEcharts. A Chart renders lazily
+// and caches its render; it is safe for concurrent use.
+type Chart struct {
+	title  string
+	footer string
+	alt    string         // text/plain: title, series summary, footer
+	option map[string]any // the ECharts option, escaped at serialisation
+	meta   map[string]any // what the upgrade script's tooltip needs (units, band pairs)
+	opts   Options
+
+	once   sync.Once
+	bundle map[string]any
+	err    error
+}
+
+// Title returns the chart's title, the question it answers.
+func (c *Chart) Title() string { return c.title }
+
+// Text returns the chart's alt text: the title, one line per series, and the footer. It is the
+// bundle's text/plain.
+func (c *Chart) Text() string { return c.alt }
+
+// Size returns the chart's width and height in CSS pixels.
+func (c *Chart) Size() (width, height int) { return c.opts.Width, c.opts.Height }
+
+// OptionJSON returns the ECharts option as indented JSON, with <, > and & escaped as \u003c,
+// \u003e and \u0026 so that it is safe inside a <script> element. Golden tests compare it.
+func (c *Chart) OptionJSON() ([]byte, error) {
+	return marshalSafe(c.option, true)
+}
+
+// marshalSafe encodes v as JSON that is safe to embed in HTML and JavaScript: encoding/json
+// escapes <, >, & and U+2028/U+2029, so no data string can close a <script> element or a
+// JavaScript string.
+func marshalSafe(v any, indent bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("chart: encoding the chart option: %w", err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// SVG renders the chart with ECharts' server-side renderer (in goja) and returns the SVG document.
+// Text from data is escaped by ECharts as SVG text content.
+func (c *Chart) SVG() (string, error) {
+	js, err := marshalSafe(c.option, false)
+	if err != nil {
+		return "", err
+	}
+	return renderSVG(string(js), c.opts.Width, c.opts.Height)
+}
+
+// PNG renders the chart to a PNG of Width×PNGScale by Height×PNGScale pixels.
+func (c *Chart) PNG() ([]byte, error) {
+	svg, err := c.SVG()
+	if err != nil {
+		return nil, err
+	}
+	return svgToPNG(svg, c.opts.PNGScale)
+}
+
+func svgToPNG(svg string, scale float64) ([]byte, error) {
+	img, err := rasterizeSVG(svg, scale, color.White)
+	if err != nil {
+		return nil, err
+	}
+	return encodePNG(img)
+}
+
+// MIME types of a display bundle.
+const (
+	MIMEHTML  = "text/html"
+	MIMEPNG   = "image/png"
+	MIMEPlain = "text/plain"
+)
+
+// Bundle renders the chart into a Jupyter display bundle, a map from MIME type to content:
+//
+//   - "text/html" (string): a static SVG image (data URI) and a script that upgrades it to the
+//     interactive ECharts chart when ECharts is on the page or can be loaded (see HTML);
+//   - "image/png" ([]byte, the raw PNG; encoding/json writes it as the base64 string nbformat
+//     wants), which GitHub's notebook view shows;
+//   - "text/plain" (string): the alt text.
+//
+// The mode (Options.Mode, or CWNB_CHARTS) drops what it excludes: Static has no script,
+// Interactive has no image. The render happens once; later calls return the same map.
+func (c *Chart) Bundle() (map[string]any, error) {
+	c.once.Do(func() { c.bundle, c.err = c.render() })
+	if c.err != nil {
+		return nil, c.err
+	}
+	out := make(map[string]any, len(c.bundle))
+	for k, v := range c.bundle {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func (c *Chart) render() (map[string]any, error) {
+	mode, err := resolveMode(c.opts.Mode)
+	if err != nil {
+		return nil, err
+	}
+	b := map[string]any{MIMEPlain: c.alt}
+	var svg string
+	if mode != Interactive {
+		if svg, err = c.SVG(); err != nil {
+			return nil, err
+		}
+		png, err := svgToPNG(svg, c.opts.PNGScale)
+		if err != nil {
+			return nil, err
+		}
+		b[MIMEPNG] = png
+	}
+	h, err := c.html(mode, svg)
+	if err != nil {
+		return nil, err
+	}
+	b[MIMEHTML] = h
+	return b, nil
+}
+
+// HTML returns the bundle's text/html.
+func (c *Chart) HTML() (string, error) {
+	b, err := c.Bundle()
+	if err != nil {
+		return "", err
+	}
+	return b[MIMEHTML].(string), nil
+}
+
+func newID() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("cwnb: crypto/rand failed: " + err.Error())
+	}
+	return "cwnb-chart-" + hex.EncodeToString(b[:])
+}
+
+// html builds the text/html of one chart. Structure:
+//
+//	<div class="cwnb-chart" id=ID data-cwnb-state="static|pending|interactive" data-width data-height>
+//	  <img class="cwnb-static" src="data:image/svg+xml;base64,..." alt="...">   (Both, Static)
+//	  <script type="application/json" class="cwnb-option">{...}</script>        (Both, Interactive)
+//	  <script>upgrade script</script>                                           (Both, Interactive)
+//	</div>
+//
+// Every data string reaches the page either inside base64 (the image), html.EscapeString (alt
+// text, attributes) or JSON with <, >, & escaped (the option), so none can end an element early.
+func (c *Chart) html(mode Mode, svg string) (string, error) {
+	id := newID()
+	w, h := c.opts.Width, c.opts.Height
+	var b strings.Builder
+	state := "static"
+	if mode != Static {
+		state = "pending"
+	}
+	fmt.Fprintf(&b, `<div class="cwnb-chart" id="%s" data-cwnb-state="%s" data-width="%d" data-height="%d" style="position:relative;width:%dpx;max-width:100%%;">`, id, state, w, h, w)
+	alt := html.EscapeString(c.alt)
+	if mode != Interactive {
+		fmt.Fprintf(&b, `<img class="cwnb-static" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;" alt="%s" src="data:image/svg+xml;base64,%s">`,
+			w, h, alt, base64.StdEncoding.EncodeToString([]byte(svg)))
+	} else {
+		fmt.Fprintf(&b, `<pre class="cwnb-static cwnb-alt" style="height:%dpx;margin:0;overflow:auto;white-space:pre-wrap;">%s</pre>`, h, alt)
+	}
+	if mode != Static {
+		payload := map[string]any{"option": c.option, "meta": c.meta}
+		js, err := marshalSafe(payload, false)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(`<script type="application/json" class="cwnb-option">`)
+		b.Write(js)
+		b.WriteString(`</script><script>`)
+		b.WriteString(upgradeJS)
+		b.WriteString(`(`)
+		idJSON, _ := marshalSafe(id, false)
+		b.Write(idJSON)
+		b.WriteString(`);</script>`)
+	}
+	b.WriteString(`</div>`)
+	return b.String(), nil
+}
+
+// cleanFloat turns NaN and ±Inf into nil (JSON null, a gap for ECharts).
+func cleanFloat(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}

@@ -1,0 +1,239 @@
+package chart
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file holds what every builder shares: the go-echarts → map conversion, the title/footer
+// frame, units, number formatting and alt text.
+
+// echartsJSONer is what every go-echarts chart provides (charts.Line, charts.Bar, ...).
+type echartsJSONer interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// optionMap turns a go-echarts chart into a plain option map that the builders can extend. Series
+// data items of the form {"value": v} become v, which is what ECharts reads and is much smaller.
+func optionMap(c echartsJSONer) (map[string]any, error) {
+	c.Validate()
+	raw, err := json.Marshal(c.JSON())
+	if err != nil {
+		return nil, fmt.Errorf("chart: encoding the go-echarts option: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("chart: decoding the go-echarts option: %w", err)
+	}
+	// go-echarts always writes these; empty ones only add noise.
+	for _, k := range []string{"toolbox", "legend", "tooltip", "title"} {
+		if v, ok := m[k].(map[string]any); ok && len(v) == 0 {
+			delete(m, k)
+		}
+	}
+	if series, ok := m["series"].([]any); ok {
+		for _, s := range series {
+			sm, ok := s.(map[string]any)
+			if !ok {
+				continue
+			}
+			data, ok := sm["data"].([]any)
+			if !ok {
+				continue
+			}
+			for i, d := range data {
+				if dm, ok := d.(map[string]any); ok && len(dm) == 1 {
+					if v, ok := dm["value"]; ok {
+						data[i] = v
+					}
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// Approximate glyph widths of ECharts' default sans-serif, used to reserve room for wrapped text.
+func textLines(s string, px float64, width int) int {
+	if s == "" {
+		return 0
+	}
+	lines := 0
+	for _, l := range strings.Split(s, "\n") {
+		w := float64(utf8.RuneCountInString(l)) * px * 0.58
+		lines += int(math.Max(1, math.Ceil(w/float64(width))))
+	}
+	return lines
+}
+
+const (
+	titleSize    = 17
+	subtitleSize = 12
+	footerSize   = 11
+	padX         = 12
+)
+
+// frame puts the title (the question), the subtitle (notes such as downsampling) and the footer
+// (provenance) into option["title"], and returns the room they take at the top and the bottom.
+func frame(option map[string]any, width int, title, subtitle, footer string) (top, bottom int) {
+	inner := width - 2*padX
+	var titles []any
+	top = 8
+	if title != "" || subtitle != "" {
+		t := map[string]any{
+			"text": title, "left": padX, "top": 6,
+			"textStyle": map[string]any{"fontSize": titleSize, "width": inner, "overflow": "break", "color": "#222"},
+		}
+		top += textLines(title, titleSize, inner) * (titleSize + 6)
+		if subtitle != "" {
+			t["subtext"] = subtitle
+			t["subtextStyle"] = map[string]any{"fontSize": subtitleSize, "width": inner, "overflow": "break", "color": "#666"}
+			top += textLines(subtitle, subtitleSize, inner)*(subtitleSize+4) + 6
+		}
+		titles = append(titles, t)
+	}
+	bottom = 8
+	if footer != "" {
+		titles = append(titles, map[string]any{
+			"text": footer, "left": padX, "bottom": 4,
+			"textStyle": map[string]any{"fontSize": footerSize, "fontWeight": "normal", "color": "#777", "width": inner, "overflow": "break"},
+		})
+		bottom += textLines(footer, footerSize, inner) * (footerSize + 4)
+	}
+	if len(titles) > 0 {
+		option["title"] = titles
+	} else {
+		delete(option, "title")
+	}
+	return top, bottom
+}
+
+// cloudWatchUnits maps CloudWatch unit names to the short labels shown on axes.
+var cloudWatchUnits = map[string]string{
+	"Seconds": "s", "Microseconds": "µs", "Milliseconds": "ms",
+	"Bytes": "B", "Kilobytes": "kB", "Megabytes": "MB", "Gigabytes": "GB", "Terabytes": "TB",
+	"Bits": "bit", "Kilobits": "kbit", "Megabits": "Mbit", "Gigabits": "Gbit", "Terabits": "Tbit",
+	"Percent": "%", "Count": "count", "None": "",
+	"Bytes/Second": "B/s", "Kilobytes/Second": "kB/s", "Megabytes/Second": "MB/s", "Gigabytes/Second": "GB/s", "Terabytes/Second": "TB/s",
+	"Bits/Second": "bit/s", "Kilobits/Second": "kbit/s", "Megabits/Second": "Mbit/s", "Gigabits/Second": "Gbit/s", "Terabits/Second": "Tbit/s",
+	"Count/Second": "count/s",
+}
+
+// UnitLabel returns the short axis label of a unit: CloudWatch unit names become their usual
+// symbols ("Milliseconds" → "ms", "Count/Second" → "count/s", "None" → ""); anything else is kept
+// as given, trimmed.
+func UnitLabel(unit string) string {
+	unit = strings.TrimSpace(unit)
+	if l, ok := cloudWatchUnits[unit]; ok {
+		return l
+	}
+	return unit
+}
+
+// axisUnits assigns each distinct unit label, in order of first appearance, to a y axis: at most
+// two (left and right).
+func axisUnits(labels []string) (axes []string, index map[string]int, err error) {
+	index = map[string]int{}
+	for _, l := range labels {
+		if _, ok := index[l]; ok {
+			continue
+		}
+		index[l] = len(axes)
+		axes = append(axes, l)
+	}
+	if len(axes) > 2 {
+		quoted := make([]string, len(axes))
+		for i, a := range axes {
+			if a == "" {
+				a = "no unit"
+			}
+			quoted[i] = strconv.Quote(a)
+		}
+		return nil, nil, fmt.Errorf("chart: %d different units (%s) on one chart, which has two y axes; plot them on separate charts or with SmallMultiples",
+			len(axes), strings.Join(quoted, ", "))
+	}
+	return axes, index, nil
+}
+
+// formatNumber prints v compactly for alt text: thousands separators for large values, four
+// significant digits for small ones, "NaN" for NaN.
+func formatNumber(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	a := math.Abs(v)
+	if a >= 1000 && a < 1e15 {
+		s := strconv.FormatInt(int64(math.Round(a)), 10)
+		var b strings.Builder
+		if v < 0 {
+			b.WriteByte('-')
+		}
+		for i, ch := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(ch)
+		}
+		return b.String()
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// summary describes values for alt text: count, NaN count, min, mean, max.
+func summary(values []float64) string {
+	n, nan := 0, 0
+	mn, mx, sum := math.Inf(1), math.Inf(-1), 0.0
+	for _, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			nan++
+			continue
+		}
+		n++
+		sum += v
+		mn, mx = math.Min(mn, v), math.Max(mx, v)
+	}
+	if n == 0 {
+		return fmt.Sprintf("%d points, all missing", len(values))
+	}
+	s := fmt.Sprintf("%s points, min %s, mean %s, max %s", formatNumber(float64(len(values))), formatNumber(mn), formatNumber(sum/float64(n)), formatNumber(mx))
+	if nan > 0 {
+		s += fmt.Sprintf(", %s missing", formatNumber(float64(nan)))
+	}
+	return s
+}
+
+func withUnit(name, unit string) string {
+	if unit == "" {
+		return name
+	}
+	return name + " (" + unit + ")"
+}
+
+// altText joins the title, the body lines and the footer.
+func altText(title string, lines []string, footer string) string {
+	var b strings.Builder
+	if title != "" {
+		b.WriteString(title)
+		b.WriteByte('\n')
+	}
+	for _, l := range lines {
+		b.WriteString("  ")
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if footer != "" {
+		b.WriteString(footer)
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,405 @@
+package chart
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Series is one named line of values.
+type Series struct {
+	// Name is the legend label, e.g. "p99" or a CloudWatch result label.
+	Name string
+	// Unit is a CloudWatch unit name ("Milliseconds") or a label ("ms"); see UnitLabel. Series
+	// with different units go on a second y axis.
+	Unit string
+	// Values holds one value per timestamp (or per category for Bars); NaN is a gap.
+	Values []float64
+	// Times, when set, are this series' own timestamps; nil means TimeSeries.Times.
+	Times []time.Time
+}
+
+// Band is a shaded envelope between two series, e.g. p50 to p99.
+type Band struct {
+	Name         string
+	Unit         string
+	Lower, Upper []float64 // one value per TimeSeries.Times entry; NaN is a gap
+}
+
+// Event marks a moment (a vertical line) or, when End is after Start, a span (a shaded area),
+// e.g. a deploy or the ":00 backup".
+type Event struct {
+	Name       string
+	Start, End time.Time
+}
+
+// Threshold is a horizontal line such as an SLO. Unit selects the y axis ("" = the first axis).
+type Threshold struct {
+	Name  string
+	Value float64
+	Unit  string
+}
+
+// TimeSeries is the plain data of a time-series chart.
+type TimeSeries struct {
+	// Title is the question the chart answers, e.g. "Does p99 jump at the top of every hour?".
+	Title string
+	// Footer is one line of provenance (queries, period, window, cost), shown under the chart.
+	Footer string
+	// Times are the shared timestamps, ascending; shown in UTC.
+	Times      []time.Time
+	Series     []Series
+	Bands      []Band
+	Events     []Event
+	Thresholds []Threshold
+}
+
+// Recurring returns one Event per period in [from, to): each starts at a multiple of every since
+// the Unix epoch plus offset and lasts dur (zero: a line). Recurring(":00 backup", from, to,
+// time.Hour, 0, 5*time.Minute) marks the first five minutes of every hour.
+func Recurring(name string, from, to time.Time, every, offset, dur time.Duration) []Event {
+	if every <= 0 || !to.After(from) {
+		return nil
+	}
+	start := from.Add(-offset).Truncate(0)
+	// Epoch-aligned: time.Truncate rounds from year 1, not from the Unix epoch.
+	ns := start.UnixNano()
+	aligned := ns - ((ns%int64(every))+int64(every))%int64(every)
+	t := time.Unix(0, aligned).UTC().Add(offset)
+	var out []Event
+	for ; t.Before(to); t = t.Add(every) {
+		if t.Add(dur).Before(from) || (dur == 0 && t.Before(from)) {
+			continue
+		}
+		e := Event{Name: name, Start: t}
+		if dur > 0 {
+			e.End = t.Add(dur)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func ms(t time.Time) float64 { return float64(t.UnixMilli()) }
+
+func checkTimes(what string, times []time.Time) error {
+	for i := 1; i < len(times); i++ {
+		if times[i].Before(times[i-1]) {
+			return fmt.Errorf("chart: %s are not ascending at index %d (%s after %s); sort the data by time first",
+				what, i, times[i].UTC().Format(time.RFC3339), times[i-1].UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// Line builds a time-series line chart: every series as a line, bands as shaded envelopes, events
+// as vertical lines or shaded spans, thresholds as dashed horizontal lines; legend, tooltips and
+// zoom (mouse wheel and a slider); the time axis in UTC; the y axes named by unit, a second axis
+// on the right when there are two units. Series longer than Options.MaxPoints are downsampled and
+// the subtitle says so. Bad input (lengths that do not match the timestamps, timestamps out of
+// order, more than two units) is an error naming the series.
+func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
+	o, err := buildOptions(optFns)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts.Series) == 0 && len(ts.Bands) == 0 {
+		return nil, fmt.Errorf("chart: TimeSeries %q has no Series and no Bands; add at least one", ts.Title)
+	}
+	if err := checkTimes("TimeSeries.Times", ts.Times); err != nil {
+		return nil, err
+	}
+	var unitLabels []string
+	for i, s := range ts.Series {
+		times := s.Times
+		if times == nil {
+			times = ts.Times
+		} else if err := checkTimes(fmt.Sprintf("the Times of series %d (%q)", i, s.Name), times); err != nil {
+			return nil, err
+		}
+		if len(s.Values) != len(times) {
+			return nil, fmt.Errorf("chart: series %d (%q) has %d values for %d timestamps; give one value per timestamp (NaN for a gap)", i, s.Name, len(s.Values), len(times))
+		}
+		unitLabels = append(unitLabels, UnitLabel(s.Unit))
+	}
+	for i, b := range ts.Bands {
+		if len(b.Lower) != len(ts.Times) || len(b.Upper) != len(ts.Times) {
+			return nil, fmt.Errorf("chart: band %d (%q) has %d lower and %d upper values for %d timestamps; give one of each per timestamp", i, b.Name, len(b.Lower), len(b.Upper), len(ts.Times))
+		}
+		unitLabels = append(unitLabels, UnitLabel(b.Unit))
+	}
+	for i, e := range ts.Events {
+		if e.Start.IsZero() {
+			return nil, fmt.Errorf("chart: event %d (%q) has no Start time", i, e.Name)
+		}
+		if !e.End.IsZero() && e.End.Before(e.Start) {
+			return nil, fmt.Errorf("chart: event %d (%q) ends before it starts; swap Start and End", i, e.Name)
+		}
+	}
+	for i, th := range ts.Thresholds {
+		if math.IsNaN(th.Value) || math.IsInf(th.Value, 0) {
+			return nil, fmt.Errorf("chart: threshold %d (%q) has value %v; give a finite number", i, th.Name, th.Value)
+		}
+	}
+	axes, axisOf, err := axisUnits(unitLabels)
+	if err != nil {
+		return nil, err
+	}
+	if len(axes) == 0 {
+		axes, axisOf = []string{""}, map[string]int{"": 0}
+	}
+	for i, th := range ts.Thresholds {
+		if _, ok := axisOf[UnitLabel(th.Unit)]; !ok && th.Unit != "" {
+			return nil, fmt.Errorf("chart: threshold %d (%q) has unit %q but no series has it; use one of the series' units", i, th.Name, th.Unit)
+		}
+	}
+
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", Name: "UTC", NameGap: 8}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: axes[0], Scale: opts.Bool(false)}),
+	)
+	if len(axes) > 1 {
+		line.ExtendYAxis(opts.YAxis{Type: "value", Name: axes[1], Position: "right"})
+	}
+
+	var notes []string
+	meta := map[string]any{"kind": "time"}
+	var metaUnits []string
+	var hide []bool
+	band := map[string]int{}
+	var lines []string
+	total, kept := 0, 0
+	seriesCount := 0
+	addMeta := func(unit string, hidden bool) {
+		metaUnits = append(metaUnits, unit)
+		hide = append(hide, hidden)
+		seriesCount++
+	}
+	var legend []string
+
+	for _, s := range ts.Series {
+		times := s.Times
+		if times == nil {
+			times = ts.Times
+		}
+		x := make([]float64, len(times))
+		for i, t := range times {
+			x[i] = ms(t)
+		}
+		limit := o.MaxPoints
+		idx := downsample(x, s.Values, limit, o.Downsample)
+		total += len(s.Values)
+		kept += len(idx)
+		data := make([]opts.LineData, len(idx))
+		for j, i := range idx {
+			data[j] = opts.LineData{Value: []any{x[i], cleanFloat(s.Values[i])}}
+		}
+		unit := UnitLabel(s.Unit)
+		line.AddSeries(s.Name, data,
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none"}),
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 1.5}),
+		)
+		addMeta(unit, false)
+		legend = append(legend, s.Name)
+		lines = append(lines, withUnit(s.Name, unit)+": "+summary(s.Values))
+	}
+	bandPalette := []string{"#5470c6", "#ee6666", "#91cc75", "#fac858"}
+	for bi, b := range ts.Bands {
+		x := make([]float64, len(ts.Times))
+		for i, t := range ts.Times {
+			x[i] = ms(t)
+		}
+		limit := o.MaxPoints
+		if o.Downsample == NoDownsampling {
+			limit = -1
+		}
+		bx, lo, hi := envelope(x, b.Lower, b.Upper, limit)
+		total += len(b.Lower)
+		kept += len(bx)
+		low := make([]opts.LineData, len(bx))
+		diff := make([]opts.LineData, len(bx))
+		for i := range bx {
+			d := hi[i] - lo[i]
+			low[i] = opts.LineData{Value: []any{bx[i], cleanFloat(lo[i])}}
+			diff[i] = opts.LineData{Value: []any{bx[i], cleanFloat(d)}}
+		}
+		unit := UnitLabel(b.Unit)
+		stack := fmt.Sprintf("cwnb-band-%d", bi)
+		color := bandPalette[bi%len(bandPalette)]
+		lowIndex := seriesCount
+		// The lower edge is an invisible line; the visible band is (upper - lower) stacked on it.
+		line.AddSeries(b.Name, low,
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
+			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+		)
+		addMeta(unit, false)
+		line.AddSeries(b.Name, diff,
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
+			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+			charts.WithAreaStyleOpts(opts.AreaStyle{Color: color, Opacity: opts.Float(0.22)}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+		)
+		addMeta(unit, true)
+		band[fmt.Sprint(lowIndex)] = lowIndex + 1
+		legend = append(legend, b.Name)
+		lines = append(lines, withUnit(b.Name, unit)+": lower "+summary(b.Lower)+"; upper "+summary(b.Upper))
+	}
+
+	option, err := optionMap(line)
+	if err != nil {
+		return nil, err
+	}
+	series := option["series"].([]any)
+	for _, s := range series {
+		sm := s.(map[string]any)
+		sm["connectNulls"] = false
+		sm["sampling"] = nil // downsampled here already; ECharts' own sampling would hide it
+		delete(sm, "sampling")
+		if _, isBand := sm["stack"]; isBand {
+			sm["emphasis"] = map[string]any{"disabled": true}
+		}
+	}
+	// Markers live on helper series with no data, so hiding a data series in the legend does not
+	// hide them, and they stay out of the legend.
+	if len(ts.Events) > 0 {
+		var lineData, areaData []any
+		for _, e := range ts.Events {
+			label := map[string]any{"formatter": e.Name, "color": "#a33"}
+			if e.End.IsZero() || e.End.Equal(e.Start) {
+				lineData = append(lineData, map[string]any{"name": e.Name, "xAxis": ms(e.Start), "label": label})
+			} else {
+				areaData = append(areaData, []any{
+					map[string]any{"name": e.Name, "xAxis": ms(e.Start), "label": label},
+					map[string]any{"xAxis": ms(e.End)},
+				})
+			}
+		}
+		ev := map[string]any{"type": "line", "name": "events", "data": []any{}, "silent": true, "tooltip": map[string]any{"show": false}}
+		if len(lineData) > 0 {
+			ev["markLine"] = map[string]any{"symbol": []any{"none", "none"}, "silent": true, "animation": false,
+				"lineStyle": map[string]any{"color": "#a33", "type": "solid", "width": 1},
+				"label": map[string]any{"position": "insideEndTop", "fontSize": 11},
+				"data":  lineData}
+		}
+		if len(areaData) > 0 {
+			// Many recurring spans: label only the first so labels do not pile up.
+			for i := 1; i < len(areaData); i++ {
+				pair := areaData[i].([]any)
+				pair[0].(map[string]any)["label"] = map[string]any{"show": false}
+			}
+			ev["markArea"] = map[string]any{"silent": true, "animation": false,
+				"itemStyle": map[string]any{"color": "rgba(200,60,60,0.10)"},
+				"label":     map[string]any{"position": "insideTop", "fontSize": 11},
+				"data":      areaData}
+		}
+		series = append(series, ev)
+		addMeta("", true)
+		names := map[string]int{}
+		var order []string
+		for _, e := range ts.Events {
+			if names[e.Name] == 0 {
+				order = append(order, e.Name)
+			}
+			names[e.Name]++
+		}
+		for _, n := range order {
+			lines = append(lines, fmt.Sprintf("event %q ×%d", n, names[n]))
+		}
+	}
+	if len(ts.Thresholds) > 0 {
+		perAxis := map[int][]any{}
+		for _, th := range ts.Thresholds {
+			ax := axisOf[UnitLabel(th.Unit)]
+			label := th.Name
+			if label == "" {
+				label = formatNumber(th.Value)
+			}
+			perAxis[ax] = append(perAxis[ax], map[string]any{"name": th.Name, "yAxis": th.Value,
+				"label": map[string]any{"formatter": label, "position": "insideEndTop", "color": "#c23"}})
+			lines = append(lines, fmt.Sprintf("threshold %q at %s %s", th.Name, formatNumber(th.Value), UnitLabel(th.Unit)))
+		}
+		for ax := 0; ax < len(axes); ax++ {
+			data, ok := perAxis[ax]
+			if !ok {
+				continue
+			}
+			series = append(series, map[string]any{"type": "line", "name": "thresholds", "data": []any{}, "yAxisIndex": ax, "silent": true,
+				"tooltip": map[string]any{"show": false},
+				"markLine": map[string]any{"symbol": []any{"none", "none"}, "silent": true, "animation": false,
+					"lineStyle": map[string]any{"color": "#c23", "type": "dashed", "width": 1.5},
+					"data":      data}})
+			addMeta("", true)
+		}
+	}
+	option["series"] = series
+
+	if kept < total {
+		notes = append(notes, fmt.Sprintf("downsampled %s → %s points (%s)", formatNumber(float64(total)), formatNumber(float64(kept)), o.Downsample))
+	}
+	notes = append(notes, "times in UTC")
+	top, bottom := frame(option, o.Width, ts.Title, strings.Join(notes, " · "), ts.Footer)
+
+	option["legend"] = map[string]any{"type": "scroll", "top": top, "left": padX, "right": padX, "data": legend}
+	option["useUTC"] = true
+	option["backgroundColor"] = "#ffffff"
+	option["animation"] = false
+	option["color"] = palette
+	option["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "line"}, "confine": true}
+	option["dataZoom"] = []any{
+		map[string]any{"type": "inside", "filterMode": "none"},
+		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22, "filterMode": "none", "labelFormatter": ""},
+	}
+	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 30, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
+	for _, a := range yAxes(option) {
+		a["nameTextStyle"] = map[string]any{"fontWeight": "bold"}
+		a["splitLine"] = map[string]any{"show": true}
+		a["axisLine"] = map[string]any{"show": true}
+	}
+	if len(axes) > 1 {
+		// The right axis would draw its own grid lines that do not line up; keep the left ones.
+		yAxes(option)[1]["splitLine"] = map[string]any{"show": false}
+	}
+	meta["units"] = metaUnits
+	meta["hide"] = hide
+	meta["band"] = band
+	return &Chart{
+		title: ts.Title, footer: ts.Footer,
+		alt:    altText(ts.Title, lines, ts.Footer),
+		option: option, meta: meta, opts: o,
+	}, nil
+}
+
+// palette is ECharts' default series palette, written out so the option says what it shows.
+var palette = []string{"#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
+
+func rightMargin(axes int) int {
+	if axes > 1 {
+		return 64
+	}
+	return 28
+}
+
+func yAxes(option map[string]any) []map[string]any {
+	var out []map[string]any
+	switch v := option["yAxis"].(type) {
+	case []any:
+		for _, a := range v {
+			if m, ok := a.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+	case map[string]any:
+		out = append(out, v)
+	}
+	return out
+}
+
+

@@ -1,0 +1,85 @@
+package chart
+
+import "strings"
+
+// upgradeJSTemplate is the per-chart script. It evaluates to a function run(id) that upgrades the chart
+// with that element id. The shared state lives in window.__cwnbCharts and is defined by the first
+// chart script that runs on the page, so many charts share one queue and one library load:
+//
+//   - ECharts already on the page (window.echarts): draw now.
+//   - Otherwise queue the chart. While the document is still loading, wait for DOMContentLoaded,
+//     by which time an inline LibraryScript anywhere in the page has run and drawn the queue
+//     (it calls __cwnbCharts.flush). No chart ever calls echarts before it exists, so there is no
+//     "echarts is not defined" race.
+//   - Still no library and no inline copy marked present (window.__cwnbEchartsInline): a live
+//     notebook. Load ECharts from the CDN once for the whole page — through RequireJS when the
+//     page has an AMD loader (Jupyter classic), else with a <script> element — and draw the queue
+//     when it arrives. If it cannot load, the static image stays and nothing is thrown.
+//
+// Any failure while drawing leaves the static image in place. The tooltip of time-series charts is
+// formatted here, escaping every series name with echarts.format.encodeHTML.
+const upgradeJSTemplate = `(function(w,d){
+var S=w.__cwnbCharts;
+if(S&&S.run)return S.run;
+S=w.__cwnbCharts={q:[],loading:false,failed:false};
+S.lib=function(){var e=w.echarts;return e&&typeof e.init==='function'?e:null;};
+S.flush=function(){var e=S.lib();if(!e)return;var q=S.q;S.q=[];for(var i=0;i<q.length;i++)S.draw(e,q[i]);};
+S.num=function(v){if(v==null||typeof v!=='number'||isNaN(v))return '-';var a=Math.abs(v);
+ if(a>=1000)return Math.round(v).toLocaleString('en-US');if(a>=100)return v.toFixed(1);return String(+v.toPrecision(4));};
+S.tooltip=function(ec,p){
+ var m=p.meta||{},o=p.option;if(m.kind!=='time'||!o.tooltip||Array.isArray(o.tooltip))return;
+ var enc=ec.format.encodeHTML,units=m.units||[],hide=m.hide||[],band=m.band||{};
+ o.tooltip.formatter=function(ps){
+  if(!ps)return '';if(!Array.isArray(ps))ps=[ps];if(!ps.length)return '';
+  var t=ps[0].axisValue!=null?ps[0].axisValue:(ps[0].value&&ps[0].value[0]);
+  var s=enc(ec.time.format(t,'{yyyy}-{MM}-{dd} {HH}:{mm}:{ss}',true))+' UTC',by={},i;
+  for(i=0;i<ps.length;i++)by[ps[i].seriesIndex]=ps[i];
+  for(i=0;i<ps.length;i++){var q=ps[i],k=q.seriesIndex;if(hide[k])continue;
+   var v=q.value&&q.value.length>1?q.value[1]:null,txt=S.num(v);
+   if(band[k]!=null){var up=by[band[k]],hv=up&&up.value?up.value[1]:null;
+    txt=S.num(v)+' \u2013 '+S.num(v!=null&&hv!=null?v+hv:null);}
+   s+='<br>'+q.marker+enc(q.seriesName)+': <b>'+enc(txt)+'</b>'+(units[k]?' '+enc(units[k]):'');}
+  return s;};
+};
+S.draw=function(ec,id){
+ var el=d.getElementById(id),box=null;
+ if(!el||el.getAttribute('data-cwnb-state')==='interactive')return;
+ try{
+  var src=el.querySelector('script.cwnb-option'),p=JSON.parse(src.textContent);
+  var h=+el.getAttribute('data-height')||420;
+  box=d.createElement('div');box.className='cwnb-live';box.style.width='100%';box.style.height=h+'px';
+  el.insertBefore(box,el.firstChild);
+  var c=ec.init(box,null,{renderer:'canvas'});
+  S.tooltip(ec,p);c.setOption(p.option);
+  var st=el.querySelector('.cwnb-static');if(st)st.style.display='none';
+  el.setAttribute('data-cwnb-state','interactive');
+  if(w.ResizeObserver)new w.ResizeObserver(function(){c.resize();}).observe(box);
+  else w.addEventListener('resize',function(){c.resize();});
+ }catch(e){
+  if(box&&box.parentNode)box.parentNode.removeChild(box);
+  el.setAttribute('data-cwnb-state','static');
+  if(w.console&&console.warn)console.warn('cwnb: chart '+id+' stays static: '+e);
+ }
+};
+S.load=function(){
+ S.loading=true;
+ var ok=function(){S.loading=false;S.flush();},ko=function(){S.loading=false;S.failed=true;};
+ var rq=w.requirejs||w.require;
+ if(typeof w.define==='function'&&w.define.amd&&rq&&typeof rq.config==='function'){
+  try{rq.config({paths:{'cwnb-echarts':'` + "CDN_NO_EXT" + `'}});
+   rq(['cwnb-echarts'],function(e){if(!S.lib()&&e)w.echarts=e;ok();},ko);}catch(e){ko();}
+  return;}
+ var s=d.createElement('script');s.src='` + "CDN_URL" + `';s.async=true;s.onload=ok;s.onerror=ko;
+ (d.head||d.body||d.documentElement).appendChild(s);
+};
+S.run=function(id){
+ if(S.lib()){S.draw(S.lib(),id);return;}
+ S.q.push(id);
+ var go=function(){if(S.lib()){S.flush();return;}if(w.__cwnbEchartsInline||S.loading||S.failed)return;S.load();};
+ if(d.readyState==='loading')d.addEventListener('DOMContentLoaded',go);else go();
+};
+return S.run;
+})(window,document)`
+
+// upgradeJS is upgradeJSTemplate with the CDN address (a constant of this package, never data).
+var upgradeJS = strings.NewReplacer("CDN_NO_EXT", strings.TrimSuffix(echartsCDN, ".js"), "CDN_URL", echartsCDN).Replace(upgradeJSTemplate)
