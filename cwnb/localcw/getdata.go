@@ -152,7 +152,7 @@ func parseMetricStat(q *query, mq *wire.MetricDataQuery) error {
 	if !validPeriod(*ms.Period) {
 		return badPeriod(*ms.Period, p+".Period")
 	}
-	if mq.Period != nil {
+	if mq.Period != nil && *mq.Period != *ms.Period {
 		return invalidCombination("The parameter %s.Period applies to expressions only; set the period of a metric in %s.Period.", q.param(), p)
 	}
 	if ms.Stat == "" {
@@ -382,7 +382,8 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 		}
 	}
 
-	mathResults, err := s.evalExpressions(r, computed, now)
+	var messages []wire.MessageData
+	mathResults, err := s.evalExpressions(r, computed, now, &messages)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -407,7 +408,7 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 			results[i].t, results[i].v = t, v
 		}
 	}
-	return results, nil, nil
+	return results, messages, nil
 }
 
 // computedSeries is the answer to one metric query on its grid.
