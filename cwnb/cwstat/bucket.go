@@ -212,7 +212,7 @@ func (b *Bucket) Compute(s Stat) (float64, bool) {
 	case IQM:
 		return b.ranked(TrimmedMean, 25, 75)
 	case TrimmedMean, WinsorizedMean, TrimmedCount, TrimmedSum, PercentileRank:
-		if s.Absolute {
+		if s.Absolute || s.Kind == PercentileRank { // PR bounds are values even if hand-built without Absolute
 			lo, hi := math.Inf(-1), math.Inf(1)
 			if s.HasLo {
 				lo = s.Lo
