@@ -707,12 +707,24 @@ func (l *Loader) run(ctx context.Context, c API, j *job, prog *progress) (out ma
 		in.NextToken = resp.NextToken
 	}
 	for _, f := range out {
-		f.complete = f.status == string(types.StatusCodeComplete) && len(f.messages) == 0
+		f.complete = f.status == string(types.StatusCodeComplete)
+		for _, m := range f.messages {
+			if truncating(m.Code) {
+				f.complete = false
+			}
+		}
 		for _, s := range f.series {
 			sortSeries(s)
 		}
 	}
 	return out, calls, metrics, msgs, nil
+}
+
+// truncating reports whether a per-query message code means the data was cut short
+// (MaxMetricsExceeded, MaxQueryResultsExceeded, ...), so that it must not be cached as final.
+// Informational codes such as MultipleUnits or ArithmeticError leave the data complete.
+func truncating(code string) bool {
+	return strings.Contains(code, "Exceeded") || strings.Contains(code, "Truncat") || strings.Contains(code, "Partial")
 }
 
 func (j *job) find(id string) *unit {
