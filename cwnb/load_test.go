@@ -127,7 +127,7 @@ func TestLoadStatistics(t *testing.T) {
 		case "TS(10%:90%)":
 			return 4040 * s
 		case "PR(:50)":
-			return math.Floor(50/s) // percent of the 100 samples ≤ 50
+			return math.Floor(50 / s) // percent of the 100 samples ≤ 50
 		}
 		t.Fatalf("no expectation for %s", stat)
 		return 0
