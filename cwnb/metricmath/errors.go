@@ -21,18 +21,24 @@ type Error struct {
 	End    int    // byte offset just past it, or -1
 	Msg    string // what is wrong and how to fix it
 	Err    error  // wrapped cause, such as ErrUnsupported; may be nil
+
+	search bool // Source is a search query, not a metric math expression
 }
 
 // Error formats the problem with the column (1-based, in characters) and the offending text.
 func (e *Error) Error() string {
+	what := "metric math"
+	if e.search {
+		what = "search query"
+	}
 	if e.Pos < 0 || e.Pos > len(e.Source) {
-		return fmt.Sprintf("metric math %q: %s", e.Source, e.Msg)
+		return fmt.Sprintf("%s %q: %s", what, e.Source, e.Msg)
 	}
 	col := utf8.RuneCountInString(e.Source[:e.Pos]) + 1
 	if e.End > e.Pos && e.End <= len(e.Source) {
-		return fmt.Sprintf("metric math %q, column %d (%s): %s", e.Source, col, e.Source[e.Pos:e.End], e.Msg)
+		return fmt.Sprintf("%s %q, column %d (%s): %s", what, e.Source, col, e.Source[e.Pos:e.End], e.Msg)
 	}
-	return fmt.Sprintf("metric math %q, column %d: %s", e.Source, col, e.Msg)
+	return fmt.Sprintf("%s %q, column %d: %s", what, e.Source, col, e.Msg)
 }
 
 // Unwrap returns the wrapped cause.

@@ -95,6 +95,9 @@ func Parse(src string) (*Expr, error) {
 	if t := p.peek(); t.kind != tokEOF {
 		return nil, p.unexpected(t, "an operator or the end of the expression")
 	}
+	if err := p.strayKeyword(root); err != nil {
+		return nil, err
+	}
 	e := &Expr{src: src, root: root}
 	walk(root, func(n node) {
 		switch n := n.(type) {
@@ -383,6 +386,44 @@ func (p *parser) checkArg(fn *funcSpec, i int, a node) error {
 		return errAt(p.src, s, e, "argument %d of SEARCH must be a quoted string; usage: %s", i+1, fn.usage)
 	}
 	return nil
+}
+
+// strayKeyword rejects an upper-case name that is not a direct argument of a function (those
+// are checked by checkArg): "M1 * 2", "SUM + m1".
+func (p *parser) strayKeyword(n node) error {
+	var err error
+	var visit func(n node, isArg bool)
+	visit = func(n node, isArg bool) {
+		if err != nil {
+			return
+		}
+		switch n := n.(type) {
+		case *kwNode:
+			if isArg {
+				return
+			}
+			if _, ok := funcs[n.kw]; ok {
+				err = errAt(p.src, n.pos, n.end, "function %s needs parentheses: %s(...)", n.kw, n.kw)
+				return
+			}
+			err = errAt(p.src, n.pos, n.end, "unknown name %s; ids start with a lower-case letter (m1), functions take parentheses (SUM(m1))", n.kw)
+		case *unaryNode:
+			visit(n.x, false)
+		case *binNode:
+			visit(n.l, false)
+			visit(n.r, false)
+		case *arrNode:
+			for _, c := range n.elems {
+				visit(c, false)
+			}
+		case *callNode:
+			for _, c := range n.args {
+				visit(c, true)
+			}
+		}
+	}
+	visit(n, false)
+	return err
 }
 
 // searchCall validates SEARCH('query', 'Stat'[, period]) and parses the query.

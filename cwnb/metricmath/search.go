@@ -217,8 +217,19 @@ func SearchLabel(metricName string, dims map[string]string) string {
 // the package documentation; anything else is an error naming the offending text and the fix.
 func ParseSearch(q string) (*SearchQuery, error) {
 	if n := utf8.RuneCountInString(q); n > MaxSearchLength {
-		return nil, &Error{Source: q, Pos: -1, End: -1, Msg: fmt.Sprintf("search query is %d characters long; CloudWatch allows at most %d (the 1,024-character limit of search expressions): shorten it or split it into several SEARCH queries", n, MaxSearchLength)}
+		return nil, &Error{Source: q, Pos: -1, End: -1, search: true, Msg: fmt.Sprintf("search query is %d characters long; CloudWatch allows at most %d (the 1,024-character limit of search expressions): shorten it or split it into several SEARCH queries", n, MaxSearchLength)}
 	}
+	sq, err := parseSearch(q)
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.search = true
+		}
+		return nil, err
+	}
+	return sq, nil
+}
+
+func parseSearch(q string) (*SearchQuery, error) {
 	toks, err := lexSearch(q)
 	if err != nil {
 		return nil, err
@@ -240,6 +251,9 @@ func ParseSearch(q string) (*SearchQuery, error) {
 		if t := p.peek(); t.kind != stEOF {
 			if t.kind == stRParen {
 				return nil, errAt(q, t.pos, t.end, `")" has no matching "("; remove it or add the "("`)
+			}
+			if t.kind == stLBrace {
+				return nil, errAt(q, t.pos, t.end, "the metric schema {Namespace,...} must come first in the search query")
 			}
 			return nil, errAt(q, t.pos, t.end, "unexpected %q; expected a search term, AND, OR, NOT or the end of the query", q[t.pos:t.end])
 		}
