@@ -154,7 +154,7 @@ func newAPI(seed int64) Scenario {
 	eps := []endpoint{
 		newEndpoint(seed, scope, "/cart", 650, 160, 0.45),
 		newEndpoint(seed, scope, "/items", 800, 175, 0.45),
-		newEndpoint(seed, scope, "/pay", 600, 205, 0.45),
+		newEndpoint(seed, scope, "/pay", 600, 195, 0.45),
 	}
 	svc := newService(seed, scope)
 	metric := func(name, unit, ep string) Metric {

@@ -129,7 +129,7 @@ func (f *function) coldStarts(sec int64) int {
 	if unit(f.kCold, sec) < c/240 { // an environment lives about four hours
 		cold++
 	}
-	return int(math.Min(cold, f.invocations(sec)))
+	return int(math.Min(math.Min(cold, c), f.invocations(sec)))
 }
 
 // errorRate returns the share of invocations that fail in the minute at sec.
