@@ -24,8 +24,9 @@ import (
 // statistic, or an expression with what it references) for one endpoint, region and account at
 // one period: the datapoints of every complete period fetched so far and the time ranges they cover.
 //
-// Layout: Dir/<endpoint>/<region>/<namespace>/<metric>.<stat>.<period>.<hash>.cwc for a metric
-// and Dir/<endpoint>/<region>/_expr/<id>.<period>.<hash>.cwc for an expression. <endpoint> is
+// Layout: Dir/<endpoint>/<region>/<namespace>/<metric>.<stat>.<period>.<hash>.cwc for a metric,
+// Dir/<endpoint>/<region>/_expr/<id>.<period>.<hash>.cwc for an expression and
+// Dir/<endpoint>/<region>/_list/<hash>.cwl (JSON) for a List result. <endpoint> is
 // "aws" for AWS's own endpoints, "local" for any loopback endpoint (the local CloudWatch on
 // whatever port) and the host name otherwise. <hash> digests the query definition, region,
 // account and period, never credentials. Paths relative to Dir are the keys that Entries and
@@ -102,7 +103,15 @@ func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
 	err := c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		ce := CacheEntry{Path: rel, Bytes: info.Size(), Modified: info.ModTime().UTC()}
 		data, err := os.ReadFile(full)
-		if err == nil {
+		if err == nil && strings.HasSuffix(rel, listExt) {
+			var lc listCacheFile
+			if err = json.Unmarshal(data, &lc); err == nil {
+				ce.Query = lc.Key
+				ce.Series = len(lc.Metrics)
+			} else {
+				err = fmt.Errorf("%w: listing: %v", ErrCorrupt, err)
+			}
+		} else if err == nil {
 			var h *entryHeader
 			h, _, err = decodeHeader(data)
 			if err == nil {
@@ -156,7 +165,7 @@ func (c *Cache) walk(prefix string, fn func(rel, full string, info fs.FileInfo) 
 			}
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), cacheExt) {
+		if d.IsDir() || !(strings.HasSuffix(d.Name(), cacheExt) || strings.HasSuffix(d.Name(), listExt)) {
 			return nil
 		}
 		rel, err := filepath.Rel(c.dir, full)
