@@ -70,6 +70,31 @@ func BenchmarkComputeAll(b *testing.B) {
 			})
 		}
 	}
+	// AddValues: the same periods handed over as Values+Counts slices (5 datums per period).
+	for _, n := range []int{30, 100, 150} {
+		periods := benchPeriods(n, "runs")
+		values, counts := make([][]float64, len(periods)), make([][]float64, len(periods))
+		for i, p := range periods {
+			for _, s := range p {
+				values[i] = append(values[i], s.v)
+				counts[i] = append(counts[i], s.c)
+			}
+		}
+		b.Run(fmt.Sprintf("AddValues/runs/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var bk Bucket
+			i := 0
+			for b.Loop() {
+				bk.Reset()
+				v, c := values[i%len(values)], counts[i%len(counts)]
+				for k := range 5 {
+					bk.AddValues(v[k*n/5:(k+1)*n/5], c[k*n/5:(k+1)*n/5])
+				}
+				bk.ComputeAll(stats, out, ok)
+				i++
+			}
+		})
+	}
 }
 
 // BenchmarkComputeAllBasic measures the five basic statistics, which need no sort.

@@ -66,6 +66,35 @@ func (b *Bucket) Add(value, count float64) {
 	b.raw = append(b.raw, sample{value, count})
 }
 
+// AddValues adds the Values+Counts of one datum: values[i] published counts[i] times, or once
+// each when counts is nil. It is Add in a loop, without the per-call overhead. It panics if
+// counts is not nil and its length differs from values' (CloudWatch rejects such a datum).
+func (b *Bucket) AddValues(values, counts []float64) {
+	if counts != nil && len(counts) != len(values) {
+		panic("cwstat: AddValues needs len(counts) == len(values) or counts == nil")
+	}
+	b.raw = slices.Grow(b.raw, len(values))
+	last := math.Inf(-1)
+	if len(b.raw) > 0 {
+		last = b.raw[len(b.raw)-1].v
+	}
+	for i, v := range values {
+		c := 1.0
+		if counts != nil {
+			c = counts[i]
+		}
+		if v-v != 0 || !(c > 0) || c-c != 0 {
+			continue
+		}
+		if v < last {
+			b.unsorted = true
+			b.runs = append(b.runs, int32(len(b.raw)))
+		}
+		last = v
+		b.raw = append(b.raw, sample{v, c})
+	}
+}
+
 // summarize folds the raw values added since the last call into the summary. Values are
 // folded before any sort reorders them, so raw[folded:] are always the unfolded ones.
 func (b *Bucket) summarize() {

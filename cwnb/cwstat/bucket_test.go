@@ -691,3 +691,84 @@ func TestHandBuiltStats(t *testing.T) {
 		t.Errorf("hand-built stats (-want +got):\n%s", diff)
 	}
 }
+
+// TestAddValues checks that AddValues is Add in a loop, junk included.
+func TestAddValues(t *testing.T) {
+	stats := make([]Stat, len(refStats))
+	for i, name := range refStats {
+		stats[i] = mustParse(t, name)
+	}
+	tests := []struct {
+		name           string
+		values, counts []float64
+	}{
+		{"nil counts", []float64{5, 1, 3, 3, 9}, nil},
+		{"counts", []float64{1, 2, 3, 10, 4}, []float64{1, 0.5, 7, 1, 2}},
+		{"junk skipped", []float64{math.NaN(), 2, math.Inf(-1), 8, 1}, []float64{1, 1, 1, math.Inf(1), 0}},
+		{"empty", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var bulk, loop Bucket
+			// A datum already in the bucket checks that run detection spans calls.
+			bulk.Add(4, 1)
+			loop.Add(4, 1)
+			bulk.AddValues(tc.values, tc.counts)
+			for i, v := range tc.values {
+				c := 1.0
+				if tc.counts != nil {
+					c = tc.counts[i]
+				}
+				loop.Add(v, c)
+			}
+			for i, s := range stats {
+				wv, wok := loop.Compute(s)
+				gv, gok := bulk.Compute(s)
+				if diff := cmp.Diff(result{wv, wok}, result{gv, gok}, approx); diff != "" {
+					t.Errorf("%s (-Add +AddValues):\n%s", refStats[i], diff)
+				}
+			}
+		})
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("AddValues with mismatched lengths did not panic")
+		}
+	}()
+	var b Bucket
+	b.AddValues([]float64{1, 2}, []float64{1})
+}
+
+// FuzzCompute checks Compute against the brute-force reference on fuzzed buckets: each pair
+// of bytes is a value (-8..247, so negatives occur) and a count (1..4).
+func FuzzCompute(f *testing.F) {
+	f.Add([]byte{10, 0, 20, 1, 30, 2})
+	f.Add([]byte{0, 0})
+	f.Add([]byte{200, 3, 200, 3, 7, 0, 9, 1, 1, 2, 250, 0})
+	f.Add([]byte{3, 0, 2, 0, 1, 0})
+	stats := make([]Stat, len(refStats))
+	for i, name := range refStats {
+		stats[i] = mustParse(f, name)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 400 {
+			data = data[:400]
+		}
+		var b Bucket
+		var copies []float64
+		for i := 0; i+1 < len(data); i += 2 {
+			v, c := float64(int(data[i])-8), 1+int(data[i+1]%4)
+			b.Add(v, float64(c))
+			for range c {
+				copies = append(copies, v)
+			}
+		}
+		for i, s := range stats {
+			gv, gok := b.Compute(s)
+			wv, wok := reference(s, copies)
+			if diff := cmp.Diff(result{wv, wok}, result{gv, gok}, approx); diff != "" {
+				t.Errorf("%s over %v (-want +got):\n%s", refStats[i], copies, diff)
+			}
+		}
+	})
+}
