@@ -96,7 +96,7 @@ func ParseAgg(s string) (Agg, error) {
 	}
 	if len(s) > 1 && (s[0] == 'p' || s[0] == 'P') {
 		if f, err := strconv.ParseFloat(s[1:], 64); err == nil && f >= 0 && f <= 100 {
-			return Q(f / 100), nil
+			return Q(math.Round(f/100*1e12) / 1e12), nil
 		}
 	}
 	return Agg{}, fmt.Errorf("unknown aggregation %q; use mean, sum, min, max, count, median, std, first, last or pNN such as p99", s)
