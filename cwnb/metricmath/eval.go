@@ -79,8 +79,14 @@ func (e *Expr) Eval(env *Env) ([]Series, error) {
 		return nil, &Error{Source: e.src, Pos: -1, End: -1, Msg: "the expression is a string or keyword, not a time series"}
 	}
 	out := make([]Series, len(v.ts))
+	handed := make(map[*series]bool, len(v.ts))
 	for i, s := range v.ts {
-		out[i] = Series{Label: s.label, Values: slices.Clone(s.v)}
+		vals := s.v
+		if s.input || handed[s] {
+			vals = slices.Clone(vals) // never hand out an input's slice, nor one slice twice
+		}
+		handed[s] = true
+		out[i] = Series{Label: s.label, Values: vals}
 		if s.dropped {
 			out[i].Messages = []Message{ArithmeticError}
 		}
@@ -109,6 +115,7 @@ type series struct {
 	label   string
 	v       []float64
 	dropped bool
+	input   bool // v belongs to the caller (Lookup, Search): never written, copied on output
 }
 
 type value struct {
@@ -122,9 +129,21 @@ type value struct {
 func scalar(x float64) value { return value{kind: kScalar, num: x} }
 
 type evaluator struct {
-	env *Env
-	src string
-	n   int
+	env  *Env
+	src  string
+	n    int
+	secs []float64 // grid timestamps in seconds since Grid[0]; see seconds
+}
+
+// seconds returns the grid timestamps as seconds since the first one, computed once.
+func (ev *evaluator) seconds() []float64 {
+	if ev.secs == nil {
+		ev.secs = make([]float64, ev.n)
+		for i, t := range ev.env.Grid {
+			ev.secs[i] = t.Sub(ev.env.Grid[0]).Seconds()
+		}
+	}
+	return ev.secs
 }
 
 func (ev *evaluator) errAt(n node, format string, args ...any) *Error {
@@ -198,7 +217,7 @@ func (ev *evaluator) lookup(n *idNode) (value, error) {
 		if len(s.Values) != ev.n {
 			return value{}, ev.errAt(n, "query %s has %d values but the grid has %d timestamps", n.id, len(s.Values), ev.n)
 		}
-		v.ts = append(v.ts, &series{label: s.Label, v: s.Values})
+		v.ts = append(v.ts, &series{label: s.Label, v: s.Values, input: true})
 	}
 	return v, nil
 }
@@ -471,27 +490,38 @@ func aggregate(k aggKind) func(*evaluator, *callNode) (value, error) {
 			r := reduce(k, s.v)
 			return value{kind: kScalar, num: r, dropped: s.dropped}, nil
 		}
+		// Accumulate series by series (row-major) rather than timestamp by timestamp: the
+		// inputs are separate slices, and walking each once is far kinder to the cache.
 		o := &series{v: make([]float64, ev.n)}
-		col := make([]float64, len(v.ts))
+		cnt := make([]int32, ev.n)
+		acc := o.v // sum, min or max so far
 		for _, s := range v.ts {
 			o.dropped = o.dropped || s.dropped
-		}
-		for i := range o.v {
-			present := 0
-			for j, s := range v.ts {
-				col[j] = s.v[i]
-				if !math.IsNaN(s.v[i]) {
-					present++
+			for i, x := range s.v {
+				if math.IsNaN(x) {
+					continue
 				}
+				switch {
+				case cnt[i] == 0:
+					acc[i] = x
+				case k == aggMin:
+					acc[i] = math.Min(acc[i], x)
+				case k == aggMax:
+					acc[i] = math.Max(acc[i], x)
+				default:
+					acc[i] += x
+				}
+				cnt[i]++
 			}
-			if present == 0 {
+		}
+		for i, c := range cnt {
+			switch {
+			case c == 0:
 				o.v[i] = math.NaN()
-				continue
-			}
-			if k == aggAvg {
-				o.v[i] = reduce(aggSum, col) / float64(len(col))
-			} else {
-				o.v[i] = reduce(k, col)
+			case k == aggCount:
+				o.v[i] = float64(c)
+			case k == aggAvg:
+				o.v[i] = acc[i] / float64(len(v.ts))
 			}
 		}
 		return value{kind: kSeries, ts: []*series{o}}, nil
@@ -563,7 +593,7 @@ func evalFill(ev *evaluator, c *callNode) (value, error) {
 				return o
 			}
 		case "LINEAR":
-			grid := ev.env.Grid
+			secs := ev.seconds()
 			fill = func(s *series) *series {
 				o := &series{label: s.label, v: slices.Clone(s.v), dropped: s.dropped}
 				prev := -1
@@ -572,10 +602,9 @@ func evalFill(ev *evaluator, c *callNode) (value, error) {
 						continue
 					}
 					if prev >= 0 && i > prev+1 {
-						t0, t1 := grid[prev], grid[i]
-						span := t1.Sub(t0).Seconds()
+						span := secs[i] - secs[prev]
 						for k := prev + 1; k < i; k++ {
-							frac := grid[k].Sub(t0).Seconds() / span
+							frac := (secs[k] - secs[prev]) / span
 							o.v[k] = o.v[prev] + (a-o.v[prev])*frac
 						}
 					}
@@ -598,12 +627,13 @@ func evalFill(ev *evaluator, c *callNode) (value, error) {
 // sequential builds functions over consecutive datapoints of each series (missing timestamps are
 // skipped, not treated as values). step receives the previous datapoint (ok=false for the
 // first) and returns the output value, NaN for none.
-func sequential(step func(st *seqState, t time.Time, x float64) float64) func(*evaluator, *callNode) (value, error) {
+func sequential(step func(st *seqState, t, x float64) float64) func(*evaluator, *callNode) (value, error) {
 	return func(ev *evaluator, c *callNode) (value, error) {
 		v, err := ev.seriesArg(c, 0)
 		if err != nil {
 			return value{}, err
 		}
+		secs := ev.seconds()
 		out := value{kind: v.kind, ts: make([]*series, len(v.ts))}
 		for j, s := range v.ts {
 			o := &series{label: s.label, v: make([]float64, len(s.v)), dropped: s.dropped}
@@ -613,13 +643,13 @@ func sequential(step func(st *seqState, t time.Time, x float64) float64) func(*e
 					o.v[i] = math.NaN()
 					continue
 				}
-				r := step(st, ev.env.Grid[i], x)
+				r := step(st, secs[i], x)
 				if math.IsInf(r, 0) {
 					r = math.NaN()
 					o.dropped = true
 				}
 				o.v[i] = r
-				st.has, st.t, st.x = true, ev.env.Grid[i], x
+				st.has, st.t, st.x = true, secs[i], x
 			}
 			out.ts[j] = o
 		}
@@ -627,35 +657,37 @@ func sequential(step func(st *seqState, t time.Time, x float64) float64) func(*e
 	}
 }
 
+// seqState is the previous datapoint of a series (t in seconds, see evaluator.seconds) and a
+// running sum.
 type seqState struct {
 	has bool
-	t   time.Time
+	t   float64
 	x   float64
 	sum float64
 }
 
-func seqRate(st *seqState, t time.Time, x float64) float64 {
+func seqRate(st *seqState, t, x float64) float64 {
 	if !st.has {
 		return math.NaN()
 	}
-	return (x - st.x) / t.Sub(st.t).Seconds()
+	return (x - st.x) / (t - st.t)
 }
 
-func seqDiff(st *seqState, t time.Time, x float64) float64 {
+func seqDiff(st *seqState, t, x float64) float64 {
 	if !st.has {
 		return math.NaN()
 	}
 	return x - st.x
 }
 
-func seqDiffTime(st *seqState, t time.Time, x float64) float64 {
+func seqDiffTime(st *seqState, t, x float64) float64 {
 	if !st.has {
 		return math.NaN()
 	}
-	return t.Sub(st.t).Seconds()
+	return t - st.t
 }
 
-func seqRunningSum(st *seqState, t time.Time, x float64) float64 {
+func seqRunningSum(st *seqState, t, x float64) float64 {
 	st.sum += x
 	return st.sum
 }
@@ -702,7 +734,7 @@ func evalSearch(ev *evaluator, c *callNode) (value, error) {
 		if len(s.Values) != ev.n {
 			return value{}, ev.errAt(c, "SEARCH returned a series %q with %d values for a grid of %d timestamps", s.Label, len(s.Values), ev.n)
 		}
-		out.ts = append(out.ts, &series{label: s.Label, v: s.Values})
+		out.ts = append(out.ts, &series{label: s.Label, v: s.Values, input: true})
 	}
 	return out, nil
 }

@@ -55,9 +55,10 @@ type textTerm struct {
 	prop    string // "" = any property
 	hasProp bool
 	exact   bool
-	text    string     // exact: the string; partial: the term as written
-	words   [][]string // partial: per delimiter-separated word, its camel-case atoms
-	full    string     // partial: lower-cased letters and digits of the whole term
+	text    string   // exact: the string; partial: the term as written
+	atoms   []string // partial: the term's atoms
+	fold    []bool   // partial: atom i is a whole word (matched case-insensitively)
+	full    string   // partial: lower-cased letters and digits of the whole term
 }
 
 func (t *andTerm) match(m *metricView) bool { return t.l.match(m) && t.r.match(m) }
@@ -68,18 +69,18 @@ func (t *textTerm) match(m *metricView) bool {
 	if t.hasProp {
 		switch t.prop {
 		case "MetricName":
-			return t.matchString(m.name)
+			return t.matchString(m, m.name)
 		case "Namespace":
-			return t.matchString(m.namespace)
+			return t.matchString(m, m.namespace)
 		}
 		v, ok := m.dims[t.prop]
-		return ok && t.matchString(v)
+		return ok && t.matchString(m, v)
 	}
-	if t.matchString(m.name) || t.matchString(m.namespace) {
+	if t.matchString(m, m.name) || t.matchString(m, m.namespace) {
 		return true
 	}
 	for k, v := range m.dims {
-		if t.matchString(k) || t.matchString(v) {
+		if t.matchString(m, k) || t.matchString(m, v) {
 			return true
 		}
 	}
@@ -87,31 +88,23 @@ func (t *textTerm) match(m *metricView) bool {
 }
 
 // matchString applies the term to one property value.
-func (t *textTerm) matchString(s string) bool {
+func (t *textTerm) matchString(m *metricView, s string) bool {
 	if t.exact {
 		return s == t.text
 	}
-	tk := tokenize(s)
-	if t.full == tk.full {
+	if equalFoldAlnum(s, t.full) {
 		return true
 	}
 	// The atoms of the term must appear consecutively among the atoms of s. An atom that is a
 	// whole word of the term (no camel-case or digit boundary inside the word) matches case-
 	// insensitively; atoms of a composite word match case-sensitively, as CloudWatch documents
 	// ("CustomCount" and "Count1" find CustomCount1, "customcount" and "count1" do not).
-	var atoms []string
-	var fold []bool
-	for _, w := range t.words {
-		for _, a := range w {
-			atoms = append(atoms, a)
-			fold = append(fold, len(w) == 1)
-		}
-	}
-	for i := 0; i+len(atoms) <= len(tk.atoms); i++ {
+	sa := m.atomsOf(s)
+	for i := 0; i+len(t.atoms) <= len(sa); i++ {
 		ok := true
-		for k, a := range atoms {
-			b := tk.atoms[i+k]
-			if fold[k] && !strings.EqualFold(a, b) || !fold[k] && a != b {
+		for k, a := range t.atoms {
+			b := sa[i+k]
+			if t.fold[k] && !strings.EqualFold(a, b) || !t.fold[k] && a != b {
 				ok = false
 				break
 			}
@@ -123,6 +116,23 @@ func (t *textTerm) matchString(s string) bool {
 	return false
 }
 
+// equalFoldAlnum reports whether the letters and digits of s, lower-cased, spell lower: whether
+// lower is the whole-name token of s.
+func equalFoldAlnum(s, lower string) bool {
+	j := 0
+	for _, r := range s {
+		if !isAlnum(r) {
+			continue
+		}
+		l, size := utf8.DecodeRuneInString(lower[j:])
+		if size == 0 || unicode.ToLower(r) != l {
+			return false
+		}
+		j += size
+	}
+	return j == len(lower)
+}
+
 // tokens is how CloudWatch tokenizes a name for search: atoms split at non-alphanumeric
 // delimiters, camel-case humps and letter/digit boundaries, plus the whole name lower-cased
 // without delimiters.
@@ -132,14 +142,13 @@ type tokens struct {
 }
 
 func tokenize(s string) tokens {
-	var tk tokens
 	var full strings.Builder
-	for _, w := range splitWords(s) {
-		tk.atoms = append(tk.atoms, splitCamel(w)...)
-		full.WriteString(strings.ToLower(w))
+	for _, r := range s {
+		if isAlnum(r) {
+			full.WriteRune(unicode.ToLower(r))
+		}
 	}
-	tk.full = full.String()
-	return tk
+	return tokens{atoms: appendAtoms(nil, s), full: full.String()}
 }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -149,30 +158,73 @@ func splitWords(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return !isAlnum(r) })
 }
 
-// splitCamel splits an alphanumeric word into atoms: before an upper-case letter that follows a
-// lower-case letter, before the last upper-case letter of a run that continues in lower case
-// (SDBFailure: SDB, Failure), and between letters and digits (Project2: Project, 2).
-func splitCamel(w string) []string {
-	rs := []rune(w)
-	var out []string
-	start := 0
-	for i := 1; i < len(rs); i++ {
-		p, c := rs[i-1], rs[i]
-		boundary := unicode.IsDigit(p) != unicode.IsDigit(c) ||
-			unicode.IsUpper(c) && unicode.IsLower(p) ||
-			unicode.IsUpper(c) && unicode.IsUpper(p) && i+1 < len(rs) && unicode.IsLower(rs[i+1])
+// appendAtoms appends the atoms of s (substrings of s) to dst. Words are split at runs of
+// non-alphanumeric characters; inside a word, atoms start at an upper-case letter that follows a
+// lower-case one, at the last upper-case letter of a run that continues in lower case
+// (SDBFailure: SDB, Failure), and where letters and digits meet (Project2: Project, 2).
+func appendAtoms(dst []string, s string) []string {
+	start := -1
+	var prev rune
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isAlnum(r) {
+			if start >= 0 {
+				dst = append(dst, s[start:i])
+				start = -1
+			}
+			i += size
+			continue
+		}
+		if start < 0 {
+			start, prev = i, r
+			i += size
+			continue
+		}
+		boundary := unicode.IsDigit(prev) != unicode.IsDigit(r) ||
+			unicode.IsUpper(r) && unicode.IsLower(prev)
+		if !boundary && unicode.IsUpper(r) && unicode.IsUpper(prev) {
+			next, _ := utf8.DecodeRuneInString(s[i+size:])
+			boundary = i+size < len(s) && unicode.IsLower(next)
+		}
 		if boundary {
-			out = append(out, string(rs[start:i]))
+			dst = append(dst, s[start:i])
 			start = i
 		}
+		prev = r
+		i += size
 	}
-	return append(out, string(rs[start:]))
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
-// metricView is a metric as seen by Match.
+// metricView is a metric as seen by Match, with the atoms of its names computed once.
 type metricView struct {
 	namespace, name string
 	dims            map[string]string
+	cache           []cachedAtoms
+	buf             []string // the atoms of every cached string, back to back
+}
+
+type cachedAtoms struct {
+	s      string
+	lo, hi int // the atoms are buf[lo:hi]
+}
+
+func (m *metricView) atomsOf(s string) []string {
+	for _, c := range m.cache {
+		if c.s == s {
+			return m.buf[c.lo:c.hi]
+		}
+	}
+	if m.cache == nil {
+		m.cache, m.buf = make([]cachedAtoms, 0, 4), make([]string, 0, 16)
+	}
+	lo := len(m.buf)
+	m.buf = appendAtoms(m.buf, s)
+	m.cache = append(m.cache, cachedAtoms{s, lo, len(m.buf)})
+	return m.buf[lo:len(m.buf):len(m.buf)]
 }
 
 // Match reports whether the metric (namespace, metric name, dimensions) is one the query finds:
@@ -511,8 +563,12 @@ func (p *searchParser) term(t stok, prop string, hasProp bool) (sterm, error) {
 		return nil, errAt(p.src, t.pos, t.end, "search term %q has no letters or digits; quote it for an exact match: \"%s\"", t.text, t.text)
 	}
 	for _, w := range words {
-		tt.words = append(tt.words, splitCamel(w))
-		tt.full += strings.ToLower(w)
+		atoms := appendAtoms(nil, w)
+		for _, a := range atoms {
+			tt.atoms = append(tt.atoms, a)
+			tt.fold = append(tt.fold, len(atoms) == 1)
+		}
 	}
+	tt.full = tokenize(t.text).full
 	return tt, nil
 }
