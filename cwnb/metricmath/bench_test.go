@@ -79,4 +79,3 @@ func BenchmarkMatch(b *testing.B) {
 		})
 	}
 }
-
