@@ -339,7 +339,7 @@ func (q *Query) units() ([]*unit, error) {
 		} else {
 			x, err := metricmath.Parse(src)
 			if err != nil {
-				return nil, invalidf("%s %q: %v", what, src, err)
+				return nil, invalidf("%s: %v", what, err)
 			}
 			u.refs = x.Refs()
 			u.kind = kindMath

@@ -1,0 +1,439 @@
+package cwnb
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestAlignDown(t *testing.T) {
+	tests := []struct {
+		name string
+		t    string
+		p    time.Duration
+		want string
+	}{
+		{"minute", "2026-11-19T10:07:31Z", time.Minute, "2026-11-19T10:07:00Z"},
+		{"on the grid", "2026-11-19T10:05:00Z", 5 * time.Minute, "2026-11-19T10:05:00Z"},
+		// 7 minutes: the epoch grid, not time.Truncate's year-1 grid (STYLE rule 10).
+		{"seven minutes epoch grid", "2026-11-19T10:07:31Z", 7 * time.Minute, time.Unix(date("2026-11-19T10:07:31Z").Unix()/420*420, 0).UTC().Format(time.RFC3339)},
+		{"hour", "2026-11-19T10:59:59Z", time.Hour, "2026-11-19T10:00:00Z"},
+		{"day", "2026-11-19T23:59:59Z", 24 * time.Hour, "2026-11-19T00:00:00Z"},
+		{"high resolution", "2026-11-19T10:00:17Z", 10 * time.Second, "2026-11-19T10:00:10Z"},
+		{"before the epoch", "1969-12-31T23:59:30Z", time.Minute, "1969-12-31T23:59:00Z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := alignDown(date(tc.t), tc.p).Format(time.RFC3339)
+			if got != tc.want {
+				t.Errorf("alignDown(%s, %v) = %s, want %s", tc.t, tc.p, got, tc.want)
+			}
+		})
+	}
+	if a, b := alignDown(date("2026-11-19T10:07:31Z"), 7*time.Minute), date("2026-11-19T10:07:31Z").Truncate(7*time.Minute); a.Equal(b) {
+		t.Logf("note: for this instant time.Truncate happens to agree")
+	}
+}
+
+func TestAutoPeriod(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		name        string
+		length, age time.Duration
+		want        time.Duration
+	}{
+		{"hour", time.Hour, 2 * time.Hour, time.Minute},
+		{"day", day, day, time.Minute},
+		{"two days", 2 * day, 2 * day, 5 * time.Minute},
+		{"week", 7 * day, 7 * day, 10 * time.Minute},
+		{"month old day", day, 30 * day, 5 * time.Minute},
+		{"quarter old day", day, 90 * day, time.Hour},
+		{"300 days", 300 * day, 400 * day, 6 * time.Hour},
+		{"year", 365 * day, 400 * day, 24 * time.Hour},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := AutoPeriod(tc.length, tc.age); got != tc.want {
+				t.Errorf("AutoPeriod(%v, %v) = %v, want %v", tc.length, tc.age, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCoarsen(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		name    string
+		p, age  time.Duration
+		want    time.Duration
+		changed bool
+	}{
+		{"1m fresh", time.Minute, day, time.Minute, false},
+		{"10s older than 3h", 10 * time.Second, 4 * time.Hour, time.Minute, true},
+		{"1m at 20 days", time.Minute, 20 * day, 5 * time.Minute, true},
+		{"7m at 20 days", 7 * time.Minute, 20 * day, 10 * time.Minute, true},
+		{"10m at 20 days", 10 * time.Minute, 20 * day, 10 * time.Minute, false},
+		{"5m at 100 days", 5 * time.Minute, 100 * day, time.Hour, true},
+		{"10s fresh", 10 * time.Second, time.Hour, 10 * time.Second, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed := coarsen(tc.p, tc.age)
+			if got != tc.want || changed != tc.changed {
+				t.Errorf("coarsen(%v, %v) = %v, %v; want %v, %v", tc.p, tc.age, got, changed, tc.want, tc.changed)
+			}
+		})
+	}
+}
+
+func TestParseWindow(t *testing.T) {
+	tests := []struct {
+		name, start, length string
+		want                Window
+		err                 string
+	}{
+		{"duration", "2026-11-19T00:00:00Z", "24h", Between(date("2026-11-19T00:00:00Z"), date("2026-11-20T00:00:00Z")), ""},
+		{"days", "2026-11-13T00:00:00Z", "7d", Between(date("2026-11-13T00:00:00Z"), date("2026-11-20T00:00:00Z")), ""},
+		{"end time", "2026-11-19T00:00:00Z", "2026-11-19T06:00:00Z", Between(date("2026-11-19T00:00:00Z"), date("2026-11-19T06:00:00Z")), ""},
+		{"date only", "2026-11-19", "1d", Between(date("2026-11-19T00:00:00Z"), date("2026-11-20T00:00:00Z")), ""},
+		{"offset zone", "2026-11-19T01:00:00+01:00", "1h", Between(date("2026-11-19T00:00:00Z"), date("2026-11-19T01:00:00Z")), ""},
+		{"inverted", "2026-11-19T06:00:00Z", "2026-11-19T00:00:00Z", Window{}, "not after its start"},
+		{"bad start", "yesterday", "24h", Window{}, `window start "yesterday"`},
+		{"bad length", "2026-11-19T00:00:00Z", "a day", Window{}, `window length "a day"`},
+		{"negative", "2026-11-19T00:00:00Z", "-1h", Window{}, "not positive"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseWindow(tc.start, tc.length)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Start.Equal(tc.want.Start) || !got.End.Equal(tc.want.End) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestValidate: bad queries fail before any call, with errors naming the input and the fix.
+func TestValidate(t *testing.T) {
+	w := Between(testNow.Add(-time.Hour), testNow)
+	lat := Metric{Namespace: "MyService/API", Name: "Latency"}
+	with := func(f func(*Metric)) Metric { m := lat; f(&m); return m }
+	tests := []struct {
+		name string
+		q    Query
+		err  string
+	}{
+		{"unknown statistic", Query{Metrics: []Metric{with(func(m *Metric) { m.Stats = []string{"p99", "Mean"} })}, Window: w}, `statistic "Mean"`},
+		{"period 90s", Query{Metrics: []Metric{lat}, Window: w, Period: 90 * time.Second}, "period 1m30s is not a multiple of 60s; use 1m or 2m"},
+		{"period 7s", Query{Metrics: []Metric{lat}, Window: w, Period: 7 * time.Second}, "use 1s, 5s, 10s, 20s, 30s"},
+		{"metric period", Query{Metrics: []Metric{with(func(m *Metric) { m.Period = 61 * time.Second })}, Window: w}, "not a multiple of 60s"},
+		{"long search", Query{Expressions: []Expression{{Expr: "SEARCH('" + strings.Repeat("x", 1030) + "', 'Average')"}}, Window: w}, "1024"},
+		{"unknown reference", Query{Metrics: []Metric{with(func(m *Metric) { m.ID = "lat" })}, Expressions: []Expression{{Expr: "lat / errs"}}, Window: w}, `refers to "errs"`},
+		{"stat-suffixed ids", Query{Metrics: []Metric{with(func(m *Metric) { m.ID = "lat"; m.Stats = []string{"Average", "p99"} })}, Expressions: []Expression{{Expr: "lat * 2"}}, Window: w}, "known ids: lat_avg, lat_p99"},
+		{"bad id", Query{Metrics: []Metric{with(func(m *Metric) { m.ID = "Lat" })}, Window: w}, `id "Lat" is not a valid query id`},
+		{"duplicate id", Query{Metrics: []Metric{with(func(m *Metric) { m.ID = "a" }), with(func(m *Metric) { m.ID = "a" })}, Window: w}, `id "a" is used twice`},
+		{"no namespace", Query{Metrics: []Metric{{Name: "Latency"}}, Window: w}, "namespace is empty"},
+		{"empty dimension", Query{Metrics: []Metric{with(func(m *Metric) { m.Dims = Dims{"Service": ""} })}, Window: w}, "empty name or value"},
+		{"nothing", Query{Window: w}, "no metrics and no expressions"},
+		{"all hidden", Query{Metrics: []Metric{with(func(m *Metric) { m.Hidden = true })}, Window: w}, "Hidden"},
+		{"cycle", Query{Expressions: []Expression{{ID: "a", Expr: "b + 1"}, {ID: "b", Expr: "a + 1"}}, Window: w}, "cycle"},
+		{"bad math", Query{Expressions: []Expression{{Expr: "m1 +* 2"}}, Metrics: []Metric{lat}, Window: w}, "expression e1"},
+		{"inverted window", Query{Metrics: []Metric{lat}, Window: Between(testNow, testNow.Add(-time.Hour))}, "not after its start"},
+		{"no window", Query{Metrics: []Metric{lat}}, "window is not set"},
+		{"bad window string", lat.Window("2026-13-01", "24h"), `window start "2026-13-01"`},
+		{"too old", Query{Metrics: []Metric{lat}, Window: Between(testNow.AddDate(-2, 0, 0), testNow.AddDate(-2, 0, 1))}, "455 days"},
+		{"shorter than a period", Query{Metrics: []Metric{lat}, Window: Between(testNow.Add(-50*time.Minute), testNow.Add(-20*time.Minute)), Period: time.Hour}, "no complete 1h period"},
+	}
+	l, err := New(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := l.Load(t.Context(), tc.q)
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.err)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("err %v does not wrap ErrInvalid", err)
+			}
+		})
+	}
+}
+
+func TestStatID(t *testing.T) {
+	for in, want := range map[string]string{"Average": "avg", "p99": "p99", "p99.9": "p99_9", "TM(10%:90%)": "tm10_90", "IQM": "iqm", "PR(:300)": "pr_300", "SampleCount": "n"} {
+		if got := statID(in); got != want || !idPattern.MatchString("x_"+got) {
+			t.Errorf("statID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func mkUnits(n int) []*unit {
+	var us []*unit
+	for i := 0; i < n; i++ {
+		us = append(us, &unit{id: fmt.Sprintf("m%d", i), kind: kindMetric, order: i})
+	}
+	return us
+}
+
+// TestPlanBatches checks the batching plan: ceil(n/500) calls for independent queries,
+// expressions in the call of what they reference, one Metrics Insights query per call.
+func TestPlanBatches(t *testing.T) {
+	sizes := func(bs [][]*unit) []int {
+		var out []int
+		for _, b := range bs {
+			out = append(out, len(b))
+		}
+		return out
+	}
+	t.Run("independent", func(t *testing.T) {
+		for _, n := range []int{1, 499, 500, 501, 1000, 1201} {
+			us := mkUnits(n)
+			bs, err := planBatches(us, us, MaxQueriesPerCall)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (n + 499) / 500; len(bs) != want {
+				t.Errorf("%d queries: %d calls %v, want %d", n, len(bs), sizes(bs), want)
+			}
+		}
+	})
+	t.Run("math with its references", func(t *testing.T) {
+		us := mkUnits(499)
+		// e0 references m0 and m498; e1 references e0: with its group of 4 it does not fit beside
+		// 499 others in one call, so the plan makes 2 calls and keeps the group together.
+		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m0", "m498"}, order: 499},
+			&unit{id: "e1", kind: kindMath, refs: []string{"e0"}, order: 500})
+		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bs) != 2 {
+			t.Fatalf("%d calls %v, want 2", len(bs), sizes(bs))
+		}
+		where := map[string]int{}
+		for i, b := range bs {
+			for _, u := range b {
+				where[u.id] = i
+			}
+		}
+		for _, id := range []string{"m0", "m498", "e0"} {
+			if where[id] != where["e1"] {
+				t.Errorf("%s in call %d, e1 in call %d", id, where[id], where["e1"])
+			}
+		}
+	})
+	t.Run("only what is needed", func(t *testing.T) {
+		us := mkUnits(10)
+		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m3"}, order: 10})
+		bs, err := planBatches(us, us[10:], MaxQueriesPerCall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int{2}, sizes(bs)); diff != "" {
+			t.Errorf("sizes (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("insights one per call", func(t *testing.T) {
+		us := []*unit{{id: "q1", kind: kindSQL}, {id: "q2", kind: kindSQL, order: 1}, {id: "m1", kind: kindMetric, order: 2}}
+		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bs) != 2 {
+			t.Errorf("%d calls %v, want 2", len(bs), sizes(bs))
+		}
+		us = append(us, &unit{id: "e", kind: kindMath, refs: []string{"q1", "q2"}, order: 3})
+		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "one Metrics Insights query per call") {
+			t.Errorf("err = %v, want the one-per-call error", err)
+		}
+	})
+	t.Run("group too large", func(t *testing.T) {
+		us := mkUnits(500)
+		var refs []string
+		for _, u := range us {
+			refs = append(refs, u.id)
+		}
+		us = append(us, &unit{id: "e", kind: kindMath, refs: refs, order: 500})
+		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "501 queries") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestIntervals(t *testing.T) {
+	var ivs [][2]int64
+	ivs = addInterval(ivs, 10, 20)
+	ivs = addInterval(ivs, 30, 40)
+	ivs = addInterval(ivs, 20, 25) // touches the first
+	ivs = addInterval(ivs, 0, 5)
+	if diff := cmp.Diff([][2]int64{{0, 5}, {10, 25}, {30, 40}}, ivs); diff != "" {
+		t.Errorf("addInterval (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		from, to int64
+		want     [][2]int64
+	}{
+		{0, 40, [][2]int64{{5, 10}, {25, 30}}},
+		{12, 22, nil},
+		{-5, 50, [][2]int64{{-5, 0}, {5, 10}, {25, 30}, {40, 50}}},
+		{35, 45, [][2]int64{{40, 45}}},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, missing(ivs, tc.from, tc.to)); diff != "" {
+			t.Errorf("missing(%d, %d) (-want +got):\n%s", tc.from, tc.to, diff)
+		}
+	}
+}
+
+func TestFillValues(t *testing.T) {
+	nan := math.NaN()
+	in := []float64{nan, 1, nan, nan, 4, nan, nan, nan, nan, 9, nan}
+	tests := []struct {
+		name   string
+		f      Fill
+		maxGap int
+		want   []float64
+	}{
+		{"nan", FillNaN, 0, in},
+		{"zero", FillZero, 0, []float64{0, 1, 0, 0, 4, 0, 0, 0, 0, 9, 0}},
+		{"ffill", FillForward, 0, []float64{nan, 1, 1, 1, 4, 4, 4, 4, 4, 9, 9}},
+		{"ffill limit 2", FillForward, 2, []float64{nan, 1, 1, 1, 4, 4, 4, nan, nan, 9, 9}},
+		{"linear", FillLinear, 0, []float64{nan, 1, 2, 3, 4, 5, 6, 7, 8, 9, nan}},
+		{"linear max gap 2", FillLinear, 2, []float64{nan, 1, 2, 3, 4, nan, nan, nan, nan, 9, nan}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := FillValues(in, tc.f, tc.maxGap)
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateNaNs()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if !math.IsNaN(in[0]) || !math.IsNaN(in[2]) {
+		t.Error("FillValues mutated its input")
+	}
+	for _, s := range []string{"nan", "zero", "ffill", "linear"} {
+		f, err := ParseFill(s)
+		if err != nil || f.String() != s {
+			t.Errorf("ParseFill(%q) = %v, %v", s, f, err)
+		}
+	}
+	if _, err := ParseFill("bfill"); err == nil {
+		t.Error("ParseFill(bfill) succeeded")
+	}
+}
+
+func TestEndpointName(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                       "aws",
+		"http://127.0.0.1:4582":  "local",
+		"http://localhost:9999/": "local",
+		"http://[::1]:80":        "local",
+		"https://monitoring.us-east-1.amazonaws.com": "aws",
+		"https://cw.example.internal:8443":           "cw.example.internal",
+	} {
+		if got := endpointName(in); got != want {
+			t.Errorf("endpointName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCacheFile: an entry round-trips, and Entries, Size and Clear see it by prefix.
+func TestCacheFile(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCache(dir)
+	k := cacheKey{endpoint: "local", rel: "us-east-1/NS/M.avg.1m.0123456789abcdef.cwc", key: "key-1", desc: "NS M Average", period: time.Minute}
+	e := &entry{covered: [][2]int64{{0, 600}}, series: []*seriesData{
+		{label: "M Average", times: []int64{0, 60, 300}, values: []float64{1.5, math.Inf(1), -2}},
+		{label: "empty"},
+	}}
+	if err := c.write(k, e); err != nil {
+		t.Fatal(err)
+	}
+	got, from, err := c.read(k, false)
+	if err != nil || from != "local" {
+		t.Fatalf("read: %v from %q", err, from)
+	}
+	if diff := cmp.Diff(e, got, cmp.AllowUnexported(entry{}, seriesData{}), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	// Another query hashed to the same file is refused.
+	if _, _, err := c.read(cacheKey{endpoint: "local", rel: k.rel, key: "key-2"}, false); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("read with another key: %v, want ErrCorrupt", err)
+	}
+	// Offline fallback to another endpoint's entry.
+	other := k
+	other.endpoint = "aws"
+	if got, from, err := c.read(other, true); err != nil || got == nil || from != "local" {
+		t.Errorf("fallback read: %v, %v, %q", got, err, from)
+	}
+	if got, _, _ := c.read(other, false); got != nil {
+		t.Error("read without fallback found another endpoint's entry")
+	}
+	k2 := k
+	k2.rel = "eu-west-1/NS/M.avg.1m.fedcba9876543210.cwc"
+	if err := c.write(k2, e); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "README"), []byte("not an entry"), 0o644)
+	n, size, err := c.Size()
+	if err != nil || n != 2 || size <= 0 {
+		t.Errorf("Size = %d, %d, %v", n, size, err)
+	}
+	ents, err := c.Entries("local/us-east-1/")
+	if err != nil || len(ents) != 1 || ents[0].Points != 3 || ents[0].Series != 2 || ents[0].Query != "NS M Average" || ents[0].Period != time.Minute {
+		t.Errorf("Entries = %+v, %v", ents, err)
+	}
+	removed, err := c.Clear("local/eu-west-1")
+	if err != nil || removed != 1 {
+		t.Errorf("Clear = %d, %v", removed, err)
+	}
+	if n, _, _ := c.Size(); n != 1 {
+		t.Errorf("after Clear: %d entries, want 1", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README")); err != nil {
+		t.Errorf("Clear removed a file that is not an entry: %v", err)
+	}
+}
+
+func TestDefaultCacheDir(t *testing.T) {
+	t.Setenv("CWNB_CACHE", "")
+	t.Setenv("GONB_DIR", "")
+	if got := DefaultCacheDir(); got != ".cwnb" {
+		t.Errorf("default = %q", got)
+	}
+	t.Setenv("GONB_DIR", "/nb")
+	if got := DefaultCacheDir(); got != filepath.Join("/nb", ".cwnb") {
+		t.Errorf("under GoNB = %q", got)
+	}
+	t.Setenv("CWNB_CACHE", "/tmp/c")
+	if got := DefaultCacheDir(); got != "/tmp/c" {
+		t.Errorf("CWNB_CACHE = %q", got)
+	}
+}
