@@ -258,15 +258,21 @@ func CheckJupyter() error {
 	return nil
 }
 
-// CheckNbconvert reports, as ErrMissingTool, a jupyter without the nbconvert command.
+// CheckNbconvert reports, as ErrMissingTool, a jupyter without the nbconvert command. Jupyter runs
+// `jupyter nbconvert` as the program jupyter-nbconvert, looked up on PATH and beside jupyter.
 func CheckNbconvert(ctx context.Context) error {
 	if err := CheckJupyter(); err != nil {
 		return err
 	}
-	if err := exec.CommandContext(ctx, "jupyter", "nbconvert", "--version").Run(); err != nil {
-		return fmt.Errorf("%w: `jupyter nbconvert` does not run (%v); install it (Debian/Ubuntu: apt-get install jupyter-nbconvert python3-nbclient; elsewhere: pip install nbconvert)", ErrMissingTool, err)
+	if _, err := exec.LookPath("jupyter-nbconvert"); err == nil {
+		return nil
 	}
-	return nil
+	if j, err := exec.LookPath("jupyter"); err == nil {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(j), "jupyter-nbconvert")); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: `jupyter nbconvert` is not installed; install it (Debian/Ubuntu: apt-get install jupyter-nbconvert python3-nbclient; elsewhere: pip install nbconvert)", ErrMissingTool)
 }
 
 // GoEnvironment holds the values of `go env` that the kernel needs.
