@@ -32,13 +32,41 @@ func (e *Error) Error() string {
 		what = "search query"
 	}
 	if e.Pos < 0 || e.Pos > len(e.Source) {
-		return fmt.Sprintf("%s %q: %s", what, e.Source, e.Msg)
+		return fmt.Sprintf("%s %q: %s", what, excerpt(e.Source, 0), e.Msg)
 	}
 	col := utf8.RuneCountInString(e.Source[:e.Pos]) + 1
+	src := excerpt(e.Source, e.Pos)
 	if e.End > e.Pos && e.End <= len(e.Source) {
-		return fmt.Sprintf("%s %q, column %d (%s): %s", what, e.Source, col, e.Source[e.Pos:e.End], e.Msg)
+		return fmt.Sprintf("%s %q, column %d (%s): %s", what, src, col, excerpt(e.Source[e.Pos:e.End], 0), e.Msg)
 	}
-	return fmt.Sprintf("%s %q, column %d: %s", what, e.Source, col, e.Msg)
+	return fmt.Sprintf("%s %q, column %d: %s", what, src, col, e.Msg)
+}
+
+// excerptLen is the length, in bytes, above which error messages quote only part of the source.
+const excerptLen = 100
+
+// excerpt returns s, or for a long s the part around byte offset pos, marked with "...".
+func excerpt(s string, pos int) string {
+	if len(s) <= excerptLen {
+		return s
+	}
+	lo := max(0, pos-excerptLen/2)
+	hi := min(len(s), lo+excerptLen)
+	lo = max(0, hi-excerptLen)
+	for lo > 0 && !utf8.RuneStart(s[lo]) {
+		lo--
+	}
+	for hi < len(s) && !utf8.RuneStart(s[hi]) {
+		hi++
+	}
+	out := s[lo:hi]
+	if lo > 0 {
+		out = "..." + out
+	}
+	if hi < len(s) {
+		out += "..."
+	}
+	return out
 }
 
 // Unwrap returns the wrapped cause.

@@ -182,3 +182,34 @@ func TestSupportedFunctions(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorExcerpt(t *testing.T) {
+	long := strings.Repeat("m1 + ", 100) + ") + " + strings.Repeat("m2 + ", 100) + "m3"
+	_, err := Parse(long)
+	if err == nil {
+		t.Fatal("Parse succeeded")
+	}
+	msg := err.Error()
+	// The column is that of the ")" (after 100 "m1 + "), and the quoted source is an excerpt
+	// around it, not the whole 1,000-character expression.
+	if !strings.Contains(msg, "column 501 ())") || !strings.Contains(msg, "...") || len(msg) > 300 {
+		t.Errorf("error message %q (%d bytes): want column 501, an excerpt and under 300 bytes", msg, len(msg))
+	}
+	for _, tt := range []struct {
+		s    string
+		pos  int
+		want string
+	}{
+		{"short", 2, "short"},
+		{strings.Repeat("a", 100), 50, strings.Repeat("a", 100)},
+		{strings.Repeat("a", 150) + "X" + strings.Repeat("b", 150), 150, "..." + strings.Repeat("a", 50) + "X" + strings.Repeat("b", 49) + "..."},
+		{strings.Repeat("a", 200), 0, strings.Repeat("a", 100) + "..."},
+		{strings.Repeat("a", 200), 200, "..." + strings.Repeat("a", 100)},
+		// bytes [51, 151) widened to rune boundaries [50, 152): 51 runes of 2 bytes.
+		{strings.Repeat("é", 100), 101, "..." + strings.Repeat("é", 51) + "..."},
+	} {
+		if got := excerpt(tt.s, tt.pos); got != tt.want {
+			t.Errorf("excerpt(%q, %d) = %q, want %q", tt.s, tt.pos, got, tt.want)
+		}
+	}
+}
