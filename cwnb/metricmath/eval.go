@@ -44,6 +44,9 @@ type Env struct {
 	// Metrics returns the ids of the request's metric queries (not expressions), in request
 	// order, for METRICS() and PERIOD().
 	Metrics func() []string
+	// PeriodOf, if set, returns the period of a metric query, for PERIOD(id); when nil, PERIOD
+	// gives Period.
+	PeriodOf func(id string) (time.Duration, bool)
 	// Search runs a SEARCH: it returns one series per stored metric that q matches, labelled
 	// (see SearchLabel), with the statistic stat at the given period. Each series must have
 	// len(Grid) values.
@@ -753,6 +756,11 @@ func evalPeriod(ev *evaluator, c *callNode) (value, error) {
 	}
 	if _, err := ev.lookup(id); err != nil {
 		return value{}, err
+	}
+	if ev.env.PeriodOf != nil {
+		if p, ok := ev.env.PeriodOf(id.id); ok {
+			return scalar(p.Seconds()), nil
+		}
 	}
 	return scalar(ev.env.Period.Seconds()), nil
 }

@@ -230,6 +230,36 @@ func TestEvalDocumentedExamples(t *testing.T) {
 	}
 }
 
+func TestEvalPeriodOf(t *testing.T) {
+	env := baseEnv()
+	env.Period = 5 * time.Minute
+	for _, tt := range []struct {
+		name     string
+		periodOf func(string) (time.Duration, bool)
+		want     float64
+	}{
+		{"without PeriodOf: the expression's period", nil, 300},
+		{"PeriodOf gives the query's own period", func(id string) (time.Duration, bool) { return time.Minute, id == "m1" }, 60},
+		{"PeriodOf unknown: the expression's period", func(string) (time.Duration, bool) { return 0, false }, 300},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env.PeriodOf = tt.periodOf
+			e, err := Parse("TIME_SERIES(PERIOD(m1))")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.Eval(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := tt.want
+			if diff := cmp.Diff([]Series{ts("", w, w, w, w, w)}, got, cmpOpts...); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestEvalErrors(t *testing.T) {
 	searchErr := errors.New("store unavailable")
 	env := baseEnv()

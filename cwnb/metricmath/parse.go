@@ -359,6 +359,10 @@ func argCount(lo, hi int) string {
 func (p *parser) checkArg(fn *funcSpec, i int, a node) error {
 	kws := fn.keywords[i]
 	switch a := a.(type) {
+	case *idNode:
+		if up := strings.ToUpper(a.id); slices.Contains(kws, up) {
+			return errAt(p.src, a.pos, a.end, "keywords are upper case; write %s", up)
+		}
 	case *kwNode:
 		if slices.Contains(kws, a.kw) {
 			return nil

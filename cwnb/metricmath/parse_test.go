@@ -35,6 +35,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad FILL keyword", "FILL(m1, ZERO)", 9, []string{"ZERO is not valid here", "REPEAT, LINEAR"}, false},
 		{"bad SORT order", "SORT(METRICS(), AVG, DOWN)", 21, []string{"ASC, DESC"}, false},
 		{"keyword outside function", "REPEAT", 0, []string{"unknown name REPEAT"}, false},
+		{"lower-case keyword", "FILL(m1, linear)", 9, []string{"keywords are upper case; write LINEAR"}, false},
 		{"single equals", "m1 = m2", 3, []string{`compare with "=="`}, false},
 		{"single ampersand", "m1 & m2", 3, []string{`"&&"`, "AND"}, false},
 		{"bang", "!m1", 0, []string{`"!="`}, false},
