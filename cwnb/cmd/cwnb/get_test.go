@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
+)
+
+// TestGet runs `cwnb get` in-process against the local CloudWatch through the environment
+// (AWS_ENDPOINT_URL_CLOUDWATCH, read by the SDK itself), and checks the CSV and JSON outputs,
+// the cache on a re-run, offline mode and bad flags.
+func TestGet(t *testing.T) {
+	now := time.Now().UTC()
+	srv, url := localcwtest.Start(t, localcw.Options{Now: now})
+	from := now.Add(-2 * time.Hour).Truncate(time.Hour)
+	c := localcwtest.Client(t, url)
+	var data []types.MetricDatum
+	for k := 0; k < 5; k++ {
+		if k == 2 {
+			continue // a gap: an empty cell
+		}
+		data = append(data, types.MetricDatum{MetricName: aws.String("Latency"), Value: aws.Float64(float64(100 * (k + 1))),
+			Timestamp:  aws.Time(from.Add(time.Duration(k) * time.Minute)),
+			Dimensions: []types.Dimension{{Name: aws.String("Service"), Value: aws.String("checkout")}}})
+	}
+	if _, err := c.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("MyService/API"), MetricData: data}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", url)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLOCAL")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("CWNB_OFFLINE", "")
+	cache := t.TempDir()
+	args := []string{"get", "-namespace", "MyService/API", "-metric", "Latency", "-dim", "Service=checkout",
+		"-stat", "Average,Maximum", "-period", "1m", "-start", from.Format(time.RFC3339),
+		"-end", from.Add(5 * time.Minute).Format(time.RFC3339), "-cache", cache}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	ts := func(k int) string { return from.Add(time.Duration(k) * time.Minute).Format(time.RFC3339) }
+	want := "timestamp,Latency Average,Latency Maximum\n" +
+		ts(0) + ",100,100\n" + ts(1) + ",200,200\n" + ts(2) + ",,\n" + ts(3) + ",400,400\n" + ts(4) + ",500,500\n"
+	if stdout.String() != want {
+		t.Errorf("csv:\n%s\nwant:\n%s", stdout.String(), want)
+	}
+	if srv.Calls("GetMetricData") != 1 {
+		t.Errorf("%d calls, want 1", srv.Calls("GetMetricData"))
+	}
+
+	// Again, as JSON, offline: from the cache, no call.
+	stdout.Reset()
+	if code := run(append(append([]string(nil), args...), "-format", "json", "-offline"), &stdout, &stderr); code != 0 {
+		t.Fatalf("offline exit %d: %s", code, stderr.String())
+	}
+	var out struct {
+		Calls  int
+		Series []struct {
+			Column string
+			Stat   string
+			Values []*float64
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("json: %v\n%s", err, stdout.String())
+	}
+	if out.Calls != 0 || len(out.Series) != 2 || out.Series[1].Stat != "Maximum" || out.Series[0].Values[2] != nil || *out.Series[0].Values[4] != 500 {
+		t.Errorf("json = %+v", out)
+	}
+	if srv.Calls("GetMetricData") != 1 {
+		t.Errorf("offline run called CloudWatch")
+	}
+
+	bad := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad dim", []string{"get", "-namespace", "A", "-metric", "B", "-dim", "Service", "-since", "1h"}, "write it as Name=Value"},
+		{"bad stat", []string{"get", "-namespace", "A", "-metric", "B", "-stat", "p99x", "-since", "1h"}, `statistic "p99x"`},
+		{"no window", []string{"get", "-namespace", "A", "-metric", "B"}, "no window"},
+		{"both windows", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-start", "2026-11-19T00:00:00Z"}, "-since makes a relative window"},
+		{"bad period", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-period", "90s"}, "not a multiple of 60s"},
+		{"nothing", []string{"get", "-since", "1h"}, "nothing to load"},
+		{"bad format", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-format", "xml"}, "use csv, json or long"},
+		{"offline miss", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-offline", "-cache", t.TempDir()}, "offline"},
+		{"missing file", []string{"get", "-file", "/nonexistent.yaml"}, "investigation file"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			var o, e bytes.Buffer
+			if code := run(tc.args, &o, &e); code == 0 || !strings.Contains(e.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want non-zero and %q", code, e.String(), tc.want)
+			}
+			if o.Len() != 0 {
+				t.Errorf("stdout not empty on error: %q", o.String())
+			}
+		})
+	}
+}
