@@ -197,6 +197,10 @@ type Chart struct {
 	option map[string]any // the ECharts option, escaped at serialisation
 	meta   map[string]any // what the upgrade script's tooltip needs (units, band pairs)
 	opts   Options
+	// slider is the height the zoom slider takes at the bottom of a single grid; the static
+	// render drops the slider (an image cannot zoom, and it is half of the SSR time) and gives
+	// the room back to the plot.
+	slider int
 
 	once   sync.Once
 	bundle map[string]any
@@ -238,11 +242,35 @@ func marshalSafe(v any, indent bool) ([]byte, error) {
 // SVG renders the chart with ECharts' server-side renderer (in goja) and returns the SVG document.
 // Text from data is escaped by ECharts as SVG text content.
 func (c *Chart) SVG() (string, error) {
-	js, err := marshalSafe(c.option, false)
+	js, err := marshalSafe(c.staticOption(), false)
 	if err != nil {
 		return "", err
 	}
 	return renderSVG(string(js), c.opts.Width, c.opts.Height)
+}
+
+// staticOption is the option for the server-side render: the same chart without the zoom
+// controls, which a picture cannot use.
+func (c *Chart) staticOption() map[string]any {
+	if _, ok := c.option["dataZoom"]; !ok {
+		return c.option
+	}
+	o := make(map[string]any, len(c.option))
+	for k, v := range c.option {
+		o[k] = v
+	}
+	delete(o, "dataZoom")
+	if g, ok := o["grid"].(map[string]any); ok && c.slider > 0 {
+		g2 := make(map[string]any, len(g))
+		for k, v := range g {
+			g2[k] = v
+		}
+		if b, ok := g2["bottom"].(int); ok {
+			g2["bottom"] = b - c.slider
+		}
+		o["grid"] = g2
+	}
+	return o
 }
 
 // PNG renders the chart to a PNG of Width×PNGScale by Height×PNGScale pixels.

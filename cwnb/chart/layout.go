@@ -47,9 +47,12 @@ func optionMap(c echartsJSONer) (map[string]any, error) {
 				continue
 			}
 			for i, d := range data {
-				if dm, ok := d.(map[string]any); ok && len(dm) == 1 {
-					if v, ok := dm["value"]; ok {
+				if dm, ok := d.(map[string]any); ok {
+					switch v, has := dm["value"]; {
+					case len(dm) == 1 && has:
 						data[i] = v
+					case len(dm) == 0: // a nil Value, omitted by go-echarts: no datum
+						data[i] = nil
 					}
 				}
 			}

@@ -612,12 +612,12 @@ func parseColor(s string) (color.NRGBA, bool) {
 }
 
 var (
-	fontsOnce    sync.Once
-	fontRegular  *opentype.Font
-	fontBold     *opentype.Font
-	fontsErr     error
-	faceCacheMu  sync.Mutex
-	faceCache    = map[faceKey]font.Face{}
+	fontsOnce   sync.Once
+	fontRegular *opentype.Font
+	fontBold    *opentype.Font
+	fontsErr    error
+	faceCacheMu sync.Mutex
+	faceCache   = map[faceKey]font.Face{}
 )
 
 type faceKey struct {

@@ -162,7 +162,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll"}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time", Name: "UTC", NameGap: 8}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: axes[0], Scale: opts.Bool(false)}),
 	)
 	if len(axes) > 1 {
@@ -286,8 +286,8 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		if len(lineData) > 0 {
 			ev["markLine"] = map[string]any{"symbol": []any{"none", "none"}, "silent": true, "animation": false,
 				"lineStyle": map[string]any{"color": "#a33", "type": "solid", "width": 1},
-				"label": map[string]any{"position": "insideEndTop", "fontSize": 11},
-				"data":  lineData}
+				"label":     map[string]any{"position": "insideEndTop", "fontSize": 11},
+				"data":      lineData}
 		}
 		if len(areaData) > 0 {
 			// Many recurring spans: label only the first so labels do not pile up.
@@ -354,10 +354,10 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	option["color"] = palette
 	option["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "line"}, "confine": true}
 	option["dataZoom"] = []any{
-		map[string]any{"type": "inside", "filterMode": "none"},
-		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22, "filterMode": "none", "labelFormatter": ""},
+		map[string]any{"type": "inside"},
+		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22},
 	}
-	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 30, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
+	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
 	for _, a := range yAxes(option) {
 		a["nameTextStyle"] = map[string]any{"fontWeight": "bold"}
 		a["splitLine"] = map[string]any{"show": true}
@@ -373,7 +373,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	return &Chart{
 		title: ts.Title, footer: ts.Footer,
 		alt:    altText(ts.Title, lines, ts.Footer),
-		option: option, meta: meta, opts: o,
+		option: option, meta: meta, opts: o, slider: 22 + 8,
 	}, nil
 }
 
@@ -401,5 +401,3 @@ func yAxes(option map[string]any) []map[string]any {
 	}
 	return out
 }
-
-
