@@ -57,7 +57,7 @@ func ExampleScenario_Generate() {
 	})
 	// Output:
 	// 09:58 32 values, 1925 requests, average 192 ms,  0 over 3 s
-	// 09:59 31 values, 1888 requests, average 195 ms,  0 over 3 s
+	// 09:59 32 values, 1888 requests, average 195 ms,  0 over 3 s
 	// 10:00 57 values, 1929 requests, average 249 ms, 26 over 3 s
-	// 10:01 59 values, 1915 requests, average 245 ms, 26 over 3 s
+	// 10:01 59 values, 1915 requests, average 246 ms, 26 over 3 s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -100,6 +101,14 @@ type datum struct {
 	extra          []float64         // values outside the bins (slow requests, cold starts)
 }
 
+// datumPool recycles datum buffers between Generate calls: a server answering one request
+// calls Generate once per series, hundreds of times.
+var datumPool = sync.Pool{New: func() any { return newDatum() }}
+
+func newDatum() *datum {
+	return &datum{values: make([]float64, 0, MaxValues), counts: make([]float64, 0, MaxValues)}
+}
+
 func (d *datum) reset() {
 	d.values = d.values[:0]
 	d.counts = d.counts[:0]
@@ -146,7 +155,8 @@ func (s *set) Generate(m int, start, end time.Time, emit func(t time.Time, value
 		sec++
 	}
 	sec = ceilDiv(sec, step) * step
-	d := &datum{values: make([]float64, 0, MaxValues), counts: make([]float64, 0, MaxValues)}
+	d := datumPool.Get().(*datum)
+	defer datumPool.Put(d)
 	for ; ; sec += step {
 		t := time.Unix(sec, 0).UTC()
 		if !t.Before(end) {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -262,6 +263,33 @@ func TestValid(t *testing.T) {
 	}
 }
 
+// TestConcurrent generates the same series from several goroutines at once (run with
+// -race): the results must agree with a sequential run.
+func TestConcurrent(t *testing.T) {
+	s := mustNew(t, "api", 4)
+	start, end := DemoNow.Add(-2*time.Hour), DemoNow
+	want := make([][]point, len(s.Metrics()))
+	for m := range want {
+		want[m] = collect(s, m, start, end)
+	}
+	errs := make(chan string, 4*len(want))
+	var wg sync.WaitGroup
+	for range 4 {
+		for m := range want {
+			wg.Go(func() {
+				if got := collect(s, m, start, end); !samePoints(want[m], got) {
+					errs <- s.Metrics()[m].String()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("%s: concurrent run differs from the sequential one", e)
+	}
+}
+
 func TestGenerateBadIndex(t *testing.T) {
 	s := mustNew(t, "ec2", 1)
 	for _, m := range []int{-1, len(s.Metrics())} {
@@ -286,7 +314,7 @@ func TestHistogramCounts(t *testing.T) {
 	for name, sh := range shapes {
 		t.Run(name, func(t *testing.T) {
 			d := &datum{values: make([]float64, 0, MaxValues), counts: make([]float64, 0, MaxValues)}
-			for _, n := range []int{0, 1, 2, 10, smallN - 1, smallN, smallN + 1, 100, 333, 1000, 5000, 100000} {
+			for _, n := range []int{0, 1, 2, 10, 20, 23, 24, 25, 30, 50, 63, 64, 65, 100, 333, 1000, 5000, 100000} {
 				for key := uint64(0); key < 20; key++ {
 					r := rng{at(key, int64(n))}
 					cs := slices.Clone(sh.counts(d, n, &r))
