@@ -402,3 +402,35 @@ func TestEvalSearch(t *testing.T) {
 		})
 	}
 }
+
+// An Expr and a SearchQuery are shared by concurrent requests in the local CloudWatch.
+func TestEvalConcurrent(t *testing.T) {
+	e, err := Parse(`SUM(METRICS()) + FILL(m4, LINEAR) + MAX(SEARCH('{AWS/EC2,InstanceId} CPUUtilization', 'Average', 60))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SUM(METRICS()) [11 2 - 4 25] + FILL(m4, LINEAR) [- 2 4 6 8] (missing counts as 0) + 1.
+	want := []Series{ts("", 11+0+1, 2+2+1, 0+4+1, 4+6+1, 25+8+1)}
+	done := make(chan []Series)
+	for range 8 {
+		go func() {
+			env := baseEnv()
+			env.Search = func(q *SearchQuery, stat string, period time.Duration) ([]Series, error) {
+				if !q.Match("AWS/EC2", "CPUUtilization", map[string]string{"InstanceId": "i-1"}) {
+					return nil, nil
+				}
+				return one("i-1", 1, 1, 1, 1, 1), nil
+			}
+			got, err := e.Eval(env)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- got
+		}()
+	}
+	for range 8 {
+		if diff := cmp.Diff(want, <-done, cmpOpts...); diff != "" {
+			t.Errorf("mismatch (-want +got):\n%s", diff)
+		}
+	}
+}
