@@ -41,6 +41,9 @@ type Options struct {
 	Inplace bool
 	// NoHTML skips the HTML pages and the index: execute and check only.
 	NoHTML bool
+	// Browser opens each page in headless Chromium with the network off (CheckInBrowser) and
+	// fails the notebook unless every interactive chart it holds draws.
+	Browser bool
 	// Log receives one line per notebook; nil discards them.
 	Log io.Writer
 }
@@ -157,9 +160,26 @@ func runOne(ctx context.Context, src string, opts Options) Result {
 			r.Err = errors.Join(r.Err, herr)
 		} else {
 			r.HTML = page
+			if opts.Browser {
+				r.Err = errors.Join(r.Err, checkPage(ctx, page, nb))
+			}
 		}
 	}
 	return r
+}
+
+// checkPage opens a report page in Chromium and compares the charts that drew with the
+// interactive charts of the executed notebook.
+func checkPage(ctx context.Context, page string, nb *Notebook) error {
+	res, err := CheckInBrowser(ctx, page, BrowserOptions{})
+	if err != nil {
+		return err
+	}
+	charts, interactive := Charts(nb)
+	if res.Charts != charts || res.Interactive != interactive {
+		return fmt.Errorf("%s: %d charts on the page, %d drawn; the notebook has %d charts, %d interactive", page, res.Charts, res.Interactive, charts, interactive)
+	}
+	return nil
 }
 
 // Execute runs the notebook src through the kernel with nbconvert, writes the executed notebook

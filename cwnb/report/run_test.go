@@ -84,7 +84,7 @@ func TestRunReports(t *testing.T) {
 	}
 	start := time.Now()
 	results, runErr := Run(ctx, []string{okSrc, failSrc},
-		Options{OutDir: out, Env: []string{"CWNB_TEST_REGION=eu-west-3"}, Timeout: 2 * time.Minute, Inplace: true})
+		Options{OutDir: out, Env: []string{"CWNB_TEST_REGION=eu-west-3"}, Timeout: 2 * time.Minute, Inplace: true, Browser: hasChromium()})
 	t.Logf("two notebooks, five code cells: %v", time.Since(start).Round(time.Millisecond))
 	if runErr == nil {
 		t.Fatal("Run succeeded with a broken notebook")
@@ -112,6 +112,18 @@ func TestRunReports(t *testing.T) {
 	if m := externalScriptRE.Find(page); m != nil {
 		t.Errorf("ok.html still loads %s", m)
 	}
+	if n := strings.Count(string(page), `data-cwnb-echarts=`); n != 1 {
+		t.Errorf("ok.html inlines ECharts %d times, want once", n)
+	}
+	executed, err := ReadNotebook(filepath.Join(out, "ok.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if charts, interactive := Charts(executed); charts != 1 || interactive != 1 {
+		t.Errorf("executed ok.ipynb has %d charts (%d interactive), want 1 (1)", charts, interactive)
+	}
+	// With Browser set (Chromium installed), ok.Err == nil above also means that Chromium, with the
+	// network off, drew the chart of ok.html.
 	if _, err := os.Stat(filepath.Join(out, "ok.ipynb")); err != nil {
 		t.Errorf("executed notebook not kept: %v", err)
 	}
@@ -192,6 +204,11 @@ func TestRunRejectsBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hasChromium() bool {
+	_, err := findChromium("")
+	return err == nil
 }
 
 func copyTestdata(t *testing.T, name, dir string) string {
