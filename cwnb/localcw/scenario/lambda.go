@@ -26,6 +26,8 @@ type function struct {
 	errAfter    float64 // error rate from deploy on
 	deploy      int64   // Unix seconds of a deploy (0: none)
 	kRate, kJit uint64
+	kConc       uint64
+	kScale      uint64
 	kBurst      uint64
 	kCold       uint64
 	kCount      uint64
@@ -39,6 +41,8 @@ func newFunction(seed int64, name string) *function {
 		name:   name,
 		kRate:  keyOf(seed, scope, name, "rate"),
 		kJit:   keyOf(seed, scope, name, "jitter"),
+		kConc:  keyOf(seed, scope, name, "concurrency"),
+		kScale: keyOf(seed, scope, name, "scale"),
 		kBurst: keyOf(0, scope, name, "burst"), // burst times are part of the story, not of the seed
 		kCold:  keyOf(seed, scope, name, "cold"),
 		kCount: keyOf(seed, scope, name, "count"),
@@ -98,7 +102,7 @@ func (f *function) concurrency(sec int64) float64 {
 		return 0
 	}
 	avg := inv / 60 * f.meanSec
-	c := math.Ceil(avg*(1.5+0.5*unit(f.kJit^golden, sec)) + 1)
+	c := math.Ceil(avg*(1.5+0.5*unit(f.kConc, sec)) + 1)
 	if f.reserved > 0 {
 		c = math.Min(c, f.reserved)
 	}
@@ -155,7 +159,7 @@ func (f *function) duration(sec int64, d *datum) bool {
 	}
 	cold := f.coldStarts(sec)
 	jt := newJitter(at(f.kVal, sec))
-	scale := 1 + 0.05*smooth(f.kJit^golden, sec, 1800)
+	scale := 1 + 0.05*smooth(f.kScale, sec, 1800)
 	r := rng{at(f.kCount, sec)}
 	f.warm.emit(d, n-cold, &r, &jt, scale)
 	if cold > 0 {
