@@ -73,8 +73,9 @@
 //     periods back; RATE divides by the actual time between the two) and give no value at the
 //     first datapoint. RUNNING_SUM leaves missing timestamps missing.
 //   - METRICS('s') matches Ids by case-sensitive substring.
-//   - An id whose query has several series (a SEARCH expression) is an array; one with exactly
-//     one series is a time series.
+//   - An id whose query has several series is an array. One with exactly one series is a time
+//     series, unless Env.IsArray says the id is an array-valued expression (a SEARCH that
+//     matched one metric); Expr.ReturnsArray gives that answer for an expression.
 //   - SORT puts series without datapoints last in either order; ties keep the array's order.
 //   - FIRST/LAST of an empty array give a series with no datapoints.
 //

@@ -44,6 +44,11 @@ type Env struct {
 	// Metrics returns the ids of the request's metric queries (not expressions), in request
 	// order, for METRICS() and PERIOD().
 	Metrics func() []string
+	// IsArray, if set, reports whether the query id is an expression that returns an array of
+	// time series (see Expr.ReturnsArray), so that one with a single series, such as a SEARCH
+	// that matched one metric, still counts as an array: SUM(e1) is then a time series, not a
+	// number. When nil, an id with exactly one series is a time series.
+	IsArray func(id string) bool
 	// PeriodOf, if set, returns the period of a metric query, for PERIOD(id); when nil, PERIOD
 	// gives Period.
 	PeriodOf func(id string) (time.Duration, bool)
@@ -213,7 +218,7 @@ func (ev *evaluator) lookup(n *idNode) (value, error) {
 		return value{}, ev.errAt(n, "no query in the request has Id %s; add a query with that Id or fix the reference", n.id)
 	}
 	v := value{kind: kArray}
-	if len(ss) == 1 {
+	if len(ss) == 1 && (ev.env.IsArray == nil || !ev.env.IsArray(n.id)) {
 		v.kind = kSeries
 	}
 	for _, s := range ss {

@@ -434,3 +434,58 @@ func TestEvalConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// ReturnsArray (static) must agree with the kind Eval produces (dynamic).
+func TestReturnsArrayAgreesWithEval(t *testing.T) {
+	isArray := func(id string) bool { return id == "e1" } // e1 has two series in baseEnv
+	for _, expr := range []string{
+		"m1", "e1", "m1*2", "e1*2", "-e1", "m1+m2", "m1+e1", "e1+m1", "SUM(e1)", "AVG([m1, m2])", "[m1]", "[m1]*2",
+		"METRICS()", "METRICS()*2", "SUM(METRICS())", "FILL(METRICS(), 0)", "FILL(m1, REPEAT)", "RATE(e1)", "DIFF(m1)",
+		"SORT(METRICS(), AVG, ASC, 1)", "SLICE(METRICS(), 0, 1)", "FIRST(METRICS())", "LAST(e1)", "REMOVE_EMPTY(METRICS())",
+		"IF(m1 > 1, m1)", "IF(1, m1, m2)", "TIME_SERIES(3)", "MINUTE(m1)", "ABS(e1)", "LOG(m1)", "m1 > 2 AND m2 < 5",
+		"SEARCH('x', 'Sum', 60)", "MAX(SEARCH('x', 'Sum', 60))", "DATAPOINT_COUNT(METRICS())", "1 + 2", "AVG(m1)",
+		"PERIOD(m1)", "METRIC_COUNT(e1)", "IF(1, 2, 3)",
+	} {
+		e, err := Parse(expr)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", expr, err)
+		}
+		env := baseEnv()
+		env.IsArray = isArray
+		env.Search = func(*SearchQuery, string, time.Duration) ([]Series, error) { return one("x", 1, 2, 3, 4, 5), nil }
+		ev := &evaluator{env: env, src: expr, n: len(env.Grid)}
+		v, err := ev.eval(e.root)
+		if err != nil {
+			t.Fatalf("eval(%q): %v", expr, err)
+		}
+		if got, want := staticKind(e.root, isArray), v.kind; got != want {
+			t.Errorf("%s: static kind %v, evaluated kind %v", expr, got, want)
+		}
+		if got, want := e.ReturnsArray(isArray), v.kind == kArray; got != want {
+			t.Errorf("%s: ReturnsArray = %v, want %v", expr, got, want)
+		}
+	}
+}
+
+// A SEARCH expression that matched one metric is still an array: SUM of it is a series.
+func TestEvalIsArray(t *testing.T) {
+	env := testEnv(3, []string{"m1"}, map[string][]Series{
+		"m1": one("M", 1, 2, 3),
+		"e1": one("only match", 5, nan, 7),
+	})
+	e, err := Parse("SUM(e1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Eval(env); err == nil || !strings.Contains(err.Error(), "single number") {
+		t.Errorf("without IsArray, SUM of a one-series id is a number: got err %v", err)
+	}
+	env.IsArray = func(id string) bool { return id == "e1" }
+	got, err := e.Eval(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Series{ts("", 5, nan, 7)}, got, cmpOpts...); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -99,3 +99,21 @@ func ExampleSearchLabel() {
 	fmt.Println(metricmath.SearchLabel("Latency", map[string]string{"Service": "api", "Endpoint": "/login"}))
 	// Output: /login api Latency
 }
+
+func ExampleExpr_ReturnsArray() {
+	isSearch := func(id string) bool { return id == "cpus" } // cpus is a SEARCH expression
+	for _, src := range []string{"m1 * 2", "METRICS() / 100", "cpus * 2", "MAX(cpus)"} {
+		e, _ := metricmath.Parse(src)
+		fmt.Println(src, e.ReturnsArray(isSearch))
+	}
+	// Output:
+	// m1 * 2 false
+	// METRICS() / 100 true
+	// cpus * 2 true
+	// MAX(cpus) false
+}
+
+func ExampleSupportedFunctions() {
+	fmt.Println(metricmath.SupportedFunctions()[:5])
+	// Output: [ABS AVG CEIL DATAPOINT_COUNT DATE]
+}

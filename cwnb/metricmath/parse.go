@@ -125,6 +125,68 @@ func (e *Expr) Refs() []string { return slices.Clone(e.refs) }
 // and Period set from the call's second and third arguments.
 func (e *Expr) Searches() []*SearchQuery { return slices.Clone(e.searches) }
 
+// ReturnsArray reports whether the expression returns an array of time series (METRICS(),
+// SEARCH(...), SORT(...), [m1, m2]*2 ...) rather than a single time series, whatever the number
+// of series it holds when evaluated. isArray tells the same of the ids it references (nil: none
+// is an array); the local CloudWatch uses it to implement Env.IsArray.
+func (e *Expr) ReturnsArray(isArray func(id string) bool) bool {
+	return staticKind(e.root, isArray) == kArray
+}
+
+// staticKind infers the kind of value a node evaluates to, without data.
+func staticKind(n node, isArray func(string) bool) kind {
+	switch n := n.(type) {
+	case *numNode:
+		return kScalar
+	case *strNode:
+		return kString
+	case *kwNode:
+		return kKeyword
+	case *idNode:
+		if isArray != nil && isArray(n.id) {
+			return kArray
+		}
+		return kSeries
+	case *unaryNode:
+		return staticKind(n.x, isArray)
+	case *arrNode:
+		return kArray
+	case *binNode:
+		l, r := staticKind(n.l, isArray), staticKind(n.r, isArray)
+		switch {
+		case l == kArray || r == kArray:
+			return kArray
+		case l == kSeries || r == kSeries:
+			return kSeries
+		}
+		return kScalar
+	case *callNode:
+		arg := func(i int) kind { return staticKind(n.args[i], isArray) }
+		switch n.fn.name {
+		case "METRICS", "SEARCH", "REMOVE_EMPTY", "SORT", "SLICE":
+			return kArray
+		case "METRIC_COUNT", "PERIOD":
+			return kScalar
+		case "SUM", "AVG", "MIN", "MAX", "DATAPOINT_COUNT":
+			if arg(0) == kArray {
+				return kSeries
+			}
+			return kScalar
+		case "ABS", "CEIL", "FLOOR", "LOG", "LOG10", "FILL", "RATE", "DIFF", "DIFF_TIME", "RUNNING_SUM":
+			return arg(0)
+		case "IF":
+			for i := range n.args {
+				if arg(i) != kScalar {
+					return kSeries
+				}
+			}
+			return kScalar
+		}
+		return kSeries // TIME_SERIES, FIRST, LAST, MINUTE ... EPOCH
+	}
+	return kSeries
+}
+
 func walk(n node, f func(node)) {
 	f(n)
 	switch n := n.(type) {
