@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -32,6 +33,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("report", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: cwnb report [flags] NOTEBOOK.ipynb...")
+		fmt.Fprintln(stderr, "       cwnb report -check-html PAGE.html...")
 		fs.PrintDefaults()
 	}
 	var opts report.Options
@@ -42,6 +44,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&env, "env", "`KEY=VALUE` added to the kernel's environment (repeatable); the rest is inherited")
 	fs.BoolVar(&opts.Inplace, "inplace", false, "write the executed notebooks, with their outputs, over the sources when they succeed")
 	fs.BoolVar(&opts.NoHTML, "check-only", false, "execute and check the notebooks; write no HTML")
+	fs.BoolVar(&opts.Browser, "browser", false, "open each page in headless Chromium with the network off and fail unless every chart draws")
+	checkHTML := fs.Bool("check-html", false, "the arguments are report pages: open each in headless Chromium and check that its charts draw")
 	s3url := fs.String("s3", "", "upload the reports to `s3://bucket/prefix` after writing them")
 	if err := parseFlags(fs, args, true); err != nil {
 		return err
@@ -50,6 +54,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "cwnb report: no notebooks given")
 		fs.Usage()
 		return errUsage
+	}
+	if *checkHTML {
+		return checkPages(ctx, fs.Args(), stdout)
 	}
 	opts.Env = env
 	opts.Log = stderr
@@ -69,6 +76,20 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, filepath.Join(opts.OutDir, "index.html"))
 	}
 	return nil
+}
+
+// checkPages opens report pages in Chromium and fails if a chart did not draw.
+func checkPages(ctx context.Context, pages []string, stdout io.Writer) error {
+	var errs []error
+	for _, p := range pages {
+		res, err := report.CheckInBrowser(ctx, p, report.BrowserOptions{})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %d charts, %d drawn, %d static\n", p, res.Charts, res.Interactive, res.Static)
+	}
+	return errors.Join(errs...)
 }
 
 // publishReports uploads the report directory to an s3:// location.
