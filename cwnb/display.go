@@ -20,7 +20,8 @@ const (
 )
 
 // Summary returns the one-line description of the load: window, period, shape, calls, cost and
-// cache use.
+// cache use. It leaves out the elapsed time (Result.Elapsed) so that a notebook's committed
+// output changes only when the data does.
 func (r *Result) Summary() string {
 	auto := ""
 	if r.PeriodAuto {
@@ -30,10 +31,10 @@ func (r *Result) Summary() string {
 	if r.Period > 0 {
 		rows = int(r.End.Sub(r.Start) / r.Period)
 	}
-	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · %d calls · %d metrics · est. $%s · cache %d hit, %d miss · %v",
+	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · %d calls · %d metrics · est. $%s · cache %d hit, %d miss",
 		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, rows, len(r.Series),
 		strings.Join(r.Regions, ","), r.Endpoint, r.Calls, r.MetricsRequested, fmtCost(r.Cost),
-		r.Cache.Hits, r.Cache.Misses, r.Elapsed.Round(time.Millisecond))
+		r.Cache.Hits, r.Cache.Misses)
 }
 
 func fmtCost(c float64) string {

@@ -392,7 +392,7 @@ func parseMetricNode(name string, n *yaml.Node, i int) (Metric, error) {
 			}
 			for _, s := range ss {
 				if _, perr := cwstat.Parse(s); perr != nil {
-					return yamlErr(name, v, "statistic %q: %v", s, perr)
+					return yamlErr(name, v, "%v", perr)
 				}
 			}
 			m.Stats = append(m.Stats, ss...)

@@ -291,7 +291,7 @@ func (q *Query) units() ([]*unit, error) {
 		for _, s := range stats {
 			st, err := cwstat.Parse(s)
 			if err != nil {
-				return nil, invalidf("%s: statistic %q: %v", what, s, err)
+				return nil, invalidf("%s: %v", what, err)
 			}
 			canon := st.String()
 			if seen[canon] {
