@@ -3,6 +3,7 @@ package metricmath
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -487,5 +488,114 @@ func TestEvalIsArray(t *testing.T) {
 	}
 	if diff := cmp.Diff([]Series{ts("", 5, nan, 7)}, got, cmpOpts...); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestEvalRandomAgainstReference checks operators and array aggregates on random sparse data
+// against straightforward reference formulas written here, timestamp by timestamp.
+func TestEvalRandomAgainstReference(t *testing.T) {
+	const n, k = 50, 4
+	rnd := uint64(42)
+	next := func() float64 { // xorshift: deterministic, no dependence on math/rand versions
+		rnd ^= rnd << 13
+		rnd ^= rnd >> 7
+		rnd ^= rnd << 17
+		return float64(rnd%2000)/10 - 50
+	}
+	ids := []string{"a", "b", "c", "d"}
+	data := map[string][]Series{}
+	cols := make([][]float64, k)
+	for j, id := range ids {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = next()
+			if next() < -20 { // about 15% missing (next is uniform on [-50, 150))
+				v[i] = nan
+			}
+		}
+		cols[j] = v
+		data[id] = one(id, v...)
+	}
+	env := testEnv(n, ids, data)
+	ref := func(f func(xs []float64) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			var xs []float64
+			for j := range cols {
+				if !math.IsNaN(cols[j][i]) {
+					xs = append(xs, cols[j][i])
+				}
+			}
+			if len(xs) == 0 {
+				out[i] = nan
+			} else {
+				out[i] = f(xs)
+			}
+		}
+		return out
+	}
+	pair := func(f func(x, y float64) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			x, y := cols[0][i], cols[1][i]
+			switch {
+			case math.IsNaN(x) && math.IsNaN(y):
+				out[i] = nan
+			default:
+				if math.IsNaN(x) {
+					x = 0
+				}
+				if math.IsNaN(y) {
+					y = 0
+				}
+				out[i] = f(x, y)
+				if math.IsInf(out[i], 0) || math.IsNaN(out[i]) {
+					out[i] = nan
+				}
+			}
+		}
+		return out
+	}
+	sum := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s
+	}
+	tests := []struct {
+		expr string
+		want []float64
+	}{
+		{"SUM(METRICS())", ref(sum)},
+		{"AVG(METRICS())", ref(func(xs []float64) float64 { return sum(xs) / k })},
+		{"MIN(METRICS())", ref(func(xs []float64) float64 { return slices.Min(xs) })},
+		{"MAX(METRICS())", ref(func(xs []float64) float64 { return slices.Max(xs) })},
+		{"DATAPOINT_COUNT(METRICS())", ref(func(xs []float64) float64 { return float64(len(xs)) })},
+		{"a + b", pair(func(x, y float64) float64 { return x + y })},
+		{"a - b", pair(func(x, y float64) float64 { return x - y })},
+		{"a * b", pair(func(x, y float64) float64 { return x * y })},
+		{"a / b", pair(func(x, y float64) float64 { return x / y })},
+		{"a >= b", pair(func(x, y float64) float64 {
+			if x >= y {
+				return 1
+			}
+			return 0
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			e, err := Parse(tt.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.Eval(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got[0].Values, cmpOpts...); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
