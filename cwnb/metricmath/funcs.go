@@ -11,7 +11,8 @@ type funcSpec struct {
 	name             string
 	minArgs, maxArgs int
 	usage            string
-	keywords         map[int][]string // argument index -> keywords accepted there
+	keywords         map[int][]string // argument index -> keywords accepted there (and required, unless in kwOrValue)
+	kwOrValue        uint             // bit i set: argument i is a keyword or a value
 	strArgs          uint             // bit i set: argument i is (or may be) a string literal
 	eval             func(ev *evaluator, c *callNode) (value, error)
 }
@@ -43,7 +44,7 @@ func init() {
 		{name: "DATAPOINT_COUNT", minArgs: 1, maxArgs: 1, usage: "DATAPOINT_COUNT(m1) (a number) or DATAPOINT_COUNT(METRICS()) (a time series)", eval: aggregate(aggCount)},
 		{name: "METRIC_COUNT", minArgs: 1, maxArgs: 1, usage: "METRIC_COUNT(METRICS())", eval: evalMetricCount},
 		{name: "FILL", minArgs: 2, maxArgs: 2, usage: "FILL(m1, 0), FILL(m1, m2), FILL(m1, REPEAT) or FILL(METRICS(), LINEAR)",
-			keywords: map[int][]string{1: {"REPEAT", "LINEAR"}}, eval: evalFill},
+			keywords: map[int][]string{1: {"REPEAT", "LINEAR"}}, kwOrValue: 1 << 1, eval: evalFill},
 		{name: "RATE", minArgs: 1, maxArgs: 1, usage: "RATE(m1) or RATE(METRICS())", eval: sequential(seqRate)},
 		{name: "DIFF", minArgs: 1, maxArgs: 1, usage: "DIFF(m1) or DIFF(METRICS())", eval: sequential(seqDiff)},
 		{name: "DIFF_TIME", minArgs: 1, maxArgs: 1, usage: "DIFF_TIME(m1) or DIFF_TIME(METRICS())", eval: sequential(seqDiffTime)},

@@ -17,6 +17,8 @@ func FuzzParse(f *testing.F) {
 		"e1 * [m1, m2]", "m1 == m2 || m1 != 1", "TIME_SERIES(PERIOD(m1))", "LOG(m2 - 10)",
 		"((m1)", "[m1,", "SUM(", "'abc", "\"", "1e", ".5", "m1 +* m2", "ANOMALY_DETECTION_BAND(m1)",
 		"SELECT AVG(x) FROM y", "“m1”", "\x00", "m1\\", "FIRST([])", "IF(1)", "MINUTE(e1)",
+		"SORT(METRICS(), 5, ASC)", "SORT(m1, AVG, m2)", "FILL(m1, 'x')", "SEARCH('a', 5)", "SLICE(m1, m2)",
+		"PERIOD(METRICS())", "IF(m1, METRICS())", "METRICS(1)",
 	} {
 		f.Add(s)
 	}

@@ -442,6 +442,10 @@ func (p *parser) checkArg(fn *funcSpec, i int, a node) error {
 		}
 		return errAt(p.src, a.pos, a.end, "a string is not valid as argument %d of %s; usage: %s", i+1, fn.name, fn.usage)
 	}
+	if len(kws) > 0 && fn.kwOrValue&(1<<i) == 0 {
+		s, e := a.span()
+		return errAt(p.src, s, e, "argument %d of %s must be one of %s; usage: %s", i+1, fn.name, strings.Join(kws, ", "), fn.usage)
+	}
 	if fn.strArgs&(1<<i) != 0 && fn.name != "SEARCH" {
 		// METRICS takes only a string; anything else is a mistake.
 		s, e := a.span()

@@ -34,6 +34,8 @@ func TestParseErrors(t *testing.T) {
 		{"function without parentheses", "SUM + m1", 0, []string{"SUM needs parentheses"}, false},
 		{"bad FILL keyword", "FILL(m1, ZERO)", 9, []string{"ZERO is not valid here", "REPEAT, LINEAR"}, false},
 		{"bad SORT order", "SORT(METRICS(), AVG, DOWN)", 21, []string{"ASC, DESC"}, false},
+		{"SORT function not a keyword", "SORT(METRICS(), 5, ASC)", 16, []string{"argument 2 of SORT must be one of AVG, MIN, MAX, SUM"}, false},
+		{"SORT order not a keyword", "SORT(METRICS(), AVG, m1)", 21, []string{"argument 3 of SORT must be one of ASC, DESC"}, false},
 		{"keyword outside function", "REPEAT", 0, []string{"unknown name REPEAT"}, false},
 		{"lower-case keyword", "FILL(m1, linear)", 9, []string{"keywords are upper case; write LINEAR"}, false},
 		{"single equals", "m1 = m2", 3, []string{`compare with "=="`}, false},
