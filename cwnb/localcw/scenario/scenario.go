@@ -49,7 +49,8 @@ func (m Metric) String() string {
 
 // Scenario is a deterministic synthetic data set: every datum is a pure function of the
 // scenario, its seed, the metric and the timestamp, so any window of any length can be
-// generated on demand and any two overlapping windows agree.
+// generated on demand and any two overlapping windows agree. A Scenario is safe for
+// concurrent use by several goroutines.
 type Scenario interface {
 	// Name returns the name the scenario was created with (one of Names()).
 	Name() string
