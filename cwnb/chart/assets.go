@@ -30,7 +30,10 @@ func LibraryScript() string {
 	b.WriteString(`<script data-cwnb-echarts="` + EchartsVersion + `">`)
 	b.WriteString("window.__cwnbEchartsInline=true;\n")
 	b.WriteString("(function(define,exports,module){\n")
-	b.WriteString(echartsJS)
+	// echarts.min.js has "</body>" once, inside a string literal (its "save as image" page).
+	// Page tools that look for the page's </body> would find it first, so it is written as
+	// "<\/body>", the same string in JavaScript. No other end tag occurs in the library.
+	b.WriteString(strings.ReplaceAll(echartsJS, "</body>", `<\/body>`))
 	b.WriteString("\n}).call(window);\n")
 	// Charts that ran before the library queued themselves; draw them now.
 	b.WriteString("(function(s){if(s&&s.flush)s.flush();})(window.__cwnbCharts);\n")

@@ -273,6 +273,15 @@ func TestLibraryScript(t *testing.T) {
 	if n := strings.Count(strings.ToLower(s), "</script"); n != 1 {
 		t.Errorf("LibraryScript has %d </script sequences, want exactly its own end tag", n)
 	}
+	// No end tag or comment opener that an HTML parser or a page tool could take for the page's.
+	for _, bad := range []string{"</body", "</head", "</html", "<!--"} {
+		if strings.Contains(strings.ToLower(s), bad) {
+			t.Errorf("LibraryScript contains %q", bad)
+		}
+	}
+	if n := strings.Count(echartsJS, "</body>"); n != 1 {
+		t.Errorf("the vendored library has %d \"</body>\", want the 1 that LibraryScript rewrites; check the rewrite after updating echarts", n)
+	}
 	for _, want := range []string{"window.__cwnbEchartsInline=true", "(function(define,exports,module){", "}).call(window);", `version="5.6.0"`, "__cwnbCharts"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("LibraryScript lacks %q", want)

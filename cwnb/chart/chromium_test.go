@@ -1,0 +1,245 @@
+package chart
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// harnessHead is the first script of every test page: it records uncaught errors, failed
+// resources, console.error calls and alert() calls (which the hostile label would make).
+const harnessHead = `<script>
+window.__t={errors:[],resources:[],alerts:[]};
+window.addEventListener('error',function(e){
+ if(e instanceof ErrorEvent){__t.errors.push(String(e.message));}
+ else{__t.resources.push(String(e.target&&(e.target.src||e.target.href)));}},true);
+window.addEventListener('unhandledrejection',function(e){__t.errors.push('unhandled rejection: '+e.reason);});
+window.alert=function(m){__t.alerts.push(String(m));};
+(function(){var ce=console.error;console.error=function(){
+ __t.errors.push('console.error: '+Array.prototype.join.call(arguments,' '));return ce.apply(console,arguments);};})();
+</script>`
+
+// harnessTail runs after load: for every chart it records the upgrade state, how much of the
+// canvas is inked, whether the static image is shown, then opens a tooltip and records its text
+// and the script elements inside the chart; the result goes into <pre id="cwnb-test-result">.
+const harnessTail = `<script>
+window.addEventListener('load',function(){setTimeout(function(){
+ var els=document.querySelectorAll('.cwnb-chart'),res={charts:[]};
+ for(var i=0;i<els.length;i++){
+  var el=els[i],r={id:el.id,state:el.getAttribute('data-cwnb-state'),ink:0,img:false};
+  var img=el.querySelector('img.cwnb-static');
+  if(img)r.img=img.style.display!=='none'&&img.complete&&img.naturalWidth>0;
+  var c=el.querySelector('canvas');
+  if(c){var d=c.getContext('2d').getImageData(0,0,c.width,c.height).data,n=0;
+   for(var k=0;k<d.length;k+=4){if(d[k+3]>0&&(d[k]<235||d[k+1]<235||d[k+2]<235))n++;}
+   r.ink=n/(c.width*c.height);}
+  var live=el.querySelector('.cwnb-live');
+  if(live&&window.echarts){var inst=echarts.getInstanceByDom(live);
+   if(inst){try{inst.dispatchAction({type:'showTip',seriesIndex:0,dataIndex:2});}catch(e){r.tipError=String(e);}}}
+  res.charts.push(r);}
+ setTimeout(function(){
+  for(var i=0;i<els.length;i++){var live=els[i].querySelector('.cwnb-live');
+   res.charts[i].tooltip=live?live.textContent:'';
+   res.charts[i].scripts=els[i].querySelectorAll('script').length;}
+  res.errors=__t.errors;res.resources=__t.resources;res.alerts=__t.alerts;
+  res.defineCalls=window.__defineCalls||0;res.echarts=!!window.echarts;
+  var pre=document.createElement('pre');pre.id='cwnb-test-result';pre.textContent=JSON.stringify(res);
+  document.body.appendChild(pre);},400);
+},300);});
+</script>`
+
+// fakeAMD makes the page look like Jupyter classic: a global define with define.amd and a
+// requirejs. An anonymous define() call is what RequireJS rejects ("Mismatched anonymous
+// define()"); the wrapped library must never make one.
+const fakeAMD = `<script>
+window.__defineCalls=0;
+window.define=function(){window.__defineCalls++;throw new Error('Mismatched anonymous define() module');};
+window.define.amd={jQuery:true};
+window.requirejs=window.require=function(deps,ok,ko){if(ko)ko(new Error('offline'));};
+window.requirejs.config=function(){};
+</script>`
+
+type pageResult struct {
+	Charts []struct {
+		ID      string  `json:"id"`
+		State   string  `json:"state"`
+		Ink     float64 `json:"ink"`
+		Img     bool    `json:"img"`
+		Tooltip string  `json:"tooltip"`
+		Scripts int     `json:"scripts"`
+		TipErr  string  `json:"tipError"`
+	} `json:"charts"`
+	Errors      []string `json:"errors"`
+	Resources   []string `json:"resources"`
+	Alerts      []string `json:"alerts"`
+	DefineCalls int      `json:"defineCalls"`
+	Echarts     bool     `json:"echarts"`
+}
+
+// runChromium opens page (a file) in headless Chromium with the network off and returns what the
+// harness recorded.
+func runChromium(t *testing.T, page string) pageResult {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromiumPath,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+		"--user-data-dir="+filepath.Join(dir, "profile"),
+		"--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+		"--window-size=1100,900", "--virtual-time-budget=15000", "--dump-dom",
+		"file://"+file)
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("chromium: %v\n%s", err, stderr)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="cwnb-test-result">(.*?)</pre>`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("the page never wrote its result; DOM tail:\n%s", tail(string(out), 2000))
+	}
+	var res pageResult
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &res); err != nil {
+		t.Fatalf("result %q: %v", m[1], err)
+	}
+	return res
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing and CI=true: the browser test must run in CI (install Debian's chromium)", chromiumPath)
+		}
+		t.Skipf("%s not installed", chromiumPath)
+	}
+}
+
+// TestChromium opens pages of several charts, the hostile label among them, in headless Chromium
+// with no network and checks that every chart upgraded and drew, that tooltips show the label as
+// text, that nothing ran (no alert) and that no error was logged — with the library in <head>,
+// after the charts (the race), under a RequireJS-like loader, and absent (the static image stays).
+func TestChromium(t *testing.T) {
+	requireChromium(t)
+	var charts []*Chart
+	build := func(c *Chart, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts = append(charts, c)
+	}
+	build(Line(demoTimeSeries(600), WithMode(Both)))
+	build(Heatmap(demoMatrix(), WithMode(Both)))
+	build(Histogram(demoDistribution(500), WithMode(Both)))
+	build(Bars(demoCategories(), WithMode(Both)))
+	build(SmallMultiples(demoMultiples(200), 0, WithMode(Both)))
+	build(Bars(demoCategories(), WithMode(Interactive)))
+	var body strings.Builder
+	for _, c := range charts {
+		h, err := c.HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.WriteString(h)
+		body.WriteString("\n")
+	}
+	doc := func(head, bodyEnd string) string {
+		return "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + head +
+			"</head><body>" + body.String() + bodyEnd + harnessTail + "</body></html>"
+	}
+	pageInHead, err := Page("charts "+hostile, charts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageInHead = strings.Replace(pageInHead, "<meta charset=\"utf-8\">", "<meta charset=\"utf-8\">"+harnessHead, 1)
+	pageInHead = strings.Replace(pageInHead, "</body>", harnessTail+"</body>", 1)
+
+	tests := []struct {
+		name        string
+		page        string
+		interactive bool
+	}{
+		{"Page with the library in head", pageInHead, true},
+		{"library after the charts", doc("", LibraryScript()), true},
+		{"RequireJS page", doc(fakeAMD+LibraryScript(), ""), true},
+		{"no library and no network", doc("", ""), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runChromium(t, tc.page)
+			if len(res.Charts) != len(charts) {
+				t.Fatalf("found %d charts on the page, want %d", len(res.Charts), len(charts))
+			}
+			if len(res.Alerts) > 0 {
+				t.Errorf("alert() ran: %q", res.Alerts)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			if res.DefineCalls > 0 {
+				t.Errorf("the library called the page's AMD define %d times", res.DefineCalls)
+			}
+			for i, c := range res.Charts {
+				if c.Scripts != 2 {
+					t.Errorf("chart %d holds %d script elements, want 2: markup was injected", i, c.Scripts)
+				}
+				if c.TipErr != "" {
+					t.Errorf("chart %d: showTip failed: %s", i, c.TipErr)
+				}
+				if !tc.interactive {
+					if c.State == "interactive" {
+						t.Errorf("chart %d upgraded without a library", i)
+					}
+					if i < len(charts)-1 && !c.Img {
+						t.Errorf("chart %d: the static image is not shown", i)
+					}
+					continue
+				}
+				if c.State != "interactive" {
+					t.Errorf("chart %d stayed %q", i, c.State)
+				}
+				if c.Img {
+					t.Errorf("chart %d still shows the static image over the interactive one", i)
+				}
+				if c.Ink < 0.02 {
+					t.Errorf("chart %d: canvas is %.4f inked, want a drawn chart", i, c.Ink)
+				}
+			}
+			if tc.interactive {
+				// Tooltips of the line chart (series names) and the bars (category names) show
+				// the hostile label as text.
+				for _, i := range []int{0, 3} {
+					if !strings.Contains(res.Charts[i].Tooltip, hostile) {
+						t.Errorf("chart %d tooltip %q does not show the label as text", i, res.Charts[i].Tooltip)
+					}
+				}
+			} else if len(res.Resources) == 0 {
+				t.Errorf("no CDN load was attempted without an inline library")
+			}
+		})
+	}
+}
