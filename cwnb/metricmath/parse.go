@@ -122,8 +122,19 @@ func (e *Expr) String() string { return e.src }
 func (e *Expr) Refs() []string { return slices.Clone(e.refs) }
 
 // Searches returns the SEARCH calls in the expression, in order of appearance, with their Stat
-// and Period set from the call's second and third arguments.
-func (e *Expr) Searches() []*SearchQuery { return slices.Clone(e.searches) }
+// and Period set from the call's second and third arguments. The queries are copies: changing
+// them does not change the expression.
+func (e *Expr) Searches() []*SearchQuery {
+	out := make([]*SearchQuery, len(e.searches))
+	for i, q := range e.searches {
+		c := *q
+		if q.Schema != nil {
+			c.Schema = &Schema{Namespace: q.Schema.Namespace, Dims: slices.Clone(q.Schema.Dims)}
+		}
+		out[i] = &c
+	}
+	return out
+}
 
 // ReturnsArray reports whether the expression returns an array of time series (METRICS(),
 // SEARCH(...), SORT(...), [m1, m2]*2 ...) rather than a single time series, whatever the number
