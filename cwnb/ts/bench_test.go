@@ -3,12 +3,20 @@ package ts
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 )
 
-// benchSeries returns n points at 1 s from 2026-01-01 with log-normal-ish latencies, seeded.
+// The workloads match bench/bench_baseline.py (pandas/numpy) so bench/compare.sh can print the
+// ratios side by side: n points at 1 s from 2026-01-01T00:00Z, values 200·Exp(1), seeded.
+
+var benchCache sync.Map // n → *Series
+
 func benchSeries(n int) ([]time.Time, []float64) {
+	if s, ok := benchCache.Load(n); ok {
+		return s.(*Series).Times, s.(*Series).Values
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	t := make([]time.Time, n)
 	v := make([]float64, n)
@@ -17,50 +25,11 @@ func benchSeries(n int) ([]time.Time, []float64) {
 		t[i] = t0.Add(time.Duration(i) * time.Second)
 		v[i] = 200 * r.ExpFloat64()
 	}
+	benchCache.Store(n, &Series{Times: t, Values: v})
 	return t, v
 }
 
 var benchSizes = []int{10_000, 1_000_000, 10_000_000}
-
-func BenchmarkResampleMean(b *testing.B) {
-	for _, n := range benchSizes {
-		t, v := benchSeries(n)
-		b.Run(fmt.Sprintf("n=%s", sizeName(n)), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Resample(t, v, ResampleOptions{Period: 5 * time.Minute}, Mean); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkResampleP99(b *testing.B) {
-	for _, n := range benchSizes {
-		t, v := benchSeries(n)
-		b.Run(fmt.Sprintf("n=%s", sizeName(n)), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Resample(t, v, ResampleOptions{Period: 5 * time.Minute}, Q(0.99)); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkQuantileP99(b *testing.B) {
-	for _, n := range benchSizes {
-		_, v := benchSeries(n)
-		b.Run(fmt.Sprintf("n=%s", sizeName(n)), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				Quantile(v, 0.99, Linear)
-			}
-		})
-	}
-}
 
 func sizeName(n int) string {
 	switch {
@@ -70,4 +39,85 @@ func sizeName(n int) string {
 		return fmt.Sprintf("%dk", n/1000)
 	}
 	return fmt.Sprint(n)
+}
+
+func benchResample(b *testing.B, sizes []int, aggs ...Agg) {
+	for _, n := range sizes {
+		t, v := benchSeries(n)
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Resample(t, v, ResampleOptions{Period: 5 * time.Minute}, aggs...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkResampleMean: pandas s.resample("5min").mean().
+func BenchmarkResampleMean(b *testing.B) { benchResample(b, benchSizes, Mean) }
+
+// BenchmarkResampleP99: pandas s.resample("5min").quantile(0.99).
+func BenchmarkResampleP99(b *testing.B) { benchResample(b, benchSizes, Q(0.99)) }
+
+// BenchmarkResampleMulti: pandas s.resample("5min").agg(["mean","max","count"]) plus quantile(0.99).
+func BenchmarkResampleMulti(b *testing.B) { benchResample(b, benchSizes, Mean, Max, Count, Q(0.99)) }
+
+// BenchmarkQuantileP99: numpy np.percentile(v, 99).
+func BenchmarkQuantileP99(b *testing.B) {
+	for _, n := range benchSizes {
+		_, v := benchSeries(n)
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Quantile(v, 0.99, Linear)
+			}
+		})
+	}
+}
+
+// BenchmarkRollingMean: pandas s.rolling("15min").mean().
+func BenchmarkRollingMean(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		t, v := benchSeries(n)
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, Mean); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFoldMinuteP99: pandas s.groupby(s.index.minute).quantile(0.99).
+func BenchmarkFoldMinuteP99(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		t, v := benchSeries(n)
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Fold(t, v, MinuteOfHour, time.UTC, 0.99); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMannWhitney: scipy.stats.mannwhitneyu on two samples of n/2.
+func BenchmarkMannWhitney(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		_, v := benchSeries(n)
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := MannWhitney(v[:n/2], v[n/2:]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

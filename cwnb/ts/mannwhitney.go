@@ -99,7 +99,7 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 	}
 	nn := float64(n)
 	s := math.Sqrt(mn / 12 * ((nn + 1) - tie/(nn*(nn-1))))
-	r.Z = (big - mn/2 - 0.5) / s // ±Inf when every value ties (s = 0), as scipy
+	r.Z = (big - mn/2 - 0.5) / s                 // ±Inf when every value ties (s = 0), as scipy
 	r.P = math.Min(1, math.Erfc(r.Z/math.Sqrt2)) // 2·(1−Φ(z)) = erfc(z/√2)
 	return r, nil
 }

@@ -154,21 +154,66 @@ func lerp(a, b, t float64) float64 {
 // quantilesOfScratch computes the quantiles qs of the n values in a (no NaN; a is reordered)
 // into out. ks is scratch for the order statistics. a must be non-empty.
 func quantilesOfScratch(a []float64, qs []float64, e Estimator, out []float64, ks []int) []int {
-	ks = ks[:0]
-	for _, q := range qs {
-		i0, i1, g := e.position(float64(len(a)), q)
-		ks = append(ks, i0)
-		if g != 0 {
-			ks = append(ks, i1)
-		}
-	}
-	slices.Sort(ks)
+	ks = neededOrderStats(ks, len(a), qs, e)
 	multiSelect(a, ks)
 	for j, q := range qs {
 		i0, i1, g := e.position(float64(len(a)), q)
 		out[j] = lerp(a[i0], a[i1], g)
 	}
 	return ks
+}
+
+// neededOrderStats returns, sorted, the order statistics the quantiles qs of n values need.
+func neededOrderStats(ks []int, n int, qs []float64, e Estimator) []int {
+	ks = ks[:0]
+	for _, q := range qs {
+		i0, i1, g := e.position(float64(n), q)
+		ks = append(ks, i0)
+		if g != 0 {
+			ks = append(ks, i1)
+		}
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// quantileScratch holds the reusable buffers of quantilesOfSegment.
+type quantileScratch struct {
+	a    []float64
+	ks   []int
+	vals []float64 // value of ks[i]
+}
+
+// quantilesOfSegment computes the quantiles qs of the n non-NaN values of seg (n > 0) into out
+// without modifying seg: extreme quantiles of a bucket (p99 of a few hundred values) come from
+// one scan keeping the few largest values; others from selection on a copy.
+func quantilesOfSegment(seg []float64, n int, qs []float64, e Estimator, out []float64, s *quantileScratch) {
+	s.ks = neededOrderStats(s.ks, n, qs, e)
+	s.vals = append(s.vals[:0], make([]float64, len(s.ks))...)
+	ok := extremeScan(seg, n, s.ks, func(k int, v float64) {
+		for i, kk := range s.ks {
+			if kk == k {
+				s.vals[i] = v
+			}
+		}
+	})
+	if !ok {
+		s.a = copyFinite(s.a[:0], seg)
+		s.ks = quantilesOfScratch(s.a, qs, e, out, s.ks)
+		return
+	}
+	at := func(k int) float64 {
+		i, _ := slices.BinarySearch(s.ks, k)
+		return s.vals[i]
+	}
+	for j, q := range qs {
+		i0, i1, g := e.position(float64(n), q)
+		if g == 0 {
+			out[j] = at(i0)
+		} else {
+			out[j] = lerp(at(i0), at(i1), g)
+		}
+	}
 }
 
 // copyFinite appends the non-NaN values of x to dst.
@@ -199,6 +244,11 @@ func Quantiles(x []float64, qs []float64, e Estimator) (out []float64, n int) {
 		checkQ(q)
 	}
 	out = make([]float64, len(qs))
+	if len(x) >= 1<<16 && len(qs) > 0 {
+		if n, ok := bracketQuantiles(x, qs, e, out); ok {
+			return out, n
+		}
+	}
 	a := copyFinite(make([]float64, 0, len(x)), x)
 	if len(a) == 0 {
 		for i := range out {

@@ -308,13 +308,8 @@ func aggregate(v []float64, starts []int, aggs []Agg, e Estimator) *Aggregated {
 		for i := range quants {
 			quants[i] = make([]float64, nb)
 		}
-		maxc := 0
-		for _, c := range r.Count {
-			maxc = max(maxc, c)
-		}
-		scratch := make([]float64, 0, maxc)
+		var qsc quantileScratch
 		out := make([]float64, len(qs))
-		ks := make([]int, 0, 2*len(qs))
 		for j := 0; j < nb; j++ {
 			if r.Count[j] == 0 {
 				for i := range qs {
@@ -322,8 +317,7 @@ func aggregate(v []float64, starts []int, aggs []Agg, e Estimator) *Aggregated {
 				}
 				continue
 			}
-			scratch = copyFinite(scratch[:0], v[starts[j]:starts[j+1]])
-			ks = quantilesOfScratch(scratch, qs, e, out, ks)
+			quantilesOfSegment(v[starts[j]:starts[j+1]], r.Count[j], qs, e, out, &qsc)
 			for i := range qs {
 				quants[i][j] = out[i]
 			}
