@@ -132,7 +132,10 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 		if ev := done[q]; ev != nil {
 			return ev, nil
 		}
-		g := grid{start: roundStart(r.start, now, q.period), end: r.end, period: q.period}
+		g := grid{start: roundStart(r.start, now, q.period), end: r.end, period: q.period}.clip(now)
+		if !periodRetained(r.start, now, q.period) {
+			g.end = g.start // too old for this period: an empty result, as for metric queries
+		}
 		times := g.times()
 		var lookupErr error
 		env := &metricmath.Env{
@@ -253,6 +256,22 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 			Value: fmt.Sprintf("A SEARCH matched more than %d metrics; only the first %d are returned. Narrow the search.", maxSearchSeries, maxSearchSeries)})
 	}
 	return out, nil
+}
+
+// clip limits an expression's grid to where data can exist, keeping its alignment: not before
+// the retention horizon (455 days), not after the latest accepted timestamp (now + 2 h). It
+// bounds the work of an expression over an absurd time range.
+func (g grid) clip(now time.Time) grid {
+	if lo := now.Add(-hourRetention); g.start.Before(lo) {
+		g.start = g.start.Add(lo.Sub(g.start) / g.period * g.period)
+	}
+	if hi := now.Add(maxFutureSkew + g.period); g.end.After(hi) {
+		g.end = hi
+	}
+	if g.end.Before(g.start) {
+		g.end = g.start
+	}
+	return g
 }
 
 // times lists the bucket starts of g.
