@@ -40,7 +40,7 @@ func (m ProgressMode) String() string {
 }
 
 // progressDelay is how long a load runs before progress appears.
-const progressDelay = time.Second
+var progressDelay = time.Second
 
 // progress reports calls made out of calls planned. In the notebook it updates one output block
 // in place (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and

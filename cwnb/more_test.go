@@ -1,0 +1,189 @@
+package cwnb
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"golang.org/x/time/rate"
+
+	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
+)
+
+// TestLoadRegions loads one query from two regions (two local CloudWatch servers) into one
+// frame: columns carry the region, the long frame has a region column, and each region has its
+// own cache entries.
+func TestLoadRegions(t *testing.T) {
+	from := testNow.Add(-5 * time.Hour)
+	_, urlA := localcwtest.Start(t, localcw.Options{Now: testNow})
+	_, urlB := localcwtest.Start(t, localcw.Options{Now: testNow})
+	putRamp(t, urlA, from, 3, nil)
+	putRamp(t, urlB, from, 3, map[int]bool{0: true})
+	urls := map[string]string{"us-east-1": urlA, "eu-west-1": urlB}
+	dir := t.TempDir()
+	l, err := New(WithCacheDir(dir), func(o *Options) {
+		o.Now = func() time.Time { return testNow }
+		o.NewClient = func(ctx context.Context, region string) (API, error) {
+			return localcwtest.Client(t, urls[region], func(co *cloudwatch.Options) { co.Region = region }), nil
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := checkout
+	m.Stats = []string{"Maximum"}
+	q := m.Window(from.Format(time.RFC3339), "3m")
+	q.Regions = []string{"us-east-1", "eu-west-1"}
+	res, err := l.Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(res.Columns(), "|"); got != "Latency Maximum (us-east-1)|Latency Maximum (eu-west-1)" {
+		t.Errorf("columns %q", got)
+	}
+	if got := res.Frame.Col("Latency Maximum (eu-west-1)").Float(); got[1] != 200 || got[0] == got[0] {
+		t.Errorf("eu-west-1 values %v, want [NaN 200 300]", got)
+	}
+	long := res.Long()
+	if n := long.Nrow(); n != 5 {
+		t.Errorf("long frame has %d rows, want 3+2", n)
+	}
+	if got := long.Col("region").Records(); got[0] != "us-east-1" || got[4] != "eu-west-1" {
+		t.Errorf("region column %v", got)
+	}
+	if n, _, _ := l.Cache().Size(); n != 2 {
+		t.Errorf("%d cache entries, want one per region", n)
+	}
+}
+
+// TestLoadMessages: a per-query message (MultipleUnits, from data published in two units) reaches
+// the series and the warnings; informational messages do not stop caching.
+func TestLoadMessages(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	c := localcwtest.Client(t, url)
+	from := testNow.Add(-2 * time.Hour)
+	var data []types.MetricDatum
+	for k, unit := range []types.StandardUnit{types.StandardUnitMilliseconds, types.StandardUnitSeconds} {
+		data = append(data, types.MetricDatum{MetricName: aws.String("Latency"), Value: aws.Float64(1), Unit: unit,
+			Timestamp: aws.Time(from.Add(time.Duration(k) * time.Minute))})
+	}
+	if _, err := c.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("Mixed"), MetricData: data}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	q := Metric{Namespace: "Mixed", Name: "Latency"}.Window(from.Format(time.RFC3339), "2m")
+	res, err := testLoader(t, url, dir, testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Series[0].Messages) == 0 || res.Series[0].Messages[0].Code != "MultipleUnits" {
+		t.Fatalf("series messages %v, want MultipleUnits", res.Series[0].Messages)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "MultipleUnits") {
+		t.Errorf("warnings %q lack MultipleUnits", res.Warnings)
+	}
+	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.HTML(), "MultipleUnits") {
+		t.Error("the message is not printed with the result")
+	}
+	calls := srv.Calls("GetMetricData")
+	if again, err := testLoader(t, url, dir, testNow).Load(context.Background(), q); err != nil || again.Calls != 0 {
+		t.Errorf("re-run: %v, %d calls", err, srv.Calls("GetMetricData")-calls)
+	}
+}
+
+// stubAPI answers GetMetricData from a fixed list of pages (a test double for the one case the
+// local CloudWatch cannot produce: a result still PartialData after the last page).
+type stubAPI struct {
+	pages []*cloudwatch.GetMetricDataOutput
+	calls int
+}
+
+func (s *stubAPI) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	p := s.pages[s.calls]
+	s.calls++
+	return p, nil
+}
+
+func (s *stubAPI) ListMetrics(context.Context, *cloudwatch.ListMetricsInput, ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error) {
+	return &cloudwatch.ListMetricsOutput{}, nil
+}
+
+// TestLoadPartialData: a result left PartialData with a MaxQueryResultsExceeded message marks the
+// result partial, warns, and is not cached; pages are merged per (Id, Label).
+func TestLoadPartialData(t *testing.T) {
+	from := testNow.Add(-2 * time.Hour)
+	ts := func(k int) time.Time { return from.Add(time.Duration(k) * time.Minute) }
+	stub := &stubAPI{pages: []*cloudwatch.GetMetricDataOutput{
+		{MetricDataResults: []types.MetricDataResult{
+			{Id: aws.String("m1"), Label: aws.String("Latency Average"), Timestamps: []time.Time{ts(0)}, Values: []float64{1}, StatusCode: types.StatusCodePartialData},
+		}, NextToken: aws.String("p2")},
+		{MetricDataResults: []types.MetricDataResult{
+			{Id: aws.String("m1"), Label: aws.String("Latency Average"), Timestamps: []time.Time{ts(2)}, Values: []float64{3}, StatusCode: types.StatusCodePartialData,
+				Messages: []types.MessageData{{Code: aws.String("MaxQueryResultsExceeded"), Value: aws.String("cut")}}},
+		}, Messages: []types.MessageData{{Code: aws.String("Note"), Value: aws.String("call-level")}}},
+	}}
+	dir := t.TempDir()
+	l, _ := New(WithClient(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	res, err := l.Load(context.Background(), checkout.Window(from.Format(time.RFC3339), "3m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stub.calls != 2 || res.Calls != 2 {
+		t.Errorf("calls %d/%d, want 2 pages", stub.calls, res.Calls)
+	}
+	v := res.Series[0].Values
+	if v[0] != 1 || v[1] == v[1] || v[2] != 3 {
+		t.Errorf("merged values %v, want [1 NaN 3]", v)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	if !res.Partial || res.Series[0].Status != "PartialData" || !strings.Contains(w, "MaxQueryResultsExceeded") || !strings.Contains(w, "call-level") {
+		t.Errorf("partial %v status %q warnings %q", res.Partial, res.Series[0].Status, w)
+	}
+	if n, _, _ := l.Cache().Size(); n != 0 {
+		t.Errorf("partial data was cached (%d entries)", n)
+	}
+}
+
+// TestProgressStderr: a slow load reports progress on Stderr when asked to.
+func TestProgressStderr(t *testing.T) {
+	old := progressDelay
+	progressDelay = 0
+	t.Cleanup(func() { progressDelay = old })
+	faults, _ := localcw.ParseFaults("latency=250ms")
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow, Faults: faults})
+	var buf bytes.Buffer
+	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressStderr; o.Stderr = &buf })
+	if _, err := l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "cwnb: loaded with 1 GetMetricData calls") {
+		t.Errorf("stderr %q lacks the final progress line", buf.String())
+	}
+	// ProgressAuto on a non-terminal writer is silent.
+	buf.Reset()
+	l = testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressAuto; o.Stderr = &buf })
+	l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m"))
+	if buf.Len() != 0 {
+		t.Errorf("auto progress wrote to a non-terminal: %q", buf.String())
+	}
+}
+
+func TestRateLimitOption(t *testing.T) {
+	l, _ := New()
+	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
+		t.Errorf("default limit %v", l.limiter.Limit())
+	}
+	l, _ = New(WithRateLimit(3))
+	if l.limiter.Limit() != 3 || l.sqlLim.Limit() != 3 {
+		t.Errorf("limit %v / %v, want 3", l.limiter.Limit(), l.sqlLim.Limit())
+	}
+	if _, err := New(WithRateLimit(-1)); err == nil {
+		t.Error("negative rate limit accepted")
+	}
+}
