@@ -32,5 +32,23 @@ test: vet test-go
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## tools: GoNB and goimports, pinned in kernel/tools (never @latest), into bin/
+tools:
+	cd kernel/tools && GOWORK=off $(GO) build -o $(BIN)/ github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
+
+## kernel: install the "Go (cwnb)" Jupyter kernel (JUPYTER_DATA_DIR selects where; idempotent)
+kernel: build tools
+	$(BIN)/cwnb kernel install -bin $(BIN)
+
+## report: execute NOTEBOOKS through the cwnb kernel into out/reports (REPORT_FLAGS: -browser, -inplace, -s3 ...)
+NOTEBOOKS ?= $(wildcard notebooks/*.ipynb)
+REPORT_FLAGS ?=
+report: build
+	$(BIN)/cwnb report -out out/reports $(REPORT_FLAGS) $(NOTEBOOKS)
+
+## demo: from a fresh clone to HTML reports against the local CloudWatch (see kernel/demo.sh)
+demo:
+	kernel/demo.sh
+
 clean:
 	rm -rf $(BIN) out

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# make demo: from a fresh clone to HTML reports, with no AWS account.
+#
+#   1. checks Go, installs Jupyter (Debian as root, through .ci/install-deps) or says what to install;
+#   2. downloads the Go modules, builds bin/cwnb, GoNB and goimports (make build tools);
+#   3. installs the "Go (cwnb)" kernel into a private Jupyter data dir, out/jupyter;
+#   4. starts the local CloudWatch on a free loopback port with the demo scenarios;
+#   5. runs the notebooks into out/reports against it, stops it, and prints where the reports are.
+#
+# Environment: NOTEBOOKS (default notebooks/*.ipynb), REPORT_FLAGS (extra `cwnb report` flags),
+# DEMO_NOW (the pinned clock, default 2026-11-20T00:00:00Z), DEMO_SCENARIOS (default api,ec2,lambda).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/bin
+out=$root/out/reports
+now=${DEMO_NOW:-2026-11-20T00:00:00Z}
+scenarios=${DEMO_SCENARIOS:-api,ec2,lambda}
+started=$(date +%s)
+say() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+die() { printf 'make demo: %s\n' "$*" >&2; exit 1; }
+
+say "checking tools"
+command -v go >/dev/null || die "Go is not installed: install Go 1.26 or later from https://go.dev/dl/ and put its bin directory on PATH"
+if ! command -v jupyter >/dev/null || ! command -v jupyter-nbconvert >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    .ci/install-deps
+  else
+    die "Jupyter is missing: on Debian/Ubuntu run
+    sudo apt-get install jupyter-client jupyter-nbconvert python3-nbclient python3-ipykernel
+elsewhere: pip install jupyter nbconvert nbclient ipykernel"
+  fi
+fi
+
+say "Go modules, cwnb, GoNB and goimports"
+go mod download
+make --no-print-directory build tools
+
+say "kernel"
+export JUPYTER_DATA_DIR=${JUPYTER_DATA_DIR:-$root/out/jupyter}
+"$bin/cwnb" kernel install -bin "$bin"
+
+shopt -s nullglob
+if [ -n "${NOTEBOOKS:-}" ]; then
+  read -r -a notebooks <<<"$NOTEBOOKS"
+else
+  notebooks=(notebooks/*.ipynb)
+fi
+[ ${#notebooks[@]} -gt 0 ] || die "no notebooks in notebooks/ (or set NOTEBOOKS)"
+
+say "local CloudWatch (scenarios $scenarios, clock $now)"
+run=$(mktemp -d "${TMPDIR:-/tmp}/cwnb-demo.XXXXXX")
+server=
+cleanup() {
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+"$bin/cwnb" local -addr 127.0.0.1:0 -port-file "$run/port" -scenario "$scenarios" -now "$now" >"$run/env" 2>"$run/log" &
+server=$!
+for _ in $(seq 300); do
+  [ -s "$run/port" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$run/log" >&2; die "the local CloudWatch exited before listening"; }
+  sleep 0.1
+done
+[ -s "$run/port" ] || { cat "$run/log" >&2; die "the local CloudWatch did not start listening within 30 s"; }
+# The server prints the export lines an SDK needs: endpoint, dummy credentials, region.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
+# shellcheck disable=SC1091
+source <(grep '^export ' "$run/env")
+export AWS_EC2_METADATA_DISABLED=true
+echo "AWS_ENDPOINT_URL_CLOUDWATCH=$AWS_ENDPOINT_URL_CLOUDWATCH"
+
+say "reports: ${notebooks[*]}"
+status=0
+# shellcheck disable=SC2086
+"$bin/cwnb" report -out "$out" ${REPORT_FLAGS:-} "${notebooks[@]}" >"$run/pages" || status=$?
+
+if [ "$status" != 0 ]; then
+  say "FAILED (the cell errors are above); pages written:"
+else
+  say "done; reports:"
+fi
+sed 's/^/  /' "$run/pages"
+exit "$status"
