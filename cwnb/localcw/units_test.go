@@ -1,0 +1,108 @@
+package localcw_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestUnitsAndLabels(t *testing.T) {
+	_, c := start(t)
+	at := aws.Time(now.Add(-10 * time.Minute))
+	put(t, c, "Test/Units", []types.MetricDatum{
+		{MetricName: aws.String("Size"), Value: aws.Float64(1), Unit: types.StandardUnitKilobytes, Timestamp: at},
+		{MetricName: aws.String("Size"), Value: aws.Float64(2048), Unit: types.StandardUnitBytes, Timestamp: at},
+		{MetricName: aws.String("Size"), Value: aws.Float64(5), Timestamp: at},
+	})
+	ms := func(stat, unit string, period int32) *types.MetricStat {
+		m := metricStat("Test/Units", "Size", period, stat)
+		m.Unit = types.StandardUnit(unit)
+		return m
+	}
+	out, err := c.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now),
+		MetricDataQueries: []types.MetricDataQuery{
+			{Id: aws.String("all"), MetricStat: ms("Sum", "", 60)},
+			{Id: aws.String("kb"), MetricStat: ms("Sum", "Kilobytes", 60)},
+			{Id: aws.String("none"), MetricStat: ms("Sum", "None", 60)},
+			{Id: aws.String("max"), MetricStat: ms("Maximum", "", 300)},
+			{Id: aws.String("named"), MetricStat: ms("Sum", "Bytes", 60), Label: aws.String("bytes only")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type res struct {
+		Label    string
+		Values   []float64
+		Messages []string
+	}
+	got := map[string]res{}
+	for _, r := range out.MetricDataResults {
+		var msgs []string
+		for _, m := range r.Messages {
+			msgs = append(msgs, aws.ToString(m.Code))
+		}
+		got[aws.ToString(r.Id)] = res{aws.ToString(r.Label), r.Values, msgs}
+	}
+	want := map[string]res{
+		// Queries differ in statistic and period, so default labels carry both.
+		"all":   {"Size Sum 60", []float64{2054}, []string{"MultipleUnits"}},
+		"kb":    {"Size Sum 60", []float64{1}, nil},
+		"none":  {"Size Sum 60", []float64{5}, nil},
+		"max":   {"Size Maximum 300", []float64{2048}, []string{"MultipleUnits"}},
+		"named": {"bytes only", []float64{2048}, nil},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, r := range out.MetricDataResults {
+		for _, m := range r.Messages {
+			if !strings.Contains(aws.ToString(m.Value), "Bytes, Kilobytes, None") {
+				t.Errorf("MultipleUnits message %q does not list the units", aws.ToString(m.Value))
+			}
+		}
+	}
+}
+
+func TestGetMetricStatistics(t *testing.T) {
+	_, c := start(t)
+	base := now.Add(-time.Hour)
+	var ds []types.MetricDatum
+	for m := range 10 {
+		ds = append(ds, types.MetricDatum{MetricName: aws.String("Latency"), Dimensions: []types.Dimension{dim("Api", "get")},
+			Timestamp: aws.Time(base.Add(time.Duration(m) * time.Minute)), Unit: types.StandardUnitMilliseconds,
+			Values: []float64{100, 200, 300, 4000}, Counts: []float64{50, 30, 19, 1}})
+	}
+	put(t, c, "Test/GMS", ds)
+	out, err := c.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
+		Namespace: aws.String("Test/GMS"), MetricName: aws.String("Latency"), Dimensions: []types.Dimension{dim("Api", "get")},
+		StartTime: aws.Time(base), EndTime: aws.Time(base.Add(10 * time.Minute)), Period: aws.Int32(300),
+		Statistics:         []types.Statistic{types.StatisticSampleCount, types.StatisticAverage, types.StatisticMaximum},
+		ExtendedStatistics: []string{"p99", "p50"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.Label) != "Latency" || len(out.Datapoints) != 2 {
+		t.Fatalf("label %q, %d datapoints, want Latency and 2", aws.ToString(out.Label), len(out.Datapoints))
+	}
+	for i, dp := range out.Datapoints {
+		if !aws.ToTime(dp.Timestamp).Equal(base.Add(time.Duration(i) * 5 * time.Minute)) {
+			t.Errorf("datapoint %d at %v", i, aws.ToTime(dp.Timestamp))
+		}
+		avg := (50*100 + 30*200 + 19*300 + 4000) / 100.0
+		if aws.ToFloat64(dp.SampleCount) != 500 || aws.ToFloat64(dp.Average) != avg || aws.ToFloat64(dp.Maximum) != 4000 || dp.Sum != nil {
+			t.Errorf("datapoint %d: %+v", i, dp)
+		}
+		if dp.ExtendedStatistics["p99"] != 300 || dp.ExtendedStatistics["p50"] != 100 || dp.Unit != types.StandardUnitMilliseconds {
+			t.Errorf("datapoint %d: extended %v, unit %s", i, dp.ExtendedStatistics, dp.Unit)
+		}
+	}
+}
