@@ -13,7 +13,7 @@ import (
 // datums (a 5-minute period of 1-minute datums).
 func benchPeriods(n int, order string) [][]wv {
 	rng := rand.New(rand.NewPCG(7, 8))
-	periods := make([][]wv, 64)
+	periods := make([][]wv, 1024)
 	for i := range periods {
 		p := make([]wv, n)
 		for j := range p {
