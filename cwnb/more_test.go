@@ -187,3 +187,55 @@ func TestRateLimitOption(t *testing.T) {
 		t.Error("negative rate limit accepted")
 	}
 }
+
+// TestLoadExpressions: metric math over hidden and visible metrics, and SEARCH with a wildcard,
+// evaluated by the local CloudWatch, in one call; the SEARCH series carry their dimensions into
+// the long frame.
+func TestLoadExpressions(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	from := testNow.Add(-3 * time.Hour)
+	putRamp(t, url, from, 4, map[int]bool{2: true}) // checkout
+	c := localcwtest.Client(t, url)
+	var data []types.MetricDatum
+	for k := 0; k < 4; k++ {
+		data = append(data, types.MetricDatum{MetricName: aws.String("Latency"), Value: aws.Float64(7),
+			Timestamp:  aws.Time(from.Add(time.Duration(k) * time.Minute)),
+			Dimensions: []types.Dimension{{Name: aws.String("Service"), Value: aws.String("cart")}}})
+	}
+	if _, err := c.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("MyService/API"), MetricData: data}); err != nil {
+		t.Fatal(err)
+	}
+	m := checkout
+	m.ID, m.Stats, m.Hidden = "lat", []string{"Maximum", "Minimum"}, true
+	q := Query{
+		Metrics: []Metric{m},
+		Expressions: []Expression{
+			{ID: "spread", Expr: "lat_max - lat_min", Label: "spread"},
+			{ID: "svc", Expr: "SEARCH('{MyService/API,Service} Latency', 'Maximum')"},
+		},
+		Window: Between(from, from.Add(4*time.Minute)), Period: time.Minute,
+	}
+	res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.Calls("GetMetricData") != 1 {
+		t.Errorf("%d calls, want 1", srv.Calls("GetMetricData"))
+	}
+	if got := strings.Join(res.Columns(), "|"); got != "spread|cart Latency|checkout Latency" {
+		t.Fatalf("columns %q", got)
+	}
+	// Minute k of the ramp holds (k+1)·1 .. (k+1)·100: max - min = 99(k+1).
+	spread, _ := res.Lookup("spread")
+	if v := spread.Values; v[0] != 99 || v[1] != 198 || v[2] == v[2] || v[3] != 396 {
+		t.Errorf("spread %v, want [99 198 NaN 396]", v)
+	}
+	cart, _ := res.Lookup("cart Latency")
+	if cart.Values[0] != 7 || cart.Dims["Service"] != "cart" || cart.Namespace != "MyService/API" || cart.Metric != "Latency" || cart.Stat != "Maximum" {
+		t.Errorf("cart series %+v", cart)
+	}
+	long := res.Long()
+	if got := long.Col("Service").Records(); got[len(got)-1] != "checkout" {
+		t.Errorf("long Service column %v", got)
+	}
+}

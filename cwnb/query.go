@@ -448,6 +448,30 @@ func searchArgs(src string) [][2]string {
 	}
 }
 
+// searchSchema returns the namespace and dimension names of the schema "{Namespace,Dim1,Dim2}"
+// that opens a search text, unquoting "quoted" names; ok is false when there is none.
+func searchSchema(text string) (namespace string, dims []string, ok bool) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "{") {
+		return "", nil, false
+	}
+	end := strings.IndexByte(text, '}')
+	if end < 0 {
+		return "", nil, false
+	}
+	parts := strings.Split(text[1:end], ",")
+	for i, p := range parts {
+		p = strings.Trim(strings.TrimSpace(p), `"`)
+		if i == 0 {
+			namespace = p
+		} else if p != "" {
+			dims = append(dims, p)
+		}
+	}
+	sort.Strings(dims)
+	return namespace, dims, namespace != ""
+}
+
 // fmtDur formats a duration the way people write periods: 1m, 5m, 1h, 1d, 90s.
 func fmtDur(d time.Duration) string {
 	switch {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/go-gota/gota/dataframe"
@@ -418,6 +419,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 				if u.kind == kindSearch {
 					if args := searchArgs(u.expr); len(args) > 0 {
 						s.Stat = args[0][1]
+						s.Namespace, s.Metric, s.Dims = searchMeta(args[0][0], a.label)
 					}
 				}
 			}
@@ -451,6 +453,26 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	}
 	r.Warnings = dedupe(r.Warnings)
 	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+}
+
+// searchMeta recovers the namespace, metric name and dimensions of a SEARCH result from the
+// search's schema ({Namespace,Dim1,Dim2}) and the series label, when the label has the form
+// CloudWatch's default takes: the dimension values in dimension-name order, then the metric
+// name, separated by spaces. Anything it cannot recover stays empty.
+func searchMeta(text, label string) (namespace, metric string, dims Dims) {
+	ns, names, ok := searchSchema(text)
+	if !ok {
+		return "", "", nil
+	}
+	f := strings.Fields(label)
+	if len(f) != len(names)+1 {
+		return ns, "", nil
+	}
+	dims = Dims{}
+	for i, n := range names {
+		dims[n] = f[i]
+	}
+	return ns, f[len(f)-1], dims
 }
 
 func dedupe(ss []string) []string {
