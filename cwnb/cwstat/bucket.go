@@ -123,6 +123,7 @@ func (b *Bucket) summarize() {
 	b.folded = len(b.raw)
 }
 
+// note folds a statistic set (count values in [lo, hi] summing to sum) into the summary.
 func (b *Bucket) note(lo, hi, count, sum float64) {
 	if b.n == 0 {
 		b.min, b.max = lo, hi

@@ -1,6 +1,7 @@
 package cwstat_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -102,4 +103,73 @@ func ExampleStat_Rollup() {
 	// Average RollupWeightedMean weighted by SampleCount
 	// p99 RollupNone
 	// TM(150:1000) RollupWeightedMean weighted by TC(150:1000)
+}
+
+func ExampleBasic() {
+	var b cwstat.Bucket
+	b.AddSet(cwstat.Set{SampleCount: 4, Sum: 10, Minimum: 1, Maximum: 4})
+	for _, s := range cwstat.Basic() {
+		v, _ := b.Compute(s)
+		fmt.Printf("%s=%g\n", s, v)
+	}
+	// Output:
+	// Average=2.5
+	// Sum=10
+	// Minimum=1
+	// Maximum=4
+	// SampleCount=4
+}
+
+func ExampleBucket_AddValues() {
+	// One PutMetricData datum with Values and Counts, as the local CloudWatch stores it.
+	values := []float64{120, 180, 250, 3400}
+	counts := []float64{40, 45, 14, 1}
+	var b cwstat.Bucket
+	b.AddValues(values, counts)
+	for _, name := range []string{"SampleCount", "p50", "p99", "p99.5", "TC(:200)", "PR(:200)"} {
+		s, _ := cwstat.Parse(name)
+		v, _ := b.Compute(s)
+		fmt.Printf("%s=%g\n", name, v)
+	}
+	// Output:
+	// SampleCount=100
+	// p50=180
+	// p99=250
+	// p99.5=3400
+	// TC(:200)=85
+	// PR(:200)=85
+}
+
+func ExampleBucket_AddSet() {
+	var b cwstat.Bucket
+	// SampleCount 1 with Minimum = Maximum = Sum, and Minimum = Maximum: raw values.
+	b.AddSet(cwstat.Set{SampleCount: 1, Sum: 7, Minimum: 7, Maximum: 7})
+	b.AddSet(cwstat.Set{SampleCount: 3, Sum: 6, Minimum: 2, Maximum: 2})
+	p50, _ := cwstat.Parse("p50")
+	v, ok := b.Compute(p50)
+	fmt.Println("p50:", v, ok)
+	// Any other set is a summary only: no percentiles for this period.
+	b.AddSet(cwstat.Set{SampleCount: 2, Sum: 10, Minimum: 4, Maximum: 6})
+	v, ok = b.Compute(p50)
+	fmt.Println("p50:", v, ok)
+	// Absolute bounds still work while the set is wholly inside or outside them.
+	tc, _ := cwstat.Parse("TC(3:10)")
+	v, ok = b.Compute(tc)
+	fmt.Println("TC(3:10):", v, ok, "of", b.Len())
+	// Output:
+	// p50: 2 true
+	// p50: NaN false
+	// TC(3:10): 3 true of 6
+}
+
+func ExampleParseError() {
+	_, err := cwstat.Parse("TM(10%:500)")
+	var pe *cwstat.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println("input:", pe.Name)
+		fmt.Println("fix:", pe.Reason)
+	}
+	// Output:
+	// input: TM(10%:500)
+	// fix: both bounds must be percentages or both absolute values; write it like TM(10%:90%), TM(:95%) or TM(150:1000)
 }
