@@ -1,7 +1,6 @@
 package chart
 
 import (
-	"fmt"
 	"html"
 	"io"
 	"os"
@@ -13,17 +12,14 @@ import (
 // Display shows the chart as the output of the current GoNB cell: one display_data message with
 // the whole bundle, so the front end picks text/html (live notebooks, reports), image/png (GitHub)
 // or text/plain. It never waits for a browser, so it works under nbconvert. If rendering fails,
-// the error is shown in the cell (and returned). Outside GoNB it writes the alt text to stdout.
+// the error is shown in the cell (and returned). Outside GoNB it writes the alt text to stdout and
+// renders nothing.
 func (c *Chart) Display() error {
-	b, err := c.Bundle()
 	if !gonbui.IsNotebook {
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return err
-		}
-		_, werr := io.WriteString(os.Stdout, c.Text()+"\n")
-		return werr
+		_, err := io.WriteString(os.Stdout, c.Text()+"\n")
+		return err
 	}
+	b, err := c.Bundle()
 	if err != nil {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextPlain: err.Error(),

@@ -1,0 +1,78 @@
+// Package chart draws the charts of a CloudWatch investigation so that they show everywhere a
+// notebook or report is opened: interactive in a live GoNB notebook, interactive and offline in an
+// exported HTML report, and as a picture in GitHub's notebook view, which runs no JavaScript.
+//
+// # Builders
+//
+// Builders take plain data — timestamps, []float64 values with names and units, events,
+// thresholds, a title and a footer — and return a *Chart:
+//
+//   - Line: several series over time, a second y axis when there are two units, bands (a p50–p99
+//     envelope), events (vertical lines for a deploy, shaded spans for the ":00 backup", see
+//     Recurring), thresholds (an SLO), legend, tooltips and zoom;
+//   - Heatmap: rows × columns of values with blank NaN cells, e.g. day × minute-of-hour;
+//   - Histogram and CDF: latency distributions, before against after;
+//   - Bars: comparisons across categories;
+//   - SmallMultiples: a grid of small charts sharing the time axis, one per series;
+//   - FromEcharts: any chart built directly with go-echarts, rendered the same way.
+//
+// The title is the question the chart answers; the footer is one line of provenance (queries,
+// period, window, cost). Times are shown in UTC (useUTC) in both renderers. Units are CloudWatch
+// unit names or labels (UnitLabel). Series longer than Options.MaxPoints (2,000) are downsampled
+// with LTTB or min/max buckets, both of which keep the spikes a p99 story is about, and the chart's
+// subtitle says so ("downsampled 10,080 → 2,000 points (LTTB)").
+//
+// # Display bundle
+//
+// Chart.Bundle renders one Jupyter display bundle (MIME type → content), and Chart.Display sends
+// it to the GoNB front end in one message, without waiting for a browser (so it works under
+// nbconvert):
+//
+//   - text/html: the static SVG as a data-URI <img>, the ECharts option as JSON in a
+//     <script type="application/json">, and a small script that replaces the image with the
+//     interactive chart when ECharts is available (see below);
+//   - image/png: the same picture rasterised in Go, which GitHub shows;
+//   - text/plain: alt text — the title, a summary of each series, the footer.
+//
+// The static picture comes from ECharts' own server-side renderer
+// (echarts.init(null, null, {renderer: 'svg', ssr: true}) and renderToSVGString) run in goja, a
+// JavaScript engine in pure Go, so the picture and the interactive chart are the same chart. The
+// engine loads ECharts once per process (each GoNB cell is a new process and pays it once). The
+// SVG is rasterised with rasterx; its text is drawn with the Go fonts, since SVG rasterisers in
+// Go ignore <text>.
+//
+// The mode (Options.Mode, WithMode, or the CWNB_CHARTS environment variable) picks what a bundle
+// holds: both (the default), static (image only, no script) or interactive (no image, no PNG).
+//
+// # How the HTML upgrades
+//
+// Each chart's script queues the chart on window.__cwnbCharts, shared by every chart on the page.
+// If ECharts is on the page it draws at once. While the page is still loading it waits for
+// DOMContentLoaded, by which time an inline LibraryScript anywhere on the page has run and drawn
+// the queue, so several charts never race the library ("echarts is not defined"). In a live
+// notebook, where no inline copy is marked present, the first chart loads ECharts 5.6.0 from a
+// CDN once — through RequireJS when the page has it (Jupyter classic), else with a <script>
+// element — and the static image stays if that fails, with nothing thrown.
+//
+// # Offline reports
+//
+// ECharts 5.6.0 from the npm registry is vendored in assets/ with its LICENSE and NOTICE and
+// embedded. LibraryScript returns the <script> element that inlines it once per report page,
+// wrapped as (function(define, exports, module){ ... }).call(window) so that RequireJS pages are
+// not disturbed. Page builds a complete offline page of several charts.
+//
+// # Safety
+//
+// Every string from data (metric names, dimension values, labels, titles, footers) is escaped for
+// where it lands: ECharts writes it as SVG text in the picture, the option JSON escapes <, > and &
+// as \u003c, \u003e and \u0026 so that nothing can end its <script> element, the alt text is
+// HTML-escaped, and tooltips escape names with echarts.format.encodeHTML. A dimension value
+// </script><script>alert(1)</script> shows as text in the picture, the PNG, the interactive chart
+// and its tooltips, and runs nothing; a headless Chromium test checks it.
+//
+// # Cost
+//
+// See BenchmarkStaticLine10k and BenchmarkEchartsColdLoad: loading ECharts into goja is a few
+// hundred milliseconds once per process; a static render of a 10,000-point line (downsampled to
+// 2,000) and its PNG take a few hundred milliseconds more.
+package chart
