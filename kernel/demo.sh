@@ -7,13 +7,15 @@
 #   4. starts the local CloudWatch on a free loopback port with the demo scenarios;
 #   5. runs the notebooks into out/reports against it, stops it, and prints where the reports are.
 #
-# Environment: NOTEBOOKS (default notebooks/*.ipynb), REPORT_FLAGS (extra `cwnb report` flags),
-# DEMO_NOW (the pinned clock, default 2026-11-20T00:00:00Z), DEMO_SCENARIOS (default api,ec2,lambda).
+# Environment: NOTEBOOKS (default notebooks/*.ipynb), REPORT_OUT (default out/reports),
+# REPORT_FLAGS (extra `cwnb report` flags: `make test` passes -browser to check the charts in
+# headless Chromium), DEMO_NOW (the pinned clock, default 2026-11-20T00:00:00Z), DEMO_SCENARIOS
+# (default api,ec2,lambda), JUPYTER_DATA_DIR (default out/jupyter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/bin
-out=$root/out/reports
+out=${REPORT_OUT:-$root/out/reports}
 now=${DEMO_NOW:-2026-11-20T00:00:00Z}
 scenarios=${DEMO_SCENARIOS:-api,ec2,lambda}
 started=$(date +%s)
