@@ -953,21 +953,23 @@ func mergeEntries(a, b *entry) *entry {
 	return out
 }
 
+// mergeSeries merges two ascending series; b's value wins where both hold a timestamp.
 func mergeSeries(a, b *seriesData) *seriesData {
-	m := make(map[int64]float64, len(a.times)+len(b.times))
-	for i, t := range a.times {
-		m[t] = a.values[i]
-	}
-	for i, t := range b.times {
-		m[t] = b.values[i]
-	}
-	out := &seriesData{label: a.label, times: make([]int64, 0, len(m)), values: make([]float64, 0, len(m))}
-	for t := range m {
-		out.times = append(out.times, t)
-	}
-	sort.Slice(out.times, func(i, j int) bool { return out.times[i] < out.times[j] })
-	for _, t := range out.times {
-		out.values = append(out.values, m[t])
+	out := &seriesData{label: a.label, times: make([]int64, 0, len(a.times)+len(b.times)), values: make([]float64, 0, len(a.times)+len(b.times))}
+	i, j := 0, 0
+	for i < len(a.times) || j < len(b.times) {
+		switch {
+		case j >= len(b.times) || (i < len(a.times) && a.times[i] < b.times[j]):
+			out.times, out.values = append(out.times, a.times[i]), append(out.values, a.values[i])
+			i++
+		case i >= len(a.times) || b.times[j] < a.times[i]:
+			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+			j++
+		default: // same timestamp
+			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+			i++
+			j++
+		}
 	}
 	return out
 }

@@ -437,3 +437,47 @@ func TestDefaultCacheDir(t *testing.T) {
 		t.Errorf("CWNB_CACHE = %q", got)
 	}
 }
+
+func TestMergeSeries(t *testing.T) {
+	a := &seriesData{label: "x", times: []int64{0, 60, 180}, values: []float64{1, 2, 4}}
+	b := &seriesData{label: "x", times: []int64{60, 120, 240}, values: []float64{20, 3, 5}}
+	got := mergeSeries(a, b)
+	if diff := cmp.Diff([]int64{0, 60, 120, 180, 240}, got.times); diff != "" {
+		t.Errorf("times (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]float64{1, 20, 3, 4, 5}, got.values); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+}
+
+// TestUnitQuery checks the MetricDataQuery built for each kind of query.
+func TestUnitQuery(t *testing.T) {
+	q := Query{
+		Metrics: []Metric{{ID: "lat", Namespace: "NS", Name: "Latency", Dims: Dims{"B": "2", "A": "1"}, Stats: []string{"p99"},
+			Unit: "Milliseconds", AccountID: "123456789012", Label: "tail"}},
+		Expressions: []Expression{{ID: "s", Expr: "SEARCH('{NS,A} Latency', 'Average')", Hidden: true}, {ID: "x", Expr: "lat * 2"}},
+	}
+	us, err := q.units()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		u.period = 5 * time.Minute
+	}
+	mq := us[0].query(true)
+	if *mq.Id != "lat" || *mq.Label != "tail" || *mq.AccountId != "123456789012" || !*mq.ReturnData ||
+		*mq.MetricStat.Stat != "p99" || *mq.MetricStat.Period != 300 || string(mq.MetricStat.Unit) != "Milliseconds" ||
+		*mq.MetricStat.Metric.Dimensions[0].Name != "A" || mq.Expression != nil {
+		t.Errorf("metric query %+v / %+v", mq, mq.MetricStat)
+	}
+	sq := us[1].query(false)
+	if *sq.ReturnData || sq.Period == nil || *sq.Period != 300 || sq.MetricStat != nil {
+		t.Errorf("search query %+v", sq)
+	}
+	if xq := us[2].query(true); xq.Period != nil || *xq.Expression != "lat * 2" {
+		t.Errorf("math query %+v", xq)
+	}
+	if ns, dims, ok := searchSchema(`{"My NS", B,A} x`); !ok || ns != "My NS" || strings.Join(dims, ",") != "A,B" {
+		t.Errorf("searchSchema = %q %v %v", ns, dims, ok)
+	}
+}
