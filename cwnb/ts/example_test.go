@@ -295,3 +295,23 @@ func ExampleQuality() {
 	fmt.Println(q.InferredPeriod, q.Expected, q.Present, q.Density, q.LongestGap, q.LongestGapStart.Format("15:04"))
 	// Output: 1m0s 10 7 0.7 3m0s 00:03
 }
+
+func ExampleSplit() {
+	t := minutes(0, 4, 5, 59, 60, 61)
+	top, rest, _ := ts.Split(t, []float64{1, 2, 3, 4, 5, 6}, ts.MinutesOfHour(0, 5, time.UTC))
+	fmt.Println(top, rest)
+	// Output: [1 2 5 6] [3 4]
+}
+
+func ExampleMinutesOfHour() {
+	in := ts.MinutesOfHour(0, 5, time.UTC)
+	fmt.Println(in(start.Add(4*time.Minute)), in(start.Add(5*time.Minute)))
+	// Output: true false
+}
+
+func ExampleBetween() {
+	deploy := start.Add(30 * time.Minute)
+	after := ts.Between(deploy, deploy.Add(time.Hour))
+	fmt.Println(after(start), after(deploy))
+	// Output: false true
+}
