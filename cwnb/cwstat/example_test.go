@@ -22,8 +22,8 @@ func ExampleParse() {
 	// tm99: kind TM, needs samples true
 	// TM(10%:90%): kind TM, needs samples true
 	// PR(:300): kind PR, needs samples false
-	// statistic "P99": unknown statistic; names are case-sensitive: use p99
-	// statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; write the smaller bound first
+	// unknown statistic "P99": names are case-sensitive: use p99
+	// invalid statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; write the smaller bound first
 }
 
 func ExampleStat_String() {

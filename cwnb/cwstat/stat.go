@@ -151,11 +151,19 @@ func formatNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 type ParseError struct {
 	Name   string // the input, as given to Parse
 	Reason string // what is wrong and what to write instead
+	// Unknown is set when Name matches no statistic form at all, rather than a known form
+	// with bad numbers or bounds.
+	Unknown bool
 }
 
-// Error returns a message that names the input and says how to fix it.
+// Error returns a message that names the input and says how to fix it:
+// `unknown statistic "P99x": use Average, Sum, ...` or
+// `invalid statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; ...`.
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("statistic %q: %s", e.Name, e.Reason)
+	if e.Unknown {
+		return fmt.Sprintf("unknown statistic %q: %s", e.Name, e.Reason)
+	}
+	return fmt.Sprintf("invalid statistic %q: %s", e.Name, e.Reason)
 }
 
 // validForms is the list of valid forms used in error messages.
@@ -186,9 +194,9 @@ func Parse(name string) (Stat, error) {
 	s, err := parse(name)
 	if err == errUnknown {
 		if hint := caseHint(name); hint != "" {
-			return Stat{}, &ParseError{Name: name, Reason: "unknown statistic; names are case-sensitive: use " + hint}
+			return Stat{}, &ParseError{Name: name, Reason: "names are case-sensitive: use " + hint, Unknown: true}
 		}
-		return Stat{}, &ParseError{Name: name, Reason: "unknown statistic; " + validForms}
+		return Stat{}, &ParseError{Name: name, Reason: validForms, Unknown: true}
 	}
 	return s, err
 }
@@ -217,7 +225,7 @@ func parse(name string) (Stat, error) {
 	}
 	switch {
 	case name == "":
-		return fail("empty statistic; " + validForms)
+		return Stat{}, &ParseError{Name: name, Reason: "the name is empty; " + validForms, Unknown: true}
 	case name[0] == 'p' && len(name) > 1 && (isDigit(name[1]) || name[1] == '.'):
 		p, err := parseNum(name[1:], false)
 		if err != "" {

@@ -88,9 +88,9 @@ func TestParseErrors(t *testing.T) {
 		name string
 		want string // substring of the message
 	}{
-		{"", "empty statistic"},
-		{"P99x", `statistic "P99x": unknown statistic; use Average, Sum, Minimum, Maximum, SampleCount, pNN.NN (p99, p99.9), TM(10%:90%), tm99, WM, TC, TS, PR(:300) or IQM`},
-		{"average", "case-sensitive: use Average"},
+		{"", `unknown statistic "": the name is empty; use Average`},
+		{"P99x", `unknown statistic "P99x": use Average, Sum, Minimum, Maximum, SampleCount, pNN.NN (p99, p99.9), TM(10%:90%), tm99, WM, TC, TS, PR(:300) or IQM`},
+		{"average", `unknown statistic "average": names are case-sensitive: use Average`},
 		{"SAMPLECOUNT", "use SampleCount"},
 		{"iqm", "use IQM"},
 		{"P99", "use p99"},
@@ -116,7 +116,7 @@ func TestParseErrors(t *testing.T) {
 		{"TM(10%)", "need a colon"},
 		{"TM(:)", "at least one bound"},
 		{"TM(10%:500)", "both bounds must be percentages or both absolute"},
-		{"TM(90%:10%)", "lower bound 90% must be below upper bound 10%"},
+		{"TM(90%:10%)", `invalid statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; write the smaller bound first`},
 		{"TM(10%:10%)", "must be below"},
 		{"TM(1000:150)", "lower bound 1000 must be below upper bound 150"},
 		{"TM(10%:101%)", "between 0% and 100%"},
@@ -245,4 +245,24 @@ func FuzzParse(f *testing.F) {
 		b.Add(3, 1)
 		b.Compute(s)
 	})
+}
+
+// TestParseErrorUnknown checks that Unknown tells a name of no known form from a known form
+// with bad numbers.
+func TestParseErrorUnknown(t *testing.T) {
+	got := map[string]bool{}
+	names := []string{"", "Median", "average", "P99", "XX(1:2)", "p101", "p99.", "tm0", "TM(90%:10%)", "PR(10%:)"}
+	for _, name := range names {
+		_, err := Parse(name)
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Fatalf("Parse(%q) error = %v, want a *ParseError", name, err)
+		}
+		got[name] = pe.Unknown
+	}
+	want := map[string]bool{"": true, "Median": true, "average": true, "P99": true, "XX(1:2)": true,
+		"p101": false, "p99.": false, "tm0": false, "TM(90%:10%)": false, "PR(10%:)": false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseError.Unknown (-want +got):\n%s", diff)
+	}
 }
