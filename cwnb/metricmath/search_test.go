@@ -203,3 +203,60 @@ func TestSearchLabel(t *testing.T) {
 		})
 	}
 }
+
+// The examples of the CloudWatch User Guide, "CloudWatch search expression examples"
+// (search-expression-examples.html), on a small EC2 and ELB store; the expected metrics follow
+// the guide's description of each example.
+func TestMatchDocumentedExamples(t *testing.T) {
+	store := []testMetric{
+		{"A", "AWS/EC2", "CPUUtilization", map[string]string{"InstanceId": "i-1"}},
+		{"B", "AWS/EC2", "CPUUtilization", map[string]string{"InstanceId": "i-2"}},
+		{"C", "AWS/EC2", "CPUUtilization", map[string]string{"InstanceType": "t2.micro"}},
+		{"D", "AWS/EC2", "CPUUtilization", map[string]string{"InstanceType": "m5.large"}},
+		{"E", "AWS/EC2", "CPUUtilization", nil}, // the aggregate over all instances
+		{"F", "AWS/EC2", "CPUUtilization", map[string]string{"ImageId": "ami-1"}},
+		{"G", "AWS/ECS", "CPUUtilization", map[string]string{"ClusterName": "prod"}},
+		{"H", "AWS/NetworkELB", "ConsumedLCUs", map[string]string{"LoadBalancer": "net/lb/1"}},
+		{"I", "AWS/NetworkELB", "NewFlowCount", map[string]string{"LoadBalancer": "net/lb/1"}},
+		{"J", "AWS/NetworkELB", "ActiveFlowCount_TCP", map[string]string{"LoadBalancer": "net/lb/1"}},
+		{"K", "AWS/NetworkELB", "ProcessedBytes", map[string]string{"LoadBalancer": "net/lb/1"}},
+		{"L", "MyApp", "ConnectionErrors", nil},
+		{"M", "MyApp", "errors", nil},
+		{"N", "MyApp", "Errors", map[string]string{"Service": "api"}},
+		{"O", "Custom-Namespace", "ErrorCount", map[string]string{"Dimension Name With Spaces": "x"}},
+	}
+	tests := []struct {
+		name, query, want string
+	}{
+		{"one line per instance", `{AWS/EC2,InstanceId} MetricName="CPUUtilization"`, "AB"},
+		{"one line per instance type", `{AWS/EC2,InstanceType} MetricName="CPUUtilization"`, "CD"},
+		{"namespace only: the aggregate without dimensions", `{AWS/EC2} MetricName="CPUUtilization"`, "E"},
+		{"instance types containing micro", `{AWS/EC2,InstanceType} InstanceType=micro MetricName="CPUUtilization"`, "C"},
+		{"exact instance type", `{AWS/EC2,InstanceType} InstanceType="t2.micro" MetricName="CPUUtilization"`, "C"},
+		{"all namespaces", `MetricName="CPUUtilization"`, "ABCDEFG"},
+		{"two namespaces by exact match", `MetricName="CPUUtilization" AND ("AWS/ECS" OR "AWS/ES")`, "G"},
+		{"schema and comma", `{AWS/ECS, ClusterName}, MetricName="CPUUtilization"`, "G"},
+		{"exact or token", `{AWS/NetworkELB, LoadBalancer} "ConsumedLCUs" OR flow`, "HIJ"},
+		{"custom metrics", "NOT Namespace=AWS", "LMNO"},
+		{"token Errors in any name", "Errors", "LMN"},
+		{"exact Errors", `"Errors"`, "N"},
+		{"quoted schema with spaces", `{"Custom-Namespace", "Dimension Name With Spaces"}, ErrorCount`, "O"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ParseSearch(tt.query)
+			if err != nil {
+				t.Fatalf("ParseSearch(%q): %v", tt.query, err)
+			}
+			var got strings.Builder
+			for _, m := range store {
+				if q.Match(m.ns, m.name, m.dims) {
+					got.WriteString(m.key)
+				}
+			}
+			if got.String() != tt.want {
+				t.Errorf("ParseSearch(%q) matches %q, want %q", tt.query, got.String(), tt.want)
+			}
+		})
+	}
+}
