@@ -123,9 +123,14 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 	if binDir == "" {
 		binDir = filepath.Join(module, "bin")
 	}
+	unlock, err := lockDir(ctx, binDir)
+	if err != nil {
+		return Installed{}, err
+	}
+	defer unlock()
 	if !isFile(filepath.Join(binDir, "gonb")) || !isFile(filepath.Join(binDir, "goimports")) {
 		fmt.Fprintf(log, "building gonb and goimports from %s into %s\n", filepath.Join(module, "kernel", "tools"), binDir)
-		if err := BuildTools(ctx, filepath.Join(module, "kernel", "tools"), binDir); err != nil {
+		if err := buildTools(ctx, filepath.Join(module, "kernel", "tools"), binDir); err != nil {
 			return Installed{}, err
 		}
 	}
@@ -339,6 +344,15 @@ func modulePath(gomod []byte) string {
 // BuildTools builds gonb and goimports from the tools module in toolsDir (kernel/tools, which
 // pins their versions) into binDir, with `go build`: no version listing, no @latest.
 func BuildTools(ctx context.Context, toolsDir, binDir string) error {
+	unlock, err := lockDir(ctx, binDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return buildTools(ctx, toolsDir, binDir)
+}
+
+func buildTools(ctx context.Context, toolsDir, binDir string) error {
 	if _, err := GoEnv(ctx); err != nil {
 		return err
 	}
