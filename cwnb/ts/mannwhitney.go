@@ -29,7 +29,8 @@ var ErrTooFewValues = errors.New("ts: too few values")
 // MannWhitney runs the two-sided Mann-Whitney U (Wilcoxon rank-sum) test, matching
 // scipy.stats.mannwhitneyu(a, b, alternative="two-sided", method="auto", use_continuity=True)
 // (scipy 1.10): values are ranked together (ties get their average rank), U = R_a − n_a(n_a+1)/2.
-// When either sample has at most 8 values and there are no ties, P is exact:
+// When either sample has at most 8 values and there are no ties, P is exact (up to
+// n_a·n_b = 200,000; larger products use the approximation below):
 // 2·P(U' ≥ max(U, n_a·n_b − U)) under the null distribution of U (counted exactly), capped at 1.
 // Otherwise it is the normal approximation with tie and continuity corrections:
 //
@@ -92,7 +93,7 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 	r.CommonLanguage = r.U / mn
 	r.RankBiserial = 2*r.CommonLanguage - 1
 	big := math.Max(r.U, mn-r.U)
-	if (r.NA <= 8 || r.NB <= 8) && !ties {
+	if (r.NA <= 8 || r.NB <= 8) && !ties && r.NA*r.NB <= maxExactU {
 		r.Exact = true
 		r.P = math.Min(1, 2*exactUSF(r.NA, r.NB, int(math.Round(big))))
 		return r, nil
@@ -103,6 +104,10 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 	r.P = math.Min(1, math.Erfc(r.Z/math.Sqrt2)) // 2·(1−Φ(z)) = erfc(z/√2)
 	return r, nil
 }
+
+// maxExactU bounds n_a·n_b for the exact distribution (8 against 25,000 values); beyond it the
+// normal approximation is used even without ties (scipy would count exactly, in O((n_a·n_b)²)).
+const maxExactU = 200_000
 
 // exactUSF returns P(U ≥ u) for the Mann-Whitney U of samples of sizes m and n under the null
 // hypothesis, counting exactly: the number of arrangements with U = k is the coefficient of q^k
