@@ -19,7 +19,9 @@
 // whether it has a value: an empty period has none, and rank statistics (percentiles, IQM,
 // percentage bounds) have none when the bucket holds a negative value or a statistic set that
 // is not raw values, as in CloudWatch. The rule is applied per bucket, that is per period.
-// A Bucket sorts its values once for all statistics and reuses its memory across Reset.
+// A Bucket sorts its values once for all statistics and reuses its memory across Reset. The
+// sort is a natural merge sort: each Values+Counts datum usually arrives ascending, so a
+// period of one datum needs no sort at all and a period of a few datums only merges them.
 //
 // # Percentile estimator
 //
@@ -30,16 +32,17 @@
 //
 //   - it works directly on Values+Counts: a value published with count c weighs c without
 //     being expanded into c copies, and fractional counts are plain weights;
-//   - it always returns a value that was actually published (no interpolation between a
-//     200 ms and a 3 s sample inventing a 1.6 s latency nobody saw), which is what
-//     CloudWatch's own results look like for small samples;
+//   - it always returns a value that was actually published: no interpolation between a
+//     200 ms and a 3 s sample inventing a 1.6 s latency nobody saw;
 //   - the trimmed statistics use the same rank scale, so TM(:99%), WM(:99%) and p99 agree:
 //     the values WM clamps to are exactly the percentiles at its bounds.
 //
-// It differs from numpy's and pandas' default (type 7, linear interpolation); compare results
-// from different tools with a tolerance. The trimmed statistics cut through a value's count
-// when a percentage bound falls inside it, so a trimmed count can be fractional, which
-// CloudWatch documents too ("TC can return a decimal value").
+// On the counts expanded into copies it equals numpy.percentile(x, p, method="inverted_cdf")
+// (testdata/numpy.json checks this). It differs from numpy's and pandas' default (type 7,
+// linear interpolation); compare results from different tools, and from CloudWatch itself,
+// with a tolerance. The trimmed statistics cut through a value's count
+// when a percentage bound falls inside it, so a trimmed count can be fractional; CloudWatch
+// documents that its TC, an interpolated approximation, can be fractional too.
 //
 // # Re-aggregation
 //
