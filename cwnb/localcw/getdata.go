@@ -441,12 +441,8 @@ func (s *Server) page(r *request, results []result, messages []wire.MessageData)
 			}
 			mr := wire.MetricDataResult{
 				Id: res.id, Label: res.label,
-				Timestamps: make([]time.Time, 0, to-from), Values: make([]float64, 0, to-from),
+				TimestampsMs: res.t[from:to], Values: res.v[from:to],
 				StatusCode: "Complete", Messages: res.messages,
-			}
-			for k := from; k < to; k++ {
-				mr.Timestamps = append(mr.Timestamps, time.UnixMilli(res.t[k]).UTC())
-				mr.Values = append(mr.Values, res.v[k])
 			}
 			if pos+n > hi {
 				mr.StatusCode = "PartialData"

@@ -134,14 +134,15 @@ type MessageData struct {
 	Value string `cbor:"Value,omitempty"`
 }
 
-// MetricDataResult is the answer to one query (or one series of a SEARCH).
+// MetricDataResult is the answer to one query (or one series of a SEARCH). It is encoded by
+// GetMetricDataOutput.MarshalCBOR; TimestampsMs go on the wire as the Timestamps member.
 type MetricDataResult struct {
-	Id         string        `cbor:"Id"`
-	Label      string        `cbor:"Label"`
-	Timestamps []time.Time   `cbor:"Timestamps"`
-	Values     []float64     `cbor:"Values"`
-	StatusCode string        `cbor:"StatusCode"`
-	Messages   []MessageData `cbor:"Messages,omitempty"`
+	Id           string
+	Label        string
+	TimestampsMs []int64 // Unix milliseconds
+	Values       []float64
+	StatusCode   string
+	Messages     []MessageData
 }
 
 // GetMetricDataOutput is the output of GetMetricData.
