@@ -52,21 +52,27 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	start, end := windows(t, opt)
 	n := len(v)
 	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: make([]int, n), Period: opt.Window}
-	for _, x := range v {
-		if x != x {
+	// Count: the non-NaN values in each window, moving both ends forward.
+	c, lo, hi := 0, 0, 0
+	for i := range n {
+		for ; hi < end[i]; hi++ {
+			if x := v[hi]; x == x {
+				c++
+			} else {
+				r.NaN++
+			}
+		}
+		for ; lo < start[i]; lo++ {
+			if x := v[lo]; x == x {
+				c--
+			}
+		}
+		r.Count[i] = c
+	}
+	for ; hi < n; hi++ { // ClosedLeft/ClosedNeither windows never reach the last value
+		if x := v[hi]; x != x {
 			r.NaN++
 		}
-	}
-	// Count: prefix sums of non-NaN flags.
-	pre := make([]int, n+1)
-	for i, x := range v {
-		pre[i+1] = pre[i]
-		if x == x {
-			pre[i+1]++
-		}
-	}
-	for i := range n {
-		r.Count[i] = pre[end[i]] - pre[start[i]]
 	}
 	for k, a := range aggs {
 		col := make([]float64, n)
@@ -103,23 +109,27 @@ func windows(t []time.Time, opt RollingOptions) (start, end []int) {
 	n := len(t)
 	start, end = make([]int, n), make([]int, n)
 	leftClosed := opt.Closed == ClosedLeft || opt.Closed == ClosedBoth
-	rightOpen := opt.Closed == ClosedLeft || opt.Closed == ClosedNeither
+	rightOpen := 0
+	if opt.Closed == ClosedLeft || opt.Closed == ClosedNeither {
+		rightOpen = 1
+	}
 	w := int64(opt.Window)
 	j := 0
+	var tj int64
+	if n > 0 {
+		tj = t[0].UnixNano()
+	}
 	for i := range t {
-		ti := t[i].UnixNano()
-		bound := ti - w // first admissible time is > bound (or ≥ bound when left-closed)
+		bound := t[i].UnixNano() - w // the first admissible time is > bound (≥ when left-closed)
 		if leftClosed {
 			bound--
 		}
-		for j < i && t[j].UnixNano() <= bound {
+		for j < i && tj <= bound {
 			j++
+			tj = t[j].UnixNano()
 		}
 		start[i] = j
-		end[i] = i + 1
-		if rightOpen {
-			end[i] = i
-		}
+		end[i] = i + 1 - rightOpen
 	}
 	return start, end
 }
@@ -128,25 +138,24 @@ func windows(t []time.Time, opt RollingOptions) (start, end []int) {
 func rollSum(v []float64, start, end []int, out []float64, mean bool) {
 	var s, comp float64
 	nobs := 0
-	add := func(x float64) {
-		if x != x {
-			return
-		}
-		nobs++
-		y := x - comp
-		t := s + y
-		comp = (t - s) - y
-		s = t
-	}
 	lo, hi := 0, 0
 	for i := range out {
 		for ; hi < end[i]; hi++ {
-			add(v[hi])
+			if x := v[hi]; x == x {
+				nobs++
+				y := x - comp
+				t := s + y
+				comp = (t - s) - y
+				s = t
+			}
 		}
 		for ; lo < start[i]; lo++ {
 			if x := v[lo]; x == x {
-				add(-x)
-				nobs -= 2 // add counted it
+				nobs--
+				y := -x - comp
+				t := s + y
+				comp = (t - s) - y
+				s = t
 			}
 		}
 		if nobs == 0 {
