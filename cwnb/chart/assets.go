@@ -10,7 +10,8 @@ import (
 const EchartsVersion = "5.6.0"
 
 // echartsCDN is where the upgrade script looks for ECharts when a live notebook has no inline copy.
-const echartsCDN = "https://cdn.jsdelivr.net/npm/echarts@" + EchartsVersion + "/dist/echarts.min.js"
+// It is a variable only so that tests can point it at a loopback server.
+var echartsCDN = "https://cdn.jsdelivr.net/npm/echarts@" + EchartsVersion + "/dist/echarts.min.js"
 
 //go:embed assets/echarts.min.js
 var echartsJS string

@@ -396,7 +396,7 @@ func (c *Chart) html(mode Mode, svg string) (string, error) {
 		b.WriteString(`<script type="application/json" class="cwnb-option">`)
 		b.Write(js)
 		b.WriteString(`</script><script>`)
-		b.WriteString(upgradeJS)
+		b.WriteString(upgradeJS())
 		b.WriteString(`(`)
 		idJSON, _ := marshalSafe(id, false)
 		b.Write(idJSON)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -85,24 +90,31 @@ type pageResult struct {
 	Echarts     bool     `json:"echarts"`
 }
 
-// runChromium opens page (a file) in headless Chromium with the network off and returns what the
-// harness recorded.
+// runChromium opens page (written to a file) in headless Chromium with the network off and
+// returns what the harness recorded.
 func runChromium(t *testing.T, page string) pageResult {
 	t.Helper()
-	dir := t.TempDir()
-	file := filepath.Join(dir, "page.html")
+	file := filepath.Join(t.TempDir(), "page.html")
 	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return runChromiumURL(t, "file://"+file)
+}
+
+// runChromiumURL opens url in headless Chromium. Every host but loopback is unreachable: the
+// proxy is a closed port and name resolution fails.
+func runChromiumURL(t *testing.T, url string) pageResult {
+	t.Helper()
+	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, chromiumPath,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
 		"--user-data-dir="+filepath.Join(dir, "profile"),
-		"--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+		"--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 		"--window-size=1100,900", "--virtual-time-budget=15000", "--dump-dom",
-		"file://"+file)
+		url)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -118,6 +130,11 @@ func runChromium(t *testing.T, page string) pageResult {
 	var res pageResult
 	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &res); err != nil {
 		t.Fatalf("result %q: %v", m[1], err)
+	}
+	for i, e := range res.Errors {
+		if len(e) > 400 {
+			res.Errors[i] = e[:400] + "…"
+		}
 	}
 	return res
 }
@@ -239,6 +256,100 @@ func TestChromium(t *testing.T) {
 				}
 			} else if len(res.Resources) == 0 {
 				t.Errorf("no CDN load was attempted without an inline library")
+			}
+		})
+	}
+}
+
+// TestChromiumLiveNotebook plays a live notebook: no inline library, ECharts fetched from the
+// "CDN" (a loopback server standing in for jsDelivr), with and without a real RequireJS 2.3.7
+// (testdata/requirejs, MIT; Jupyter classic loads it), and with the CDN down.
+func TestChromiumLiveNotebook(t *testing.T) {
+	requireChromium(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/cdn/echarts.min.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		io.WriteString(w, echartsJS)
+	})
+	mux.Handle("/require.js", http.FileServer(http.Dir("testdata/requirejs")))
+	var mu sync.Mutex
+	pages := map[string]string{}
+	mux.HandleFunc("/page/", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		p, ok := pages[r.URL.Path]
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, p)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	saved := echartsCDN
+	t.Cleanup(func() { echartsCDN = saved })
+
+	const requireJS = `<script src="/require.js"></script>`
+	tests := []struct {
+		name        string
+		head        string
+		cdn         string
+		inline      bool
+		interactive bool
+	}{
+		{"plain page loads the CDN", "", "/cdn/echarts.min.js", false, true},
+		{"RequireJS page loads the CDN through require", requireJS, "/cdn/echarts.min.js", false, true},
+		{"RequireJS page with the inline library", requireJS, "/cdn/echarts.min.js", true, true},
+		{"CDN down keeps the pictures", requireJS, "/missing/echarts.min.js", false, false},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			echartsCDN = srv.URL + tc.cdn
+			var body strings.Builder
+			n := 0
+			for _, build := range []func() (*Chart, error){
+				func() (*Chart, error) { return Line(demoTimeSeries(300), WithMode(Both)) },
+				func() (*Chart, error) { return Bars(demoCategories(), WithMode(Interactive)) },
+				func() (*Chart, error) { return Heatmap(demoMatrix(), WithMode(Interactive)) },
+			} {
+				c, err := build()
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := c.HTML()
+				if err != nil {
+					t.Fatal(err)
+				}
+				body.WriteString(h)
+				n++
+			}
+			lib := ""
+			if tc.inline {
+				lib = LibraryScript()
+			}
+			path := "/page/" + strconv.Itoa(i) + ".html"
+			mu.Lock()
+			pages[path] = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + tc.head + lib +
+				"</head><body>" + body.String() + harnessTail + "</body></html>"
+			mu.Unlock()
+			res := runChromiumURL(t, srv.URL+path)
+			if len(res.Charts) != n {
+				t.Fatalf("found %d charts, want %d", len(res.Charts), n)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			for k, c := range res.Charts {
+				if tc.interactive && (c.State != "interactive" || c.Ink < 0.02) {
+					t.Errorf("chart %d: state %q, ink %.4f; want a drawn interactive chart", k, c.State, c.Ink)
+				}
+				if !tc.interactive && c.State == "interactive" {
+					t.Errorf("chart %d upgraded although the CDN is down", k)
+				}
+			}
+			if !tc.interactive && !res.Charts[0].Img {
+				t.Error("the static picture is not shown when the CDN is down")
 			}
 		})
 	}

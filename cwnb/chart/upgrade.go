@@ -81,5 +81,8 @@ S.run=function(id){
 return S.run;
 })(window,document)`
 
-// upgradeJS is upgradeJSTemplate with the CDN address (a constant of this package, never data).
-var upgradeJS = strings.NewReplacer("CDN_NO_EXT", strings.TrimSuffix(echartsCDN, ".js"), "CDN_URL", echartsCDN).Replace(upgradeJSTemplate)
+// upgradeJS returns upgradeJSTemplate with the CDN address (a constant of this package, never
+// data).
+func upgradeJS() string {
+	return strings.NewReplacer("CDN_NO_EXT", strings.TrimSuffix(echartsCDN, ".js"), "CDN_URL", echartsCDN).Replace(upgradeJSTemplate)
+}
