@@ -68,7 +68,7 @@ func Compare(a, b []float64, opt CompareOptions) (*Comparison, error) {
 	if opt.Resamples < 0 {
 		return nil, fmt.Errorf("ts.Compare: %d resamples; use a positive number such as 2000", opt.Resamples)
 	}
-	xa, xb := copyFinite(nil, a), copyFinite(nil, b)
+	xa, xb := copyFinite(make([]float64, 0, len(a)), a), copyFinite(make([]float64, 0, len(b)), b)
 	if len(xa) < 2 || len(xb) < 2 {
 		return nil, fmt.Errorf("%w: comparing needs at least two numbers per sample (got %d and %d)", ErrTooFewValues, len(xa), len(xb))
 	}

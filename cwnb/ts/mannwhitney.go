@@ -40,53 +40,46 @@ var ErrTooFewValues = errors.New("ts: too few values")
 // with n = n_a + n_b and t the size of each group of tied values. NaN values are skipped (scipy
 // would propagate them). It returns an error wrapping ErrTooFewValues if a or b has no number.
 func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
-	xa := copyFinite(nil, a)
-	xb := copyFinite(nil, b)
+	xa := copyFinite(make([]float64, 0, len(a)), a)
+	xb := copyFinite(make([]float64, 0, len(b)), b)
 	r := MannWhitneyResult{NA: len(xa), NB: len(xb), Z: math.NaN()}
 	if r.NA == 0 || r.NB == 0 {
 		return r, fmt.Errorf("%w: Mann-Whitney needs a number in each sample (got %d and %d)", ErrTooFewValues, r.NA, r.NB)
 	}
-	type obs struct {
-		x     float64
-		fromA bool
-	}
-	all := make([]obs, 0, r.NA+r.NB)
-	for _, x := range xa {
-		all = append(all, obs{x, true})
-	}
-	for _, x := range xb {
-		all = append(all, obs{x, false})
-	}
-	slices.SortFunc(all, func(p, q obs) int {
-		switch {
-		case p.x < q.x:
-			return -1
-		case p.x > q.x:
-			return 1
-		}
-		return 0
-	})
-	n := len(all)
+	// Rank by merging the two sorted samples: a group of t tied values at positions
+	// pos+1 .. pos+t all get the average rank pos + (t+1)/2.
+	slices.Sort(xa)
+	slices.Sort(xb)
 	ra := 0.0     // rank sum of a
 	tie := 0.0    // Σ(t³ − t)
 	ties := false // any tie
-	for i := 0; i < n; {
-		j := i + 1
-		for j < n && all[j].x == all[i].x {
+	pos := 0
+	for i, j := 0, 0; i < len(xa) || j < len(xb); {
+		var x float64
+		switch {
+		case j == len(xb) || (i < len(xa) && xa[i] <= xb[j]):
+			x = xa[i]
+		default:
+			x = xb[j]
+		}
+		ca, cb := 0, 0
+		for i < len(xa) && xa[i] == x {
+			i++
+			ca++
+		}
+		for j < len(xb) && xb[j] == x {
 			j++
+			cb++
 		}
-		rank := float64(i+j+1) / 2 // average of ranks i+1 .. j
-		for k := i; k < j; k++ {
-			if all[k].fromA {
-				ra += rank
-			}
-		}
-		if t := float64(j - i); t > 1 {
+		t := float64(ca + cb)
+		ra += float64(ca) * (float64(pos) + (t+1)/2)
+		if t > 1 {
 			ties = true
 			tie += t*t*t - t
 		}
-		i = j
+		pos += ca + cb
 	}
+	n := pos
 	na, nb := float64(r.NA), float64(r.NB)
 	r.U = ra - na*(na+1)/2
 	mn := na * nb
