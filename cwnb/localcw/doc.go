@@ -1,13 +1,92 @@
 // Package localcw is a local CloudWatch metrics service for tests, notebooks and demos: an
 // http.Handler that the real aws-sdk-go-v2 CloudWatch client talks to over loopback HTTP, with
-// the protocol, validation and statistics of the real service.
+// the wire protocol, validation, retention rules and statistics of the real service.
 //
-//	srv := localcw.New(localcw.Options{Now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)})
-//	http.ListenAndServe("127.0.0.1:4566", srv)
+//	srv := localcw.New(localcw.Options{Now: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
+//	http.ListenAndServe("127.0.0.1:4582", srv)
 //
-// Tests use package localcwtest, which serves it with httptest and builds clients.
+// Tests use package localcwtest (Start serves it with httptest on 127.0.0.1 and cleans up;
+// Client builds a real *cloudwatch.Client for it). The command `cwnb local` serves it with
+// scenarios (package scenario) and prints the export lines that point an SDK at it.
 //
-// The package keeps three layers apart: the wire codec (internal/wire: Smithy RPC v2 CBOR), the
-// operation handlers (this package: one function per operation returning an output or an
-// *APIError, mapped to the HTTP response in one place), and the store (internal/store).
+// # Layers
+//
+// The wire codec (internal/wire) turns Smithy RPC v2 CBOR bodies into plain structs and back.
+// The operation handlers (this package: put.go, list.go, getdata.go, getstats.go, expr.go)
+// validate and answer, returning an output or an *APIError; Server.writeError is the one place
+// that turns an APIError into the HTTP status, the CBOR error body and the X-Amzn-Query-Error
+// header. The store (internal/store) keeps published datums per metric identity and the
+// scenario sources that generate datums on demand; both are read the same way.
+//
+// # Faithful
+//
+//   - Protocol: POST /service/GraniteServiceVersion20100801/operation/<Op>; definite and
+//     indefinite CBOR; gzip request bodies (Content-Encoding: gzip, as cloudwatch.New sends every
+//     PutMetricData); tag-1 timestamps rounded to the millisecond; responses with tag-1
+//     timestamps (an integer for whole seconds) and CBOR integers. Errors are CBOR maps with
+//     __type and the message under the key the model gives the shape ("message" for
+//     InvalidParameterValue, InvalidParameterCombination, MissingParameter, InvalidNextToken;
+//     "Message" for InternalServiceFault), with the status of the shape and
+//     X-Amzn-Query-Error: <Code>;Sender|Receiver, so errors.As into the SDK's types works and
+//     ErrorCode() gives the classic code.
+//   - PutMetricData: Value, Values+Counts, StatisticValues, Unit, StorageResolution, Timestamp,
+//     EntityMetricData; the service's validations as its error types: exactly one of
+//     Value/Values/StatisticValues, Values and Counts of the same size, at most 150 values,
+//     1,000 datums and 30 dimensions, no NaN or ±Inf, magnitudes within 2^-260..2^360,
+//     timestamps no more than two weeks old nor two hours ahead of the server clock, standard
+//     units, reserved "AWS/" namespaces. A call is all or nothing.
+//   - ListMetrics: Namespace, MetricName, DimensionFilters (value optional), RecentlyActive,
+//     500 per page with NextToken; metrics with data in the last two weeks, scenario metrics
+//     included.
+//   - GetMetricData: every statistic through package cwstat, computed from the raw samples of
+//     each period (statistic sets give rank statistics only where CloudWatch does; none with
+//     negative values); StartTime rounded down (to the period's division of a minute for 1, 5,
+//     10, 20 and 30 s periods, else to the minute under 15 days, 5 minutes under 63 days, the
+//     hour beyond) and buckets counted from it; EndTime exclusive; empty periods omitted;
+//     standard-resolution data stored at the minute, high-resolution data at the second for
+//     3 hours; a period too fine for the age of StartTime (< 60 s beyond 3 h, not a multiple of
+//     300 s beyond 15 days, of 3600 s beyond 63 days) gives an empty result, not an error; data
+//     older than 455 days is gone; ScanBy (default TimestampDescending); MaxDatapoints (default
+//     100,800) over the whole response, with NextToken and StatusCode PartialData on cut
+//     results; Unit filter and the MultipleUnits message; the 500-query limit, Id syntax
+//     [a-z][A-Za-z0-9_]*, unique Ids, unknown references, bad periods and StartTime ≥ EndTime as
+//     the service's errors; ReturnData=false inputs; metric math and SEARCH through package
+//     metricmath, one result per series a SEARCH finds (at most 500, with a
+//     MaxQueryResultsExceeded message beyond).
+//   - GetMetricStatistics: Statistics and ExtendedStatistics, the 1,440-datapoint limit with the
+//     service's message, datapoints with their unit.
+//
+// # Not faithful
+//
+//   - Percentiles: CloudWatch's estimator is unpublished and approximate. cwstat uses the
+//     inverted empirical distribution function (Hyndman-Fan type 1) with counts as weights, so
+//     a percentile is always a published value; compare with AWS results with a tolerance.
+//   - Default labels are the metric name, followed by the statistic and the period in seconds
+//     when the metric queries of a call differ in them ("Latency p99 300"); expressions default
+//     to their Id; SEARCH series to metricmath.SearchLabel. Dynamic labels (${PROP(...)}) are
+//     not expanded; LabelOptions.Timezone is only validated.
+//   - Expression results are paginated like metric results (CloudWatch truncates them).
+//   - Buckets with data from several units are aggregated together (with the MultipleUnits
+//     message); the real service's choice is not documented.
+//   - Metrics Insights (SQL) queries, anomaly detection bands, cross-account queries
+//     (AccountId), alarms, dashboards and every other operation are refused with an error that
+//     names them. Requests are not authenticated (SigV4 is not checked): keep the server on
+//     loopback.
+//
+// # Faults
+//
+// Options.Faults (or `cwnb local -faults`) injects failures, so that retry and pagination paths
+// get exercised. ParseFaults reads a comma-separated list:
+//
+//	throttle=0.3   30% of requests fail with ThrottlingException ("Rate exceeded", HTTP 400)
+//	rate=20        at most 20 requests per second (token bucket), the rest are throttled
+//	burst=5        token bucket size for rate (default: rate)
+//	5xx=0.05       5% of requests fail with 500 InternalServiceFault or 503
+//	latency=20ms   added before every response
+//	pagesize=50    at most 50 datapoints per GetMetricData page and 50 metrics per ListMetrics page
+//	seed=7         seed of the random faults (same seed, same request order: same faults)
+//
+// The SDK's standard retryer retries throttling and 5xx responses. Server.Calls counts the
+// requests each operation received, faulted ones included, and Server.Datapoints the datapoints
+// served.
 package localcw

@@ -21,10 +21,12 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
 // messageKey is the member name of the message in the shape's model: "message" for the query-era
 // exceptions, "Message" for InternalServiceFault and LimitExceededException
-// (aws-sdk-go-v2/service/cloudwatch/schemas/schemas.go).
+// (aws-sdk-go-v2/service/cloudwatch/schemas/schemas.go). Shapes outside the model
+// (ThrottlingException, ...) become smithy.GenericAPIError, whose message smithy-go reads from
+// "message" (transport/http/protocol/internal/cbor GetProtocolErrorInfo).
 func (e *APIError) messageKey() string {
 	switch e.Shape {
-	case "InternalServiceFault", "LimitExceededException", "ThrottlingException":
+	case "InternalServiceFault", "LimitExceededException":
 		return "Message"
 	}
 	return "message"
@@ -51,10 +53,6 @@ func missingParameter(name string) *APIError {
 		fmt.Sprintf("The parameter %s is required.", name)}
 }
 
-func limitExceeded(format string, args ...any) *APIError {
-	return &APIError{"LimitExceededException", "LimitExceededException", http.StatusBadRequest, fmt.Sprintf(format, args...)}
-}
-
 func invalidNextToken(format string, args ...any) *APIError {
 	return &APIError{"InvalidNextToken", "InvalidNextToken", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
@@ -69,6 +67,11 @@ func throttling() *APIError {
 
 func serviceUnavailable() *APIError {
 	return &APIError{"ServiceUnavailable", "ServiceUnavailable", http.StatusServiceUnavailable, "Service is unavailable (injected fault)"}
+}
+
+func tooLarge() *APIError {
+	return &APIError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge,
+		"Request size exceeded the limit of 2 MiB (the service's PutMetricData limit is 1 MB); send fewer datums per call."}
 }
 
 func malformed(err error) *APIError {

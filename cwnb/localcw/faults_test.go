@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +106,9 @@ func TestThrottlingIsRetriedBySDK(t *testing.T) {
 	err := listOnce(bare)
 	if got := apiCode(err); got != "Throttling" {
 		t.Fatalf("error %v has code %q, want Throttling", err, got)
+	}
+	if !strings.Contains(err.Error(), "Rate exceeded") {
+		t.Errorf("error %q does not say Rate exceeded", err)
 	}
 	var re *smithyhttp.ResponseError
 	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusBadRequest {

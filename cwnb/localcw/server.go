@@ -1,6 +1,7 @@
 package localcw
 
 import (
+	"errors"
 	"log"
 	"net/http"
 	"strings"
@@ -115,6 +116,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := wire.ReadBody(r.Body, r.Header.Get("Content-Encoding"))
+	if errors.Is(err, wire.ErrBodyTooLarge) {
+		s.writeError(w, r, op, tooLarge())
+		return
+	}
 	if err != nil {
 		s.writeError(w, r, op, malformed(err))
 		return
