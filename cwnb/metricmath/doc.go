@@ -51,7 +51,8 @@
 //	RUNNING_SUM                TS|TS[] -> same
 //	METRICS() METRICS('s')     -> TS[] of the request's metric queries (Ids containing s)
 //	SEARCH('query', 'Stat'[, period])  -> TS[] of the stored metrics the query matches
-//	PERIOD(m1)                 -> S, the period in seconds of metric query m1
+//	PERIOD(m1)                 -> S, the period in seconds of metric query m1 (Env.PeriodOf,
+//	                           else Env.Period)
 //	TIME_SERIES(S)             -> TS with that value at every grid timestamp
 //	REMOVE_EMPTY FIRST LAST SORT SLICE  array manipulation as documented by CloudWatch
 //	IF(cond, a[, b])           -> TS, with CloudWatch's documented missing-value rules
