@@ -53,8 +53,9 @@ type Env struct {
 	// gives Period.
 	PeriodOf func(id string) (time.Duration, bool)
 	// Search runs a SEARCH: it returns one series per stored metric that q matches, labelled
-	// (see SearchLabel), with the statistic stat at the given period. Each series must have
-	// len(Grid) values.
+	// (see SearchLabel), with the statistic stat (the call's second argument, unvalidated) at
+	// period (the call's third argument, or Period when the call omits it). Each series must
+	// have len(Grid) values.
 	Search func(q *SearchQuery, stat string, period time.Duration) ([]Series, error)
 }
 
