@@ -58,9 +58,16 @@ func ChangePoints(t []time.Time, v []float64, opt ChangePointOptions) ([]ChangeP
 	if n < 2*minSize {
 		return nil, nil
 	}
+	// Prefix sums of the centred values (centring keeps Σx² − (Σx)²/n accurate for large levels).
+	mean := 0.0
+	for _, y := range x {
+		mean += y
+	}
+	mean /= float64(n)
 	s1 := make([]float64, n+1)
 	s2 := make([]float64, n+1)
 	for i, y := range x {
+		y -= mean
 		s1[i+1] = s1[i] + y
 		s2[i+1] = s2[i] + y*y
 	}
@@ -111,8 +118,8 @@ func ChangePoints(t []time.Time, v []float64, opt ChangePointOptions) ([]ChangeP
 	bounds := append(append([]int{0}, cuts...), n)
 	out := make([]ChangePoint, len(cuts))
 	for k, c := range cuts {
-		before := (s1[c] - s1[bounds[k]]) / float64(c-bounds[k])
-		after := (s1[bounds[k+2]] - s1[c]) / float64(bounds[k+2]-c)
+		before := (s1[c]-s1[bounds[k]])/float64(c-bounds[k]) + mean
+		after := (s1[bounds[k+2]]-s1[c])/float64(bounds[k+2]-c) + mean
 		cp := ChangePoint{Index: idx[c], Before: before, After: after, Shift: after - before}
 		if t != nil {
 			cp.Time = t[idx[c]]

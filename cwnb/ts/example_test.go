@@ -315,3 +315,9 @@ func ExampleBetween() {
 	fmt.Println(after(start), after(deploy))
 	// Output: false true
 }
+
+func ExampleAggregated_Column() {
+	r, _ := ts.Resample(minutes(0, 1, 5), []float64{1, 3, 10}, ts.ResampleOptions{Period: 5 * time.Minute}, ts.Mean, ts.Q(0.5))
+	fmt.Println(r.Column(ts.Mean), r.Column(ts.Q(0.5)), r.Column(ts.Max) == nil)
+	// Output: [2 10] [2 10] true
+}

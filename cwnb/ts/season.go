@@ -47,7 +47,7 @@ func (f FoldBy) key(t time.Time) int {
 		return ((int(t.Weekday())+6)%7)*24 + t.Hour()
 	}
 	y, m, d := t.Date()
-	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	return int(floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), 86400))
 }
 
 // size returns the number of keys of a cyclic fold (0 for Day).
