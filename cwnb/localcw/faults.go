@@ -1,6 +1,7 @@
 package localcw
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -157,9 +158,15 @@ func newInjector(f Faults) *injector {
 }
 
 // before decides the fate of one request: a non-nil error is the response to send instead.
-func (in *injector) before() *APIError {
+// The added latency ends early when the client goes away (ctx done).
+func (in *injector) before(ctx context.Context) *APIError {
 	if in.f.Latency > 0 {
-		time.Sleep(in.f.Latency)
+		t := time.NewTimer(in.f.Latency)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
 	}
 	if in.limiter != nil && !in.limiter.Allow() {
 		return throttling()

@@ -111,7 +111,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls[op]++
 	s.mu.Unlock()
 
-	if aerr := s.faults.before(); aerr != nil {
+	if aerr := s.faults.before(r.Context()); aerr != nil {
 		s.writeError(w, r, op, aerr)
 		return
 	}
