@@ -187,9 +187,10 @@ const maxDecimals = 10
 // Numbers are plain decimals with at most 10 decimal places (no exponent, no sign except a
 // minus on absolute bounds). Percentages lie in 0..100; when both bounds are given the lower
 // must be below the upper, and a one-sided bound must keep some values (TM(:0%) and TM(100%:)
-// are rejected). A spelling that differs from a valid one only in letter case (average, P99,
-// TM99, iqm) is rejected with the correct spelling in the message, since CloudWatch itself is
-// case-sensitive. Errors are *ParseError.
+// are rejected). A spelling that differs from a documented one only in letter case (average,
+// P99, TM99, iqm) is rejected with the documented spelling in the message: the basic names
+// are a case-sensitive enumeration in the CloudWatch API, and for the other forms this package
+// accepts only what AWS documents rather than guess. Errors are *ParseError.
 func Parse(name string) (Stat, error) {
 	s, err := parse(name)
 	if err == errUnknown {
