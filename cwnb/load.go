@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -507,22 +509,35 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 		}
 		ep := endpointName(epURL)
 		res.Endpoint = ep
+		var regionRUs []*regionUnit
 		for _, u := range us {
-			if u.hidden {
-				continue
+			if !u.hidden {
+				regionRUs = append(regionRUs, &regionUnit{region: region, u: u, key: l.keyFor(ep, region, u, byID), fetch: map[[2]int64]*fetched{}})
 			}
-			ru := &regionUnit{region: region, u: u, key: l.keyFor(ep, region, u, byID), fetch: map[[2]int64]*fetched{}}
-			if !l.opts.NoCache {
-				e, from, err := l.cache.read(ru.key, l.opts.Offline)
-				switch {
-				case err != nil:
-					res.Warnings = append(res.Warnings, fmt.Sprintf("cache entry %s is unreadable (%v); fetched again", ru.key.path(), err))
-					res.Cache.Corrupt++
-				case e != nil:
-					ru.cached = e
-					if from != ep {
-						res.Notes = append(res.Notes, fmt.Sprintf("%s served from the cache recorded against endpoint %q", u.id, from))
-					}
+		}
+		// Read the entries on every core: decoding is CPU work and a load may hold thousands.
+		type readResult struct {
+			e    *entry
+			from string
+			err  error
+		}
+		reads := make([]readResult, len(regionRUs))
+		if !l.opts.NoCache {
+			parallel(len(regionRUs), func(i int) {
+				e, from, err := l.cache.read(regionRUs[i].key, l.opts.Offline)
+				reads[i] = readResult{e, from, err}
+			})
+		}
+		for i, ru := range regionRUs {
+			u := ru.u
+			switch rd := reads[i]; {
+			case rd.err != nil:
+				res.Warnings = append(res.Warnings, fmt.Sprintf("cache entry %s is unreadable (%v); fetched again", ru.key.path(), rd.err))
+				res.Cache.Corrupt++
+			case rd.e != nil:
+				ru.cached = rd.e
+				if rd.from != ep {
+					res.Notes = append(res.Notes, fmt.Sprintf("%s served from the cache recorded against endpoint %q", u.id, rd.from))
 				}
 			}
 			var covered [][2]int64
@@ -641,6 +656,33 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	res.assemble(rus, len(regions) > 1)
 	res.Elapsed = time.Since(began)
 	return res, nil
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // CostPerMetric is what CloudWatch charges per metric requested by GetMetricData (us-east-1):

@@ -256,15 +256,16 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	if maxGap > 0 && r.Period > 0 {
 		gap = int(maxGap / r.Period)
 	}
-	cols := make([]series.Series, 0, len(r.Series)+1)
-	cols = append(cols, series.New(timeStrings(r.Times()), series.String, TimeColumn))
-	for _, s := range r.Series {
-		v := s.Values
+	cols := make([]series.Series, len(r.Series)+1)
+	cols[0] = series.New(timeStrings(r.Times()), series.String, TimeColumn)
+	// gota boxes every element it stores: build the columns on every core.
+	parallel(len(r.Series), func(i int) {
+		v := r.Series[i].Values
 		if f != FillNaN {
 			v = FillValues(v, f, gap)
 		}
-		cols = append(cols, series.New(v, series.Float, s.Column))
-	}
+		cols[i+1] = series.New(v, series.Float, r.Series[i].Column)
+	})
 	return dataframe.New(cols...)
 }
 
