@@ -69,19 +69,22 @@ func aggregate(sr *store.Series, g grid, unit string, stats []cwstat.Stat, hiRes
 	if scanFrom.After(from) {
 		from = scanFrom
 	}
-	sr.Scan(from, g.end, func(d *store.Datum) {
+	endMs := g.end.UnixMilli()
+	// A standard-resolution datum published at 10:00:45 is stored at 10:00: scan a minute past
+	// the end and compare the stored timestamp with it.
+	sr.Scan(from, g.end.Add(time.Minute), func(d *store.Datum) {
 		if unit != "" && d.Unit != unit {
 			return
-		}
-		if !slices.Contains(agg.units, d.Unit) {
-			agg.units = append(agg.units, d.Unit)
 		}
 		t := d.T
 		if !d.HighRes || t < cutoffMs {
 			t -= mod(t, 60_000)
 		}
-		if t < startMs {
+		if t < startMs || t >= endMs {
 			return
+		}
+		if !slices.Contains(agg.units, d.Unit) {
+			agg.units = append(agg.units, d.Unit)
 		}
 		idx := (t - startMs) / periodMs
 		if idx != cur {

@@ -427,7 +427,8 @@ func (s *Server) page(r *request, results []result, messages []wire.MessageData)
 	for _, res := range results {
 		total += len(res.t)
 	}
-	lo, hi := r.offset, r.offset+r.max
+	lo := min(r.offset, total)
+	hi := lo + r.max
 	last := hi >= total
 	pos, served := 0, 0
 	for _, res := range results {

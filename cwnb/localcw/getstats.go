@@ -71,7 +71,11 @@ func (s *Server) getMetricStatistics(in *wire.GetMetricStatisticsInput) (*wire.G
 	now := s.now()
 	period := time.Duration(*in.Period) * time.Second
 	g := grid{start: roundStart(start, now, period), end: end, period: period}
-	n := (g.end.Sub(g.start) + period - 1) / period
+	span := g.end.Sub(g.start)
+	n := span / period
+	if span%period != 0 {
+		n++
+	}
 	if n > maxStatisticsPoints {
 		return nil, invalidCombination("You have requested up to %s datapoints, which exceeds the limit of %s. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(int64(n)), thousands(maxStatisticsPoints))
 	}

@@ -71,6 +71,7 @@ func TestResolutionRetentionAndRounding(t *testing.T) {
 		{"high resolution older than 3 h at 60 s", "OldHi", 60, now.Add(-5 * time.Hour), now, series{[]time.Time{now.Add(-5 * time.Hour)}, []float64{3}}},
 		{"start rounded down to the minute, buckets from there", "Std", 300, hour.Add(-3*time.Minute + 17*time.Second), now, series{[]time.Time{hour.Add(-3 * time.Minute)}, []float64{3}}},
 		{"end is exclusive", "Std", 60, now.Add(-2 * time.Hour), hour, series{}},
+		{"standard data is compared with the end at its minute", "Std", 60, hour, hour.Add(30 * time.Second), series{[]time.Time{hour}, []float64{3}}},
 		{"ten days old at 60 s", "Old", 60, now.Add(-10 * 24 * time.Hour), now.Add(-10*24*time.Hour + time.Hour), series{[]time.Time{now.Add(-10 * 24 * time.Hour)}, []float64{7}}},
 	}
 	for _, tt := range tests {
