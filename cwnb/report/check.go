@@ -13,6 +13,7 @@ import (
 type CellError struct {
 	Notebook string // path of the notebook
 	Cell     int    // index of the cell in the notebook, from 0
+	In       int    // its execution count, the N of "In [N]" (0 when it has none)
 	Source   string // the cell's source
 	Message  string // the error as the kernel reported it, without ANSI colours or HTML
 }
@@ -20,7 +21,11 @@ type CellError struct {
 // Error names the notebook and cell (counted from 1, as Jupyter shows them), then the cell's
 // source and the error.
 func (e *CellError) Error() string {
-	return fmt.Sprintf("%s: cell %d failed:\n%s\n--- error:\n%s", e.Notebook, e.Cell+1, indent(e.Source), indent(e.Message))
+	in := ""
+	if e.In > 0 {
+		in = fmt.Sprintf(" (In [%d])", e.In)
+	}
+	return fmt.Sprintf("%s: cell %d%s failed:\n%s\n--- error:\n%s", e.Notebook, e.Cell+1, in, indent(e.Source), indent(e.Message))
 }
 
 // Problem is something wrong with an executed notebook's outputs that is not a failed cell.
@@ -72,7 +77,11 @@ func Failures(name string, nb *Notebook) []*CellError {
 			}
 		}
 		if len(msgs) > 0 {
-			out = append(out, &CellError{Notebook: name, Cell: i, Source: string(c.Source), Message: strings.Join(msgs, "\n")})
+			ce := &CellError{Notebook: name, Cell: i, Source: string(c.Source), Message: strings.Join(msgs, "\n")}
+			if c.ExecutionCount != nil {
+				ce.In = *c.ExecutionCount
+			}
+			out = append(out, ce)
 		}
 	}
 	return out

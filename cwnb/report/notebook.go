@@ -16,9 +16,10 @@ type Notebook struct {
 
 // Cell is one notebook cell.
 type Cell struct {
-	Type    string   `json:"cell_type"` // "code", "markdown" or "raw"
-	Source  Text     `json:"source"`
-	Outputs []Output `json:"outputs,omitempty"`
+	Type           string   `json:"cell_type"` // "code", "markdown" or "raw"
+	Source         Text     `json:"source"`
+	ExecutionCount *int     `json:"execution_count,omitempty"` // the In [N] of an executed code cell
+	Outputs        []Output `json:"outputs,omitempty"`
 }
 
 // Output is one output of a code cell.

@@ -83,7 +83,11 @@ func TestFailures(t *testing.T) {
 			t.Errorf("failure %d message keeps ANSI or HTML markup: %q", i, g.Message)
 		}
 		msg := g.Error()
-		if !strings.HasPrefix(msg, "errors.ipynb: cell "+strconv.Itoa(w.cell+1)+" failed:") || !strings.Contains(msg, w.source) {
+		// The fixture's code cells ran as In [1] to In [5]: cell index 2 is In [2].
+		if g.In != w.cell {
+			t.Errorf("failure %d: In [%d], want In [%d]", i, g.In, w.cell)
+		}
+		if !strings.HasPrefix(msg, "errors.ipynb: cell "+strconv.Itoa(w.cell+1)+" (In ["+strconv.Itoa(w.cell)+"]) failed:") || !strings.Contains(msg, w.source) {
 			t.Errorf("Error() = %q, want the notebook, the cell number from 1 and the source", msg)
 		}
 	}

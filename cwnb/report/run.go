@@ -41,6 +41,8 @@ type Options struct {
 	Inplace bool
 	// NoHTML skips the HTML pages and the index: execute and check only.
 	NoHTML bool
+	// NoInput leaves the code out of the pages: prose, tables and charts only.
+	NoInput bool
 	// Browser opens each page in headless Chromium with the network off (CheckInBrowser) and
 	// fails the notebook unless every interactive chart it holds draws.
 	Browser bool
@@ -237,7 +239,11 @@ func ToHTML(ctx context.Context, executed, dst, title string, opts Options) erro
 		return err
 	}
 	tmp := strings.TrimSuffix(absDst, ".html") + ".partial"
-	args := []string{"nbconvert", "--to", "html", "--output-dir=" + filepath.Dir(tmp), "--output=" + filepath.Base(tmp), absSrc}
+	args := []string{"nbconvert", "--to", "html", "--output-dir=" + filepath.Dir(tmp), "--output=" + filepath.Base(tmp)}
+	if opts.NoInput {
+		args = append(args, "--no-input", "--no-prompt")
+	}
+	args = append(args, absSrc)
 	if _, err := nbconvert(ctx, args, opts.Env); err != nil {
 		return fmt.Errorf("convert %s to HTML: %w", executed, err)
 	}

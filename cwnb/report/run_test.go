@@ -84,7 +84,7 @@ func TestRunReports(t *testing.T) {
 	}
 	start := time.Now()
 	results, runErr := Run(ctx, []string{okSrc, failSrc},
-		Options{OutDir: out, Env: []string{"CWNB_TEST_REGION=eu-west-3"}, Timeout: 2 * time.Minute, Inplace: true, Browser: hasChromium()})
+		Options{OutDir: out, Env: []string{"CWNB_TEST_REGION=eu-west-3"}, Timeout: 2 * time.Minute, Inplace: true, Browser: hasChromium(), NoInput: true})
 	t.Logf("two notebooks, five code cells: %v", time.Since(start).Round(time.Millisecond))
 	if runErr == nil {
 		t.Fatal("Run succeeded with a broken notebook")
@@ -108,6 +108,9 @@ func TestRunReports(t *testing.T) {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("ok.html lacks %q", want)
 		}
+	}
+	if strings.Contains(string(page), "CWNB_TEST_REGION") {
+		t.Error("ok.html shows the code despite NoInput")
 	}
 	if m := externalScriptRE.Find(page); m != nil {
 		t.Errorf("ok.html still loads %s", m)
@@ -140,7 +143,7 @@ func TestRunReports(t *testing.T) {
 		t.Errorf("fail.ipynb failures at cells %v, want [2 3]: %v", cells, bad.Err)
 	}
 	msg := runErr.Error()
-	for _, want := range []string{"cell 3 failed", "fmt.Println(undefinedThing)", "undefined: undefinedThing", "cell 4 failed", "panic: boom at the top of the hour"} {
+	for _, want := range []string{"cell 3 (In [2]) failed", "fmt.Println(undefinedThing)", "undefined: undefinedThing", "cell 4 (In [3]) failed", "panic: boom at the top of the hour"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("Run error does not show %q:\n%s", want, msg)
 		}

@@ -43,6 +43,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.DurationVar(&opts.Timeout, "timeout", report.DefaultTimeout, "limit per cell")
 	fs.Var(&env, "env", "`KEY=VALUE` added to the kernel's environment (repeatable); the rest is inherited")
 	fs.BoolVar(&opts.Inplace, "inplace", false, "write the executed notebooks, with their outputs, over the sources when they succeed")
+	fs.BoolVar(&opts.NoInput, "no-input", false, "leave the code cells out of the pages")
 	fs.BoolVar(&opts.NoHTML, "check-only", false, "execute and check the notebooks; write no HTML")
 	fs.BoolVar(&opts.Browser, "browser", false, "open each page in headless Chromium with the network off and fail unless every chart draws")
 	checkHTML := fs.Bool("check-html", false, "the arguments are report pages: open each in headless Chromium and check that its charts draw")
@@ -66,16 +67,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintln(stdout, r.HTML)
 		}
 	}
+	if !opts.NoHTML && len(results) > 0 {
+		fmt.Fprintln(stdout, filepath.Join(opts.OutDir, "index.html"))
+	}
 	if err == nil && *s3url != "" && !opts.NoHTML {
 		err = publishReports(ctx, *s3url, opts.OutDir, stdout)
 	}
-	if err != nil {
-		return err
-	}
-	if !opts.NoHTML {
-		fmt.Fprintln(stdout, filepath.Join(opts.OutDir, "index.html"))
-	}
-	return nil
+	return err
 }
 
 // checkPages opens report pages in Chromium and fails if a chart did not draw.
