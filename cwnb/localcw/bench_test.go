@@ -1,14 +1,18 @@
 package localcw_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/fxamacker/cbor/v2"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
@@ -81,4 +85,49 @@ func BenchmarkPutMetricData(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(datums))/b.Elapsed().Seconds(), "datums/s")
+}
+
+// BenchmarkServeGetMetricData is BenchmarkGetMetricData without the SDK client: the server's own
+// cost (decode, generate, aggregate, encode) for 500 series × 1 day at 1 minute.
+func BenchmarkServeGetMetricData(b *testing.B) {
+	sc, err := scenario.New("bench", 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, stat := range []string{"p99", "Average"} {
+		b.Run(fmt.Sprintf("500series_1day_1min_%s", stat), func(b *testing.B) {
+			srv := localcw.New(localcw.Options{Now: now, Scenarios: []scenario.Scenario{sc}})
+			var queries []any
+			for i, m := range sc.Metrics()[:500] {
+				var dims []any
+				for _, d := range m.Dims {
+					dims = append(dims, map[string]any{"Name": d.Name, "Value": d.Value})
+				}
+				queries = append(queries, map[string]any{"Id": fmt.Sprintf("m%d", i), "MetricStat": map[string]any{
+					"Metric": map[string]any{"Namespace": m.Namespace, "MetricName": m.Name, "Dimensions": dims}, "Period": 60, "Stat": stat}})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				body := cborBody(b, map[string]any{
+					"StartTime": cbor.Tag{Number: 1, Content: now.Add(-24 * time.Hour).Unix()},
+					"EndTime":   cbor.Tag{Number: 1, Content: float64(now.UnixMilli()-int64(i%50)) / 1e3},
+					"MetricDataQueries": queries, "MaxDatapoints": 1_000_000,
+				})
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, opPath+"GetMetricData", bytes.NewReader(body)))
+				if rec.Code != 200 || rec.Body.Len() < 500*1400*15 {
+					b.Fatalf("status %d, %d bytes", rec.Code, rec.Body.Len())
+				}
+			}
+		})
+	}
+}
+
+func cborBody(tb testing.TB, v any) []byte {
+	b, err := cbor.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }
