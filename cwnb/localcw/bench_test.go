@@ -110,8 +110,8 @@ func BenchmarkServeGetMetricData(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				body := cborBody(b, map[string]any{
-					"StartTime": cbor.Tag{Number: 1, Content: now.Add(-24 * time.Hour).Unix()},
-					"EndTime":   cbor.Tag{Number: 1, Content: float64(now.UnixMilli()-int64(i%50)) / 1e3},
+					"StartTime":         cbor.Tag{Number: 1, Content: now.Add(-24 * time.Hour).Unix()},
+					"EndTime":           cbor.Tag{Number: 1, Content: float64(now.UnixMilli()-int64(i%50)) / 1e3},
 					"MetricDataQueries": queries, "MaxDatapoints": 1_000_000,
 				})
 				rec := httptest.NewRecorder()
