@@ -209,6 +209,9 @@ func Execute(ctx context.Context, src, dst string, opts Options) (*Notebook, err
 	args := []string{"nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 		"--ExecutePreprocessor.timeout=" + strconv.Itoa(int(opts.Timeout.Seconds()+0.5)),
 		"--ExecutePreprocessor.kernel_name=" + opts.Kernel,
+		// No per-cell timestamps in the metadata: a notebook re-run with -inplace then differs
+		// from the committed one only where its outputs do.
+		"--ExecutePreprocessor.record_timing=False",
 		"--output-dir=" + filepath.Dir(tmp), "--output=" + filepath.Base(tmp), absSrc}
 	if _, err := nbconvert(ctx, args, opts.Env); err != nil {
 		os.Remove(tmp + ".ipynb")

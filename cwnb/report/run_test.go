@@ -163,6 +163,9 @@ func TestRunReports(t *testing.T) {
 	if outputs < 2 {
 		t.Errorf("ok.ipynb has %d outputs after -inplace, want the executed outputs", outputs)
 	}
+	if b, _ := os.ReadFile(okSrc); strings.Contains(string(b), "iopub.execute_input") {
+		t.Error("-inplace wrote per-cell timestamps into the notebook; re-runs would differ in every cell")
+	}
 	if failAfter, err := os.ReadFile(failSrc); err != nil || string(failAfter) != string(failBefore) {
 		t.Errorf("-inplace rewrote the notebook that failed (%v)", err)
 	}
