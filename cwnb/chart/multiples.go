@@ -198,7 +198,7 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 		map[string]any{"type": "inside", "xAxisIndex": all},
 		map[string]any{"type": "slider", "xAxisIndex": all, "bottom": bottom + 4, "height": 20, "left": left, "right": right},
 	}
-	meta := map[string]any{"kind": "time", "units": units}
+	meta := map[string]any{"kind": "multiples", "units": units}
 	return &Chart{title: ts.Title, footer: ts.Footer, alt: altText(ts.Title, lines, ts.Footer), option: option, meta: meta, opts: o}, nil
 }
 

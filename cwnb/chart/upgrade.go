@@ -16,8 +16,11 @@ import "strings"
 //     page has an AMD loader (Jupyter classic), else with a <script> element — and draw the queue
 //     when it arrives. If it cannot load, the static image stays and nothing is thrown.
 //
-// Any failure while drawing leaves the static image in place. The tooltip of time-series charts is
-// formatted here, escaping every series name with echarts.format.encodeHTML.
+// Any failure while drawing leaves the static image in place. The tooltip of Line charts is
+// formatted here: every series is downsampled on its own, so their timestamps differ and ECharts'
+// axis tooltip would show only the series nearest the pointer; this one shows every series' value
+// nearest the hovered time (and a band as "lower – upper"), escaping every name with
+// echarts.format.encodeHTML.
 const upgradeJSTemplate = `(function(w,d){
 var S=w.__cwnbCharts;
 if(S&&S.run)return S.run;
@@ -26,19 +29,24 @@ S.lib=function(){var e=w.echarts;return e&&typeof e.init==='function'?e:null;};
 S.flush=function(){var e=S.lib();if(!e)return;var q=S.q;S.q=[];for(var i=0;i<q.length;i++)S.draw(e,q[i]);};
 S.num=function(v){if(v==null||typeof v!=='number'||isNaN(v))return '-';var a=Math.abs(v);
  if(a>=1000)return Math.round(v).toLocaleString('en-US');if(a>=100)return v.toFixed(1);return String(+v.toPrecision(4));};
+S.at=function(d,t){
+ if(!d||!d.length||!Array.isArray(d[0]))return undefined;
+ var lo=0,hi=d.length-1;if(t<d[0][0]||t>d[hi][0])return undefined;
+ while(lo<hi){var m=(lo+hi+1)>>1;if(d[m][0]<=t)lo=m;else hi=m-1;}
+ if(lo+1<d.length&&Math.abs(d[lo+1][0]-t)<Math.abs(t-d[lo][0]))lo++;
+ return d[lo][1];};
 S.tooltip=function(ec,p){
  var m=p.meta||{},o=p.option;if(m.kind!=='time'||!o.tooltip||Array.isArray(o.tooltip))return;
- var enc=ec.format.encodeHTML,units=m.units||[],hide=m.hide||[],band=m.band||{};
+ var enc=ec.format.encodeHTML,mark=ec.format.getTooltipMarker,units=m.units||[],hide=m.hide||[],band=m.band||{};
  o.tooltip.formatter=function(ps){
   if(!ps)return '';if(!Array.isArray(ps))ps=[ps];if(!ps.length)return '';
   var t=ps[0].axisValue!=null?ps[0].axisValue:(ps[0].value&&ps[0].value[0]);
-  var s=enc(ec.time.format(t,'{yyyy}-{MM}-{dd} {HH}:{mm}:{ss}',true))+' UTC',by={},i;
-  for(i=0;i<ps.length;i++)by[ps[i].seriesIndex]=ps[i];
-  for(i=0;i<ps.length;i++){var q=ps[i],k=q.seriesIndex;if(hide[k])continue;
-   var v=q.value&&q.value.length>1?q.value[1]:null,txt=S.num(v);
-   if(band[k]!=null){var up=by[band[k]],hv=up&&up.value?up.value[1]:null;
-    txt=S.num(v)+' \u2013 '+S.num(v!=null&&hv!=null?v+hv:null);}
-   s+='<br>'+q.marker+enc(q.seriesName)+': <b>'+enc(txt)+'</b>'+(units[k]?' '+enc(units[k]):'');}
+  var s=enc(ec.time.format(t,'{yyyy}-{MM}-{dd} {HH}:{mm}:{ss}',true))+' UTC',ss=o.series||[],pal=o.color||[];
+  for(var k=0;k<ss.length;k++){if(hide[k])continue;var sr=ss[k],v=S.at(sr.data,t);if(v===undefined)continue;
+   var txt=S.num(v);
+   if(band[k]!=null){var up=ss[band[k]],hv=up?S.at(up.data,t):null;txt=S.num(v)+' \u2013 '+S.num(v!=null&&hv!=null?v+hv:null);}
+   var col=(sr.itemStyle&&sr.itemStyle.color)||pal[k%(pal.length||1)]||'#999';
+   s+='<br>'+mark(col)+enc(sr.name)+': <b>'+enc(txt)+'</b>'+(units[k]?' '+enc(units[k]):'');}
   return s;};
 };
 S.draw=function(ec,id){
