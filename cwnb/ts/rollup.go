@@ -65,6 +65,7 @@ type NotRollableError struct {
 	To   time.Duration // the period asked for
 }
 
+// Error says which statistic cannot be rolled up, why, and to fetch it again at the period asked for.
 func (e *NotRollableError) Error() string {
 	stat := e.Stat
 	if stat == "" {
