@@ -20,9 +20,11 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
-// Cache is the on-disk cache of loaded series. One file holds one query of one load (a metric and
-// statistic, or an expression with what it references) for one endpoint, region and account at
-// one period: the datapoints of every complete period fetched so far and the time ranges they cover.
+// Cache is the on-disk cache of loaded series. A file holds, for one endpoint, region and account,
+// the queries of one namespace, metric name, statistic and period (an entry per set of
+// dimensions, unit and source account), or one expression with what it references: for each, the
+// datapoints of every complete period fetched so far and the time ranges they cover. Grouping
+// keeps a 1,000-series load to a handful of files, which is kind to git and to file systems.
 //
 // Layout: Dir/<endpoint>/<region>/<namespace>/<metric>.<stat>.<period>.<hash>.cwc for a metric,
 // Dir/<endpoint>/<region>/_expr/<id>.<period>.<hash>.cwc for an expression and
@@ -33,14 +35,15 @@ import (
 // Clear take prefixes of, for example "local/us-east-1/MyService_API".
 //
 // File format (version 1): "CWNB" and a little-endian uint32 version; a uint32 length and a JSON
-// header (key, period, covered ranges, series labels and lengths); for each series its
-// timestamps (int64 Unix seconds) then its values (float64), little-endian; a CRC-32C of all
-// the preceding bytes. A file whose magic, version, length or checksum is wrong is corrupt: the
+// header (the file's key and period; per entry its query key, description, covered ranges, and
+// series labels and lengths); for each series of each entry its timestamps (int64 Unix seconds)
+// then its values (float64), little-endian; a CRC-32C of all the preceding bytes. A file whose magic, version, length or checksum is wrong is corrupt: the
 // loader fetches it again and says so in Result.Warnings.
 //
-// Writes go to a temporary file in the same directory, renamed over the entry: readers never see
-// a partial file, and several processes may write the same entry (the last rename wins; each
-// version is complete and correct).
+// Writes go to a temporary file in the same directory, renamed over the file: readers never see
+// a partial file, and several processes may write the same file (each merges what is on disk
+// just before writing; if two rename at once the last wins, and what the other added is fetched
+// again by a later load: every version on disk is complete and correct).
 type Cache struct {
 	dir string
 }
@@ -84,10 +87,10 @@ func DefaultCacheDir() string {
 // Dir returns the cache's directory.
 func (c *Cache) Dir() string { return c.dir }
 
-// CacheEntry describes one cache file.
+// CacheEntry describes one query held in the cache (or a cached listing, or an unreadable file).
 type CacheEntry struct {
-	Path     string // relative to the cache directory, with forward slashes
-	Bytes    int64
+	Path     string // the file holding it, relative to the cache directory, with forward slashes
+	Bytes    int64  // the file's size
 	Modified time.Time
 	Query    string        // what the entry holds: "MyService/API Latency p99 Service=checkout"
 	Period   time.Duration //
@@ -97,7 +100,8 @@ type CacheEntry struct {
 	Err      error         // not nil when the file is corrupt
 }
 
-// Entries lists the entries whose path starts with prefix ("" for all), sorted by path.
+// Entries lists the queries held in the files whose path starts with prefix ("" for all), sorted
+// by path. A damaged file is listed once, with Err set.
 func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
 	var out []CacheEntry
 	err := c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
@@ -112,18 +116,23 @@ func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
 				err = fmt.Errorf("%w: listing: %v", ErrCorrupt, err)
 			}
 		} else if err == nil {
-			var h *entryHeader
+			var h *fileHeader
 			h, _, err = decodeHeader(data)
 			if err == nil {
-				ce.Query = h.Desc
-				ce.Period = time.Duration(h.Period) * time.Second
-				for _, iv := range h.Covered {
-					ce.Covered = append(ce.Covered, Between(time.Unix(iv[0], 0), time.Unix(iv[1], 0)))
+				for _, he := range h.Entries {
+					e := ce
+					e.Query = he.Desc
+					e.Period = time.Duration(h.Period) * time.Second
+					for _, iv := range he.Covered {
+						e.Covered = append(e.Covered, Between(time.Unix(iv[0], 0), time.Unix(iv[1], 0)))
+					}
+					e.Series = len(he.Series)
+					for _, s := range he.Series {
+						e.Points += s.N
+					}
+					out = append(out, e)
 				}
-				ce.Series = len(h.Series)
-				for _, s := range h.Series {
-					ce.Points += s.N
-				}
+				return nil
 			}
 		}
 		ce.Err = err
@@ -133,18 +142,18 @@ func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
 	return out, err
 }
 
-// Size returns the number of entries and their total size in bytes.
-func (c *Cache) Size() (entries int, bytes int64, err error) {
+// Size returns the number of cache files and their total size in bytes.
+func (c *Cache) Size() (files int, bytes int64, err error) {
 	err = c.walk("", func(rel, full string, info fs.FileInfo) error {
-		entries++
+		files++
 		bytes += info.Size()
 		return nil
 	})
-	return entries, bytes, err
+	return files, bytes, err
 }
 
-// Clear removes the entries whose path starts with prefix ("" removes every entry) and returns
-// how many it removed. Files that are not cache entries are left alone.
+// Clear removes the cache files whose path starts with prefix ("" removes them all) and returns
+// how many it removed. Files that are not cache files are left alone.
 func (c *Cache) Clear(prefix string) (removed int, err error) {
 	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -192,69 +201,117 @@ type seriesData struct {
 	values []float64
 }
 
-// entry is the content of a cache file.
+// entry is one query's data in a cache file.
 type entry struct {
-	covered [][2]int64 // [from, to) Unix seconds, sorted, disjoint
+	key     string // canonical query definition
+	desc    string // for people: "MyService/API Latency p99 {Service=checkout}"
+	covered [][2]int64
 	series  []*seriesData
 }
 
-type entryHeader struct {
-	Key     string     `json:"key"`
-	Desc    string     `json:"desc"`
-	Period  int64      `json:"period_s"`
-	Covered [][2]int64 `json:"covered"`
-	Series  []struct {
-		Label string `json:"label"`
-		N     int    `json:"n"`
-	} `json:"series"`
+// cacheFile is the content of one file: the entries of queries that share a namespace, metric
+// name, statistic and period (they differ in dimensions, unit or account), or one expression.
+type cacheFile struct {
+	fileKey string
+	period  int64
+	entries []*entry
+	idx     map[string]int // entry index by key, built on first use
 }
 
-// cacheKey identifies an entry. Endpoint is kept out of the hash so that offline mode can find
-// an entry recorded against another endpoint.
+func (f *cacheFile) index() {
+	if f.idx == nil {
+		f.idx = make(map[string]int, len(f.entries))
+		for i, e := range f.entries {
+			f.idx[e.key] = i
+		}
+	}
+}
+
+func (f *cacheFile) get(key string) *entry {
+	f.index()
+	if i, ok := f.idx[key]; ok {
+		return f.entries[i]
+	}
+	return nil
+}
+
+// put replaces or adds e.
+func (f *cacheFile) put(e *entry) {
+	f.index()
+	if i, ok := f.idx[e.key]; ok {
+		f.entries[i] = e
+		return
+	}
+	f.idx[e.key] = len(f.entries)
+	f.entries = append(f.entries, e)
+}
+
+type headerSeries struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
+type headerEntry struct {
+	Key     string         `json:"key"`
+	Desc    string         `json:"desc"`
+	Covered [][2]int64     `json:"covered"`
+	Series  []headerSeries `json:"series"`
+}
+
+type fileHeader struct {
+	FileKey string        `json:"file_key"`
+	Period  int64         `json:"period_s"`
+	Entries []headerEntry `json:"entries"`
+}
+
+// cacheKey locates one query's entry. The endpoint is only the top directory, kept out of the
+// hashes, so that offline mode can use an entry recorded against another endpoint.
 type cacheKey struct {
 	endpoint string
-	rel      string // path below the endpoint directory
-	key      string // canonical description, hashed into rel
-	desc     string // human description
+	rel      string // file path below the endpoint directory
+	fileKey  string // canonical description of the file's group, hashed into rel
+	key      string // canonical description of the query
+	desc     string
 	period   time.Duration
 }
 
 func (k cacheKey) path() string { return k.endpoint + "/" + k.rel }
 
-func encodeEntry(k cacheKey, e *entry) ([]byte, error) {
-	h := entryHeader{Key: k.key, Desc: k.desc, Period: int64(k.period / time.Second), Covered: e.covered}
-	for _, s := range e.series {
-		h.Series = append(h.Series, struct {
-			Label string `json:"label"`
-			N     int    `json:"n"`
-		}{s.label, len(s.times)})
+func encodeFile(f *cacheFile) ([]byte, error) {
+	h := fileHeader{FileKey: f.fileKey, Period: f.period}
+	n := 0
+	for _, e := range f.entries {
+		he := headerEntry{Key: e.key, Desc: e.desc, Covered: e.covered}
+		for _, s := range e.series {
+			he.Series = append(he.Series, headerSeries{s.label, len(s.times)})
+			n += len(s.times)
+		}
+		h.Entries = append(h.Entries, he)
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
-	}
-	n := 0
-	for _, s := range e.series {
-		n += len(s.times)
 	}
 	buf := make([]byte, 0, 12+len(hj)+16*n+4)
 	buf = append(buf, cacheMagic...)
 	buf = binary.LittleEndian.AppendUint32(buf, CacheFormatVersion)
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(hj)))
 	buf = append(buf, hj...)
-	for _, s := range e.series {
-		for _, t := range s.times {
-			buf = binary.LittleEndian.AppendUint64(buf, uint64(t))
-		}
-		for _, v := range s.values {
-			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+	for _, e := range f.entries {
+		for _, s := range e.series {
+			for _, t := range s.times {
+				buf = binary.LittleEndian.AppendUint64(buf, uint64(t))
+			}
+			for _, v := range s.values {
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+			}
 		}
 	}
 	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, crcTable))
 	return buf, nil
 }
 
-func decodeHeader(data []byte) (*entryHeader, []byte, error) {
+func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 	if len(data) < 16 || !bytes.Equal(data[:4], cacheMagic) {
 		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
 	}
@@ -269,56 +326,62 @@ func decodeHeader(data []byte) (*entryHeader, []byte, error) {
 	if 12+hl > len(body) {
 		return nil, nil, fmt.Errorf("%w: header length %d beyond the file", ErrCorrupt, hl)
 	}
-	var h entryHeader
+	var h fileHeader
 	if err := json.Unmarshal(body[12:12+hl], &h); err != nil {
 		return nil, nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
 	}
 	return &h, body[12+hl:], nil
 }
 
-func decodeEntry(data []byte, key string) (*entry, error) {
+func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 	h, rest, err := decodeHeader(data)
 	if err != nil {
 		return nil, err
 	}
-	if h.Key != key {
-		return nil, fmt.Errorf("%w: holds another query (hash collision or renamed file)", ErrCorrupt)
+	if h.FileKey != fileKey {
+		return nil, fmt.Errorf("%w: holds other queries (hash collision or renamed file)", ErrCorrupt)
 	}
 	need := 0
-	for _, s := range h.Series {
-		if s.N < 0 {
-			return nil, fmt.Errorf("%w: negative series length", ErrCorrupt)
+	for _, he := range h.Entries {
+		for _, s := range he.Series {
+			if s.N < 0 {
+				return nil, fmt.Errorf("%w: negative series length", ErrCorrupt)
+			}
+			need += 16 * s.N
 		}
-		need += 16 * s.N
 	}
 	if need != len(rest) {
 		return nil, fmt.Errorf("%w: %d bytes of datapoints, header says %d", ErrCorrupt, len(rest), need)
 	}
-	e := &entry{covered: h.Covered}
+	f := &cacheFile{fileKey: h.FileKey, period: h.Period}
 	off := 0
-	for _, hs := range h.Series {
-		s := &seriesData{label: hs.Label, times: make([]int64, hs.N), values: make([]float64, hs.N)}
-		for i := range s.times {
-			s.times[i] = int64(binary.LittleEndian.Uint64(rest[off:]))
-			off += 8
+	for _, he := range h.Entries {
+		e := &entry{key: he.Key, desc: he.Desc, covered: he.Covered}
+		for _, hs := range he.Series {
+			s := &seriesData{label: hs.Label, times: make([]int64, hs.N), values: make([]float64, hs.N)}
+			for i := range s.times {
+				s.times[i] = int64(binary.LittleEndian.Uint64(rest[off:]))
+				off += 8
+			}
+			for i := range s.values {
+				s.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[off:]))
+				off += 8
+			}
+			e.series = append(e.series, s)
 		}
-		for i := range s.values {
-			s.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[off:]))
-			off += 8
-		}
-		e.series = append(e.series, s)
+		f.entries = append(f.entries, e)
 	}
-	return e, nil
+	return f, nil
 }
 
-// read returns the entry for k, nil if there is none. A corrupt file returns an error wrapping
-// ErrCorrupt. With anyEndpoint, an entry of the same query under another endpoint directory is
-// used when k's own is missing (offline mode); from names the endpoint it came from.
-func (c *Cache) read(k cacheKey, anyEndpoint bool) (e *entry, from string, err error) {
+// readFile returns the file of k, nil if there is none. A damaged file returns an error wrapping
+// ErrCorrupt. With anyEndpoint, the same file under another endpoint directory is used when k's
+// own is missing (offline mode); from names the endpoint it came from.
+func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from string, err error) {
 	data, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(k.path())))
 	if err == nil {
-		e, err = decodeEntry(data, k.key)
-		return e, k.endpoint, err
+		f, err = decodeFile(data, k.fileKey)
+		return f, k.endpoint, err
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, "", err
@@ -333,37 +396,36 @@ func (c *Cache) read(k cacheKey, anyEndpoint bool) (e *entry, from string, err e
 		if err != nil {
 			continue
 		}
-		if e, err := decodeEntry(data, k.key); err == nil {
+		if f, err := decodeFile(data, k.fileKey); err == nil {
 			rel, _ := filepath.Rel(c.dir, m)
-			return e, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
+			return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
 		}
 	}
 	return nil, "", nil
 }
 
-// write stores e atomically: a temporary file in the entry's directory renamed over it.
-func (c *Cache) write(k cacheKey, e *entry) error {
+// writeFile stores f atomically: a temporary file in the same directory renamed over k's file.
+func (c *Cache) writeFile(k cacheKey, f *cacheFile) error {
 	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
-	data, err := encodeEntry(k, e)
+	data, err := encodeFile(f)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return fmt.Errorf("cache directory: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
 	if werr != nil || cerr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cache: write %s: %v", tmp, errors.Join(werr, cerr))
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cache: write %s: %v", tmp.Name(), errors.Join(werr, cerr))
 	}
-	if err := os.Rename(tmp, full); err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(tmp.Name(), full); err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil

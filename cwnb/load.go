@@ -515,28 +515,43 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 				regionRUs = append(regionRUs, &regionUnit{region: region, u: u, key: l.keyFor(ep, region, u, byID), fetch: map[[2]int64]*fetched{}})
 			}
 		}
-		// Read the entries on every core: decoding is CPU work and a load may hold thousands.
+		// Read the files on every core: decoding is CPU work and a load may hold thousands of queries.
 		type readResult struct {
-			e    *entry
+			f    *cacheFile
 			from string
 			err  error
 		}
-		reads := make([]readResult, len(regionRUs))
+		var paths []string
+		byPath := map[string]*readResult{}
+		for _, ru := range regionRUs {
+			if _, ok := byPath[ru.key.path()]; !ok {
+				byPath[ru.key.path()] = &readResult{}
+				paths = append(paths, ru.key.path())
+			}
+		}
 		if !l.opts.NoCache {
-			parallel(len(regionRUs), func(i int) {
-				e, from, err := l.cache.read(regionRUs[i].key, l.opts.Offline)
-				reads[i] = readResult{e, from, err}
+			first := map[string]cacheKey{}
+			for _, ru := range regionRUs {
+				if _, ok := first[ru.key.path()]; !ok {
+					first[ru.key.path()] = ru.key
+				}
+			}
+			parallel(len(paths), func(i int) {
+				rd := byPath[paths[i]]
+				rd.f, rd.from, rd.err = l.cache.readFile(first[paths[i]], l.opts.Offline)
 			})
 		}
-		for i, ru := range regionRUs {
-			u := ru.u
-			switch rd := reads[i]; {
-			case rd.err != nil:
-				res.Warnings = append(res.Warnings, fmt.Sprintf("cache entry %s is unreadable (%v); fetched again", ru.key.path(), rd.err))
+		for _, p := range paths {
+			if rd := byPath[p]; rd.err != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("cache file %s is unreadable (%v); fetched again", p, rd.err))
 				res.Cache.Corrupt++
-			case rd.e != nil:
-				ru.cached = rd.e
-				if rd.from != ep {
+			}
+		}
+		for _, ru := range regionRUs {
+			u := ru.u
+			if rd := byPath[ru.key.path()]; rd.f != nil {
+				ru.cached = rd.f.get(ru.key.key)
+				if ru.cached != nil && rd.from != ep {
 					res.Notes = append(res.Notes, fmt.Sprintf("%s served from the cache recorded against endpoint %q", u.id, rd.from))
 				}
 			}
@@ -646,11 +661,23 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	res.Cost = float64(res.MetricsRequested) * CostPerMetric
 
 	// Store and assemble.
-	for _, ru := range rus {
-		if len(ru.fetch) > 0 && !l.opts.NoCache {
-			if warn := l.store(ru, final); warn != "" {
-				res.Warnings = append(res.Warnings, warn)
+	if !l.opts.NoCache {
+		groups := map[string][]*regionUnit{}
+		var paths []string
+		for _, ru := range rus {
+			if len(ru.fetch) == 0 {
+				continue
 			}
+			p := ru.key.path()
+			if _, ok := groups[p]; !ok {
+				paths = append(paths, p)
+			}
+			groups[p] = append(groups[p], ru)
+		}
+		warns := make([][]string, len(paths))
+		parallel(len(paths), func(i int) { warns[i] = l.store(groups[paths[i]], final) })
+		for _, w := range warns {
+			res.Warnings = append(res.Warnings, w...)
 		}
 	}
 	res.assemble(rus, len(regions) > 1)
@@ -898,83 +925,95 @@ func (u *unit) def() string {
 }
 
 func (l *Loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit) cacheKey {
-	var b strings.Builder
-	fmt.Fprintf(&b, "cwnb-cache-key-v1\nregion=%q\naccount=%q\n%s\n", region, l.opts.Account, u.def())
-	if u.kind != kindMetric {
-		var all []*unit
-		for _, v := range byID {
-			all = append(all, v)
-		}
-		sort.Slice(all, func(i, j int) bool { return all[i].order < all[j].order })
-		for _, r := range closure(all, []*unit{u}) {
-			if r != u {
-				fmt.Fprintf(&b, "ref %s\n", r.def())
-			}
-		}
-	}
-	key := b.String()
-	h := shortHash(key)
-	var rel string
+	scope := fmt.Sprintf("cwnb-cache-v1\nregion=%q\naccount=%q\n", region, l.opts.Account)
+	k := cacheKey{endpoint: endpoint, desc: u.describe(), period: u.period}
 	if u.kind == kindMetric {
-		rel = fmt.Sprintf("%s/%s/%s.%s.%s.%s%s", safeName(region), safeName(u.metric.Namespace), safeName(u.metric.Name),
-			statID(u.stat), fmtDur(u.period), h, cacheExt)
-	} else {
-		rel = fmt.Sprintf("%s/_expr/%s.%s.%s%s", safeName(region), u.id, fmtDur(u.period), h, cacheExt)
+		// One file per namespace, metric, statistic and period; an entry per dimension set.
+		m := u.metric
+		k.fileKey = scope + fmt.Sprintf("metric|%q|%q|%q|%d", m.Namespace, m.Name, u.stat, u.period/time.Second)
+		k.key = u.def()
+		k.rel = fmt.Sprintf("%s/%s/%s.%s.%s.%s%s", safeName(region), safeName(m.Namespace), safeName(m.Name),
+			statID(u.stat), fmtDur(u.period), shortHash(k.fileKey), cacheExt)
+		return k
 	}
-	return cacheKey{endpoint: endpoint, rel: rel, key: key, desc: u.describe(), period: u.period}
+	var b strings.Builder
+	b.WriteString(scope + u.def() + "\n")
+	var all []*unit
+	for _, v := range byID {
+		all = append(all, v)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].order < all[j].order })
+	for _, r := range closure(all, []*unit{u}) {
+		if r != u {
+			fmt.Fprintf(&b, "ref %s\n", r.def())
+		}
+	}
+	k.fileKey, k.key = b.String(), u.def()
+	k.rel = fmt.Sprintf("%s/_expr/%s.%s.%s%s", safeName(region), u.id, fmtDur(u.period), shortHash(k.fileKey), cacheExt)
+	return k
 }
 
-// store writes ru's entry with the complete periods just fetched. It returns a warning, or "".
-func (l *Loader) store(ru *regionUnit, final time.Time) string {
-	p := ru.u.period
-	// The period holding final is still open: periods starting before its start have ended.
-	cut := alignDown(final, p).Unix()
-	e := &entry{}
-	if ru.cached != nil {
-		e.covered = append(e.covered, ru.cached.covered...)
-		e.series = append(e.series, ru.cached.series...)
+// store writes the complete periods just fetched for the queries of one cache file, merged with
+// what the file holds now (another process may have written it meanwhile). It returns warnings.
+func (l *Loader) store(group []*regionUnit, final time.Time) []string {
+	k := group[0].key
+	file, _, err := l.cache.readFile(k, false)
+	if err != nil || file == nil {
+		file = &cacheFile{fileKey: k.fileKey, period: int64(k.period / time.Second)}
 	}
-	// Merge what another process may have written meanwhile.
-	if cur, _, err := l.cache.read(ru.key, false); err == nil && cur != nil {
-		e = mergeEntries(e, cur)
-	}
-	added := false
-	incomplete := ""
-	for iv, f := range ru.fetch {
-		if !f.complete {
-			incomplete = fmt.Sprintf("%s %s: status %s, not cached", ru.region, ru.u.id, f.status)
-			continue
+	var warns []string
+	changed := false
+	for _, ru := range group {
+		// The period holding final is still open: periods starting before its start have ended.
+		cut := alignDown(final, ru.u.period).Unix()
+		e := &entry{key: ru.key.key, desc: ru.key.desc}
+		if cur := file.get(ru.key.key); cur != nil {
+			e = mergeEntries(e, cur)
 		}
-		to := min(iv[1], cut)
-		if to <= iv[0] {
-			continue
+		if ru.cached != nil {
+			e = mergeEntries(e, ru.cached)
 		}
-		part := &entry{covered: [][2]int64{{iv[0], to}}}
-		for _, s := range f.series {
-			ps := &seriesData{label: s.label}
-			for i, t := range s.times {
-				if t >= iv[0] && t < to {
-					ps.times = append(ps.times, t)
-					ps.values = append(ps.values, s.values[i])
-				}
+		added := false
+		for iv, f := range ru.fetch {
+			if !f.complete {
+				warns = append(warns, fmt.Sprintf("%s %s: status %s, not cached", ru.region, ru.u.id, f.status))
+				continue
 			}
-			part.series = append(part.series, ps)
+			to := min(iv[1], cut)
+			if to <= iv[0] {
+				continue
+			}
+			part := &entry{covered: [][2]int64{{iv[0], to}}}
+			for _, s := range f.series {
+				ps := &seriesData{label: s.label}
+				for i, t := range s.times {
+					if t >= iv[0] && t < to {
+						ps.times = append(ps.times, t)
+						ps.values = append(ps.values, s.values[i])
+					}
+				}
+				part.series = append(part.series, ps)
+			}
+			e = mergeEntries(e, part)
+			added = true
 		}
-		e = mergeEntries(e, part)
-		added = true
-	}
-	if added {
-		if err := l.cache.write(ru.key, e); err != nil {
-			return fmt.Sprintf("cache write failed (%v); the next load fetches again", err)
+		if added {
+			file.put(e)
+			changed = true
 		}
 	}
-	return incomplete
+	if changed {
+		if err := l.cache.writeFile(k, file); err != nil {
+			warns = append(warns, fmt.Sprintf("cache write failed (%v); the next load fetches again", err))
+		}
+	}
+	return warns
 }
 
 // mergeEntries returns a ∪ b: covered ranges joined, and the points of b added to a's series
 // (b wins where both hold a period).
 func mergeEntries(a, b *entry) *entry {
-	out := &entry{covered: append([][2]int64(nil), a.covered...)}
+	out := &entry{key: a.key, desc: a.desc, covered: append([][2]int64(nil), a.covered...)}
 	for _, iv := range b.covered {
 		out.covered = addInterval(out.covered, iv[0], iv[1])
 	}

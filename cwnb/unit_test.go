@@ -364,41 +364,49 @@ func TestEndpointName(t *testing.T) {
 	}
 }
 
-// TestCacheFile: an entry round-trips, and Entries, Size and Clear see it by prefix.
+// TestCacheFile: a file round-trips, and Entries, Size and Clear see it by prefix.
 func TestCacheFile(t *testing.T) {
 	dir := t.TempDir()
 	c := NewCache(dir)
-	k := cacheKey{endpoint: "local", rel: "us-east-1/NS/M.avg.1m.0123456789abcdef.cwc", key: "key-1", desc: "NS M Average", period: time.Minute}
-	e := &entry{covered: [][2]int64{{0, 600}}, series: []*seriesData{
-		{label: "M Average", times: []int64{0, 60, 300}, values: []float64{1.5, math.Inf(1), -2}},
-		{label: "empty"},
+	k := cacheKey{endpoint: "local", rel: "us-east-1/NS/M.avg.1m.0123456789abcdef.cwc", fileKey: "file-1", key: "q1", desc: "NS M Average", period: time.Minute}
+	f := &cacheFile{fileKey: "file-1", period: 60, entries: []*entry{
+		{key: "q1", desc: "NS M Average", covered: [][2]int64{{0, 600}}, series: []*seriesData{
+			{label: "M Average", times: []int64{0, 60, 300}, values: []float64{1.5, math.Inf(1), -2}},
+			{label: "empty"},
+		}},
+		{key: "q2", desc: "NS M Average {A=1}", covered: [][2]int64{{0, 60}, {120, 180}}, series: []*seriesData{
+			{label: "M Average", times: []int64{0, 120}, values: []float64{7, 8}},
+		}},
 	}}
-	if err := c.write(k, e); err != nil {
+	if err := c.writeFile(k, f); err != nil {
 		t.Fatal(err)
 	}
-	got, from, err := c.read(k, false)
+	got, from, err := c.readFile(k, false)
 	if err != nil || from != "local" {
 		t.Fatalf("read: %v from %q", err, from)
 	}
-	if diff := cmp.Diff(e, got, cmp.AllowUnexported(entry{}, seriesData{}), cmpopts.EquateEmpty()); diff != "" {
+	if diff := cmp.Diff(f, got, cmp.AllowUnexported(cacheFile{}, entry{}, seriesData{}), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(cacheFile{}, "idx")); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	// Another query hashed to the same file is refused.
-	if _, _, err := c.read(cacheKey{endpoint: "local", rel: k.rel, key: "key-2"}, false); !errors.Is(err, ErrCorrupt) {
+	if e := got.get("q2"); e == nil || e.series[0].values[1] != 8 {
+		t.Errorf("get(q2) = %+v", e)
+	}
+	// Another group hashed to the same file name is refused.
+	if _, _, err := c.readFile(cacheKey{endpoint: "local", rel: k.rel, fileKey: "file-2"}, false); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("read with another key: %v, want ErrCorrupt", err)
 	}
-	// Offline fallback to another endpoint's entry.
+	// Offline fallback to another endpoint's file.
 	other := k
 	other.endpoint = "aws"
-	if got, from, err := c.read(other, true); err != nil || got == nil || from != "local" {
+	if got, from, err := c.readFile(other, true); err != nil || got == nil || from != "local" {
 		t.Errorf("fallback read: %v, %v, %q", got, err, from)
 	}
-	if got, _, _ := c.read(other, false); got != nil {
-		t.Error("read without fallback found another endpoint's entry")
+	if got, _, _ := c.readFile(other, false); got != nil {
+		t.Error("read without fallback found another endpoint's file")
 	}
 	k2 := k
 	k2.rel = "eu-west-1/NS/M.avg.1m.fedcba9876543210.cwc"
-	if err := c.write(k2, e); err != nil {
+	if err := c.writeFile(k2, f); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "README"), []byte("not an entry"), 0o644)
@@ -407,7 +415,8 @@ func TestCacheFile(t *testing.T) {
 		t.Errorf("Size = %d, %d, %v", n, size, err)
 	}
 	ents, err := c.Entries("local/us-east-1/")
-	if err != nil || len(ents) != 1 || ents[0].Points != 3 || ents[0].Series != 2 || ents[0].Query != "NS M Average" || ents[0].Period != time.Minute {
+	if err != nil || len(ents) != 2 || ents[0].Points != 3 || ents[0].Series != 2 || ents[0].Query != "NS M Average" ||
+		ents[0].Period != time.Minute || len(ents[1].Covered) != 2 {
 		t.Errorf("Entries = %+v, %v", ents, err)
 	}
 	removed, err := c.Clear("local/eu-west-1")
@@ -415,7 +424,7 @@ func TestCacheFile(t *testing.T) {
 		t.Errorf("Clear = %d, %v", removed, err)
 	}
 	if n, _, _ := c.Size(); n != 1 {
-		t.Errorf("after Clear: %d entries, want 1", n)
+		t.Errorf("after Clear: %d files, want 1", n)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README")); err != nil {
 		t.Errorf("Clear removed a file that is not an entry: %v", err)
