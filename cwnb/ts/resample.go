@@ -93,15 +93,15 @@ func Resample(t []time.Time, v []float64, opt ResampleOptions, aggs ...Agg) (*Ag
 		}
 	}
 	opt.Estimator.check()
-	b, err := bucketize(t, opt)
+	b, err := bucketize(t, v, opt)
 	if err == errUnsorted {
 		t, v = sortByTime(t, v)
-		b, err = bucketize(t, opt)
+		b, err = bucketize(t, v, opt)
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := aggregate(v, b.starts, aggs, opt.Estimator)
+	r := aggregate(v, b.starts, aggs, opt.Estimator, b.sums, b.counts)
 	r.Times = b.labels(opt)
 	r.Period = opt.Period
 	return r, nil
@@ -133,6 +133,10 @@ type buckets struct {
 	base   int64 // origin + offset, in Unix nanoseconds
 	period int64
 	starts []int // bucket j holds input [starts[j], starts[j+1])
+	// With values: the sum and number of the non-NaN values of each bucket, computed in the
+	// same pass as the boundaries so the values are read once.
+	sums   []float64
+	counts []int
 }
 
 func origin(t []time.Time, opt ResampleOptions) int64 {
@@ -151,11 +155,15 @@ func origin(t []time.Time, opt ResampleOptions) int64 {
 }
 
 // bucketize finds the bucket boundaries of t, or returns errUnsorted if t is not ascending.
-func bucketize(t []time.Time, opt ResampleOptions) (*buckets, error) {
+// If v is not nil it also sums and counts the non-NaN values of every bucket.
+func bucketize(t []time.Time, v []float64, opt ResampleOptions) (*buckets, error) {
 	p := int64(opt.Period)
 	b := &buckets{base: origin(t, opt), period: p}
 	if len(t) == 0 {
 		b.starts = []int{0}
+		if v != nil {
+			b.sums, b.counts = []float64{}, []int{}
+		}
 		return b, nil
 	}
 	// Right-closed buckets (s, s+p]: an instant x belongs to ⌊(x−1ns−base)/p⌋.
@@ -177,19 +185,49 @@ func bucketize(t []time.Time, opt ResampleOptions) (*buckets, error) {
 	// hi is the first shifted instant of the next bucket.
 	hi := (first+1)*p + shift
 	prev := int64(math.MinInt64)
-	for i := range t {
-		ns := t[i].UnixNano()
-		if ns < prev {
-			return nil, errUnsorted
-		}
-		prev = ns
-		if ns >= hi {
-			k := floorDiv(ns-shift, p)
-			for j := int64(len(starts)) - 1 + first; j < k; j++ {
-				starts = append(starts, i)
+	if v == nil {
+		for i := range t {
+			ns := t[i].UnixNano()
+			if ns < prev {
+				return nil, errUnsorted
 			}
-			hi = (k+1)*p + shift
+			prev = ns
+			if ns >= hi {
+				k := floorDiv(ns-shift, p)
+				for j := int64(len(starts)) - 1 + first; j < k; j++ {
+					starts = append(starts, i)
+				}
+				hi = (k+1)*p + shift
+			}
 		}
+	} else {
+		sums := make([]float64, last-first+1)
+		counts := make([]int, last-first+1)
+		cur := 0
+		s, c := 0.0, 0
+		for i := range t {
+			ns := t[i].UnixNano()
+			if ns < prev {
+				return nil, errUnsorted
+			}
+			prev = ns
+			if ns >= hi {
+				sums[cur], counts[cur] = s, c
+				s, c = 0, 0
+				k := floorDiv(ns-shift, p)
+				for j := int64(len(starts)) - 1 + first; j < k; j++ {
+					starts = append(starts, i)
+				}
+				cur = int(k - first)
+				hi = (k+1)*p + shift
+			}
+			if x := v[i]; x == x {
+				s += x
+				c++
+			}
+		}
+		sums[cur], counts[cur] = s, c
+		b.sums, b.counts = sums, counts
 	}
 	starts = append(starts, len(t))
 	b.starts = starts
@@ -210,8 +248,9 @@ func (b *buckets) labels(opt ResampleOptions) []time.Time {
 	return out
 }
 
-// aggregate computes aggs over the buckets v[starts[j]:starts[j+1]].
-func aggregate(v []float64, starts []int, aggs []Agg, e Estimator) *Aggregated {
+// aggregate computes aggs over the buckets v[starts[j]:starts[j+1]]. sums and counts, if not
+// nil, are the buckets' sums and counts of non-NaN values, already computed.
+func aggregate(v []float64, starts []int, aggs []Agg, e Estimator, sums []float64, counts []int) *Aggregated {
 	nb := len(starts) - 1
 	r := &Aggregated{Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: make([]int, nb)}
 	var need struct{ sum, std, minmax, quant, first, last bool }
@@ -235,9 +274,11 @@ func aggregate(v []float64, starts []int, aggs []Agg, e Estimator) *Aggregated {
 			need.last = true
 		}
 	}
-	var sums, stds, mins, maxs, firsts, lasts []float64
+	var stds, mins, maxs, firsts, lasts []float64
 	var quants [][]float64
-	if need.sum {
+	if counts != nil {
+		r.Count = counts
+	} else if need.sum {
 		sums = make([]float64, nb)
 		for j := 0; j < nb; j++ {
 			s, c := 0.0, 0

@@ -149,11 +149,11 @@ func Rollup(t []time.Time, v []float64, rule Rule, opt RollupOptions) (*RolledUp
 		return nil, fmt.Errorf("ts.Rollup: closed %q is not allowed for buckets; use ClosedLeft or ClosedRight", opt.Closed)
 	}
 	w := opt.Weights
-	b, err := bucketize(t, opt.ResampleOptions)
+	b, err := bucketize(t, nil, opt.ResampleOptions)
 	if err == errUnsorted {
 		idx := sortIndex(t)
 		t, v, w = permute(t, idx), permuteF(v, idx), permuteF(w, idx)
-		b, err = bucketize(t, opt.ResampleOptions)
+		b, err = bucketize(t, nil, opt.ResampleOptions)
 	}
 	if err != nil {
 		return nil, err

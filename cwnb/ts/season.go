@@ -167,7 +167,7 @@ func Fold(t []time.Time, v []float64, by FoldBy, loc *time.Location, qs ...float
 	for _, q := range qs {
 		aggs = append(aggs, Q(q))
 	}
-	r := aggregate(g, starts, aggs, Linear)
+	r := aggregate(g, starts, aggs, Linear, nil, nil)
 	f.Count, f.Mean, f.NaN = r.Count, r.Values[0], r.NaN
 	f.Quantiles = r.Values[1:]
 	f.Labels = make([]string, len(all))
@@ -218,7 +218,7 @@ func Fold2(t []time.Time, v []float64, rows, cols FoldBy, loc *time.Location, ag
 		cell[i] = (rk[i]-rall[0])*nc + (ck[i] - call[0])
 	}
 	g, starts := groupBy(v, cell, len(rall)*nc)
-	r := aggregate(g, starts, []Agg{agg}, Linear)
+	r := aggregate(g, starts, []Agg{agg}, Linear, nil, nil)
 	h.NaN = r.NaN
 	h.Values = make([][]float64, len(rall))
 	h.Count = make([][]int, len(rall))
