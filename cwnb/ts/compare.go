@@ -162,7 +162,11 @@ func (c *Comparison) Summary(nameA, nameB string) string {
 	name := c.Stat.String()
 	switch {
 	case c.A > 0 && c.B > 0 && c.RatioLo <= 1 && c.RatioHi >= 1:
-		fmt.Fprintf(&b, "%s is about the same %s%s (ratio %s, %s %s-%s)", name, nameA, than,
+		as := ""
+		if nameB != "" {
+			as = " as " + nameB
+		}
+		fmt.Fprintf(&b, "%s is about the same %s%s (ratio %s, %s %s-%s)", name, nameA, as,
 			fmtNum(c.Ratio), pct, fmtNum(c.RatioLo), fmtNum(c.RatioHi))
 	case c.A > 0 && c.B > 0 && c.Ratio >= 1:
 		fmt.Fprintf(&b, "%s is %sx higher %s%s (%s %s-%s)", name, fmtNum(c.Ratio), nameA, than,

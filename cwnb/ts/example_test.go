@@ -264,7 +264,7 @@ func ExampleComparison_Summary() {
 	c := ts.Comparison{Stat: ts.Mean, A: 210, B: 200, Ratio: 1.05, RatioLo: 0.97, RatioHi: 1.12, Level: 0.95,
 		MannWhitney: ts.MannWhitneyResult{P: 0.21}}
 	fmt.Println(c.Summary("after the deploy", "before"))
-	// Output: mean is about the same after the deploy than before (ratio 1.05, 95% CI 0.97-1.12), Mann-Whitney p = 0.21
+	// Output: mean is about the same after the deploy as before (ratio 1.05, 95% CI 0.97-1.12), Mann-Whitney p = 0.21
 }
 
 func ExampleFormatP() {

@@ -464,7 +464,7 @@ func TestSummary(t *testing.T) {
 		{"lower with than", Comparison{Stat: Mean, A: 100, B: 250, Ratio: 0.4, RatioLo: 0.3125, RatioHi: 0.5, Level: 0.9, MannWhitney: MannWhitneyResult{P: 0.0123}},
 			"after the deploy", "before", "mean is 2.5x lower after the deploy than before (90% CI 2-3.2), Mann-Whitney p = 0.012"},
 		{"about the same", Comparison{Stat: Median, A: 101, B: 100, Ratio: 1.01, RatioLo: 0.95, RatioHi: 1.08, Level: 0.95, MannWhitney: MannWhitneyResult{P: 0.41}},
-			"on Mondays", "other days", "median is about the same on Mondays than other days (ratio 1.01, 95% CI 0.95-1.08), Mann-Whitney p = 0.41"},
+			"on Mondays", "other days", "median is about the same on Mondays as other days (ratio 1.01, 95% CI 0.95-1.08), Mann-Whitney p = 0.41"},
 		{"difference for signed values", Comparison{Stat: Mean, A: -5, B: 2, Diff: -7, DiffLo: -9, DiffHi: -5.5, Level: 0.95, MannWhitney: MannWhitneyResult{P: 3.2e-5}},
 			"in group A", "", "mean is 7 lower in group A (95% CI 5.5 to 9), Mann-Whitney p = 3.2e-05"},
 	}
