@@ -33,6 +33,8 @@ type ChangePoint struct {
 // Σ(x − segment mean)² the most, while that reduction exceeds the penalty. The result is sorted
 // by index; Before and After are the means of the final segments either side. NaN values are
 // skipped (they belong to no segment). t may be nil; otherwise it gives ChangePoint.Time.
+// The cost assumes the noise is the same everywhere: a segment much noisier than the rest (a
+// latency spike) may be split further; raise Penalty or MinSize to merge such splits.
 func ChangePoints(t []time.Time, v []float64, opt ChangePointOptions) ([]ChangePoint, error) {
 	if t != nil {
 		if err := checkLen("ChangePoints", t, v); err != nil {
