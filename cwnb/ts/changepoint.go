@@ -215,15 +215,15 @@ func AnomalyBand(t []time.Time, v []float64, opt BandOptions) (*Band, error) {
 	if opt.K < 0 {
 		return nil, fmt.Errorf("ts.AnomalyBand: k %v is negative; use e.g. 3", opt.K)
 	}
-	if !isSorted(t) {
-		return nil, fmt.Errorf("ts.AnomalyBand: times are not ascending; sort the series by time first")
-	}
 	k := opt.K
 	if k == 0 {
 		k = 3
 	}
 	minp := max(opt.MinPeriods, 1)
-	start, end := windows(t, RollingOptions{Window: opt.Window, Closed: opt.Closed})
+	start, end, ok := windows(t, RollingOptions{Window: opt.Window, Closed: opt.Closed})
+	if !ok {
+		return nil, fmt.Errorf("ts.AnomalyBand: times are not ascending; sort the series by time first")
+	}
 	n := len(v)
 	b := &Band{Median: make([]float64, n), MAD: make([]float64, n), Lower: make([]float64, n),
 		Upper: make([]float64, n), Anomaly: make([]bool, n), K: k}

@@ -45,11 +45,11 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 		return nil, fmt.Errorf("ts.Rolling: min periods %d is negative", opt.MinPeriods)
 	}
 	opt.Estimator.check()
-	if !isSorted(t) {
+	minp := max(opt.MinPeriods, 1)
+	start, end, ok := windows(t, opt)
+	if !ok {
 		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
 	}
-	minp := max(opt.MinPeriods, 1)
-	start, end := windows(t, opt)
 	n := len(v)
 	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: make([]int, n), Period: opt.Window}
 	// Count: the non-NaN values in each window, moving both ends forward.
@@ -104,8 +104,9 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	return r, nil
 }
 
-// windows returns, for every i, the index range [start[i], end[i]) of its window.
-func windows(t []time.Time, opt RollingOptions) (start, end []int) {
+// windows returns, for every i, the index range [start[i], end[i]) of its window, or false if
+// t is not ascending.
+func windows(t []time.Time, opt RollingOptions) (start, end []int, ok bool) {
 	n := len(t)
 	start, end = make([]int, n), make([]int, n)
 	leftClosed := opt.Closed == ClosedLeft || opt.Closed == ClosedBoth
@@ -114,24 +115,34 @@ func windows(t []time.Time, opt RollingOptions) (start, end []int) {
 		rightOpen = 1
 	}
 	w := int64(opt.Window)
-	j := 0
-	var tj int64
-	if n > 0 {
-		tj = t[0].UnixNano()
+	if leftClosed {
+		w++ // the first admissible time is ≥ t−w instead of > t−w
 	}
+	// ns[j] is read from t[j] only once: the window start trails i and reuses the values seen.
+	ring := make([]int64, 0, 1024)
+	head := 0 // ring[head:] holds the times of t[j..i]
+	j := 0
+	prev := int64(math.MinInt64)
 	for i := range t {
-		bound := t[i].UnixNano() - w // the first admissible time is > bound (≥ when left-closed)
-		if leftClosed {
-			bound--
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return nil, nil, false
 		}
-		for j < i && tj <= bound {
+		prev = ti
+		ring = append(ring, ti)
+		bound := ti - w
+		for j < i && ring[head] <= bound {
 			j++
-			tj = t[j].UnixNano()
+			head++
+		}
+		if head > 4096 && head*2 > len(ring) {
+			ring = append(ring[:0], ring[head:]...)
+			head = 0
 		}
 		start[i] = j
 		end[i] = i + 1 - rightOpen
 	}
-	return start, end
+	return start, end, true
 }
 
 // rollSum fills out with the window sums (or means) using Kahan-compensated add and remove.
