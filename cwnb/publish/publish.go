@@ -78,6 +78,9 @@ type Options struct {
 	// CacheControl is stored with every object; "" means "no-cache", so a scheduled report
 	// replaces the last one in browsers at once.
 	CacheControl string
+	// PathStyle addresses the bucket in the URL path (http://host/bucket/key) instead of the host
+	// name; S3-compatible stores such as MinIO need it. Used by Upload.
+	PathStyle bool
 	// Log receives one line per uploaded object; nil discards them.
 	Log io.Writer
 }
@@ -156,6 +159,20 @@ func putFile(ctx context.Context, client API, p, bucket, key, cacheControl strin
 		return fmt.Errorf("upload %s to s3://%s/%s: %w", p, bucket, key, err)
 	}
 	return nil
+}
+
+// Upload uploads dir to the S3 location s3url (s3://bucket/prefix) with a client configured the
+// standard way (NewClient), and returns the keys written.
+func Upload(ctx context.Context, s3url, dir string, opts Options) ([]string, error) {
+	t, err := ParseURL(s3url)
+	if err != nil {
+		return nil, err
+	}
+	client, err := NewClient(ctx, func(o *s3.Options) { o.UsePathStyle = opts.PathStyle })
+	if err != nil {
+		return nil, err
+	}
+	return Dir(ctx, client, dir, t, opts)
 }
 
 // NewClient returns an S3 client configured the standard way (environment, shared config and

@@ -120,6 +120,45 @@ func TestDirUploadsReports(t *testing.T) {
 	}
 }
 
+// TestUpload goes the way `cwnb report -s3` does: the S3 location as a URL and the client from
+// the standard configuration chain (here the environment: endpoint, static credentials, region).
+func TestUpload(t *testing.T) {
+	client, _ := startS3(t, "team-reports")
+	endpoint := aws.ToString(client.Options().BaseEndpoint)
+	t.Setenv("AWS_ENDPOINT_URL_S3", endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_PROFILE", "")
+	dir := t.TempDir()
+	page := []byte("<!DOCTYPE html><h1>Lambda health</h1>")
+	if err := os.WriteFile(filepath.Join(dir, "lambda.html"), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Upload(context.Background(), "s3://team-reports/cwnb/nightly", dir, Options{PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"cwnb/nightly/lambda.html"}, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	out, err := client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("team-reports"), Key: aws.String(keys[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Body.Close()
+	got, _ := io.ReadAll(out.Body)
+	if !bytes.Equal(got, page) || aws.ToString(out.ContentType) != "text/html; charset=utf-8" {
+		t.Errorf("read back %q as %q", got, aws.ToString(out.ContentType))
+	}
+
+	if _, err := Upload(context.Background(), "https://team-reports/x", dir, Options{}); err == nil || !strings.Contains(err.Error(), "not an S3 location") {
+		t.Errorf("Upload with an https URL: %v", err)
+	}
+}
+
 func TestDirErrors(t *testing.T) {
 	ctx := context.Background()
 	client, _ := startS3(t, "reports")

@@ -47,7 +47,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&opts.NoHTML, "check-only", false, "execute and check the notebooks; write no HTML")
 	fs.BoolVar(&opts.Browser, "browser", false, "open each page in headless Chromium with the network off and fail unless every chart draws")
 	checkHTML := fs.Bool("check-html", false, "the arguments are report pages: open each in headless Chromium and check that its charts draw")
-	s3url := fs.String("s3", "", "upload the reports to `s3://bucket/prefix` after writing them")
+	s3url := fs.String("s3", "", "upload the reports to `s3://bucket/prefix` after writing them (not when a notebook fails)")
+	pathStyle := fs.Bool("s3-path-style", false, "address the bucket in the URL path, for S3-compatible stores (AWS_ENDPOINT_URL_S3)")
 	if err := parseFlags(fs, args, true); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, filepath.Join(opts.OutDir, "index.html"))
 	}
 	if err == nil && *s3url != "" && !opts.NoHTML {
-		err = publishReports(ctx, *s3url, opts.OutDir, stdout)
+		err = publishReports(ctx, *s3url, opts.OutDir, *pathStyle, stdout)
 	}
 	return err
 }
@@ -91,19 +92,11 @@ func checkPages(ctx context.Context, pages []string, stdout io.Writer) error {
 }
 
 // publishReports uploads the report directory to an s3:// location.
-func publishReports(ctx context.Context, s3url, dir string, stdout io.Writer) error {
-	target, err := publish.ParseURL(s3url)
+func publishReports(ctx context.Context, s3url, dir string, pathStyle bool, stdout io.Writer) error {
+	keys, err := publish.Upload(ctx, s3url, dir, publish.Options{PathStyle: pathStyle})
 	if err != nil {
 		return err
 	}
-	client, err := publish.NewClient(ctx)
-	if err != nil {
-		return err
-	}
-	keys, err := publish.Dir(ctx, client, dir, target, publish.Options{})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "uploaded %d files to %s\n", len(keys), target)
+	fmt.Fprintf(stdout, "uploaded %d files to %s\n", len(keys), s3url)
 	return nil
 }
