@@ -415,6 +415,27 @@ func ExampleResult_WriteJSON() {
 	// }
 }
 
+func ExampleResult_Loader() {
+	opts, stop := localCloudWatch()
+	defer stop()
+
+	q := lat.Window("2026-11-19T10:00:00Z", "10m")
+	q.Period = time.Minute
+	res := cwnb.MustLoad(q, opts...)
+	// A p99 per 5 minutes cannot be computed from p99s per minute: ask CloudWatch again, with the
+	// same client and cache.
+	q.Period = 5 * time.Minute
+	coarse, err := res.Loader().Load(context.Background(), q)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p99, _ := coarse.Lookup("Latency p99")
+	fmt.Println(coarse.Period, p99.Values, coarse.Calls)
+	// Output:
+	// 5m0s [480 950] 1
+}
+
 func ExampleResult_Summary() {
 	opts, stop := localCloudWatch()
 	defer stop()

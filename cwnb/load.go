@@ -376,7 +376,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	}
 	defaultLabels(us)
 	now := l.opts.Now().UTC()
-	res := &Result{Query: q, Title: q.Title}
+	res := &Result{Query: q, Title: q.Title, loader: l}
 
 	// Window and periods.
 	start, end, err := q.Window.resolve(now)

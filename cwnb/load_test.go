@@ -434,9 +434,9 @@ func TestLoadThrottlingStorm(t *testing.T) {
 
 // TestLoadCancel: a cancelled context stops the load with the context's error.
 func TestLoadCancel(t *testing.T) {
-	faults, _ := localcw.ParseFaults("latency=2s")
+	faults, _ := localcw.ParseFaults("latency=500ms")
 	_, url := localcwtest.Start(t, localcw.Options{Now: testNow, Faults: faults})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := testLoader(t, url, t.TempDir(), testNow).Load(ctx, checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m"))
 	if !errors.Is(err, context.DeadlineExceeded) {

@@ -181,7 +181,14 @@ type Result struct {
 	Notes            []string  // things to know: the automatic period, endpoint fallbacks
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
+
+	loader *Loader // the loader that made the result
 }
+
+// Loader returns the loader that made r (its client, cache and options), or nil for a result
+// built otherwise. Reloading at another period with it reuses the same configuration:
+// r.Loader().Load(ctx, q).
+func (r *Result) Loader() *Loader { return r.loader }
 
 // Times returns the start of every period of the grid, one per frame row.
 func (r *Result) Times() []time.Time {
