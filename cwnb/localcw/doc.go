@@ -11,7 +11,8 @@
 //
 // # Layers
 //
-// The wire codec (internal/wire) turns Smithy RPC v2 CBOR bodies into plain structs and back.
+// The wire codec (internal/wire) turns Smithy RPC v2 CBOR (and awsJson1_0) bodies into plain
+// structs and back.
 // The operation handlers (this package: put.go, list.go, getdata.go, getstats.go, expr.go)
 // validate and answer, returning an output or an *APIError; Server.writeError is the one place
 // that turns an APIError into the HTTP status, the CBOR error body and the X-Amzn-Query-Error
@@ -29,6 +30,9 @@
 //     "Message" for InternalServiceFault), with the status of the shape and
 //     X-Amzn-Query-Error: <Code>;Sender|Receiver, so errors.As into the SDK's types works and
 //     ErrorCode() gives the classic code.
+//   - The AWS CLI and boto3 (botocore) reach CloudWatch through awsJson1_0 (POST / with
+//     X-Amz-Target: GraniteServiceVersion20100801.<Op>, epoch-second timestamps): served too,
+//     through the same handlers, so `aws --endpoint-url ... cloudwatch get-metric-data` works.
 //   - PutMetricData: Value, Values+Counts, StatisticValues, Unit, StorageResolution, Timestamp,
 //     EntityMetricData; the service's validations as its error types: exactly one of
 //     Value/Values/StatisticValues, Values and Counts of the same size, at most 150 values,

@@ -76,7 +76,7 @@ func ExampleParseFaults() {
 func ExampleBanner() {
 	fmt.Print(localcw.Banner("http://127.0.0.1:4582", localcw.Options{Now: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}))
 	// Output:
-	// # local CloudWatch (Smithy RPC v2 CBOR, as aws-sdk-go-v2 speaks it)
+	// # local CloudWatch (aws-sdk-go-v2 over RPC v2 CBOR; AWS CLI and boto3 over awsJson1_0)
 	// # listening on http://127.0.0.1:4582
 	// # clock pinned to 2026-11-20T00:00:00Z
 	// export AWS_ENDPOINT_URL_CLOUDWATCH=http://127.0.0.1:4582

@@ -2,6 +2,7 @@ package localcw_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -41,12 +42,19 @@ func FuzzRequest(f *testing.F) {
 		f.Add(uint8(i), b[:len(b)/2])
 	}
 	f.Add(uint8(0), []byte{})
+	f.Add(uint8(128), []byte(`{"Namespace":"T","MetricData":[{"MetricName":"M","Value":1}]}`))
+	f.Add(uint8(130), []byte(`{"StartTime":1795129200,"EndTime":1795132800,"MetricDataQueries":[{"Id":"e","Expression":"SEARCH('T', 'p99', 60)"}]}`))
+	f.Add(uint8(131), []byte(`{"Period": 1e400, "Statistics": [null]}`))
 	f.Add(uint8(2), []byte{0xbf, 0xff})
 	f.Add(uint8(2), []byte{0x9f, 0x9f, 0x9f, 0x9f})
 	f.Add(uint8(1), []byte{0xc1, 0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
 		srv := localcw.New(localcw.Options{Now: now})
 		req := httptest.NewRequest(http.MethodPost, opPath+ops[int(op)%len(ops)], bytes.NewReader(body))
+		if op >= 128 { // the same bytes through the awsJson1_0 protocol of botocore
+			req = httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			req.Header.Set("X-Amz-Target", "GraniteServiceVersion20100801."+ops[int(op)%len(ops)])
+		}
 		rec := httptest.NewRecorder()
 		began := time.Now()
 		srv.ServeHTTP(rec, req)
@@ -57,7 +65,11 @@ func FuzzRequest(f *testing.F) {
 			t.Fatalf("status %d for body % x: %s", rec.Code, body, rec.Body.Bytes())
 		}
 		var m map[string]any
-		if err := cbor.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		if op >= 128 {
+			if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+				t.Fatalf("response is not a JSON object: %v", err)
+			}
+		} else if err := cbor.Unmarshal(rec.Body.Bytes(), &m); err != nil {
 			t.Fatalf("response is not a CBOR map: %v", err)
 		}
 		if rec.Code != 200 && m["__type"] == nil {

@@ -99,7 +99,7 @@ func Run(ctx context.Context, cfg RunConfig, stdout io.Writer) error {
 // a shell, a kernel or the AWS CLI needs (dummy credentials; any region works).
 func Banner(url string, opts Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# local CloudWatch (Smithy RPC v2 CBOR, as aws-sdk-go-v2 speaks it)\n")
+	fmt.Fprintf(&b, "# local CloudWatch (aws-sdk-go-v2 over RPC v2 CBOR; AWS CLI and boto3 over awsJson1_0)\n")
 	fmt.Fprintf(&b, "# listening on %s\n", url)
 	if !opts.Now.IsZero() {
 		fmt.Fprintf(&b, "# clock pinned to %s\n", opts.Now.UTC().Format(time.RFC3339))

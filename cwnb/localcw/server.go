@@ -99,12 +99,35 @@ func (s *Server) Calls(op string) int {
 // so far.
 func (s *Server) Datapoints() int64 { return s.datapoints.Load() }
 
+// protocol is the wire protocol of a request.
+type protocol int
+
+const (
+	rpcv2CBOR protocol = iota // aws-sdk-go-v2: POST /service/.../operation/<Op>
+	awsJSON10                 // botocore (AWS CLI, boto3): POST / with X-Amz-Target
+)
+
+// route finds the operation and protocol of a request.
+func route(r *http.Request) (string, protocol, bool) {
+	if r.Method != http.MethodPost {
+		return "", rpcv2CBOR, false
+	}
+	if op, ok := strings.CutPrefix(r.URL.Path, wire.PathPrefix); ok {
+		return op, rpcv2CBOR, op != "" && !strings.Contains(op, "/")
+	}
+	if target := r.Header.Get("X-Amz-Target"); target != "" && r.URL.Path == "/" {
+		op, ok := strings.CutPrefix(target, wire.JSONTargetPrefix)
+		return op, awsJSON10, ok && op != ""
+	}
+	return "", rpcv2CBOR, false
+}
+
 // ServeHTTP serves one CloudWatch request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	op, ok := strings.CutPrefix(r.URL.Path, wire.PathPrefix)
-	if !ok || r.Method != http.MethodPost || op == "" || strings.Contains(op, "/") {
-		s.writeError(w, r, op, &APIError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
-			"not a CloudWatch RPC v2 CBOR request: want POST " + wire.PathPrefix + "<Operation>"})
+	op, proto, ok := route(r)
+	if !ok {
+		s.writeError(w, r, proto, op, &APIError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
+			"not a CloudWatch request: want POST " + wire.PathPrefix + "<Operation> (Smithy RPC v2 CBOR) or POST / with X-Amz-Target: " + wire.JSONTargetPrefix + "<Operation> (awsJson1_0)"})
 		return
 	}
 	s.mu.Lock()
@@ -112,59 +135,69 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if aerr := s.faults.before(r.Context()); aerr != nil {
-		s.writeError(w, r, op, aerr)
+		s.writeError(w, r, proto, op, aerr)
 		return
 	}
 	body, err := wire.ReadBody(r.Body, r.Header.Get("Content-Encoding"))
 	if errors.Is(err, wire.ErrBodyTooLarge) {
-		s.writeError(w, r, op, tooLarge())
+		s.writeError(w, r, proto, op, tooLarge())
 		return
 	}
 	if err != nil {
-		s.writeError(w, r, op, malformed(err))
+		s.writeError(w, r, proto, op, malformed(err))
 		return
 	}
-	out, err := s.dispatch(op, body)
+	decode := wire.Decode
+	if proto == awsJSON10 {
+		decode = wire.DecodeJSON
+	}
+	out, err := s.dispatch(op, body, decode)
 	if err != nil {
-		s.writeError(w, r, op, asAPIError(err))
+		s.writeError(w, r, proto, op, asAPIError(err))
 		return
 	}
-	b, err := wire.Encode(out)
-	if err != nil {
-		s.writeError(w, r, op, internalFault("encode response: %v", err))
-		return
-	}
+	var b []byte
 	h := w.Header()
-	h.Set("Smithy-Protocol", "rpc-v2-cbor")
-	h.Set("Content-Type", "application/cbor")
+	if proto == awsJSON10 {
+		b, err = wire.EncodeJSON(out)
+		h.Set("Content-Type", "application/x-amz-json-1.0")
+	} else {
+		b, err = wire.Encode(out)
+		h.Set("Smithy-Protocol", "rpc-v2-cbor")
+		h.Set("Content-Type", "application/cbor")
+	}
+	if err != nil {
+		s.writeError(w, r, proto, op, internalFault("encode response: %v", err))
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 }
 
 // dispatch decodes the input of op, runs its handler and returns the output to encode.
-func (s *Server) dispatch(op string, body []byte) (any, error) {
+func (s *Server) dispatch(op string, body []byte, decode func([]byte, any) error) (any, error) {
 	switch op {
 	case "PutMetricData":
 		var in wire.PutMetricDataInput
-		if err := wire.Decode(body, &in); err != nil {
+		if err := decode(body, &in); err != nil {
 			return nil, malformed(err)
 		}
 		return s.putMetricData(&in)
 	case "ListMetrics":
 		var in wire.ListMetricsInput
-		if err := wire.Decode(body, &in); err != nil {
+		if err := decode(body, &in); err != nil {
 			return nil, malformed(err)
 		}
 		return s.listMetrics(&in)
 	case "GetMetricData":
 		var in wire.GetMetricDataInput
-		if err := wire.Decode(body, &in); err != nil {
+		if err := decode(body, &in); err != nil {
 			return nil, malformed(err)
 		}
 		return s.getMetricData(&in)
 	case "GetMetricStatistics":
 		var in wire.GetMetricStatisticsInput
-		if err := wire.Decode(body, &in); err != nil {
+		if err := decode(body, &in); err != nil {
 			return nil, malformed(err)
 		}
 		return s.getMetricStatistics(&in)
@@ -175,14 +208,20 @@ func (s *Server) dispatch(op string, body []byte) (any, error) {
 // writeError is the one place that turns an APIError into the error response the SDK decodes
 // into a typed error: a CBOR map with __type and the message under the shape's message key, the
 // HTTP status, and X-Amzn-Query-Error with the classic code.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e *APIError) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, proto protocol, op string, e *APIError) {
 	if s.opts.Logf != nil {
 		s.opts.Logf("%s %s: %d %s: %s", r.Method, op, e.Status, e.Code, e.Message)
 	}
 	h := w.Header()
+	h.Set("X-Amzn-Query-Error", e.Code+";"+e.fault())
+	if proto == awsJSON10 {
+		h.Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(e.Status)
+		w.Write(wire.ErrorBodyJSON(e.Shape, e.messageKey(), e.Message))
+		return
+	}
 	h.Set("Smithy-Protocol", "rpc-v2-cbor")
 	h.Set("Content-Type", "application/cbor")
-	h.Set("X-Amzn-Query-Error", e.Code+";"+e.fault())
 	w.WriteHeader(e.Status)
 	w.Write(wire.ErrorBody(e.Shape, e.messageKey(), e.Message))
 }
