@@ -33,9 +33,12 @@
 //
 //	h = (n−1)·q,  Q(q) = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])
 //
-// Values are copied to a scratch slice and the needed order statistics found by selection
-// (Floyd-Rivest), O(n) expected time, several quantiles in one pass; inputs are never modified.
-// Per-bucket quantiles (Resample with Q or Median) select within each bucket. WeightedQuantile
+// Inputs are never modified and never fully sorted. The order statistics a quantile needs are
+// found by selection (Floyd-Rivest, O(n) expected time), several quantiles in one pass, on a
+// scratch copy without NaN; two shortcuts avoid most of that copy: a quantile near either end
+// of a bucket (p99 of a few hundred values) keeps the few largest values in one scan, and a
+// large series copies only the values a random sample brackets around the target (a few
+// percent of them). Every path gives the same result as sorting. WeightedQuantile
 // treats weights as frequencies (CloudWatch's Values+Counts). A quantile q is flagged as not
 // significant below 10/(1−q) samples (MinSamples, Aggregated.Significant), AWS's alarm rule.
 //
