@@ -305,7 +305,15 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 	if err != nil {
 		return nil, err
 	}
-	results, messages, ok := s.pages.get(r.hash)
+	// A first page is always computed afresh (data may have been published since); the pages
+	// that follow a NextToken come from the snapshot the first page took, so that they are
+	// consistent with it and cost nothing to compute.
+	var results []result
+	var messages []wire.MessageData
+	ok := false
+	if in.NextToken != nil {
+		results, messages, ok = s.pages.get(r.hash)
+	}
 	if !ok {
 		results, messages, err = s.compute(r)
 		if err != nil {

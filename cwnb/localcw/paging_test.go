@@ -129,3 +129,32 @@ func TestScanByAndSmallPages(t *testing.T) {
 		})
 	}
 }
+
+// A repeated request sees data published since the previous one; the pages of one request
+// stay a consistent snapshot.
+func TestRepeatedRequestSeesNewData(t *testing.T) {
+	_, c := start(t)
+	put(t, c, "Test/Fresh", minutely(10, "M", func(int) float64 { return 1 }))
+	in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now), MaxDatapoints: aws.Int32(6),
+		MetricDataQueries: []types.MetricDataQuery{{Id: aws.String("m"), MetricStat: metricStat("Test/Fresh", "M", 60, "Sum")}}}
+	first, err := c.GetMetricData(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Publishing between pages does not change the pages that follow.
+	put(t, c, "Test/Fresh", minutely(20, "M", func(int) float64 { return 1 }))
+	next := *in
+	next.NextToken = first.NextToken
+	second, err := c.GetMetricData(context.Background(), &next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(first.MetricDataResults[0].Values) + len(second.MetricDataResults[0].Values); n != 10 || second.NextToken != nil {
+		t.Errorf("pages hold %d datapoints (NextToken %v), want the 10 of the snapshot", n, second.NextToken)
+	}
+	// The same request again sees the 20 minutes now published.
+	all, _ := getAll(t, c, in)
+	if n := len(all["m/M"].Values); n != 20 {
+		t.Errorf("repeated request: %d datapoints, want 20", n)
+	}
+}
