@@ -195,12 +195,34 @@ func TestChromium(t *testing.T) {
 	pageInHead = strings.Replace(pageInHead, "<meta charset=\"utf-8\">", "<meta charset=\"utf-8\">"+harnessHead, 1)
 	pageInHead = strings.Replace(pageInHead, "</body>", harnessTail+"</body>", 1)
 
+	// JupyterLab sets an output's innerHTML on a detached node, re-creates its script elements
+	// (innerHTML scripts never run), and attaches the node later.
+	bodyJSON, err := marshalSafe(body.String(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jupyterLab := "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + LibraryScript() + "</head><body><script>" +
+		"(function(){var host=document.createElement('div');host.innerHTML=" + string(bodyJSON) + ";" +
+		"var ss=host.getElementsByTagName('script');for(var i=0;i<ss.length;i++){var o=ss[i],c=document.createElement('script');" +
+		"for(var k=0;k<o.attributes.length;k++)c.setAttribute(o.attributes[k].name,o.attributes[k].value);" +
+		"c.textContent=o.textContent;o.parentNode.replaceChild(c,o);}" +
+		"setTimeout(function(){document.body.appendChild(host);},150);})();</script>" + harnessTail + "</body></html>"
+
+	// jQuery's .html(), which Jupyter classic uses, evaluates scripts with eval: then there is no
+	// document.currentScript and the element may not be in the document yet.
+	evalDetached := "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + LibraryScript() + "</head><body><script>" +
+		"(function(){var host=document.createElement('div');host.innerHTML=" + string(bodyJSON) + ";" +
+		"var ss=host.querySelectorAll('script:not([type])');for(var i=0;i<ss.length;i++){(0,eval)(ss[i].textContent);}" +
+		"setTimeout(function(){document.body.appendChild(host);},150);})();</script>" + harnessTail + "</body></html>"
+
 	tests := []struct {
 		name        string
 		page        string
 		interactive bool
 	}{
+		{"scripts evaluated before the output is attached", evalDetached, true},
 		{"Page with the library in head", pageInHead, true},
+		{"JupyterLab-style detached output", jupyterLab, true},
 		{"library after the charts", doc("", LibraryScript()), true},
 		{"RequireJS page", doc(fakeAMD+LibraryScript(), ""), true},
 		{"no library and no network", doc("", ""), false},

@@ -95,3 +95,8 @@ func renderSVG(optionJSON string, width, height int) (string, error) {
 	}
 	return v.String(), nil
 }
+
+// Preload starts loading ECharts into the goja runtime in the background and returns at once, so
+// that the first static render of a process (each GoNB cell is one) does not wait for the load.
+// Call it early, e.g. before fetching the data to plot. Calling it again does nothing.
+func Preload() { go func() { _, _ = getSSR() }() }

@@ -16,7 +16,10 @@ import "strings"
 //     page has an AMD loader (Jupyter classic), else with a <script> element — and draw the queue
 //     when it arrives. If it cannot load, the static image stays and nothing is thrown.
 //
-// Any failure while drawing leaves the static image in place. The tooltip of Line charts is
+// The chart's element is the script's parent (document.currentScript), so a front end that runs
+// output scripts before attaching the output to the page (JupyterLab) still finds it; drawing
+// waits until the element is in the document (polling for up to 15 s), so ECharts never measures
+// a detached, zero-sized box. Any failure while drawing leaves the static image in place. The tooltip of Line charts is
 // formatted here: every series is downsampled on its own, so their timestamps differ and ECharts'
 // axis tooltip would show only the series nearest the pointer; this one shows every series' value
 // nearest the hovered time (and a band as "lower – upper"), escaping every name with
@@ -49,9 +52,11 @@ S.tooltip=function(ec,p){
    s+='<br>'+mark(col)+enc(sr.name)+': <b>'+enc(txt)+'</b>'+(units[k]?' '+enc(units[k]):'');}
   return s;};
 };
-S.draw=function(ec,id){
- var el=d.getElementById(id),box=null;
- if(!el||el.getAttribute('data-cwnb-state')==='interactive')return;
+S.draw=function(ec,j){
+ var el=j.h||d.getElementById(j.id),box=null;
+ if(!el||!el.isConnected){
+  j.n=(j.n||0)+1;if(j.n<=150)setTimeout(function(){S.draw(ec,j);},100);return;}
+ if(el.getAttribute('data-cwnb-state')==='interactive')return;
  try{
   var src=el.querySelector('script.cwnb-option'),p=JSON.parse(src.textContent);
   var h=+el.getAttribute('data-height')||420;
@@ -66,7 +71,7 @@ S.draw=function(ec,id){
  }catch(e){
   if(box&&box.parentNode)box.parentNode.removeChild(box);
   el.setAttribute('data-cwnb-state','static');
-  if(w.console&&console.warn)console.warn('cwnb: chart '+id+' stays static: '+e);
+  if(w.console&&console.warn)console.warn('cwnb: chart '+j.id+' stays static: '+e);
  }
 };
 S.load=function(){
@@ -81,8 +86,10 @@ S.load=function(){
  (d.head||d.body||d.documentElement).appendChild(s);
 };
 S.run=function(id){
- if(S.lib()){S.draw(S.lib(),id);return;}
- S.q.push(id);
+ var cs=d.currentScript,h=cs&&cs.parentNode;
+ var j={id:id,h:h&&h.id===id?h:null};
+ if(S.lib()){S.draw(S.lib(),j);return;}
+ S.q.push(j);
  var go=function(){if(S.lib()){S.flush();return;}if(w.__cwnbEchartsInline||S.loading||S.failed)return;S.load();};
  if(d.readyState==='loading')d.addEventListener('DOMContentLoaded',go);else go();
 };

@@ -1,0 +1,105 @@
+package chart
+
+import (
+	"encoding/gob"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// TestDisplayGoNB plays the GoNB kernel: it creates the two named pipes a cell process gets
+// ($GONB_PIPE, $GONB_PIPE_BACK), reads what Display sends, and checks that one display_data
+// message carries the whole bundle and that Display returns without waiting for a browser.
+func TestDisplayGoNB(t *testing.T) {
+	dir := t.TempDir()
+	out, back := filepath.Join(dir, "gonb_pipe"), filepath.Join(dir, "gonb_pipe_back")
+	for _, p := range []string{out, back} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skipf("named pipes unavailable: %v", err)
+		}
+	}
+	t.Setenv(protocol.GONB_PIPE_ENV, out)
+	t.Setenv(protocol.GONB_PIPE_BACK_ENV, back)
+	gonbui.IsNotebook = true
+	t.Cleanup(func() { gonbui.IsNotebook = false })
+
+	got := make(chan *protocol.DisplayData, 2)
+	errs := make(chan error, 2)
+	go func() { // the kernel's side of $GONB_PIPE
+		f, err := os.OpenFile(out, os.O_RDONLY, 0)
+		if err != nil {
+			errs <- err
+			return
+		}
+		defer f.Close()
+		dec := gob.NewDecoder(f)
+		for {
+			var d protocol.DisplayData
+			if err := dec.Decode(&d); err != nil {
+				return
+			}
+			got <- &d
+		}
+	}()
+	go func() { // the kernel's side of $GONB_PIPE_BACK: opened, never written
+		f, err := os.OpenFile(back, os.O_WRONLY, 0)
+		if err != nil {
+			errs <- err
+			return
+		}
+		t.Cleanup(func() { f.Close() })
+	}()
+
+	c, err := Bars(demoCategories(), WithMode(Both))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Display() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case err := <-errs:
+		t.Fatal(err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("Display blocked")
+	}
+	select {
+	case d := <-got:
+		for _, mime := range []protocol.MIMEType{protocol.MIMETextHTML, protocol.MIMEImagePNG, protocol.MIMETextPlain} {
+			if d.Data[mime] == nil {
+				t.Errorf("display_data lacks %s", mime)
+			}
+		}
+		if _, ok := d.Data[protocol.MIMEImagePNG].([]byte); !ok {
+			t.Errorf("image/png is %T, want []byte (GoNB base64-encodes it for Jupyter)", d.Data[protocol.MIMEImagePNG])
+		}
+		if d.Data[protocol.MIMETextPlain] != c.Text() {
+			t.Errorf("text/plain = %q", d.Data[protocol.MIMETextPlain])
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no display_data arrived on $GONB_PIPE")
+	}
+
+	// A chart that fails to render shows its error in the cell.
+	bad := &Chart{title: "bad", opts: Options{Width: 300, Height: 200, PNGScale: 1, Mode: Mode(42)}}
+	err = bad.Display()
+	if err == nil {
+		t.Fatal("a chart with an invalid mode displayed without error")
+	}
+	select {
+	case d := <-got:
+		if s, _ := d.Data[protocol.MIMETextPlain].(string); s != err.Error() {
+			t.Errorf("error display shows %q, want %q", s, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the render error was not displayed")
+	}
+}
