@@ -186,11 +186,11 @@ type RefetchError struct {
 
 func (e *RefetchError) Error() string {
 	if errors.Is(e.Err, ts.ErrNeedsWeights) {
-		return fmt.Sprintf("column %q (%s) cannot be resampled from %v to %v: %v; add \"SampleCount\" to the metric's Stats, or call Reload(ctx, %v) to fetch %s at %v",
-			e.Column, e.Stat, e.From, e.To, e.Err, e.To, e.Stat, e.To)
+		return fmt.Sprintf("column %q (%s) cannot be resampled from %s to %s: %v; add \"SampleCount\" to the metric's Stats, or call Reload(ctx, %s) to fetch %s at %s",
+			e.Column, e.Stat, Duration(e.From), Duration(e.To), e.Err, goDuration(e.To), e.Stat, Duration(e.To))
 	}
-	return fmt.Sprintf("column %q (%s) cannot be resampled from %v to %v: the %s of a %v period lies somewhere between the smallest and the largest %v %s, nothing more precise; call Reload(ctx, %v) to fetch %s from CloudWatch at %v",
-		e.Column, e.Stat, e.From, e.To, e.Stat, e.To, e.From, e.Stat, e.To, e.Stat, e.To)
+	return fmt.Sprintf("column %q (%s) cannot be resampled from %s to %s: the %s of a %s period lies somewhere between the smallest and the largest %s %s, nothing more precise; call Reload(ctx, %s) to fetch %s from CloudWatch at %s",
+		e.Column, e.Stat, Duration(e.From), Duration(e.To), e.Stat, Duration(e.To), Duration(e.From), e.Stat, goDuration(e.To), e.Stat, Duration(e.To))
 }
 
 func (e *RefetchError) Unwrap() error { return e.Err }
@@ -241,7 +241,7 @@ func (r *Result) Resample(period time.Duration, columns ...string) (*Result, err
 		}
 		out.Series = append(out.Series, ns)
 	}
-	out.Notes = append(out.Notes, fmt.Sprintf("resampled from %v to %v by each statistic's rule (no CloudWatch call)", r.Period, period))
+	out.Notes = append(out.Notes, fmt.Sprintf("resampled from %s to %s by each statistic's rule (no CloudWatch call)", Duration(r.Period), Duration(period)))
 	out.rebuild(grid)
 	return out, nil
 }
@@ -370,4 +370,20 @@ func (r *Result) rebuild(grid []time.Time) {
 		r.End = grid[len(grid)-1].Add(r.Period)
 	}
 	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+}
+
+// goDuration writes d as Go source: time.Hour, 5*time.Minute.
+func goDuration(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "time.Hour"}, {time.Minute, "time.Minute"}, {time.Second, "time.Second"}} {
+		if d%u.d == 0 {
+			if d == u.d {
+				return u.name
+			}
+			return fmt.Sprintf("%d*%s", d/u.d, u.name)
+		}
+	}
+	return fmt.Sprintf("time.Duration(%d)", int64(d))
 }

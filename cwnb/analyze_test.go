@@ -83,7 +83,7 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 	if !errors.As(err, &re) || !errors.Is(err, ts.ErrNotRollable) {
 		t.Fatalf("Resample of p99: %v; want a *RefetchError wrapping ts.ErrNotRollable", err)
 	}
-	for _, want := range []string{`"Latency p99"`, "Reload", "1h0m0s"} {
+	for _, want := range []string{`"Latency p99"`, "Reload(ctx, time.Hour)", "from 1m to 1h"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}
@@ -212,7 +212,7 @@ func TestPlotAndShow(t *testing.T) {
 	if _, ok := b["image/png"]; !ok {
 		t.Errorf("bundle has no image/png: %v", keys(b))
 	}
-	if !strings.Contains(r.Footer(), "period 1m0s") || !strings.Contains(r.Footer(), "MyService/API Latency {Endpoint=/pay,Service=checkout}") {
+	if !strings.Contains(r.Footer(), "period 1m ") || !strings.Contains(r.Footer(), "MyService/API Latency {Endpoint=/pay,Service=checkout}") {
 		t.Errorf("footer %q", r.Footer())
 	}
 	if _, err := Plot(r, Columns("nope")); !errors.Is(err, ErrNoColumn) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,7 +169,7 @@ func (r *Result) Footer() string {
 	if r.Calls == 0 {
 		cost = "from the cache"
 	}
-	return fmt.Sprintf("%s · period %v · %s → %s UTC · %s", strings.Join(what, "; "), r.Period,
+	return fmt.Sprintf("%s · period %s · %s → %s UTC · %s", strings.Join(what, "; "), Duration(r.Period),
 		r.Start.UTC().Format("2006-01-02 15:04"), r.End.UTC().Format("2006-01-02 15:04"), cost)
 }
 
@@ -198,7 +199,7 @@ func PlotFold(f *ts.Folded, title, unit string, optFns ...func(*chart.Options)) 
 		Footer: fmt.Sprintf("folded by %v: %d values in %d groups (%d missing periods skipped)", f.By, sum(f.Count), len(f.Keys), f.NaN)}
 	c.Series = append(c.Series, chart.Series{Name: "mean", Unit: unit, Values: f.Mean})
 	for i, q := range f.Qs {
-		c.Series = append(c.Series, chart.Series{Name: ts.FormatP(q), Unit: unit, Values: f.Quantiles[i]})
+		c.Series = append(c.Series, chart.Series{Name: pName(q), Unit: unit, Values: f.Quantiles[i]})
 	}
 	return chart.Bars(c, optFns...)
 }
@@ -249,4 +250,27 @@ func sum(xs []int) int {
 		n += x
 	}
 	return n
+}
+
+// pName names a quantile level as CloudWatch names the statistic: 0.99 is "p99", 0.999 "p99.9".
+func pName(q float64) string {
+	return "p" + strconv.FormatFloat(q*100, 'f', -1, 64)
+}
+
+// Duration formats a period the way CloudWatch users write it: "1m", "5m", "1h", "1d", "90s",
+// without the zero units of time.Duration's String ("1m0s").
+func Duration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return d.String()
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return d.String()
 }
