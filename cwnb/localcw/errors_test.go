@@ -88,6 +88,8 @@ func TestPutMetricDataValidation(t *testing.T) {
 			d.Value, d.StatisticValues = nil, &types.StatisticSet{SampleCount: aws.Float64(1), Sum: aws.Float64(1), Minimum: aws.Float64(1)}
 		}), missingParameter, "MissingParameter", "StatisticValues.Maximum"},
 		{"dimension without value", "T", datum(func(d *types.MetricDatum) { d.Dimensions = []types.Dimension{{Name: aws.String("A")}} }), missingParameter, "MissingParameter", "Dimensions.member.1.Value"},
+		{"metric name too long", "T", datum(func(d *types.MetricDatum) { d.MetricName = aws.String(strings.Repeat("x", 256)) }), invalidValue, "InvalidParameterValue", "255"},
+		{"dimension value too long", "T", datum(func(d *types.MetricDatum) { d.Dimensions = []types.Dimension{dim("A", strings.Repeat("v", 1025))} }), invalidValue, "InvalidParameterValue", "1024"},
 		{"1001 datums", "T", func() []types.MetricDatum {
 			var ds []types.MetricDatum
 			for range 1001 {

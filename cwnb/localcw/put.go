@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
@@ -51,6 +52,9 @@ func checkValue(v float64, param string) error {
 func (s *Server) putMetricData(in *wire.PutMetricDataInput) (*wire.Empty, error) {
 	if in.Namespace == "" {
 		return nil, missingParameter("Namespace")
+	}
+	if err := checkLength(in.Namespace, "Namespace", 255); err != nil {
+		return nil, err
 	}
 	if strings.HasPrefix(in.Namespace, "AWS/") {
 		return nil, invalidValue("The value %s for parameter Namespace is invalid: namespaces starting with \"AWS/\" are reserved for AWS services; publish to your own namespace.", in.Namespace)
@@ -113,6 +117,9 @@ func datum(md *wire.MetricDatum, param string, now time.Time) (store.Datum, erro
 	var d store.Datum
 	if md.MetricName == "" {
 		return d, missingParameter(param + ".MetricName")
+	}
+	if err := checkLength(md.MetricName, param+".MetricName", 255); err != nil {
+		return d, err
 	}
 	if err := checkDimensions(md.Dimensions, param+".Dimensions"); err != nil {
 		return d, err
@@ -218,11 +225,25 @@ func checkDimensions(ds []wire.Dimension, param string) error {
 		if dm.Value == "" {
 			return missingParameter(fmt.Sprintf("%s.member.%d.Value", param, j+1))
 		}
+		if err := checkLength(dm.Name, fmt.Sprintf("%s.member.%d.Name", param, j+1), 255); err != nil {
+			return err
+		}
+		if err := checkLength(dm.Value, fmt.Sprintf("%s.member.%d.Value", param, j+1), 1024); err != nil {
+			return err
+		}
 		for k := range j {
 			if ds[k].Name == dm.Name {
 				return invalidValue("The dimension name %s appears twice in %s; each name may appear once.", dm.Name, param)
 			}
 		}
+	}
+	return nil
+}
+
+// checkLength enforces the model's length limit of a name (in characters).
+func checkLength(v, param string, limit int) error {
+	if n := utf8.RuneCountInString(v); n > limit {
+		return invalidValue("The parameter %s must be no longer than %d characters (got %d).", param, limit, n)
 	}
 	return nil
 }
