@@ -14,8 +14,8 @@
 // The wire codec (internal/wire) turns Smithy RPC v2 CBOR (and awsJson1_0) bodies into plain
 // structs and back.
 // The operation handlers (this package: put.go, list.go, getdata.go, getstats.go, expr.go)
-// validate and answer, returning an output or an *APIError; Server.writeError is the one place
-// that turns an APIError into the HTTP status, the CBOR error body and the X-Amzn-Query-Error
+// validate and answer, returning an output or an *apiError; Server.writeError is the one place
+// that turns an apiError into the HTTP status, the CBOR error body and the X-Amzn-Query-Error
 // header. The store (internal/store) keeps published datums per metric identity and the
 // scenario sources that generate datums on demand; both are read the same way.
 //

@@ -6,10 +6,10 @@ import (
 	"net/http"
 )
 
-// APIError is an error as CloudWatch reports it: a model shape, the classic (query) error code,
+// apiError is an error as CloudWatch reports it: a model shape, the classic (query) error code,
 // an HTTP status and a message. Operation handlers return it; the server turns it into the
 // error response the SDK expects (one place: writeError).
-type APIError struct {
+type apiError struct {
 	Shape   string // model shape name, the __type of the body: "InvalidParameterValueException"
 	Code    string // classic error code for X-Amzn-Query-Error: "InvalidParameterValue"
 	Status  int    // HTTP status
@@ -17,14 +17,14 @@ type APIError struct {
 }
 
 // Error returns "Code: message".
-func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
 // messageKey is the member name of the message in the shape's model: "message" for the query-era
 // exceptions, "Message" for InternalServiceFault and LimitExceededException
 // (aws-sdk-go-v2/service/cloudwatch/schemas/schemas.go). Shapes outside the model
 // (ThrottlingException, ...) become smithy.GenericAPIError, whose message smithy-go reads from
 // "message" (transport/http/protocol/internal/cbor GetProtocolErrorInfo).
-func (e *APIError) messageKey() string {
+func (e *apiError) messageKey() string {
 	switch e.Shape {
 	case "InternalServiceFault", "LimitExceededException":
 		return "Message"
@@ -33,59 +33,59 @@ func (e *APIError) messageKey() string {
 }
 
 // fault returns the X-Amzn-Query-Error fault half: Sender for 4xx, Receiver for 5xx.
-func (e *APIError) fault() string {
+func (e *apiError) fault() string {
 	if e.Status >= 500 {
 		return "Receiver"
 	}
 	return "Sender"
 }
 
-func invalidValue(format string, args ...any) *APIError {
-	return &APIError{"InvalidParameterValueException", "InvalidParameterValue", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+func invalidValue(format string, args ...any) *apiError {
+	return &apiError{"InvalidParameterValueException", "InvalidParameterValue", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-func invalidCombination(format string, args ...any) *APIError {
-	return &APIError{"InvalidParameterCombinationException", "InvalidParameterCombination", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+func invalidCombination(format string, args ...any) *apiError {
+	return &apiError{"InvalidParameterCombinationException", "InvalidParameterCombination", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-func missingParameter(name string) *APIError {
-	return &APIError{"MissingRequiredParameterException", "MissingParameter", http.StatusBadRequest,
+func missingParameter(name string) *apiError {
+	return &apiError{"MissingRequiredParameterException", "MissingParameter", http.StatusBadRequest,
 		fmt.Sprintf("The parameter %s is required.", name)}
 }
 
-func invalidNextToken(format string, args ...any) *APIError {
-	return &APIError{"InvalidNextToken", "InvalidNextToken", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+func invalidNextToken(format string, args ...any) *apiError {
+	return &apiError{"InvalidNextToken", "InvalidNextToken", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-func internalFault(format string, args ...any) *APIError {
-	return &APIError{"InternalServiceFault", "InternalServiceError", http.StatusInternalServerError, fmt.Sprintf(format, args...)}
+func internalFault(format string, args ...any) *apiError {
+	return &apiError{"InternalServiceFault", "InternalServiceError", http.StatusInternalServerError, fmt.Sprintf(format, args...)}
 }
 
-func throttling() *APIError {
-	return &APIError{"ThrottlingException", "Throttling", http.StatusBadRequest, "Rate exceeded"}
+func throttling() *apiError {
+	return &apiError{"ThrottlingException", "Throttling", http.StatusBadRequest, "Rate exceeded"}
 }
 
-func serviceUnavailable() *APIError {
-	return &APIError{"ServiceUnavailable", "ServiceUnavailable", http.StatusServiceUnavailable, "Service is unavailable (injected fault)"}
+func serviceUnavailable() *apiError {
+	return &apiError{"ServiceUnavailable", "ServiceUnavailable", http.StatusServiceUnavailable, "Service is unavailable (injected fault)"}
 }
 
-func tooLarge() *APIError {
-	return &APIError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge,
+func tooLarge() *apiError {
+	return &apiError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge,
 		"Request size exceeded the limit of 2 MiB (the service's PutMetricData limit is 1 MB); send fewer datums per call."}
 }
 
-func malformed(err error) *APIError {
-	return &APIError{"SerializationException", "MalformedInput", http.StatusBadRequest, err.Error()}
+func malformed(err error) *apiError {
+	return &apiError{"SerializationException", "MalformedInput", http.StatusBadRequest, err.Error()}
 }
 
-func unknownOperation(op string) *APIError {
-	return &APIError{"UnknownOperationException", "UnknownOperation", http.StatusBadRequest,
+func unknownOperation(op string) *apiError {
+	return &apiError{"UnknownOperationException", "UnknownOperation", http.StatusBadRequest,
 		fmt.Sprintf("operation %q is not supported by the local CloudWatch; it serves PutMetricData, ListMetrics, GetMetricData and GetMetricStatistics", op)}
 }
 
-// asAPIError maps any handler error to an APIError: unknown errors are internal faults.
-func asAPIError(err error) *APIError {
-	var ae *APIError
+// asAPIError maps any handler error to an apiError: unknown errors are internal faults.
+func asAPIError(err error) *apiError {
+	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae
 	}

@@ -207,7 +207,7 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 			return nil, lookupErr
 		}
 		if err != nil {
-			var ae *APIError
+			var ae *apiError
 			if errors.As(err, &ae) {
 				return nil, ae
 			}

@@ -159,7 +159,7 @@ func newInjector(f Faults) *injector {
 
 // before decides the fate of one request: a non-nil error is the response to send instead.
 // The added latency ends early when the client goes away (ctx done).
-func (in *injector) before(ctx context.Context) *APIError {
+func (in *injector) before(ctx context.Context) *apiError {
 	if in.f.Latency > 0 {
 		t := time.NewTimer(in.f.Latency)
 		select {

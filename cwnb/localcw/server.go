@@ -2,7 +2,6 @@ package localcw
 
 import (
 	"errors"
-	"log"
 	"net/http"
 	"strings"
 	"sync"
@@ -126,7 +125,7 @@ func route(r *http.Request) (string, protocol, bool) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, proto, ok := route(r)
 	if !ok {
-		s.writeError(w, r, proto, op, &APIError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
+		s.writeError(w, r, proto, op, &apiError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
 			"not a CloudWatch request: want POST " + wire.PathPrefix + "<Operation> (Smithy RPC v2 CBOR) or POST / with X-Amz-Target: " + wire.JSONTargetPrefix + "<Operation> (awsJson1_0)"})
 		return
 	}
@@ -205,10 +204,10 @@ func (s *Server) dispatch(op string, body []byte, decode func([]byte, any) error
 	return nil, unknownOperation(op)
 }
 
-// writeError is the one place that turns an APIError into the error response the SDK decodes
+// writeError is the one place that turns an apiError into the error response the SDK decodes
 // into a typed error: a CBOR map with __type and the message under the shape's message key, the
 // HTTP status, and X-Amzn-Query-Error with the classic code.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, proto protocol, op string, e *APIError) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, proto protocol, op string, e *apiError) {
 	if s.opts.Logf != nil {
 		s.opts.Logf("%s %s: %d %s: %s", r.Method, op, e.Status, e.Code, e.Message)
 	}
@@ -225,6 +224,3 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, proto protoc
 	w.WriteHeader(e.Status)
 	w.Write(wire.ErrorBody(e.Shape, e.messageKey(), e.Message))
 }
-
-// StdLogf is a Logf for Options that writes to the standard logger.
-func StdLogf(format string, args ...any) { log.Printf(format, args...) }
