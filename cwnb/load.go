@@ -366,17 +366,30 @@ type job struct {
 	hasSQL   bool
 }
 
-// Load validates q, answers what it can from the cache, fetches the rest with the fewest
-// GetMetricData calls, stores complete periods in the cache and returns the result.
-func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
-	began := time.Now()
+// prepared is a load resolved against the clock and the cache: its queries with their periods,
+// the aligned window, and what the cache holds.
+type prepared struct {
+	res      *Result
+	us       []*unit
+	byID     map[string]*unit
+	rus      []*regionUnit
+	clients  map[string]API
+	start    time.Time
+	end      time.Time
+	adjusted bool // retention changed a period (coarsened it, or raised the automatic one)
+}
+
+// prepare validates q, resolves periods and the window, and looks the queries up in the cache.
+// With young, periods are resolved as if the data were new (no retention adjustment): a window
+// loaded when it was recent is then found in the cache at the period it was loaded at.
+func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool) (*prepared, error) {
 	us, err := q.units()
 	if err != nil {
 		return nil, err
 	}
 	defaultLabels(us)
-	now := l.opts.Now().UTC()
 	res := &Result{Query: q, Title: q.Title, loader: l}
+	adjusted := false
 
 	// Window and periods.
 	start, end, err := q.Window.resolve(now)
@@ -384,12 +397,16 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	age := now.Sub(start)
-	if _, ok := Retention(age); !ok {
+	if _, ok := Retention(age); !ok && !young {
 		return nil, invalidf("window starts %s, more than 455 days ago: CloudWatch keeps nothing that old; move the window", start.Format(time.RFC3339))
+	}
+	if young {
+		age = 0
 	}
 	qp := q.Period
 	if qp == 0 {
 		qp = AutoPeriod(end.Sub(start), age)
+		adjusted = adjusted || qp != AutoPeriod(end.Sub(start), 0)
 		res.PeriodAuto = true
 		res.Notes = append(res.Notes, fmt.Sprintf("period %s chosen automatically for a %s window starting %s ago (set Query.Period to choose)",
 			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), fmtDur(age.Round(time.Minute))))
@@ -401,6 +418,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	setPeriod := func(u *unit, p time.Duration) error {
 		cp, changed := coarsen(p, age)
 		if changed {
+			adjusted = true
 			if l.opts.StrictPeriod {
 				return invalidf("%s: period %s is finer than CloudWatch keeps for data %s old (it keeps %s there); use %s or a later window",
 					u.id, fmtDur(p), fmtDur(age.Round(time.Hour)), fmtDur(cp), fmtDur(cp))
@@ -468,7 +486,6 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	if n := int64(end.Sub(start) / grid); n > 10_000_000 {
 		return nil, invalidf("window %s at %s is %d periods per series; use a longer period", q.Window, fmtDur(grid), n)
 	}
-	final := now.Add(-q.Window.delay())
 	res.Period, res.Start, res.End = grid, start, end
 
 	// Regions.
@@ -568,6 +585,28 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 			rus = append(rus, ru)
 		}
 	}
+	return &prepared{res: res, us: us, byID: byID, rus: rus, clients: clients, start: start, end: end, adjusted: adjusted}, nil
+}
+
+// Load validates q, answers what it can from the cache, fetches the rest with the fewest
+// GetMetricData calls, stores complete periods in the cache and returns the result.
+func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
+	began := time.Now()
+	now := l.opts.Now().UTC()
+	p, err := l.prepare(ctx, q, now, false)
+	if err != nil {
+		return nil, err
+	}
+	if p.adjusted && !l.opts.NoCache {
+		// The window has aged past the retention of the period it may have been loaded at: if
+		// the cache holds it at that period, use it (a committed notebook re-renders unchanged).
+		if y, err := l.prepare(ctx, q, now, true); err == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
+			y.res.Notes = append(y.res.Notes, fmt.Sprintf("served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
+			p = y
+		}
+	}
+	res, us, rus, clients := p.res, p.us, p.rus, p.clients
+	final := now.Add(-q.Window.delay())
 
 	// What to fetch: visible queries grouped by region and missing interval.
 	type groupKey struct {
@@ -680,7 +719,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 			res.Warnings = append(res.Warnings, w...)
 		}
 	}
-	res.assemble(rus, len(regions) > 1)
+	res.assemble(rus, len(res.Regions) > 1)
 	res.Elapsed = time.Since(began)
 	return res, nil
 }

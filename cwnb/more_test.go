@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/time/rate"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
@@ -237,5 +238,49 @@ func TestLoadExpressions(t *testing.T) {
 	long := res.Long()
 	if got := long.Col("Service").Records(); got[len(got)-1] != "checkout" {
 		t.Errorf("long Service column %v", got)
+	}
+}
+
+// TestLoadAgedWindow: a window cached at 1 minute while recent is served from the cache at 1
+// minute after it has aged past 15 days (when CloudWatch would only return 5 minutes), online and
+// offline, so that a committed notebook re-renders unchanged; without the cache it is coarsened.
+func TestLoadAgedWindow(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	from := testNow.Add(-5 * time.Hour)
+	putRamp(t, url, from, 10, nil)
+	dir := t.TempDir()
+	q := checkout.Window(from.Format(time.RFC3339), "10m")
+	q.Period = time.Minute
+	first, err := testLoader(t, url, dir, testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := testNow.Add(20 * 24 * time.Hour)
+	for _, offline := range []bool{false, true} {
+		calls := srv.Calls("GetMetricData")
+		res, err := testLoader(t, url, dir, later, WithOffline(offline)).Load(context.Background(), q)
+		if err != nil {
+			t.Fatalf("offline=%v: %v", offline, err)
+		}
+		if res.Period != time.Minute || srv.Calls("GetMetricData") != calls || len(res.Warnings) != 0 {
+			t.Errorf("offline=%v: period %v, %d calls, warnings %q; want 1m from the cache", offline, res.Period, srv.Calls("GetMetricData")-calls, res.Warnings)
+		}
+		if !strings.Contains(strings.Join(res.Notes, "\n"), "served from the cache at period 1m") {
+			t.Errorf("notes %q", res.Notes)
+		}
+		if !cmp.Equal(first.Series[0].Values, res.Series[0].Values) {
+			t.Errorf("values %v, want %v", res.Series[0].Values, first.Series[0].Values)
+		}
+	}
+	res, err := testLoader(t, url, t.TempDir(), later).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Period != 5*time.Minute || !strings.Contains(strings.Join(res.Warnings, "\n"), "loaded at 5m instead") {
+		t.Errorf("empty cache: period %v, warnings %q; want coarsened to 5m", res.Period, res.Warnings)
+	}
+	strict := testLoader(t, url, t.TempDir(), later, func(o *Options) { o.StrictPeriod = true })
+	if _, err := strict.Load(context.Background(), q); err == nil || !strings.Contains(err.Error(), "finer than CloudWatch keeps") {
+		t.Errorf("strict: %v", err)
 	}
 }
