@@ -80,8 +80,9 @@ type Options struct {
 	// StrictPeriod makes a period finer than CloudWatch keeps for the window's age an error.
 	// By default the loader coarsens it to the finest period available and adds a warning.
 	StrictPeriod bool
-	// Now returns the current time; nil means time.Now. Relative windows and the completeness of
-	// the latest periods are judged against it.
+	// Now returns the current time; nil means the time in CWNB_NOW (RFC 3339) if set, else
+	// time.Now. Relative windows, retention and the completeness of the latest periods are judged
+	// against it: pin it to the clock of a local CloudWatch started with a fixed time.
 	Now func() time.Time
 	// Progress says where progress of a slow load is shown; the zero value ProgressAuto shows it
 	// in the notebook under GoNB and on Stderr when that is a terminal (never under CI).
@@ -156,6 +157,13 @@ func New(optFns ...func(*Options)) (*Loader, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+		if s := os.Getenv("CWNB_NOW"); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return nil, fmt.Errorf("cwnb: CWNB_NOW=%q is not an RFC 3339 time; write it like 2026-11-20T00:00:00Z, or unset it", s)
+			}
+			o.Now = func() time.Time { return t }
+		}
 	}
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
@@ -190,6 +198,9 @@ func MustLoad(q Query, optFns ...func(*Options)) *Result {
 	}
 	return r
 }
+
+// errTooOld marks a window older than CloudWatch's longest retention.
+var errTooOld = errors.New("older than retention")
 
 // ErrOffline is wrapped by the error of an offline load that the cache cannot answer.
 var ErrOffline = errors.New("offline and not in the cache")
@@ -398,7 +409,8 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 	}
 	age := now.Sub(start)
 	if _, ok := Retention(age); !ok && !young {
-		return nil, invalidf("window starts %s, more than 455 days ago: CloudWatch keeps nothing that old; move the window", start.Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: %w: window starts %s, more than 455 days ago: CloudWatch keeps nothing that old; move the window (or load from a cache that holds it)",
+			ErrInvalid, errTooOld, start.Format(time.RFC3339))
 	}
 	if young {
 		age = 0
@@ -594,16 +606,16 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	began := time.Now()
 	now := l.opts.Now().UTC()
 	p, err := l.prepare(ctx, q, now, false)
-	if err != nil {
-		return nil, err
-	}
-	if p.adjusted && !l.opts.NoCache {
+	if (errors.Is(err, errTooOld) || err == nil && p.adjusted) && !l.opts.NoCache {
 		// The window has aged past the retention of the period it may have been loaded at: if
 		// the cache holds it at that period, use it (a committed notebook re-renders unchanged).
-		if y, err := l.prepare(ctx, q, now, true); err == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
+		if y, yerr := l.prepare(ctx, q, now, true); yerr == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
 			y.res.Notes = append(y.res.Notes, fmt.Sprintf("served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
-			p = y
+			p, err = y, nil
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	res, us, rus, clients := p.res, p.us, p.rus, p.clients
 	final := now.Add(-q.Window.delay())

@@ -284,3 +284,30 @@ func TestLoadAgedWindow(t *testing.T) {
 		t.Errorf("strict: %v", err)
 	}
 }
+
+// TestLoadBeyondRetention: a window older than CloudWatch keeps anything is still served from a
+// cache that holds it; without one it is an error. CWNB_NOW pins the loader's clock.
+func TestLoadBeyondRetention(t *testing.T) {
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	from := testNow.Add(-5 * time.Hour)
+	putRamp(t, url, from, 10, nil)
+	dir := t.TempDir()
+	q := checkout.Window(from.Format(time.RFC3339), "10m")
+	t.Setenv("CWNB_NOW", testNow.Format(time.RFC3339))
+	c := localcwtest.Client(t, url)
+	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CWNB_NOW", testNow.AddDate(2, 0, 0).Format(time.RFC3339))
+	res, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir), WithOffline(true))
+	if err != nil || res.Period != time.Minute || res.Calls != 0 {
+		t.Fatalf("two years later from the cache: %v", err)
+	}
+	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
+		t.Errorf("without a cache: %v, want the retention error", err)
+	}
+	t.Setenv("CWNB_NOW", "tomorrow")
+	if _, err := New(); err == nil || !strings.Contains(err.Error(), "CWNB_NOW") {
+		t.Errorf("bad CWNB_NOW: %v", err)
+	}
+}
