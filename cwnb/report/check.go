@@ -1,7 +1,6 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"html"
 	"regexp"
@@ -109,7 +108,54 @@ func Check(name string, nb *Notebook) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return joinErrors(errs)
+}
+
+// maxShown is how many problems of one notebook an Errors message shows in full.
+const maxShown = 3
+
+// Errors is everything wrong with one notebook: *CellError and *Problem values. After the first
+// failed cell, later cells often fail only because of it, so the message shows the first three in
+// full and lists the rest by cell; errors.As and errors.Is see all of them.
+type Errors []error
+
+// Error implements error.
+func (e Errors) Error() string {
+	var b strings.Builder
+	for i, err := range e {
+		if i == maxShown {
+			break
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(err.Error())
+	}
+	if len(e) > maxShown {
+		var rest []string
+		for _, err := range e[maxShown:] {
+			switch x := err.(type) {
+			case *CellError:
+				rest = append(rest, fmt.Sprintf("cell %d", x.Cell+1))
+			case *Problem:
+				rest = append(rest, fmt.Sprintf("cell %d", x.Cell+1))
+			default:
+				rest = append(rest, "1 more")
+			}
+		}
+		fmt.Fprintf(&b, "\n... and %d more: %s (the report page shows every error)", len(rest), strings.Join(rest, ", "))
+	}
+	return b.String()
+}
+
+// Unwrap returns every error, for errors.As and errors.Is.
+func (e Errors) Unwrap() []error { return e }
+
+func joinErrors(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return Errors(errs)
 }
 
 // ChartMarker is in the HTML of every chart the chart package renders (its container element).

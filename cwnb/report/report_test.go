@@ -93,6 +93,27 @@ func TestFailures(t *testing.T) {
 	}
 }
 
+func TestErrorsShowsFirstThree(t *testing.T) {
+	var errs Errors
+	for i := 0; i < 5; i++ {
+		errs = append(errs, &CellError{Notebook: "n.ipynb", Cell: i, Source: "src" + strconv.Itoa(i), Message: "undefined: x"})
+	}
+	errs = append(errs, &Problem{Notebook: "n.ipynb", Cell: 9, Message: "chart output has no image/png"})
+	msg := errs.Error()
+	for _, want := range []string{"n.ipynb: cell 1 failed", "src0", "cell 3 failed", "src2", "... and 3 more: cell 4, cell 5, cell 10"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "src3") {
+		t.Errorf("message shows the fourth failure in full:\n%s", msg)
+	}
+	var p *Problem
+	if !errors.As(error(errs), &p) || p.Cell != 9 {
+		t.Error("errors.As does not reach the errors past the third")
+	}
+}
+
 func TestCheckCharts(t *testing.T) {
 	const chartHTML = `<div class=\"cwnb-chart\" id=\"c1\" data-cwnb-state=\"pending\"><img class=\"cwnb-static\" src=\"data:image/svg+xml;base64,AA==\"><script type=\"application/json\" class=\"cwnb-option\">{}</script></div>`
 	tests := []struct {

@@ -228,7 +228,7 @@ func Execute(ctx context.Context, src, dst string, opts Options) (*Notebook, err
 	for _, f := range Failures(src, nb) {
 		errs = append(errs, f)
 	}
-	return nb, errors.Join(errs...)
+	return nb, joinErrors(errs)
 }
 
 // ToHTML converts an executed notebook to a self-contained HTML page at dst titled title.
