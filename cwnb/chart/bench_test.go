@@ -125,3 +125,23 @@ func reportCPU(b *testing.B, f func()) {
 		b.ReportMetric(float64(cpuTime()-start)/float64(n)/1e6, "cpu-ms/op")
 	}
 }
+
+// BenchmarkStaticDemo is the notebook's headline chart: a week of one-minute data (10,080 points)
+// with Average and p99, requests on a second axis, a p50–p99 band, 168 hourly backup spans, a
+// deploy and an SLO line — both-mode bundle (SVG, PNG and HTML).
+func BenchmarkStaticDemo(b *testing.B) {
+	ts := demoTimeSeries(10080)
+	if _, err := getSSR(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	reportCPU(b, func() {
+		c, err := Line(ts, WithMode(Both))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Bundle(); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -100,7 +100,7 @@ func checkTimes(what string, times []time.Time) error {
 // as vertical lines or shaded spans, thresholds as dashed horizontal lines; legend, tooltips and
 // zoom (mouse wheel and a slider); the time axis in UTC; the y axes named by unit, a second axis
 // on the right when there are two units. Series longer than Options.MaxPoints are downsampled and
-// the subtitle says so. Bad input (lengths that do not match the timestamps, timestamps out of
+// the subtitle says so; a band keeps at most 600 min/max buckets (its envelope never narrows). Bad input (lengths that do not match the timestamps, timestamps out of
 // order, more than two units) is an error naming the series.
 func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	o, err := buildOptions(optFns)
@@ -216,7 +216,13 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		for i, t := range ts.Times {
 			x[i] = ms(t)
 		}
-		limit := o.MaxPoints
+		// A band is a shaded area, not a line to read values off: min/max buckets about two
+		// pixels wide draw the same envelope, and a stacked area costs ECharts' server-side
+		// render about six times what a line does.
+		limit := min(o.MaxPoints, maxBandPoints)
+		if o.MaxPoints < 0 {
+			limit = maxBandPoints
+		}
 		if o.Downsample == NoDownsampling {
 			limit = -1
 		}
@@ -376,6 +382,9 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		option: option, meta: meta, opts: o, slider: 22 + 8,
 	}, nil
 }
+
+// maxBandPoints is the most buckets a band keeps (see Line).
+const maxBandPoints = 600
 
 // palette is ECharts' default series palette, written out so the option says what it shows.
 var palette = []string{"#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
