@@ -150,10 +150,10 @@ func (r *Result) Footer() string {
 	for _, s := range r.Series {
 		var d string
 		switch {
+		case s.Expression != "" && (s.Kind == "search" || s.Kind == "sql" || s.Metric == ""):
+			d = s.Expression // one expression may stand for many series
 		case s.Metric != "":
 			d = s.Namespace + " " + s.Metric + dimString(s.Dims)
-		case s.Expression != "":
-			d = s.Expression
 		default:
 			d = s.Label
 		}
