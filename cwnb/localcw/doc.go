@@ -67,8 +67,10 @@
 //     a percentile is always a published value; compare with AWS results with a tolerance.
 //   - Default labels are the metric name, followed by the statistic and the period in seconds
 //     when the metric queries of a call differ in them ("Latency p99 300"); expressions default
-//     to their Id; SEARCH series to metricmath.SearchLabel. Dynamic labels (${PROP(...)}) are
-//     not expanded; LabelOptions.Timezone is only validated.
+//     to their Id; SEARCH series to metricmath.SearchLabel. Of the dynamic labels, ${LABEL} and
+//     ${PROP('MetricName' | 'Namespace' | 'Dim.<name>' | 'Stat' | 'Period')} are expanded (for
+//     metric queries and SEARCH results); the others (${AVG}, ${MAX}, time formats, ...) are left
+//     as written and LabelOptions.Timezone is only validated.
 //   - Expression results are paginated like metric results (CloudWatch truncates them).
 //   - Buckets with data from several units are aggregated together (with the MultipleUnits
 //     message); the real service's choice is not documented.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/cwstat"
@@ -126,6 +127,8 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 	}
 	hiResCutoff, scanFrom := now.Add(-hiResRetention), now.Add(-hourRetention)
 	truncated := false
+	// searched describes the series SEARCH found, by label, for dynamic labels.
+	searched := map[string]labelInfo{}
 
 	var eval func(q *query) (*evaluated, error)
 	eval = func(q *query) (*evaluated, error) {
@@ -199,6 +202,9 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 					}
 					out[i] = metricmath.Series{Label: metricmath.SearchLabel(sr.Metric.Name, dm), Values: dense(g, p)}
 				})
+				for i, sr := range matched {
+					searched[out[i].Label] = labelInfo{metric: &sr.Metric, stat: stat, period: period, label: out[i].Label}
+				}
 				return out, nil
 			},
 		}
@@ -229,7 +235,16 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 		}
 		for _, se := range ev.series {
 			res := result{id: q.id}
+			info := labelInfo{period: q.period, label: se.Label}
+			if found, ok := searched[se.Label]; ok {
+				info = found
+			}
+			if info.label == "" {
+				info.label = q.defaultLabel
+			}
 			switch {
+			case q.hasLabel && strings.Contains(q.label, "${"):
+				res.label = expandLabel(q.label, info)
 			case len(ev.series) == 1:
 				res.label = q.label
 			case q.hasLabel && se.Label != "":

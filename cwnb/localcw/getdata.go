@@ -29,12 +29,13 @@ var idPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
 
 // query is one validated MetricDataQuery.
 type query struct {
-	index      int // 1-based position in the request, for parameter names
-	id         string
-	label      string
-	hasLabel   bool
-	returnData bool
-	period     time.Duration // 0 for an expression without Period
+	index        int // 1-based position in the request, for parameter names
+	id           string
+	label        string // as given, dynamic parts expanded for metric queries; else the default
+	hasLabel     bool
+	defaultLabel string
+	returnData   bool
+	period       time.Duration // 0 for an expression without Period
 
 	// A metric query.
 	metric   *store.Metric
@@ -182,19 +183,21 @@ func defaultLabels(qs []*query) {
 		}
 	}
 	for _, q := range qs {
-		if q.hasLabel {
-			continue
+		def := q.id
+		if q.metric != nil {
+			def = q.metric.Name
+			if len(stats) > 1 {
+				def += " " + q.statName
+			}
+			if len(periods) > 1 {
+				def += " " + strconv.FormatInt(int64(q.period/time.Second), 10)
+			}
 		}
-		if q.metric == nil {
-			q.label = q.id
-			continue
-		}
-		q.label = q.metric.Name
-		if len(stats) > 1 {
-			q.label += " " + q.statName
-		}
-		if len(periods) > 1 {
-			q.label += " " + strconv.FormatInt(int64(q.period/time.Second), 10)
+		q.defaultLabel = def
+		if !q.hasLabel {
+			q.label = def
+		} else if q.metric != nil {
+			q.label = expandLabel(q.label, labelInfo{metric: q.metric, stat: q.statName, period: q.period, label: def})
 		}
 	}
 }
