@@ -454,7 +454,10 @@ func (s *Server) page(r *request, results []result, messages []wire.MessageData)
 			mr := wire.MetricDataResult{
 				Id: res.id, Label: res.label,
 				TimestampsMs: res.t[from:to], Values: res.v[from:to],
-				StatusCode: "Complete", Messages: res.messages,
+				StatusCode: "Complete",
+			}
+			if from == 0 { // messages come once, with the first chunk of the result
+				mr.Messages = res.messages
 			}
 			if pos+n > hi {
 				mr.StatusCode = "PartialData"
