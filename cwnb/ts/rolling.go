@@ -118,9 +118,6 @@ func windows(t []time.Time, opt RollingOptions) (start, end []int, ok bool) {
 	if leftClosed {
 		w++ // the first admissible time is ≥ t−w instead of > t−w
 	}
-	// ns[j] is read from t[j] only once: the window start trails i and reuses the values seen.
-	ring := make([]int64, 0, 1024)
-	head := 0 // ring[head:] holds the times of t[j..i]
 	j := 0
 	prev := int64(math.MinInt64)
 	for i := range t {
@@ -129,15 +126,9 @@ func windows(t []time.Time, opt RollingOptions) (start, end []int, ok bool) {
 			return nil, nil, false
 		}
 		prev = ti
-		ring = append(ring, ti)
 		bound := ti - w
-		for j < i && ring[head] <= bound {
+		for j < i && t[j].UnixNano() <= bound {
 			j++
-			head++
-		}
-		if head > 4096 && head*2 > len(ring) {
-			ring = append(ring[:0], ring[head:]...)
-			head = 0
 		}
 		start[i] = j
 		end[i] = i + 1 - rightOpen
