@@ -197,8 +197,11 @@ func TestGoldenResample(t *testing.T) {
 			if c.Opt.Label == "right" {
 				opt.Label = LabelRight
 			}
-			if c.Opt.Origin == "start" {
+			switch c.Opt.Origin {
+			case "start":
 				opt.Origin = OriginStart
+			case "start_day":
+				opt.Origin = OriginStartDay
 			}
 			aggs := make([]Agg, len(g.Aggs))
 			for i, name := range g.Aggs {

@@ -147,6 +147,9 @@ resample_inputs = {
     "one_value": (pd.Series([3.5], index=[BASE + pd.Timedelta(seconds=75)]), {"period": 60}),
     "duplicate_times": (dup, {"period": 300}),
     "hourly_from_1s": (series_regular(7200, 1), {"period": 3600}),
+    "start_closed_right": (series_irregular(200, 3600, seed=4), {"period": 300, "origin": "start", "closed": "right"}),
+    "offset_label_right": (series_irregular(200, 3600, seed=6), {"period": 600, "offset": 120, "label": "right"}),
+    "start_day_7m": (series_irregular(200, 7200, seed=7), {"period": 420, "origin": "start_day"}),
 }
 AGGS = ["mean", "sum", "min", "max", "count", "median", "std", "first", "last", "p90", "p99"]
 rcases = []
