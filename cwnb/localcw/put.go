@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,17 @@ const (
 	minMagnitudeLog2 = -260
 )
 
+// finiteInRange reports whether CloudWatch accepts v as a value.
+func finiteInRange(v float64) bool {
+	a := math.Abs(v)
+	return a <= maxMagnitude && (a >= minMagnitude || a == 0)
+}
+
+var (
+	maxMagnitude = math.Ldexp(1, maxMagnitudeLog2)
+	minMagnitude = math.Ldexp(1, minMagnitudeLog2)
+)
+
 // standardUnits are the units the model accepts (types.StandardUnit).
 var standardUnits = []string{"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes",
 	"Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits",
@@ -40,6 +52,9 @@ func checkUnit(unit, param string) error {
 // checkValue rejects what CloudWatch rejects: NaN, ±Inf, and magnitudes above 2^360 or
 // (except 0) below 2^-260.
 func checkValue(v float64, param string) error {
+	if finiteInRange(v) {
+		return nil
+	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return invalidValue("The value %v for parameter %s is invalid.", v, param)
 	}
@@ -89,16 +104,33 @@ func (s *Server) putMetricData(in *wire.PutMetricDataInput) (*wire.Empty, error)
 	puts := make([]put, 0, total)
 	for _, g := range groups {
 		for i := range g.datums {
-			p, err := datum(&g.datums[i], fmt.Sprintf("%s.member.%d", g.param, i+1), now)
+			p, err := datum(&g.datums[i], g.param+".member."+strconv.Itoa(i+1), now)
 			if err != nil {
 				return nil, err
 			}
 			puts = append(puts, put{store.Metric{Namespace: in.Namespace, Name: g.datums[i].MetricName, Dims: dims(g.datums[i].Dimensions)}, p})
 		}
 	}
-	// Validation passed for every datum: store them all (the call is all or nothing).
+	// Validation passed for every datum: store them all (the call is all or nothing), one batch
+	// per metric.
+	batches := map[string]int{}
+	type batch struct {
+		m  store.Metric
+		ds []store.Datum
+	}
+	var order []*batch
 	for _, p := range puts {
-		s.store.Put(p.m, []store.Datum{p.d})
+		key := p.m.Canonical().Key()
+		i, ok := batches[key]
+		if !ok {
+			i = len(order)
+			batches[key] = i
+			order = append(order, &batch{m: p.m})
+		}
+		order[i].ds = append(order[i].ds, p.d)
+	}
+	for _, b := range order {
+		s.store.Put(b.m, b.ds)
 	}
 	return &wire.Empty{}, nil
 }
@@ -151,8 +183,8 @@ func datum(md *wire.MetricDatum, param string, now time.Time) (store.Datum, erro
 			return d, invalidValue("The parameters %[1]s.Values and %[1]s.Counts must be of the same size (%[2]d values, %[3]d counts).", param, len(md.Values), len(md.Counts))
 		}
 		for j, v := range md.Values {
-			if err := checkValue(v, fmt.Sprintf("%s.Values.member.%d", param, j+1)); err != nil {
-				return d, err
+			if !finiteInRange(v) {
+				return d, checkValue(v, fmt.Sprintf("%s.Values.member.%d", param, j+1))
 			}
 		}
 		for j, c := range md.Counts {
@@ -225,11 +257,15 @@ func checkDimensions(ds []wire.Dimension, param string) error {
 		if dm.Value == "" {
 			return missingParameter(fmt.Sprintf("%s.member.%d.Value", param, j+1))
 		}
-		if err := checkLength(dm.Name, fmt.Sprintf("%s.member.%d.Name", param, j+1), 255); err != nil {
-			return err
+		if len(dm.Name) > 255 {
+			if err := checkLength(dm.Name, fmt.Sprintf("%s.member.%d.Name", param, j+1), 255); err != nil {
+				return err
+			}
 		}
-		if err := checkLength(dm.Value, fmt.Sprintf("%s.member.%d.Value", param, j+1), 1024); err != nil {
-			return err
+		if len(dm.Value) > 1024 {
+			if err := checkLength(dm.Value, fmt.Sprintf("%s.member.%d.Value", param, j+1), 1024); err != nil {
+				return err
+			}
 		}
 		for k := range j {
 			if ds[k].Name == dm.Name {

@@ -130,28 +130,42 @@ func (s *Store) getOrAdd(m Metric) *Series {
 }
 
 // Put stores datums of metric m. The datums' slices are kept: the caller must not reuse them.
+// Datums may come in any order; the series stays sorted by time, datums with equal timestamps
+// in publishing order. Put costs O(len(ds) log len(ds)) plus, when ds reach back before the
+// newest stored datum, one linear merge.
 func (s *Store) Put(m Metric, ds []Datum) {
 	if len(ds) == 0 {
 		return
 	}
+	byTime := func(a, b Datum) int { return cmp.Compare(a.T, b.T) }
+	if !slices.IsSortedFunc(ds, byTime) {
+		ds = slices.Clone(ds)
+		slices.SortStableFunc(ds, byTime)
+	}
 	sr := s.getOrAdd(m)
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
-	inOrder := true
-	last := int64(-1 << 63)
-	if n := len(sr.data); n > 0 {
-		last = sr.data[n-1].T
+	n := len(sr.data)
+	if n == 0 || sr.data[n-1].T <= ds[0].T {
+		sr.data = append(sr.data, ds...)
+		return
 	}
-	for _, d := range ds {
-		if d.T < last {
-			inOrder = false
+	// Merge: the stored datums from the first one after ds[0] on are interleaved with ds.
+	i := sort.Search(n, func(i int) bool { return sr.data[i].T > ds[0].T })
+	tail := slices.Clone(sr.data[i:])
+	sr.data = sr.data[:i]
+	j, k := 0, 0
+	for j < len(tail) && k < len(ds) {
+		if tail[j].T <= ds[k].T {
+			sr.data = append(sr.data, tail[j])
+			j++
+		} else {
+			sr.data = append(sr.data, ds[k])
+			k++
 		}
-		last = d.T
 	}
-	sr.data = append(sr.data, ds...)
-	if !inOrder {
-		slices.SortStableFunc(sr.data, func(a, b Datum) int { return cmp.Compare(a.T, b.T) })
-	}
+	sr.data = append(sr.data, tail[j:]...)
+	sr.data = append(sr.data, ds[k:]...)
 }
 
 // AddSource attaches a generated source to metric m: its datums carry unit and are high

@@ -95,3 +95,15 @@ func TestScanMergesGeneratedAndPublished(t *testing.T) {
 		t.Errorf("Generated() = false")
 	}
 }
+
+func TestPutMergesOutOfOrderBatches(t *testing.T) {
+	s := New()
+	m := Metric{Namespace: "N", Name: "M"}
+	s.Put(m, []Datum{{T: 10, Value: 1}, {T: 30, Value: 2}, {T: 50, Value: 3}})
+	s.Put(m, []Datum{{T: 40, Value: 4}, {T: 30, Value: 5}, {T: 5, Value: 6}, {T: 60, Value: 7}})
+	var got []float64
+	s.Get(m).Scan(time.UnixMilli(0), time.UnixMilli(100), func(d *Datum) { got = append(got, d.Value) })
+	if diff := cmp.Diff([]float64{6, 1, 2, 5, 4, 3, 7}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
