@@ -138,7 +138,7 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 		if label == "" {
 			label = formatNumber(th.Value)
 		}
-		thresholdsByUnit[u] = append(thresholdsByUnit[u], map[string]any{"yAxis": th.Value, "label": map[string]any{"formatter": label, "position": "insideEndTop", "color": "#c23", "fontSize": 10}})
+		thresholdsByUnit[u] = append(thresholdsByUnit[u], map[string]any{"yAxis": th.Value, "label": map[string]any{"formatter": label, "position": "insideEndBottom", "color": "#c23", "fontSize": 10}})
 		lines = append(lines, fmt.Sprintf("threshold %q at %s %s", th.Name, formatNumber(th.Value), u))
 	}
 	for i := 0; i < n; i++ {
@@ -155,6 +155,13 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 		}
 		if i < len(ys) {
 			ya := ys[i].(map[string]any)
+			var ths []float64
+			for _, th := range ts.Thresholds {
+				if UnitLabel(th.Unit) == units[i] {
+					ths = append(ths, th.Value)
+				}
+			}
+			stretchAxis(ya, [][]float64{ts.Series[i].Values}, ths)
 			ya["axisLabel"] = map[string]any{"fontSize": 10}
 			ya["splitNumber"] = 3
 			ya["axisLine"] = map[string]any{"show": true}

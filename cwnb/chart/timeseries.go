@@ -364,6 +364,27 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22},
 	}
 	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
+	// A threshold beyond the data would fall outside the axis and vanish: stretch the axis to it.
+	for ax, ya := range yAxes(option) {
+		var vals [][]float64
+		for _, s := range ts.Series {
+			if axisOf[UnitLabel(s.Unit)] == ax {
+				vals = append(vals, s.Values)
+			}
+		}
+		for _, b := range ts.Bands {
+			if axisOf[UnitLabel(b.Unit)] == ax {
+				vals = append(vals, b.Lower, b.Upper)
+			}
+		}
+		var ths []float64
+		for _, th := range ts.Thresholds {
+			if axisOf[UnitLabel(th.Unit)] == ax {
+				ths = append(ths, th.Value)
+			}
+		}
+		stretchAxis(ya, vals, ths)
+	}
 	for _, a := range yAxes(option) {
 		a["nameTextStyle"] = map[string]any{"fontWeight": "bold"}
 		a["splitLine"] = map[string]any{"show": true}
@@ -409,4 +430,46 @@ func yAxes(option map[string]any) []map[string]any {
 		out = append(out, v)
 	}
 	return out
+}
+
+// stretchAxis sets an axis' max (or min) so that every threshold lies inside it, when a threshold
+// is beyond the data; ECharts fits the axis to the data only, and a mark line outside it is not
+// drawn. Without data or thresholds it leaves the axis alone.
+func stretchAxis(axis map[string]any, values [][]float64, thresholds []float64) {
+	if len(thresholds) == 0 {
+		return
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, vs := range values {
+		for _, v := range vs {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	tlo, thi := math.Inf(1), math.Inf(-1)
+	for _, t := range thresholds {
+		tlo, thi = math.Min(tlo, t), math.Max(thi, t)
+	}
+	if math.IsInf(hi, -1) || thi > hi {
+		axis["max"] = roundAxis(thi + 0.05*math.Abs(thi))
+	}
+	if tlo < 0 && (math.IsInf(lo, 1) || tlo < lo) {
+		axis["min"] = -roundAxis(-(tlo - 0.05*math.Abs(tlo)))
+	}
+}
+
+// roundAxis rounds v > 0 up to the next value ECharts also ticks nicely: 1, 1.2, 1.5, 2,
+// 2.5, 3, 4, 5, 6, 8 times a power of ten (84 → 100, 1,050 → 1,200).
+func roundAxis(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if m*p >= v*(1-1e-12) {
+			return m * p
+		}
+	}
+	return 10 * p
 }
