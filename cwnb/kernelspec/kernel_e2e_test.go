@@ -79,16 +79,20 @@ func TestKernelExecutesNotebook(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	start = time.Now()
-	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute",
-		"--ExecutePreprocessor.kernel_name=cwnb", "--ExecutePreprocessor.timeout=300",
-		"--output-dir="+out, "--output=smoke", filepath.Join("testdata", "smoke.ipynb"))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("nbconvert: %v\n%s", err, b)
+	// Two runs: the first compiles what the Go build cache lacks (about 35 s on a fresh machine),
+	// the second shows the warm cost of a cell (about 1 s each, plus nbconvert's start-up).
+	for _, run := range []string{"first", "second"} {
+		start = time.Now()
+		cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "notebook", "--execute",
+			"--ExecutePreprocessor.kernel_name=cwnb", "--ExecutePreprocessor.timeout=300",
+			"--output-dir="+out, "--output=smoke-"+run, filepath.Join("testdata", "smoke.ipynb"))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("nbconvert: %v\n%s", err, b)
+		}
+		t.Logf("%s run, nbconvert --execute of 3 code cells: %v", run, time.Since(start).Round(time.Millisecond))
 	}
-	t.Logf("nbconvert --execute, 3 code cells: %v", time.Since(start).Round(time.Millisecond))
 
-	b, err := os.ReadFile(filepath.Join(out, "smoke.ipynb"))
+	b, err := os.ReadFile(filepath.Join(out, "smoke-first.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +136,8 @@ func TestKernelExecutesNotebook(t *testing.T) {
 		if !found {
 			t.Errorf("cell %d: outputs %q, want %s %q", i+1, got, w.mime, w.text)
 		}
-		ex := c.Metadata.Execution
-		t.Logf("cell %d ran in %v", i+1, ex["shell.execute_reply"].Sub(ex["iopub.execute_input"]).Round(time.Millisecond))
+		ex := c.Metadata.Execution // GoNB stamps whole seconds
+		t.Logf("first run: cell %d took %v", i+1, ex["shell.execute_reply"].Sub(ex["iopub.execute_input"]))
 	}
 	if code != len(want) {
 		t.Errorf("executed %d code cells, want %d", code, len(want))
