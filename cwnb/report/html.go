@@ -55,7 +55,8 @@ func needsLibrary(page []byte) bool {
 }
 
 // WriteIndex writes an index page at path linking each result's report by its title, with the
-// notebook it came from, how long it ran and whether it failed.
+// notebook it came from, how long it ran, a link to the executed notebook, whether it failed, and
+// when the index was generated.
 func WriteIndex(path string, results []Result) error {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html>
@@ -79,13 +80,21 @@ li{margin:.6em 0}.src{color:#666;font-size:.9em}.failed{color:#b00020;font-weigh
 		} else {
 			b.WriteString(html.EscapeString(r.Title))
 		}
-		fmt.Fprintf(&b, ` <span class="src">%s, ran in %s</span>`, html.EscapeString(filepath.ToSlash(r.Notebook)), r.Duration.Round(100*time.Millisecond))
+		fmt.Fprintf(&b, ` <span class="src">%s, ran in %s`, html.EscapeString(filepath.ToSlash(r.Notebook)), r.Duration.Round(100*time.Millisecond))
+		if r.Executed != "" {
+			if _, err := os.Stat(r.Executed); err == nil {
+				if href, err := filepath.Rel(dir, r.Executed); err == nil {
+					fmt.Fprintf(&b, `, <a href="%s">executed notebook</a>`, html.EscapeString(filepath.ToSlash(href)))
+				}
+			}
+		}
+		b.WriteString(`</span>`)
 		if r.Err != nil {
 			b.WriteString(` <span class="failed">failed</span>`)
 		}
 		b.WriteString("</li>\n")
 	}
-	b.WriteString("</ul>\n</body></html>\n")
+	fmt.Fprintf(&b, "</ul>\n<p class=\"src\">Generated %s.</p>\n</body></html>\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

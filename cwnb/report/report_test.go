@@ -218,8 +218,11 @@ func TestSelfContained(t *testing.T) {
 
 func TestWriteIndex(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tail.ipynb"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	results := []Result{
-		{Notebook: "notebooks/tail.ipynb", Title: "Is the average hiding our tail?", HTML: filepath.Join(dir, "tail.html"), Duration: 12340 * time.Millisecond},
+		{Notebook: "notebooks/tail.ipynb", Title: "Is the average hiding our tail?", HTML: filepath.Join(dir, "tail.html"), Executed: filepath.Join(dir, "tail.ipynb"), Duration: 12340 * time.Millisecond},
 		{Notebook: "notebooks/x&y.ipynb", Title: "<script>alert(1)</script>", HTML: filepath.Join(dir, "x&y.html"), Err: errors.New("boom")},
 		{Notebook: "notebooks/none.ipynb", Title: "No page"},
 	}
@@ -234,7 +237,8 @@ func TestWriteIndex(t *testing.T) {
 	page := string(b)
 	for _, want := range []string{
 		`<a href="tail.html">Is the average hiding our tail?</a>`,
-		`notebooks/tail.ipynb, ran in 12.3s`,
+		`notebooks/tail.ipynb, ran in 12.3s, <a href="tail.ipynb">executed notebook</a></span>`,
+		"<p class=\"src\">Generated 20",
 		`<a href="x&amp;y.html">&lt;script&gt;alert(1)&lt;/script&gt;</a>`,
 		`<span class="failed">failed</span>`,
 		"<li>No page <span",
