@@ -692,6 +692,14 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 			}
 			return nil, err
 		}
+		type ruKey struct {
+			region string
+			u      *unit
+		}
+		byRU := make(map[ruKey]*regionUnit, len(rus))
+		for _, ru := range rus {
+			byRU[ruKey{ru.region, ru.u}] = ru
+		}
 		for i, j := range jobs {
 			for _, u := range j.units {
 				if !j.ret[u] {
@@ -699,13 +707,10 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 				}
 				f := results[i][u.id]
 				if f == nil {
+					// CloudWatch answers every query, with empty data if need be.
 					f = &fetched{byLabel: map[string]*seriesData{}, status: "Complete", complete: true}
 				}
-				for _, ru := range rus {
-					if ru.region == j.region && ru.u == u {
-						ru.fetch[[2]int64{j.from, j.to}] = f
-					}
-				}
+				byRU[ruKey{j.region, u}].fetch[[2]int64{j.from, j.to}] = f
 			}
 		}
 	}
