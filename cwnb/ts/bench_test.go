@@ -31,6 +31,22 @@ func benchSeries(n int) ([]time.Time, []float64) {
 
 var benchSizes = []int{10_000, 1_000_000, 10_000_000}
 
+// loop runs f b.N times and reports, besides the wall time, the process CPU time per operation
+// ("cpu-ms/op", user + system of all threads, garbage collection included): on a shared machine
+// it moves much less than the wall time, so bench/compare.sh compares it with pandas' CPU time.
+func loop(b *testing.B, f func()) {
+	b.ReportAllocs()
+	c0 := processCPU()
+	n := 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	if n > 0 {
+		b.ReportMetric(float64(processCPU()-c0)/float64(n)/1e6, "cpu-ms/op")
+	}
+}
+
 func sizeName(n int) string {
 	switch {
 	case n >= 1_000_000 && n%1_000_000 == 0:
@@ -45,12 +61,11 @@ func benchResample(b *testing.B, sizes []int, aggs ...Agg) {
 	for _, n := range sizes {
 		t, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if _, err := Resample(t, v, ResampleOptions{Period: 5 * time.Minute}, aggs...); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }
@@ -69,10 +84,7 @@ func BenchmarkQuantileP99(b *testing.B) {
 	for _, n := range benchSizes {
 		_, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				Quantile(v, 0.99, Linear)
-			}
+			loop(b, func() { Quantile(v, 0.99, Linear) })
 		})
 	}
 }
@@ -82,12 +94,11 @@ func BenchmarkRollingMean(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		t, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, Mean); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }
@@ -97,12 +108,11 @@ func BenchmarkFoldMinuteP99(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		t, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if _, err := Fold(t, v, MinuteOfHour, time.UTC, 0.99); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }
@@ -112,12 +122,11 @@ func BenchmarkMannWhitney(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		_, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if _, err := MannWhitney(v[:n/2], v[n/2:]); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }

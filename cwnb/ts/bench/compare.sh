@@ -27,20 +27,31 @@ else
 fi
 
 awk '
-	FNR == NR { py[$1] = $2; next }                   # bench_baseline.py: name ms
+	FNR == NR { pyw[$1] = $2; pyc[$1] = $3; next }   # bench_baseline.py: name wall-ms cpu-ms
 	/^Benchmark/ {
 		name = $1; sub(/-[0-9]+$/, "", name)          # drop the GOMAXPROCS suffix
-		ms = $3 / 1e6
-		if (!(name in goms)) { rows[++n] = name; goms[name] = ms }
-		else if (ms < goms[name]) goms[name] = ms
-		allocs[name] = $7
+		ms = $3 / 1e6; cpu = ""; al = ""
+		for (i = 4; i < NF; i++) {
+			if ($(i+1) == "cpu-ms/op") cpu = $i
+			if ($(i+1) == "allocs/op") al = $i
+		}
+		if (!(name in gow)) { rows[++n] = name; gow[name] = ms; goc[name] = cpu }
+		else {
+			if (ms < gow[name]) gow[name] = ms
+			if (cpu != "" && cpu < goc[name]) goc[name] = cpu
+		}
+		allocs[name] = al
 	}
+	function ratio(a, b) { return (b != "" && b > 0 && a != "") ? sprintf("%.3f", a / b) : "-" }
 	END {
-		printf "%-32s %12s %12s %10s %8s\n", "workload", "Go ms", "pandas ms", "Go/pandas", "allocs"
+		printf "%-30s %10s %10s %8s   %10s %10s %8s %7s\n", "workload", "Go ms", "pandas ms", "ratio", "Go cpu-ms", "pd cpu-ms", "ratio", "allocs"
 		for (i = 1; i <= n; i++) {
 			k = rows[i]
-			if (k in py) printf "%-32s %12.2f %12.2f %10.3f %8s\n", k, goms[k], py[k], goms[k] / py[k], allocs[k]
-			else printf "%-32s %12.2f %12s %10s %8s\n", k, goms[k], "-", "-", allocs[k]
+			pw = (k in pyw) ? pyw[k] : ""; pc = (k in pyc) ? pyc[k] : ""
+			printf "%-30s %10.2f %10s %8s   %10.2f %10s %8s %7s\n", k, gow[k], (pw == "" ? "-" : pw), ratio(gow[k], pw),
+				goc[k], (pc == "" ? "-" : pc), ratio(goc[k], pc), allocs[k]
 		}
+		print ""
+		print "ratio = Go / pandas (below 1: Go is faster); best of the runs on each side; cpu = process CPU time."
 	}
 ' "$tmp/py.txt" "$tmp/go.txt"
