@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // headRows and headCols bound the part of the frame that String and HTML show.
@@ -147,11 +148,15 @@ func (r *Result) HTML() string {
 	return b.String()
 }
 
-// Display shows the result in the notebook as HTML when running under GoNB, and prints String to
-// stdout otherwise.
+// Display shows the result in the notebook when running under GoNB, as one display bundle with
+// HTML (HTML) and plain text (String) so that every front end (JupyterLab, GitHub's viewer,
+// nbconvert to text) shows it; outside GoNB it prints String to stdout.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
-		gonbui.DisplayHTML(r.HTML())
+		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+			protocol.MIMETextHTML:  r.HTML(),
+			protocol.MIMETextPlain: r.String(),
+		}})
 		return
 	}
 	fmt.Fprint(os.Stdout, r.String())
