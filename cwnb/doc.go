@@ -66,13 +66,22 @@
 //
 // # Cache
 //
-// See Cache for the layout and file format. Entries are keyed by endpoint, region, account,
-// query definition and period, never by credentials; they hold the datapoints of complete
-// periods and the ranges they cover, so a relative window fetches only its new tail and the
-// still-open period is never stored as final. Writes are atomic (temporary file and rename); a
-// damaged entry is detected by its checksum and fetched again with a warning. The location is
-// Options.CacheDir, else $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's
-// directory as GONB_DIR), else ./.cwnb.
+// See Cache for the layout and file format. A file holds the queries of one namespace, metric,
+// statistic and period (an entry per dimension set), keyed by endpoint, region, account, query
+// definition and period, never by credentials: a 1,000-series load makes a handful of files.
+// Entries hold the datapoints of complete periods and the ranges they cover, so a relative window
+// fetches only its new tail and the still-open period is never stored as final. Writes are atomic
+// (temporary file and rename) and merge what another process wrote; a damaged file is detected by
+// its checksum and fetched again with a warning. The location is Options.CacheDir, else
+// $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's directory as GONB_DIR and runs
+// cells there), else ./.cwnb. Cache.Size, Cache.Entries and Cache.Clear inspect and prune it.
+//
+// A committed cache keeps a notebook reproducible: offline mode (Options.Offline or
+// CWNB_OFFLINE=1) answers only from it, also from entries recorded against another endpoint (a
+// cache made against the local CloudWatch renders on a machine pointed at nothing), and a window
+// that has aged past CloudWatch's retention is still served from the cache at the period it was
+// loaded at. CWNB_NOW (RFC 3339) pins the loader's clock, to match a local CloudWatch started with
+// a fixed time.
 //
 // # Also
 //
