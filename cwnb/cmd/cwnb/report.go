@@ -57,6 +57,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
+	if *s3url != "" {
+		// Fail before running notebooks for minutes, not after.
+		if _, err := publish.ParseURL(*s3url); err != nil {
+			return err
+		}
+	}
 	if *checkHTML {
 		return checkPages(ctx, fs.Args(), stdout)
 	}
