@@ -2,6 +2,7 @@ package cwnb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/localcw"
@@ -668,4 +670,135 @@ func ExampleProgressMode_String() {
 	fmt.Println(cwnb.ProgressAuto, cwnb.ProgressOff, cwnb.ProgressStderr)
 	// Output:
 	// auto off stderr
+}
+
+func ExampleWithRegion() {
+	var o cwnb.Options
+	for _, fn := range []func(*cwnb.Options){
+		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), cwnb.WithEndpoint("http://127.0.0.1:4582"),
+		cwnb.WithCacheDir("notebooks/.cwnb"), cwnb.WithRateLimit(10), cwnb.WithOffline(true),
+	} {
+		fn(&o)
+	}
+	fmt.Println(o.Region, o.Profile, o.Endpoint, o.CacheDir, o.RateLimit, o.Offline)
+	// Output:
+	// eu-west-1 prod-readonly http://127.0.0.1:4582 notebooks/.cwnb 10 true
+}
+
+func ExampleWithProfile() {
+	var o cwnb.Options
+	cwnb.WithProfile("sso-observability")(&o)
+	fmt.Println(o.Profile)
+	// Output:
+	// sso-observability
+}
+
+// The endpoint usually comes from AWS_ENDPOINT_URL_CLOUDWATCH, read by the SDK itself.
+func ExampleWithEndpoint() {
+	var o cwnb.Options
+	cwnb.WithEndpoint("http://127.0.0.1:4582")(&o)
+	fmt.Println(o.Endpoint)
+	// Output:
+	// http://127.0.0.1:4582
+}
+
+func ExampleWithCacheDir() {
+	l, _ := cwnb.New(cwnb.WithCacheDir("investigations/.cwnb"))
+	fmt.Println(l.Cache().Dir())
+	// Output:
+	// investigations/.cwnb
+}
+
+func ExampleWithRateLimit() {
+	var o cwnb.Options
+	cwnb.WithRateLimit(5)(&o)
+	fmt.Println(o.RateLimit, cwnb.DefaultRateLimit)
+	// Output:
+	// 5 25
+}
+
+// WithClient plugs in any client: here a real SDK client for a local CloudWatch.
+func ExampleWithClient() {
+	srv := httptest.NewServer(localcw.New(localcw.Options{Now: exampleNow}))
+	defer srv.Close()
+	client := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
+	dir, _ := os.MkdirTemp("", "cwnb-example-")
+	defer os.RemoveAll(dir)
+	res, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
+		cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
+	fmt.Println(err, res.Endpoint, res.Calls, res.Series[0].Values)
+	// Output:
+	// <nil> local 1 [NaN NaN]
+}
+
+func ExampleCache_Dir() {
+	fmt.Println(cwnb.NewCache("/tmp/nb/.cwnb").Dir())
+	// Output:
+	// /tmp/nb/.cwnb
+}
+
+func ExampleLoader_Cache() {
+	l, _ := cwnb.New(cwnb.WithCacheDir("/tmp/nb/.cwnb"))
+	n, _, err := l.Cache().Size()
+	fmt.Println(l.Cache().Dir(), n, err)
+	// Output:
+	// /tmp/nb/.cwnb 0 <nil>
+}
+
+// A call that fails after the SDK's retries comes back as a *CallError naming the region and
+// queries; the AWS error inside is classified with errors.As, never by its text.
+func ExampleCallError() {
+	faults, _ := localcw.ParseFaults("throttle=1")
+	srv := httptest.NewServer(localcw.New(localcw.Options{Now: exampleNow, Faults: faults}))
+	defer srv.Close()
+	client := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
+	dir, _ := os.MkdirTemp("", "cwnb-example-")
+	defer os.RemoveAll(dir)
+	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
+		cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
+	var ce *cwnb.CallError
+	var ae smithy.APIError
+	fmt.Println(errors.As(err, &ce), ce.Region, ce.IDs, errors.As(err, &ae), ae.ErrorCode())
+	fmt.Println(strings.Contains(err.Error(), "lower Options.RateLimit"))
+	// Output:
+	// true us-east-1 [m1_avg m1_p99] true Throttling
+	// true
+}
+
+func ExampleCallError_Error() {
+	e := &cwnb.CallError{Region: "eu-west-1", IDs: []string{"a", "b"}, Start: exampleNow.Add(-time.Hour), End: exampleNow, Err: errors.New("connection refused")}
+	fmt.Println(e)
+	fmt.Println(errors.Unwrap(e))
+	// Output:
+	// GetMetricData in eu-west-1 for a, b over 2026-11-19T23:00:00Z/2026-11-20T00:00:00Z: connection refused
+	// connection refused
+}
+
+func ExampleOfflineError() {
+	dir, _ := os.MkdirTemp("", "cwnb-empty-")
+	defer os.RemoveAll(dir)
+	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
+		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"))
+	var oe *cwnb.OfflineError
+	fmt.Println(errors.Is(err, cwnb.ErrOffline), errors.As(err, &oe), len(oe.Missing))
+	fmt.Println(oe.Missing[0])
+	// Output:
+	// true true 2
+	// us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z
+}
+
+func ExampleMessage_String() {
+	m := cwnb.Message{Region: "us-east-1", ID: "m1", Code: "MultipleUnits", Value: "Multiple units returned"}
+	fmt.Println(m)
+	// Output:
+	// m1: MultipleUnits: Multiple units returned
+}
+
+func ExampleWindow_String() {
+	w, _ := cwnb.ParseWindow("2026-11-19", "1d")
+	fmt.Println(w, cwnb.Last(90*time.Minute))
+	// Output:
+	// 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z last 90m
 }
