@@ -42,6 +42,14 @@ func aggregate(sr *store.Series, g grid, unit string, stats []cwstat.Stat, hiRes
 	}
 	periodMs := g.period.Milliseconds()
 	startMs := g.start.UnixMilli()
+	// Room for every bucket of the window (capped: a sparse series over a long window should not
+	// reserve its whole grid).
+	if n := g.end.Sub(g.start) / g.period; n > 0 {
+		for i := range agg.series {
+			agg.series[i].t = make([]int64, 0, min(n+1, 1<<14))
+			agg.series[i].v = make([]float64, 0, min(n+1, 1<<14))
+		}
+	}
 	cutoffMs := hiResCutoff.UnixMilli()
 	var (
 		b     cwstat.Bucket

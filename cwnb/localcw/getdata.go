@@ -412,11 +412,17 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 		results = append(results, mathResults[q]...)
 	}
 	if !r.ascending {
+		// Reverse in place, once per series: results that share a series (the same metric and
+		// statistic asked twice) share the reversed one.
+		reversed := map[*int64]bool{}
 		for i := range results {
-			t, v := slices.Clone(results[i].t), slices.Clone(results[i].v)
+			t, v := results[i].t, results[i].v
+			if len(t) == 0 || reversed[&t[0]] {
+				continue
+			}
+			reversed[&t[0]] = true
 			slices.Reverse(t)
 			slices.Reverse(v)
-			results[i].t, results[i].v = t, v
 		}
 	}
 	return results, messages, nil

@@ -158,3 +158,29 @@ func TestRepeatedRequestSeesNewData(t *testing.T) {
 		t.Errorf("repeated request: %d datapoints, want 20", n)
 	}
 }
+
+// The same metric and statistic asked twice share their computation; both come back right in
+// either order.
+func TestDuplicateQueriesBothScanOrders(t *testing.T) {
+	_, c := start(t)
+	put(t, c, "Test/Dup", minutely(5, "M", func(i int) float64 { return float64(i) }))
+	for _, scan := range []types.ScanBy{types.ScanByTimestampDescending, types.ScanByTimestampAscending} {
+		out, err := c.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now), ScanBy: scan,
+			MetricDataQueries: []types.MetricDataQuery{
+				{Id: aws.String("a"), MetricStat: metricStat("Test/Dup", "M", 60, "Sum")},
+				{Id: aws.String("b"), MetricStat: metricStat("Test/Dup", "M", 60, "Sum")},
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []float64{4, 3, 2, 1, 0}
+		if scan == types.ScanByTimestampAscending {
+			want = []float64{0, 1, 2, 3, 4}
+		}
+		for _, r := range out.MetricDataResults {
+			if diff := cmp.Diff(want, r.Values); diff != "" {
+				t.Errorf("%s %s (-want +got):\n%s", scan, aws.ToString(r.Id), diff)
+			}
+		}
+	}
+}

@@ -107,6 +107,9 @@ func Decode(body []byte, v any) error {
 
 // Encode encodes a response body.
 func Encode(v any) ([]byte, error) {
+	if m, ok := v.(cbor.Marshaler); ok {
+		return m.MarshalCBOR() // no copy through the generic encoder's buffer
+	}
 	return encMode.Marshal(v)
 }
 
