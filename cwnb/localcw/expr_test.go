@@ -118,6 +118,28 @@ func TestMetricMathAndSearch(t *testing.T) {
 		})
 	}
 
+	t.Run("circular references", func(t *testing.T) {
+		_, err := c.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+			StartTime: aws.Time(t0), EndTime: aws.Time(now),
+			MetricDataQueries: []types.MetricDataQuery{hidden("m1", hostA), expr("e1", "e2+m1"), expr("e2", "e1*2")},
+		})
+		checkErr(t, err, invalidValue, "InvalidParameterValue", "circular")
+	})
+
+	t.Run("expression over expression", func(t *testing.T) {
+		out, err := c.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+			StartTime: aws.Time(t0), EndTime: aws.Time(now), ScanBy: types.ScanByTimestampAscending,
+			MetricDataQueries: []types.MetricDataQuery{hidden("m1", hostA),
+				{Id: aws.String("e1"), Expression: aws.String("m1*2"), ReturnData: aws.Bool(false)}, expr("e2", "e1+1")},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.MetricDataResults) != 1 || cmp.Diff([]float64{21, 21, 21, 21, 21}, out.MetricDataResults[0].Values) != "" {
+			t.Errorf("results %+v, want e2 only with 21s", out.MetricDataResults)
+		}
+	})
+
 	t.Run("division by zero is an ArithmeticError message", func(t *testing.T) {
 		out, err := c.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
 			StartTime: aws.Time(t0), EndTime: aws.Time(now), ScanBy: types.ScanByTimestampAscending,
