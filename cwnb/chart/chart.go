@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -406,10 +407,16 @@ func (c *Chart) html(mode Mode, svg string) (string, error) {
 	return b.String(), nil
 }
 
-// cleanFloat turns NaN and ±Inf into nil (JSON null, a gap for ECharts).
+// cleanFloat turns NaN and ±Inf into nil (JSON null, a gap for ECharts) and rounds a value to 7
+// significant digits: far below a pixel or a tooltip's digits, and it shortens the option JSON
+// (200.79866733317462 → 200.7987) that every chart carries in its HTML.
 func cleanFloat(v float64) any {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
-	return v
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 7, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
