@@ -56,7 +56,7 @@ func localCloudWatch() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) {
 		o.Now = func() time.Time { return exampleNow }
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
@@ -726,7 +726,7 @@ func ExampleWithClient() {
 	dir, _ := os.MkdirTemp("", "cwnb-example-")
 	defer os.RemoveAll(dir)
 	res, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
-		cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
+		cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
 	fmt.Println(err, res.Endpoint, res.Calls, res.Series[0].Values)
 	// Output:
 	// <nil> local 1 [NaN NaN]
@@ -757,7 +757,7 @@ func ExampleCallError() {
 	dir, _ := os.MkdirTemp("", "cwnb-example-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
-		cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
+		cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
 	var ce *cwnb.CallError
 	var ae smithy.APIError
 	fmt.Println(errors.As(err, &ce), ce.Region, ce.IDs, errors.As(err, &ae), ae.ErrorCode())

@@ -43,6 +43,7 @@ func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Opt
 	c := localcwtest.Client(t, url, fastRetry)
 	fns := append([]func(*Options){WithClient(c), WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
+		o.Region = "us-east-1"
 		o.Progress = ProgressOff
 		o.RateLimit = 1000
 	}}, extra...)
