@@ -245,6 +245,12 @@ func (q *Query) units() ([]*unit, error) {
 	if err := validPeriod(q.Period); err != nil {
 		return nil, invalidf("query %v", err)
 	}
+	if q.Fill < FillNaN || q.Fill > FillLinear {
+		return nil, invalidf("fill %v is unknown; use cwnb.FillNaN, FillZero, FillForward or FillLinear", q.Fill)
+	}
+	if q.MaxGap < 0 {
+		return nil, invalidf("max gap %v is negative; use 0 for no bound or a duration such as 5m", q.MaxGap)
+	}
 	var us []*unit
 	byID := map[string]*unit{}
 	add := func(u *unit, what string) error {

@@ -159,6 +159,8 @@ func TestValidate(t *testing.T) {
 		{"no namespace", Query{Metrics: []Metric{{Name: "Latency"}}, Window: w}, "namespace is empty"},
 		{"empty dimension", Query{Metrics: []Metric{with(func(m *Metric) { m.Dims = Dims{"Service": ""} })}, Window: w}, "empty name or value"},
 		{"nothing", Query{Window: w}, "no metrics and no expressions"},
+		{"bad fill", Query{Metrics: []Metric{lat}, Window: w, Fill: Fill(9)}, "fill Fill(9) is unknown"},
+		{"negative max gap", Query{Metrics: []Metric{lat}, Window: w, MaxGap: -time.Minute}, "max gap -1m0s is negative"},
 		{"all hidden", Query{Metrics: []Metric{with(func(m *Metric) { m.Hidden = true })}, Window: w}, "Hidden"},
 		{"cycle", Query{Expressions: []Expression{{ID: "a", Expr: "b + 1"}, {ID: "b", Expr: "a + 1"}}, Window: w}, "cycle"},
 		{"bad math", Query{Expressions: []Expression{{Expr: "m1 +* 2"}}, Metrics: []Metric{lat}, Window: w}, "expression e1"},
