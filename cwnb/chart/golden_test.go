@@ -21,6 +21,13 @@ func TestOptionGolden(t *testing.T) {
 			ts.Series = ts.Series[1:2]
 			return Line(ts, WithMaxPoints(60, MinMax), WithSize(800, 400))
 		}},
+		{"line_log", func() (*Chart, error) {
+			ts := demoTimeSeries(120)
+			ts.Series = ts.Series[:2]
+			ts.Bands, ts.Events = nil, nil
+			ts.LogY = true
+			return Line(ts, small...)
+		}},
 		{"heatmap", func() (*Chart, error) { return Heatmap(demoMatrix(), small...) }},
 		{"histogram", func() (*Chart, error) {
 			d := demoDistribution(400)

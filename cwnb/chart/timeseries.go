@@ -56,6 +56,9 @@ type TimeSeries struct {
 	Bands      []Band
 	Events     []Event
 	Thresholds []Threshold
+	// LogY draws the y axes on a log scale, which shows a 200 ms average and a 3 s p99 with the
+	// same care. Every finite value, band edge and threshold must then be positive.
+	LogY bool
 }
 
 // Recurring returns one Event per period in [from, to): each starts at a multiple of every since
@@ -145,6 +148,11 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 			return nil, fmt.Errorf("chart: threshold %d (%q) has value %v; give a finite number", i, th.Name, th.Value)
 		}
 	}
+	if ts.LogY {
+		if err := checkPositive(ts); err != nil {
+			return nil, err
+		}
+	}
 	axes, axisOf, err := axisUnits(unitLabels)
 	if err != nil {
 		return nil, err
@@ -158,15 +166,19 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		}
 	}
 
+	yType := "value"
+	if ts.LogY {
+		yType = "log"
+	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: axes[0], Scale: opts.Bool(false)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: yType, Name: axes[0], Scale: opts.Bool(false)}),
 	)
 	if len(axes) > 1 {
-		line.ExtendYAxis(opts.YAxis{Type: "value", Name: axes[1], Position: "right"})
+		line.ExtendYAxis(opts.YAxis{Type: yType, Name: axes[1], Position: "right"})
 	}
 
 	var notes []string
@@ -176,6 +188,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	band := map[string]int{}
 	var lines []string
 	total, kept := 0, 0
+	bandNote := ""
 	seriesCount := 0
 	addMeta := func(unit string, hidden bool) {
 		metaUnits = append(metaUnits, unit)
@@ -227,8 +240,9 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 			limit = -1
 		}
 		bx, lo, hi := envelope(x, b.Lower, b.Upper, limit)
-		total += len(b.Lower)
-		kept += len(bx)
+		if len(bx) < len(b.Lower) {
+			bandNote = fmt.Sprintf("bands in %d min/max buckets", len(bx))
+		}
 		low := make([]opts.LineData, len(bx))
 		diff := make([]opts.LineData, len(bx))
 		for i := range bx {
@@ -349,6 +363,9 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 
 	if kept < total {
 		notes = append(notes, fmt.Sprintf("downsampled %s → %s points (%s)", formatNumber(float64(total)), formatNumber(float64(kept)), o.Downsample))
+	}
+	if bandNote != "" {
+		notes = append(notes, bandNote)
 	}
 	notes = append(notes, "times in UTC")
 	top, bottom := frame(option, o.Width, ts.Title, strings.Join(notes, " · "), ts.Footer)
@@ -472,4 +489,34 @@ func roundAxis(v float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// checkPositive rejects values a log axis cannot show.
+func checkPositive(ts TimeSeries) error {
+	bad := func(vs []float64) (int, float64, bool) {
+		for i, v := range vs {
+			if !math.IsNaN(v) && v <= 0 {
+				return i, v, true
+			}
+		}
+		return 0, 0, false
+	}
+	for k, s := range ts.Series {
+		if i, v, ok := bad(s.Values); ok {
+			return fmt.Errorf("chart: series %d (%q) has the value %v at index %d, which a log axis cannot show; set LogY to false or drop values ≤ 0", k, s.Name, v, i)
+		}
+	}
+	for k, b := range ts.Bands {
+		for _, edge := range [][]float64{b.Lower, b.Upper} {
+			if i, v, ok := bad(edge); ok {
+				return fmt.Errorf("chart: band %d (%q) has the value %v at index %d, which a log axis cannot show; set LogY to false or drop values ≤ 0", k, b.Name, v, i)
+			}
+		}
+	}
+	for k, th := range ts.Thresholds {
+		if th.Value <= 0 {
+			return fmt.Errorf("chart: threshold %d (%q) is %v, which a log axis cannot show; set LogY to false", k, th.Name, th.Value)
+		}
+	}
+	return nil
 }
