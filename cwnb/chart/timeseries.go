@@ -281,8 +281,6 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	for _, s := range series {
 		sm := s.(map[string]any)
 		sm["connectNulls"] = false
-		sm["sampling"] = nil // downsampled here already; ECharts' own sampling would hide it
-		delete(sm, "sampling")
 		if _, isBand := sm["stack"]; isBand {
 			sm["emphasis"] = map[string]any{"disabled": true}
 		}
