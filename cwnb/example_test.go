@@ -366,7 +366,7 @@ func ExampleResult_WriteLongCSV() {
 	res.WriteLongCSV(os.Stdout)
 	// Output:
 	// timestamp,region,id,label,namespace,metric,stat,Service,value
-	// 2026-11-19T10:04:00Z,us-east-1,m1,Latency Average,MyService/API,Latency,Average,checkout,252.500000
+	// 2026-11-19T10:04:00Z,us-east-1,m1,Latency Average,MyService/API,Latency,Average,checkout,252.5
 }
 
 func ExampleResult_WriteJSON() {

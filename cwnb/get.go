@@ -220,20 +220,42 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteLongCSV writes the long frame (see Long) as CSV.
+// WriteLongCSV writes the long frame (see Long) as CSV, one row per datapoint, values in full
+// precision.
 func (r *Result) WriteLongCSV(w io.Writer) error {
-	df := r.Long()
-	if df.Err != nil {
-		return df.Err
+	dims := r.dimNames()
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	header := []string{TimeColumn, "region", "id", "label", "namespace", "metric", "stat"}
+	for _, d := range dims {
+		header = append(header, longDimColumn(d))
 	}
-	cw := csv.NewWriter(w)
-	for _, rec := range df.Records() {
-		if err := cw.Write(rec); err != nil {
-			return err
+	header = append(header, "value")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	times := timeStrings(r.Times())
+	row := make([]string, len(header))
+	for _, s := range r.Series {
+		for i, v := range s.Values {
+			if math.IsNaN(v) {
+				continue
+			}
+			row = append(row[:0], times[i], s.Region, s.ID, s.Label, s.Namespace, s.Metric, s.Stat)
+			for _, d := range dims {
+				row = append(row, s.Dims[d])
+			}
+			row = append(row, fmtCSV(v))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
 		}
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // jsonFloat is a float that encodes NaN as null.

@@ -281,17 +281,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 // any series (empty where a series lacks it), and value. It suits SEARCH results with many
 // series and grouping by a dimension.
 func (r *Result) Long() dataframe.DataFrame {
-	dimSet := map[string]bool{}
-	for _, s := range r.Series {
-		for k := range s.Dims {
-			dimSet[k] = true
-		}
-	}
-	dims := make([]string, 0, len(dimSet))
-	for k := range dimSet {
-		dims = append(dims, k)
-	}
-	sort.Strings(dims)
+	dims := r.dimNames()
 	times := timeStrings(r.Times())
 	var ts, region, id, label, ns, metric, stat []string
 	dv := make([][]string, len(dims))
@@ -324,15 +314,36 @@ func (r *Result) Long() dataframe.DataFrame {
 		series.New(stat, series.String, "stat"),
 	}
 	for k, d := range dims {
-		name := d // a dimension named like a fixed column gets a prefix
-		switch d {
-		case TimeColumn, "region", "id", "label", "namespace", "metric", "stat", "value":
-			name = "dim_" + d
-		}
-		cols = append(cols, series.New(dv[k], series.String, name))
+		cols = append(cols, series.New(dv[k], series.String, longDimColumn(d)))
 	}
 	cols = append(cols, series.New(val, series.Float, "value"))
 	return dataframe.New(cols...)
+}
+
+// dimNames returns the dimension names of every series, sorted.
+func (r *Result) dimNames() []string {
+	set := map[string]bool{}
+	for _, s := range r.Series {
+		for k := range s.Dims {
+			set[k] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// longDimColumn names a dimension's column in the long frame: its name, prefixed with "dim_" when
+// it collides with a fixed column.
+func longDimColumn(d string) string {
+	switch d {
+	case TimeColumn, "region", "id", "label", "namespace", "metric", "stat", "value":
+		return "dim_" + d
+	}
+	return d
 }
 
 // assemble puts the cached and fetched datapoints of every query on the grid and builds the frame.
