@@ -251,3 +251,44 @@ func TestWriteIndex(t *testing.T) {
 		t.Error("index does not escape titles")
 	}
 }
+
+func TestNbconvertError(t *testing.T) {
+	timeout := `[NbConvertApp] Converting notebook hang.ipynb to notebook
+I1121 22:20:00.000000   123 main.go:1] [abcd] kernel created
+Traceback (most recent call last):
+  File "/usr/bin/jupyter-nbconvert", line 33, in <module>
+    sys.exit(load_entry_point('nbconvert==6.5.3', 'console_scripts', 'jupyter-nbconvert')())
+  File "/usr/lib/python3/dist-packages/nbclient/client.py", line 852, in _async_handle_timeout
+    raise CellTimeoutError.error_from_timeout_and_cell(
+nbclient.exceptions.CellTimeoutError: A cell timed out while it was being executed, after 5 seconds.
+The message was: Cell execution timed out.
+Here is a preview of the cell contents:
+-------------------
+time.Sleep(time.Minute)
+-------------------
+`
+	tests := []struct {
+		name, out string
+		want      []string
+		notWant   []string
+	}{
+		{"timeout", timeout, []string{"CellTimeoutError: A cell timed out", "time.Sleep(time.Minute)", "raise it"}, []string{"Traceback", "client.py", "kernel created"}},
+		{"no such kernel", "jupyter_client.kernelspec.NoSuchKernel: No such kernel named cwnb\n", []string{"NoSuchKernel", "cwnb kernel install"}, nil},
+		{"no exception", "line 1\nsomething odd\n", []string{"something odd"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := nbconvertError(tc.out)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("message lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(got, w) {
+					t.Errorf("message keeps %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}

@@ -273,9 +273,34 @@ func nbconvert(ctx context.Context, args, env []string) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("jupyter nbconvert: %w\n%s", err, indent(lastLines(filterLog(out.String()), 60)))
+		return nil, fmt.Errorf("jupyter nbconvert: %w\n%s", err, indent(nbconvertError(out.String())))
 	}
 	return out.Bytes(), nil
+}
+
+// pyExceptionRE matches the line where Python names the exception: a qualified class
+// (nbclient.exceptions.CellTimeoutError: ...) or a builtin one (RuntimeError: ...).
+var pyExceptionRE = regexp.MustCompile(`(?m)^(?:(?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception|Interrupt)): `)
+
+// nbconvertError returns what explains an nbconvert failure: the Python exception that ended it
+// (without the traceback into nbconvert's own code) with a hint for the common cases, or else
+// the end of its output.
+func nbconvertError(out string) string {
+	out = filterLog(out)
+	locs := pyExceptionRE.FindAllStringIndex(out, -1)
+	if locs == nil {
+		return lastLines(out, 40)
+	}
+	msg := lastLines(out[locs[len(locs)-1][0]:], 40)
+	switch {
+	case strings.Contains(msg, "CellTimeoutError"):
+		msg += "\nthe cell ran longer than -timeout: raise it, or look for a call that waits for a browser (gonbui's dom.Persist, widgets and comms hang under nbconvert)"
+	case strings.Contains(msg, "NoSuchKernel"):
+		msg += "\ninstall the kernel with `cwnb kernel install` or `make kernel`"
+	case strings.Contains(msg, "DeadKernelError"):
+		msg += "\nthe kernel process died; run the notebook in Jupyter to see the cell that kills it"
+	}
+	return msg
 }
 
 var noiseRE = regexp.MustCompile(`^([IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ |\d+\.\d+s - |\s*$)`)

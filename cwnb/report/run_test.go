@@ -244,3 +244,18 @@ func flatten(err error) []error {
 	}
 	return []error{err}
 }
+
+// TestRunCellTimeout runs a cell that sleeps past -timeout: the error names the timeout, shows the
+// cell and says what to do.
+func TestRunCellTimeout(t *testing.T) {
+	installKernel(t)
+	_, err := Run(context.Background(), []string{filepath.Join("testdata", "hang.ipynb")}, Options{OutDir: t.TempDir(), Timeout: 3 * time.Second, NoHTML: true})
+	if err == nil {
+		t.Fatal("Run succeeded with a cell that outlives the timeout")
+	}
+	for _, want := range []string{"CellTimeoutError", "after 3 seconds", "time.Sleep(time.Minute)", "raise it"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
