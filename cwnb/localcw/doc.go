@@ -52,7 +52,8 @@
 //     300 s beyond 15 days, of 3600 s beyond 63 days) gives an empty result, not an error; data
 //     older than 455 days is gone; ScanBy (default TimestampDescending); MaxDatapoints (default
 //     100,800) over the whole response, with NextToken and StatusCode PartialData on cut
-//     results; Unit filter and the MultipleUnits message; the 500-query limit, Id syntax
+//     results (metric math results are not paginated: they come on the first page only,
+//     truncated to what fits, PartialData when cut); Unit filter and the MultipleUnits message; the 500-query limit, Id syntax
 //     [a-z][A-Za-z0-9_]*, unique Ids, unknown references, bad periods and StartTime ≥ EndTime as
 //     the service's errors; ReturnData=false inputs; metric math and SEARCH through package
 //     metricmath, one result per series a SEARCH finds (at most 500, with a
@@ -71,7 +72,6 @@
 //     ${PROP('MetricName' | 'Namespace' | 'Dim.<name>' | 'Stat' | 'Period')} are expanded (for
 //     metric queries and SEARCH results); the others (${AVG}, ${MAX}, time formats, ...) are left
 //     as written and LabelOptions.Timezone is only validated.
-//   - Expression results are paginated like metric results (CloudWatch truncates them).
 //   - Buckets with data from several units are aggregated together (with the MultipleUnits
 //     message); the real service's choice is not documented.
 //   - Metrics Insights (SQL) queries, anomaly detection bands, cross-account queries

@@ -234,7 +234,7 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 			return nil, err
 		}
 		for _, se := range ev.series {
-			res := result{id: q.id}
+			res := result{id: q.id, expr: true}
 			info := labelInfo{period: q.period, label: se.Label}
 			if found, ok := searched[se.Label]; ok {
 				info = found

@@ -53,6 +53,7 @@ func (q *query) param() string { return fmt.Sprintf("MetricDataQueries.member.%d
 // result is one series of the answer, before paging.
 type result struct {
 	id, label string
+	expr      bool    // an expression's result: not paginated, truncated
 	t         []int64 // Unix ms, in the order served (ScanBy)
 	v         []float64
 	messages  []wire.MessageData
@@ -435,46 +436,65 @@ type computedSeries struct {
 	messages []wire.MessageData
 }
 
-// page cuts the full results into the page that starts at r.offset: at most r.max datapoints
-// over all results, in result order. A result cut by the page end has StatusCode PartialData and
-// the response a NextToken.
+// page cuts the full results into the page that starts at r.offset. A page holds at most
+// r.max datapoints over all its results, in result order. Metric results continue on the next
+// page: a result cut by the page end has StatusCode PartialData and the response a NextToken
+// whose offset counts metric datapoints only. Expression results are not paginated, as in
+// CloudWatch: they come on the first page only, truncated to the datapoints that fit (StatusCode
+// PartialData when cut), and never hold a NextToken back.
 func (s *Server) page(r *request, results []result, messages []wire.MessageData) *wire.GetMetricDataOutput {
-	out := &wire.GetMetricDataOutput{MetricDataResults: []wire.MetricDataResult{}, Messages: messages}
-	total := 0
+	out := &wire.GetMetricDataOutput{MetricDataResults: []wire.MetricDataResult{}}
+	metricTotal := 0
 	for _, res := range results {
-		total += len(res.t)
+		if !res.expr {
+			metricTotal += len(res.t)
+		}
 	}
-	lo := min(r.offset, total)
-	hi := lo + r.max
-	last := hi >= total
+	first := r.offset == 0
+	if first {
+		out.Messages = messages
+	}
+	cursor := min(r.offset, metricTotal) // position in the metric datapoint sequence
+	budget := r.max
 	pos, served := 0, 0
-	for _, res := range results {
+	add := func(res *result, from, to int, cut bool) {
+		mr := wire.MetricDataResult{Id: res.id, Label: res.label,
+			TimestampsMs: res.t[from:to], Values: res.v[from:to], StatusCode: "Complete"}
+		if from == 0 { // messages come once, with the first chunk of the result
+			mr.Messages = res.messages
+		}
+		if cut {
+			mr.StatusCode = "PartialData"
+		}
+		served += to - from
+		out.MetricDataResults = append(out.MetricDataResults, mr)
+	}
+	for i := range results {
+		res := &results[i]
 		n := len(res.t)
-		a, b := max(lo, pos), min(hi, pos+n)
-		include := a < b || (n == 0 && pos >= lo && (pos < hi || last))
-		if include {
-			from, to := a-pos, b-pos
-			if a >= b {
-				from, to = 0, 0
+		if res.expr {
+			if first {
+				k := min(n, budget)
+				budget -= k
+				add(res, 0, k, k < n)
 			}
-			mr := wire.MetricDataResult{
-				Id: res.id, Label: res.label,
-				TimestampsMs: res.t[from:to], Values: res.v[from:to],
-				StatusCode: "Complete",
+			continue
+		}
+		switch a := max(cursor, pos); {
+		case n == 0:
+			if pos >= cursor && cursor == pos && (budget > 0 || pos == metricTotal) {
+				add(res, 0, 0, false)
 			}
-			if from == 0 { // messages come once, with the first chunk of the result
-				mr.Messages = res.messages
-			}
-			if pos+n > hi {
-				mr.StatusCode = "PartialData"
-			}
-			served += to - from
-			out.MetricDataResults = append(out.MetricDataResults, mr)
+		case a < pos+n && budget > 0:
+			b := min(pos+n, a+budget)
+			budget -= b - a
+			cursor = b
+			add(res, a-pos, b-pos, b < pos+n)
 		}
 		pos += n
 	}
-	if !last {
-		tok := pageToken(r.hash, hi)
+	if cursor < metricTotal {
+		tok := pageToken(r.hash, cursor)
 		out.NextToken = &tok
 	}
 	s.datapoints.Add(int64(served))

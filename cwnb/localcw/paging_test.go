@@ -184,3 +184,44 @@ func TestDuplicateQueriesBothScanOrders(t *testing.T) {
 		}
 	}
 }
+
+// Metric math results are not paginated (FACTS.md): they come on the first page, truncated to
+// what fits, while metric results continue through NextToken.
+func TestExpressionsAreTruncatedNotPaginated(t *testing.T) {
+	_, c := start(t)
+	put(t, c, "Test/Trunc", minutely(30, "A", func(i int) float64 { return float64(i) }))
+	put(t, c, "Test/Trunc", minutely(20, "B", func(i int) float64 { return float64(i) }))
+	in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now), MaxDatapoints: aws.Int32(40),
+		MetricDataQueries: []types.MetricDataQuery{
+			{Id: aws.String("a"), MetricStat: metricStat("Test/Trunc", "A", 60, "Sum")},
+			{Id: aws.String("e"), Expression: aws.String("a*2")},
+			{Id: aws.String("b"), MetricStat: metricStat("Test/Trunc", "B", 60, "Sum")},
+		}}
+	first, err := c.GetMetricData(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range first.MetricDataResults {
+		n += len(r.Values)
+	}
+	if n != 40 || first.NextToken == nil {
+		t.Fatalf("first page: %d datapoints, NextToken %v; want 40 and a token", n, first.NextToken)
+	}
+	all, pages := getAll(t, c, in)
+	if pages != 2 {
+		t.Errorf("%d pages, want 2", pages)
+	}
+	type got struct {
+		N      int
+		Status types.StatusCode
+	}
+	res := map[string]got{}
+	for k, r := range all {
+		res[k] = got{len(r.Values), r.StatusCode}
+	}
+	want := map[string]got{"a/A": {30, types.StatusCodeComplete}, "e/e": {10, types.StatusCodePartialData}, "b/B": {20, types.StatusCodeComplete}}
+	if diff := cmp.Diff(want, res); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
