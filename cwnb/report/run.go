@@ -137,6 +137,9 @@ func runOne(ctx context.Context, src string, opts Options) Result {
 	if nb, err := ReadNotebook(src); err == nil && nb.Title() != "" {
 		r.Title = nb.Title()
 	}
+	// Outputs of an earlier run must not pass for this run's when this one stops early.
+	os.Remove(r.Executed)
+	os.Remove(filepath.Join(opts.OutDir, base+".html"))
 	start := time.Now()
 	nb, err := Execute(ctx, src, r.Executed, opts)
 	r.Duration = time.Since(start)
