@@ -97,6 +97,11 @@ func Run(ctx context.Context, notebooks []string, opts Options) ([]Result, error
 			return nil, fmt.Errorf("notebooks %s and %s would both write %s.html; rename one", other, nb, base)
 		}
 		seen[base] = nb
+		absNB, err1 := filepath.Abs(nb)
+		absOut, err2 := filepath.Abs(filepath.Join(opts.OutDir, base+".ipynb"))
+		if err1 == nil && err2 == nil && absNB == absOut {
+			return nil, fmt.Errorf("-out %s would overwrite %s with its executed copy; write the reports elsewhere (use -inplace to update the notebook)", opts.OutDir, nb)
+		}
 	}
 	if err := kernelspec.CheckNbconvert(ctx); err != nil {
 		return nil, err

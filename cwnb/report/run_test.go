@@ -200,10 +200,13 @@ func TestRunRejectsBadInput(t *testing.T) {
 		{"missing", []string{filepath.Join(dir, "missing.ipynb")}, Options{}, "no such file"},
 		{"same name twice", []string{a, b}, Options{}, "would both write x.html"},
 		{"unknown kernel", []string{a}, Options{Kernel: "no-such-kernel"}, `"no-such-kernel" is not installed`},
+		{"out dir holds the notebook", []string{a}, Options{OutDir: filepath.Dir(a)}, "would overwrite"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.opts.OutDir = t.TempDir()
+			if tc.opts.OutDir == "" {
+				tc.opts.OutDir = t.TempDir()
+			}
 			_, err := Run(context.Background(), tc.nbs, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Run error = %v, want it to contain %q", err, tc.want)
