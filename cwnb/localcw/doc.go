@@ -68,7 +68,8 @@
 //     a percentile is always a published value; compare with AWS results with a tolerance.
 //   - Default labels are the metric name, followed by the statistic and the period in seconds
 //     when the metric queries of a call differ in them ("Latency p99 300"); expressions default
-//     to their Id; SEARCH series to metricmath.SearchLabel. Of the dynamic labels, ${LABEL} and
+//     to their Id; SEARCH series to metricmath.SearchLabel, prefixed with the query's Label when
+//     it has a static one (so that the series stay distinct). Of the dynamic labels, ${LABEL} and
 //     ${PROP('MetricName' | 'Namespace' | 'Dim.<name>' | 'Stat' | 'Period')} are expanded (for
 //     metric queries and SEARCH results); the others (${AVG}, ${MAX}, time formats, ...) are left
 //     as written and LabelOptions.Timezone is only validated.
