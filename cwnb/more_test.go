@@ -3,6 +3,7 @@ package cwnb
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/time/rate"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
@@ -311,3 +313,29 @@ func TestLoadBeyondRetention(t *testing.T) {
 		t.Errorf("bad CWNB_NOW: %v", err)
 	}
 }
+
+// TestLoadMixedPeriods: a 1-minute and a 5-minute query share the 1-minute grid.
+func TestLoadMixedPeriods(t *testing.T) {
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	from := testNow.Add(-3 * time.Hour)
+	putRamp(t, url, from, 10, nil)
+	fine, coarse := checkout, checkout
+	fine.ID, fine.Stats = "fine", []string{"Maximum"}
+	coarse.ID, coarse.Stats, coarse.Period, coarse.Label = "coarse", []string{"Maximum"}, 5*time.Minute, "max 5m"
+	q := Query{Metrics: []Metric{fine, coarse}, Window: Between(from, from.Add(10*time.Minute)), Period: time.Minute}
+	res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := res.Lookup("max 5m")
+	want := []float64{500, nan, nan, nan, nan, 1000, nan, nan, nan, nan}
+	if res.Period != time.Minute || len(c.Values) != 10 || !cmp.Equal(want, c.Values, cmpopts.EquateNaNs()) || c.Period != 5*time.Minute {
+		t.Errorf("grid %v, coarse series %v (period %v), want %v", res.Period, c.Values, c.Period, want)
+	}
+	q.Metrics[0].Period, q.Metrics[1].Period = 2*time.Minute, 3*time.Minute
+	if _, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q); err == nil || !strings.Contains(err.Error(), "not a multiple of 2m") {
+		t.Errorf("2m with 3m: %v, want a multiple error", err)
+	}
+}
+
+var nan = math.NaN()

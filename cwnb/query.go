@@ -82,6 +82,10 @@ type Expression struct {
 //     result; the wide frame's columns then carry the region and the long frame has a region column.
 //   - Fill: FillNaN, a missing period is NaN.
 //   - MaxGap: no limit for FillForward and FillLinear.
+//
+// Queries may have different periods if each is a multiple of the finest: the frame's grid is the
+// finest period, and a coarser series has its values at its own period starts (NaN between, unless
+// filled). The window is aligned to the coarsest period.
 type Query struct {
 	Title       string
 	Metrics     []Metric
