@@ -126,3 +126,22 @@ func TestRetentionByAge(t *testing.T) {
 		})
 	}
 }
+
+// With no Options.Now the server runs on the wall clock: a datum without Timestamp is stamped
+// now, and a timestamp 3 hours ahead of the wall clock is refused.
+func TestWallClock(t *testing.T) {
+	_, url := localcwtest.Start(t, localcw.Options{})
+	c := localcwtest.Client(t, url, noRetry)
+	if _, err := c.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("Test/Wall"),
+		MetricData: []types.MetricDatum{{MetricName: aws.String("M"), Value: aws.Float64(42)}}}); err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Now()
+	_, vs := query(t, c, metricStat("Test/Wall", "M", 60, "Maximum"), wall.Add(-10*time.Minute), wall.Add(time.Minute))
+	if len(vs) != 1 || vs[0] != 42 {
+		t.Errorf("values %v, want [42]", vs)
+	}
+	_, err := c.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("Test/Wall"),
+		MetricData: []types.MetricDatum{{MetricName: aws.String("M"), Value: aws.Float64(1), Timestamp: aws.Time(wall.Add(3 * time.Hour))}}})
+	checkErr(t, err, invalidValue, "InvalidParameterValue", "two hours")
+}
