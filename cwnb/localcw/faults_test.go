@@ -114,6 +114,10 @@ func TestThrottlingIsRetriedBySDK(t *testing.T) {
 	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusBadRequest {
 		t.Errorf("throttling status: %v, want 400", err)
 	}
+	var rid interface{ ServiceRequestID() string }
+	if !errors.As(err, &rid) || rid.ServiceRequestID() == "" {
+		t.Errorf("error %v carries no request id", err)
+	}
 	if !retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool() {
 		t.Errorf("the SDK does not classify %v as throttling", err)
 	}

@@ -2,6 +2,7 @@ package localcw
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -39,6 +40,7 @@ type Server struct {
 	calls map[string]int
 
 	datapoints atomic.Int64
+	requests   atomic.Uint64
 	pages      pageCache
 }
 
@@ -76,6 +78,13 @@ func (s *Server) addScenario(sc scenario.Scenario) {
 				}
 			})
 	}
+}
+
+// requestID returns a unique id for a response, in the UUID shape CloudWatch uses; the SDK
+// reports it in errors and in middleware.GetRequestIDMetadata.
+func (s *Server) requestID() string {
+	n := s.requests.Add(1)
+	return fmt.Sprintf("10ca1c10-0000-4000-8000-%012x", n)
 }
 
 // now is the server clock.
@@ -123,6 +132,7 @@ func route(r *http.Request) (string, protocol, bool) {
 
 // ServeHTTP serves one CloudWatch request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Amzn-RequestId", s.requestID())
 	op, proto, ok := route(r)
 	if !ok {
 		s.writeError(w, r, proto, op, &apiError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound,
