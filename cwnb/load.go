@@ -577,11 +577,10 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 			}
 		}
 		for _, ru := range regionRUs {
-			u := ru.u
 			if rd := byPath[ru.key.path()]; rd.f != nil {
 				ru.cached = rd.f.get(ru.key.key)
 				if ru.cached != nil && rd.from != ep {
-					res.Notes = append(res.Notes, fmt.Sprintf("%s served from the cache recorded against endpoint %q", u.id, rd.from))
+					res.Notes = append(res.Notes, fmt.Sprintf("offline: served from the cache recorded against endpoint %q", rd.from))
 				}
 			}
 			var covered [][2]int64

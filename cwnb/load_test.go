@@ -208,6 +208,18 @@ func TestLoadCacheRerun(t *testing.T) {
 	if err != nil || off.Calls != 0 {
 		t.Fatalf("offline from a full cache: %v (calls %v)", err, off)
 	}
+	// Offline on a machine with no endpoint configured and no credentials: the entries recorded
+	// against the local CloudWatch still answer, with a note.
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	bare, err := Load(context.Background(), q, WithCacheDir(dir), WithOffline(true), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
+	if err != nil || bare.Endpoint != "aws" || !strings.Contains(strings.Join(bare.Notes, "\n"), `recorded against endpoint "local"`) {
+		t.Fatalf("offline without an endpoint: %v (notes %v)", err, bare)
+	}
+	if diff := cmp.Diff(first.Series[1].Values, bare.Series[1].Values, cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("offline values differ:\n%s", diff)
+	}
 	_, err = testLoader(t, url, t.TempDir(), testNow, WithOffline(true)).Load(context.Background(), q)
 	var oe *OfflineError
 	if !errors.Is(err, ErrOffline) || !errors.As(err, &oe) || !strings.Contains(err.Error(), "Latency p99") {

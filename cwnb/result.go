@@ -471,6 +471,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s", m.Region, m))
 	}
 	r.Warnings = dedupe(r.Warnings)
+	r.Notes = dedupe(r.Notes)
 	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
 }
 
