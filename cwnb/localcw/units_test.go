@@ -106,3 +106,32 @@ func TestGetMetricStatistics(t *testing.T) {
 		}
 	}
 }
+
+// Statistic sets give percentiles only when they are raw values in disguise (Minimum = Maximum),
+// and no rank statistic exists for a period holding a negative value (FACTS.md, Statistics).
+func TestPercentilesOnlyWhereCloudWatchHasThem(t *testing.T) {
+	_, c := start(t)
+	minute := func(m int) *time.Time { return aws.Time(now.Add(-time.Hour + time.Duration(m)*time.Minute)) }
+	set := func(n, sum, lo, hi float64) *types.StatisticSet {
+		return &types.StatisticSet{SampleCount: aws.Float64(n), Sum: aws.Float64(sum), Minimum: aws.Float64(lo), Maximum: aws.Float64(hi)}
+	}
+	put(t, c, "Test/Sets", []types.MetricDatum{
+		{MetricName: aws.String("M"), Timestamp: minute(0), StatisticValues: set(4, 40, 10, 10)},     // raw: 10 ×4
+		{MetricName: aws.String("M"), Timestamp: minute(1), StatisticValues: set(4, 40, 5, 15)},      // a real set
+		{MetricName: aws.String("M"), Timestamp: minute(2), Values: []float64{-1, 3, 5}},             // a negative value
+		{MetricName: aws.String("M"), Timestamp: minute(3), Values: []float64{1, 3, 5}, Counts: nil}, // plain values
+	})
+	get := func(stat string) []float64 {
+		_, vs := query(t, c, metricStat("Test/Sets", "M", 60, stat), now.Add(-time.Hour), now)
+		return vs
+	}
+	if diff := cmp.Diff([]float64{10, 10, 7.0 / 3, 3}, get("Average")); diff != "" {
+		t.Errorf("Average (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]float64{10, 3}, get("p50")); diff != "" {
+		t.Errorf("p50 exists for minutes 0 and 3 only (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]float64{10, 3}, get("IQM")); diff != "" {
+		t.Errorf("IQM (-want +got):\n%s", diff)
+	}
+}
