@@ -58,7 +58,7 @@ var cacheMagic = []byte("CWNB")
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // ErrCorrupt is wrapped by the error reading a damaged cache file.
-var ErrCorrupt = errors.New("corrupt cache entry")
+var ErrCorrupt = errors.New("corrupt cache file")
 
 // NewCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
 // the first entry is written.

@@ -412,6 +412,11 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 		return nil, fmt.Errorf("%w: %w: window starts %s, more than 455 days ago: CloudWatch keeps nothing that old; move the window (or load from a cache that holds it)",
 			ErrInvalid, errTooOld, start.Format(time.RFC3339))
 	}
+	for _, u := range us {
+		if u.kind == kindSQL && age > 14*24*time.Hour && !young {
+			return nil, invalidf("expression %s is a Metrics Insights query, which reads only the last 2 weeks, and the window starts %s ago; move the window or use SEARCH", u.id, fmtDur(age.Round(time.Hour)))
+		}
+	}
 	if young {
 		age = 0
 	}

@@ -159,6 +159,7 @@ func TestValidate(t *testing.T) {
 		{"no namespace", Query{Metrics: []Metric{{Name: "Latency"}}, Window: w}, "namespace is empty"},
 		{"empty dimension", Query{Metrics: []Metric{with(func(m *Metric) { m.Dims = Dims{"Service": ""} })}, Window: w}, "empty name or value"},
 		{"nothing", Query{Window: w}, "no metrics and no expressions"},
+		{"old insights", Query{Expressions: []Expression{{Expr: "SELECT AVG(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId)"}}, Window: Between(testNow.AddDate(0, 0, -20), testNow.AddDate(0, 0, -19))}, "only the last 2 weeks"},
 		{"bad fill", Query{Metrics: []Metric{lat}, Window: w, Fill: Fill(9)}, "fill Fill(9) is unknown"},
 		{"negative max gap", Query{Metrics: []Metric{lat}, Window: w, MaxGap: -time.Minute}, "max gap -1m0s is negative"},
 		{"all hidden", Query{Metrics: []Metric{with(func(m *Metric) { m.Hidden = true })}, Window: w}, "Hidden"},
