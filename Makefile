@@ -7,7 +7,7 @@ GO ?= go
 BIN := $(CURDIR)/bin
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all build test test-go vet bench demo report kernel tools clean
+.PHONY: all build test test-go test-notebooks vet bench demo report kernel tools clean
 
 all: build
 
@@ -25,8 +25,15 @@ vet:
 test-go:
 	$(GO) test -count=1 ./...
 
+## test-notebooks: every notebook through the real kernel against a fresh local CloudWatch, with an
+## empty cache so that every load really goes over the wire; the outputs are checked (no error, every
+## chart as image/png and text/html) and the reports opened in headless Chromium, network off
+test-notebooks:
+	rm -rf $(CURDIR)/out/test-cache
+	CWNB_CACHE=$(CURDIR)/out/test-cache REPORT_FLAGS=-browser REPORT_OUT=$(CURDIR)/out/test-reports kernel/demo.sh
+
 ## test: everything CI runs
-test: vet test-go
+test: vet test-go test-notebooks
 
 ## bench: benchmarks (and pandas/numpy baselines side by side when python3-pandas is installed)
 bench:

@@ -1,9 +1,9 @@
 package cwnb
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -221,11 +221,14 @@ func TestPlotAndShow(t *testing.T) {
 	if _, err := Plot(r, Band("p50-p99", "Latency Average", "Latency p99")); err != nil {
 		t.Errorf("band: %v", err)
 	}
-	var buf bytes.Buffer
-	showTo(&buf, nil, errors.New("boom"))
-	if !strings.Contains(buf.String(), "boom") {
-		t.Errorf("Show of an error printed %q", buf.String())
-	}
+	func() {
+		defer func() {
+			if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "cwnb: chart not shown: boom") {
+				t.Errorf("Show of a failed chart: recovered %v; want a cwnb panic naming the error", p)
+			}
+		}()
+		Show(nil, errors.New("boom"))
+	}()
 	fold, _ := r.Fold("Latency p99", MinuteOfHour, 0.99)
 	if _, err := PlotFold(fold, "p99 by minute of the hour", "Milliseconds"); err != nil {
 		t.Error(err)

@@ -2,9 +2,7 @@ package cwnb
 
 import (
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,18 +13,16 @@ import (
 	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// Show displays a chart in the notebook, or, when building it failed, prints the error there
-// instead. It takes a builder's two results directly: cwnb.Show(cwnb.Plot(res)).
+// Show displays a chart in the notebook. It takes a builder's two results directly:
+// cwnb.Show(cwnb.Plot(res)). When building or displaying the chart failed, Show panics with the
+// error, so that the cell fails visibly (and `make test` or `cwnb report` with it) rather than
+// leaving a silent gap where the answer should be; call Chart.Display to handle the error instead.
 func Show(c *chart.Chart, err error) {
-	showTo(os.Stderr, c, err)
-}
-
-func showTo(w io.Writer, c *chart.Chart, err error) {
 	if err == nil {
 		err = c.Display()
 	}
 	if err != nil {
-		fmt.Fprintf(w, "cwnb: chart not shown: %v\n", err)
+		panic("cwnb: chart not shown: " + err.Error())
 	}
 }
 
