@@ -21,8 +21,6 @@ type points struct {
 	v []float64
 }
 
-func (p *points) len() int { return len(p.t) }
-
 // aggregation is the answer to aggregate: one series per requested statistic, and the units
 // of the datums that went in.
 type aggregation struct {

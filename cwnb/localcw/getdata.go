@@ -356,12 +356,12 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 		}
 		g := grid{start: roundStart(r.start, now, q.period), end: r.end, period: q.period}
 		if !periodRetained(r.start, now, q.period) {
-			computed[q] = &computedSeries{g: g}
+			computed[q] = &computedSeries{}
 			continue
 		}
 		sr := s.store.Get(*q.metric)
 		if sr == nil {
-			computed[q] = &computedSeries{g: g}
+			computed[q] = &computedSeries{}
 			continue
 		}
 		k := groupKey{sr.Key(), q.period, q.unit, g.start.UnixMilli()}
@@ -385,7 +385,7 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 	for i, gr := range order {
 		for _, q := range gr.members {
 			j := slices.Index(gr.stats, q.stat)
-			cs := &computedSeries{g: gr.g, p: aggs[i].series[j]}
+			cs := &computedSeries{p: aggs[i].series[j]}
 			if q.unit == "" && len(aggs[i].units) > 1 {
 				cs.messages = append(cs.messages, wire.MessageData{Code: "MultipleUnits",
 					Value: "Multiple units returned: " + strings.Join(aggs[i].units, ", ") + "; set MetricStat.Unit to select one."})
@@ -431,7 +431,6 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 
 // computedSeries is the answer to one metric query on its grid.
 type computedSeries struct {
-	g        grid
 	p        points
 	messages []wire.MessageData
 }
