@@ -30,7 +30,8 @@ type Options struct {
 }
 
 // Server is a local CloudWatch metrics service. It is an http.Handler speaking the Smithy RPC v2
-// CBOR protocol of aws-sdk-go-v2/service/cloudwatch. It is safe for concurrent use.
+// CBOR protocol of aws-sdk-go-v2/service/cloudwatch, and awsJson1_0 for botocore (the AWS CLI,
+// boto3). It is safe for concurrent use.
 type Server struct {
 	opts   Options
 	store  *store.Store
