@@ -284,11 +284,11 @@ func (c *Chart) PNG() ([]byte, error) {
 }
 
 func svgToPNG(svg string, scale float64) ([]byte, error) {
-	img, err := rasterizeSVG(svg, scale, color.White)
+	img, paints, err := rasterizeSVGColors(svg, scale, color.White)
 	if err != nil {
 		return nil, err
 	}
-	return encodePNG(img)
+	return encodePNG(quantize(img, paints))
 }
 
 // MIME types of a display bundle.
@@ -300,8 +300,8 @@ const (
 
 // Bundle renders the chart into a Jupyter display bundle, a map from MIME type to content:
 //
-//   - "text/html" (string): a static SVG image (data URI) and a script that upgrades it to the
-//     interactive ECharts chart when ECharts is on the page or can be loaded (see HTML);
+//   - "text/html" (string): the static picture (the PNG as a data URI) and a script that upgrades
+//     it to the interactive ECharts chart when ECharts is on the page or can be loaded;
 //   - "image/png" ([]byte, the raw PNG; encoding/json writes it as the base64 string nbformat
 //     wants), which GitHub's notebook view shows;
 //   - "text/plain" (string): the alt text.
@@ -326,18 +326,14 @@ func (c *Chart) render() (map[string]any, error) {
 		return nil, err
 	}
 	b := map[string]any{MIMEPlain: c.alt}
-	var svg string
+	var png []byte
 	if mode != Interactive {
-		if svg, err = c.SVG(); err != nil {
-			return nil, err
-		}
-		png, err := svgToPNG(svg, c.opts.PNGScale)
-		if err != nil {
+		if png, err = c.PNG(); err != nil {
 			return nil, err
 		}
 		b[MIMEPNG] = png
 	}
-	h, err := c.html(mode, svg)
+	h, err := c.html(mode, png)
 	if err != nil {
 		return nil, err
 	}
@@ -365,14 +361,18 @@ func newID() string {
 // html builds the text/html of one chart. Structure:
 //
 //	<div class="cwnb-chart" id=ID data-cwnb-state="static|pending|interactive" data-width data-height>
-//	  <img class="cwnb-static" src="data:image/svg+xml;base64,..." alt="...">   (Both, Static)
+//	  <img class="cwnb-static" src="data:image/png;base64,..." alt="...">       (Both, Static)
 //	  <script type="application/json" class="cwnb-option">{...}</script>        (Both, Interactive)
 //	  <script>upgrade script</script>                                           (Both, Interactive)
 //	</div>
 //
 // Every data string reaches the page either inside base64 (the image), html.EscapeString (alt
 // text, attributes) or JSON with <, >, & escaped (the option), so none can end an element early.
-func (c *Chart) html(mode Mode, svg string) (string, error) {
+//
+// The picture is the image/png itself, not the SVG: HTML sanitizers (GitHub's notebook view,
+// JupyterLab for untrusted notebooks) keep data:image/png images but may drop SVG ones, and the
+// picture is then the same everywhere.
+func (c *Chart) html(mode Mode, png []byte) (string, error) {
 	id := newID()
 	w, h := c.opts.Width, c.opts.Height
 	var b strings.Builder
@@ -383,8 +383,8 @@ func (c *Chart) html(mode Mode, svg string) (string, error) {
 	fmt.Fprintf(&b, `<div class="cwnb-chart" id="%s" data-cwnb-state="%s" data-width="%d" data-height="%d" style="position:relative;width:%dpx;max-width:100%%;">`, id, state, w, h, w)
 	alt := html.EscapeString(c.alt)
 	if mode != Interactive {
-		fmt.Fprintf(&b, `<img class="cwnb-static" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;" alt="%s" src="data:image/svg+xml;base64,%s">`,
-			w, h, alt, base64.StdEncoding.EncodeToString([]byte(svg)))
+		fmt.Fprintf(&b, `<img class="cwnb-static" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;" alt="%s" src="data:image/png;base64,%s">`,
+			w, h, alt, base64.StdEncoding.EncodeToString(png))
 	} else {
 		fmt.Fprintf(&b, `<pre class="cwnb-static cwnb-alt" style="height:%dpx;margin:0;overflow:auto;white-space:pre-wrap;">%s</pre>`, h, alt)
 	}

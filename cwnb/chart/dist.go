@@ -96,7 +96,7 @@ func skippedNote(samples []cleanSample) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s NaN values skipped", formatNumber(float64(n)))
+	return plural(n, "NaN value", "NaN values") + " skipped"
 }
 
 func join(parts ...string) string {

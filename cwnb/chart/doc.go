@@ -28,7 +28,7 @@
 // it to the GoNB front end in one message, without waiting for a browser (so it works under
 // nbconvert):
 //
-//   - text/html: the static SVG as a data-URI <img>, the ECharts option as JSON in a
+//   - text/html: the static picture as a data-URI PNG <img>, the ECharts option as JSON in a
 //     <script type="application/json">, and a small script that replaces the image with the
 //     interactive chart when ECharts is available (see below);
 //   - image/png: the same picture rasterised in Go, which GitHub shows;

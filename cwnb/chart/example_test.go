@@ -82,7 +82,7 @@ func ExampleChart_Bundle() {
 	sort.Strings(keys)
 	fmt.Println(keys)
 	html := bundle[chart.MIMEHTML].(string)
-	fmt.Println(strings.Contains(html, `src="data:image/svg+xml;base64,`), strings.Contains(html, "cwnb-option"))
+	fmt.Println(strings.Contains(html, `src="data:image/png;base64,`), strings.Contains(html, "cwnb-option"))
 	// Output:
 	// [image/png text/html text/plain]
 	// true true
@@ -128,7 +128,7 @@ func ExampleHeatmap() {
 	//   columns: :00, :01, :02, :03
 	//   values 400 to 3,300 ms
 	//   highest 3,300 ms at day Sun, minute of hour :00
-	//   1 cells without data
+	//   1 cell without data
 }
 
 func ExampleHistogram() {

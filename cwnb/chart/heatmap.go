@@ -116,7 +116,7 @@ func Heatmap(m Matrix, optFns ...func(*Options)) (*Chart, error) {
 		lines = append(lines, fmt.Sprintf("highest %s %s at %s %s, %s %s", formatNumber(bv), unit, m.RowName, m.Rows[br], m.ColName, m.Cols[bc]))
 	}
 	if missing > 0 {
-		lines = append(lines, fmt.Sprintf("%s cells without data", formatNumber(float64(missing))))
+		lines = append(lines, plural(missing, "cell", "cells")+" without data")
 	}
 	return &Chart{title: m.Title, footer: m.Footer, alt: altText(m.Title, lines, m.Footer), option: option,
 		meta: map[string]any{"kind": "heatmap"}, opts: o}, nil

@@ -240,3 +240,11 @@ func altText(title string, lines []string, footer string) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// plural formats a count with the right noun: "1 cell", "2 cells", "10,080 cells".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatNumber(float64(n)) + " " + many
+}

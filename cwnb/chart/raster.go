@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,6 +105,7 @@ type paint struct {
 
 type rasterizer struct {
 	img     *image.RGBA
+	colors  map[color.NRGBA]bool // every paint used, for the PNG palette
 	scanner *rasterx.ScannerGV
 	clips   map[string]image.Rectangle // clipPath id → its bounding box in user space (before the node transform)
 	clipDef map[string]*svgNode
@@ -112,14 +114,20 @@ type rasterizer struct {
 
 // rasterizeSVG draws an ECharts SSR SVG on a background colour, scaled by scale.
 func rasterizeSVG(svg string, scale float64, background color.Color) (*image.RGBA, error) {
+	img, _, err := rasterizeSVGColors(svg, scale, background)
+	return img, err
+}
+
+// rasterizeSVGColors is rasterizeSVG that also returns every paint it used.
+func rasterizeSVGColors(svg string, scale float64, background color.Color) (*image.RGBA, []color.NRGBA, error) {
 	root, err := parseSVG(strings.NewReader(svg))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w, errW := strconv.ParseFloat(root.attrs["width"], 64)
 	h, errH := strconv.ParseFloat(root.attrs["height"], 64)
 	if errW != nil || errH != nil || w <= 0 || h <= 0 {
-		return nil, fmt.Errorf("chart: the rendered SVG has no usable width/height (%q × %q)", root.attrs["width"], root.attrs["height"])
+		return nil, nil, fmt.Errorf("chart: the rendered SVG has no usable width/height (%q × %q)", root.attrs["width"], root.attrs["height"])
 	}
 	if scale <= 0 {
 		scale = 1
@@ -131,6 +139,7 @@ func rasterizeSVG(svg string, scale float64, background color.Color) (*image.RGB
 		img:     img,
 		scanner: rasterx.NewScannerGV(pw, ph, img, img.Bounds()),
 		clipDef: map[string]*svgNode{},
+		colors:  map[color.NRGBA]bool{},
 		scale:   scale,
 	}
 	r.collectClipPaths(root)
@@ -146,7 +155,12 @@ func rasterizeSVG(svg string, scale float64, background color.Color) (*image.RGB
 		baseline: "alphabetic",
 	}
 	r.drawChildren(root, base)
-	return img, nil
+	bg := color.NRGBAModel.Convert(background).(color.NRGBA)
+	used := []color.NRGBA{bg}
+	for c := range r.colors {
+		used = append(used, c)
+	}
+	return img, used, nil
 }
 
 func (r *rasterizer) collectClipPaths(n *svgNode) {
@@ -466,12 +480,14 @@ func (r *rasterizer) drawPath(d string, p paint) {
 	lineScale := math.Sqrt(math.Abs(p.m.A*p.m.D - p.m.B*p.m.C))
 	if fc, ok := parseColor(p.fill); ok {
 		fc = withAlpha(fc, p.fillOp*p.opacity)
+		r.colors[fc] = true
 		if fc.A > 0 {
 			r.rasterize(pc.Path, p, fc, false, 0, minX, minY, maxX, maxY)
 		}
 	}
 	if sc, ok := parseColor(p.stroke); ok && p.strokeWidth > 0 {
 		sc = withAlpha(sc, p.strokeOp*p.opacity)
+		r.colors[sc] = true
 		if sc.A > 0 {
 			r.rasterize(pc.Path, p, sc, true, p.strokeWidth*lineScale, minX, minY, maxX, maxY)
 		}
@@ -667,6 +683,7 @@ func (r *rasterizer) drawText(n *svgNode, p paint) {
 		return
 	}
 	fc = withAlpha(fc, p.fillOp*p.opacity)
+	r.colors[fc] = true
 	if fc.A == 0 || p.fontSize <= 0 {
 		return
 	}
@@ -737,6 +754,82 @@ func collectText(n *svgNode) string {
 		}
 	}
 	return b.String()
+}
+
+// quantize maps an opaque chart image to at most 256 colours: first every paint the chart used,
+// blended over the background as it appears (so no line, text or band changes colour), then the
+// most frequent remaining colours (anti-aliasing shades); other pixels take the nearest. A chart
+// has few colours, so this is visually lossless and makes the PNG about 40% smaller.
+func quantize(img *image.RGBA, paints []color.NRGBA) *image.Paletted {
+	bg := color.NRGBA{255, 255, 255, 255}
+	if len(paints) > 0 {
+		bg = paints[0]
+	}
+	key := func(r, g, b uint8) uint32 { return uint32(r)<<16 | uint32(g)<<8 | uint32(b) }
+	inPal := map[uint32]bool{}
+	var pal color.Palette
+	add := func(r, g, b uint8) {
+		k := key(r, g, b)
+		if !inPal[k] && len(pal) < 256 {
+			inPal[k] = true
+			pal = append(pal, color.RGBA{r, g, b, 255})
+		}
+	}
+	blend := func(c, b uint8, a float64) uint8 { return uint8(math.Round(float64(c)*a + float64(b)*(1-a))) }
+	// Deterministic order: sort the paints.
+	sorted := append([]color.NRGBA(nil), paints...)
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		return key(a.R, a.G, a.B)<<8|uint32(a.A) < key(b.R, b.G, b.B)<<8|uint32(b.A)
+	})
+	add(bg.R, bg.G, bg.B)
+	for _, c := range sorted {
+		if c.A == 0 {
+			continue
+		}
+		a := float64(c.A) / 255
+		add(blend(c.R, bg.R, a), blend(c.G, bg.G, a), blend(c.B, bg.B, a))
+	}
+	p := img.Pix
+	counts := map[uint32]int{}
+	for i := 0; i+3 < len(p); i += 4 {
+		counts[key(p[i], p[i+1], p[i+2])]++
+	}
+	type kc struct {
+		k uint32
+		n int
+	}
+	rest := make([]kc, 0, len(counts))
+	for k, n := range counts {
+		if !inPal[k] {
+			rest = append(rest, kc{k, n})
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].n > rest[j].n || (rest[i].n == rest[j].n && rest[i].k < rest[j].k) })
+	for _, e := range rest {
+		if len(pal) >= 256 {
+			break
+		}
+		add(uint8(e.k>>16), uint8(e.k>>8), uint8(e.k))
+	}
+	out := image.NewPaletted(img.Bounds(), pal)
+	index := make(map[uint32]uint8, len(counts))
+	w := img.Bounds().Dx()
+	for y := 0; y < img.Bounds().Dy(); y++ {
+		row := p[y*img.Stride : y*img.Stride+4*w]
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := 0; x < w; x++ {
+			r, g, b := row[4*x], row[4*x+1], row[4*x+2]
+			k := key(r, g, b)
+			i, ok := index[k]
+			if !ok {
+				i = uint8(pal.Index(color.RGBA{r, g, b, 255}))
+				index[k] = i
+			}
+			dst[x] = i
+		}
+	}
+	return out
 }
 
 // encodePNG encodes img with the fastest zlib level that still compresses charts well.

@@ -126,7 +126,10 @@ func TestHostileLabelIsText(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svg := svgOf(t, h)
+			svg, err := c.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if strings.Contains(svg, "<script") {
 				t.Errorf("SVG contains a raw <script")
 			}
@@ -222,8 +225,8 @@ func TestBundleModes(t *testing.T) {
 			if got := strings.Contains(h, "<script"); got != tc.wantJS {
 				t.Errorf("html has <script: %v, want %v", got, tc.wantJS)
 			}
-			if tc.wantImg && !strings.HasPrefix(svgOf(t, h), "<svg") {
-				t.Errorf("the data-URI image is not an SVG")
+			if tc.wantImg && !bytes.Equal(pngOf(t, h), b[MIMEPNG].([]byte)) {
+				t.Errorf("the HTML picture is not the bundle's image/png")
 			}
 			// Bundle is cached and returns a copy.
 			b2, _ := c.Bundle()
@@ -302,16 +305,16 @@ func TestLibraryScript(t *testing.T) {
 	}
 }
 
-// svgOf returns the SVG of the static image in a chart's HTML.
-func svgOf(t *testing.T, h string) string {
+// pngOf returns the PNG of the static image in a chart's HTML.
+func pngOf(t *testing.T, h string) []byte {
 	t.Helper()
-	m := regexp.MustCompile(`src="data:image/svg\+xml;base64,([^"]+)"`).FindStringSubmatch(h)
+	m := regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`).FindStringSubmatch(h)
 	if m == nil {
-		t.Fatal("no data-URI SVG image in the HTML")
+		t.Fatal("no data-URI PNG image in the HTML")
 	}
-	svg, err := base64.StdEncoding.DecodeString(m[1])
+	b, err := base64.StdEncoding.DecodeString(m[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(svg)
+	return b
 }
