@@ -655,3 +655,53 @@ func TestRollingErrors(t *testing.T) {
 		t.Errorf("no window: no error")
 	}
 }
+
+func TestUpsampleEdges(t *testing.T) {
+	grid := at(0, 60, 120)
+	tests := []struct {
+		name string
+		t    []time.Time
+		v    []float64
+		f    Fill
+		want []float64
+	}{
+		{"no observations", nil, nil, Fill{Policy: FillForward}, []float64{math.NaN(), math.NaN(), math.NaN()}},
+		{"only NaN", at(0), []float64{math.NaN()}, Fill{Policy: FillZero}, []float64{0, 0, 0}},
+		{"repeated time, last wins", at(60, 60), []float64{1, 2}, Fill{}, []float64{math.NaN(), 2, math.NaN()}},
+		{"unsorted input", at(120, 0), []float64{3, 1}, Fill{Policy: FillLinear}, []float64{1, 2, 3}},
+		{"off-grid observation, backward", at(30), []float64{5}, Fill{Policy: FillBackward, Limit: 1}, []float64{5, math.NaN(), math.NaN()}},
+		{"off-grid observation, forward", at(30), []float64{5}, Fill{Policy: FillForward}, []float64{math.NaN(), 5, 5}},
+		{"linear gap too long", at(0, 120), []float64{1, 3}, Fill{Policy: FillLinear, MaxGap: time.Minute}, []float64{1, math.NaN(), 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Upsample(tt.t, tt.v, grid, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmpApprox(t, "values", tt.want, got)
+		})
+	}
+	if _, err := Upsample(nil, nil, at(60, 0), Fill{}); err == nil {
+		t.Errorf("unsorted grid: no error")
+	}
+	if _, err := Upsample(nil, nil, grid, Fill{Limit: -1}); err == nil {
+		t.Errorf("negative limit: no error")
+	}
+}
+
+func TestAsOfAndAlignErrors(t *testing.T) {
+	if _, err := AsOf(at(60, 0), at(0), AsOfBackward, 0); err == nil {
+		t.Errorf("unsorted left: no error")
+	}
+	if _, err := AsOf(at(0), at(0), AsOfBackward, -time.Second); err == nil {
+		t.Errorf("negative tolerance: no error")
+	}
+	if _, _, err := Align(time.Minute, Mean, Fill{}); err == nil {
+		t.Errorf("no series: no error")
+	}
+	grid, vals, err := Align(time.Minute, Mean, Fill{}, Series{})
+	if err != nil || grid != nil || len(vals) != 1 {
+		t.Errorf("empty series: %v %v %v", grid, vals, err)
+	}
+}
