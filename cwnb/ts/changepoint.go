@@ -220,7 +220,7 @@ func AnomalyBand(t []time.Time, v []float64, opt BandOptions) (*Band, error) {
 		k = 3
 	}
 	minp := max(opt.MinPeriods, 1)
-	start, end, ok := windows(t, RollingOptions{Window: opt.Window, Closed: opt.Closed})
+	w, ok := windows(t, v, RollingOptions{Window: opt.Window, Closed: opt.Closed})
 	if !ok {
 		return nil, fmt.Errorf("ts.AnomalyBand: times are not ascending; sort the series by time first")
 	}
@@ -231,7 +231,7 @@ func AnomalyBand(t []time.Time, v []float64, opt BandOptions) (*Band, error) {
 	scratch := make([]float64, 0, 64)
 	ks := make([]int, 0, 2)
 	for i := range n {
-		scratch = copyFinite(scratch[:0], v[start[i]:end[i]])
+		scratch = copyFinite(scratch[:0], v[w.start[i]:w.end(i)])
 		if len(scratch) < minp || len(scratch) == 0 {
 			b.Median[i], b.MAD[i], b.Lower[i], b.Upper[i] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 			continue

@@ -46,34 +46,13 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	}
 	opt.Estimator.check()
 	minp := max(opt.MinPeriods, 1)
-	start, end, ok := windows(t, opt)
+	w, ok := windows(t, v, opt)
 	if !ok {
 		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
 	}
 	n := len(v)
-	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: make([]int, n), Period: opt.Window}
-	// Count: the non-NaN values in each window, moving both ends forward.
-	c, lo, hi := 0, 0, 0
-	for i := range n {
-		for ; hi < end[i]; hi++ {
-			if x := v[hi]; x == x {
-				c++
-			} else {
-				r.NaN++
-			}
-		}
-		for ; lo < start[i]; lo++ {
-			if x := v[lo]; x == x {
-				c--
-			}
-		}
-		r.Count[i] = c
-	}
-	for ; hi < n; hi++ { // ClosedLeft/ClosedNeither windows never reach the last value
-		if x := v[hi]; x != x {
-			r.NaN++
-		}
-	}
+	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: w.count, NaN: w.nan, Period: opt.Window}
+	start := w.start
 	for k, a := range aggs {
 		col := make([]float64, n)
 		switch a.kind {
@@ -82,15 +61,15 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 				col[i] = float64(r.Count[i])
 			}
 		case kSum, kMean:
-			rollSum(v, start, end, col, a.kind == kMean)
+			rollSum(v, start, w, col, a.kind == kMean)
 		case kStd:
-			rollStd(v, start, end, col)
+			rollStd(v, start, w, col)
 		case kMin, kMax:
-			rollMinMax(v, start, end, col, a.kind == kMax)
+			rollMinMax(v, start, w, col, a.kind == kMax)
 		case kMedian, kQuantile:
-			rollQuantile(v, start, end, col, a.q, opt.Estimator)
+			rollQuantile(v, start, w, col, a.q, opt.Estimator)
 		case kFirst, kLast:
-			rollFirstLast(v, start, end, col, a.kind == kLast)
+			rollFirstLast(v, start, w, col, a.kind == kLast)
 		}
 		if a.kind != kCount {
 			for i := range col {
@@ -104,45 +83,67 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	return r, nil
 }
 
-// windows returns, for every i, the index range [start[i], end[i]) of its window, or false if
-// t is not ascending.
-func windows(t []time.Time, opt RollingOptions) (start, end []int, ok bool) {
+// window describes the rolling windows of a series: window i holds v[start[i]:end(i)], with
+// end(i) = i+1 (right-closed) or i (right-open), and count[i] non-NaN values.
+type window struct {
+	start []int
+	ro    int // 1 when the window excludes its own point
+	count []int
+	nan   int
+}
+
+func (w *window) end(i int) int { return i + 1 - w.ro }
+
+// windows finds the rolling windows of (t, v) in one pass, or reports false if t is not ascending.
+func windows(t []time.Time, v []float64, opt RollingOptions) (*window, bool) {
 	n := len(t)
-	start, end = make([]int, n), make([]int, n)
+	w := &window{start: make([]int, n), count: make([]int, n)}
 	leftClosed := opt.Closed == ClosedLeft || opt.Closed == ClosedBoth
-	rightOpen := 0
 	if opt.Closed == ClosedLeft || opt.Closed == ClosedNeither {
-		rightOpen = 1
+		w.ro = 1
 	}
-	w := int64(opt.Window)
+	span := int64(opt.Window)
 	if leftClosed {
-		w++ // the first admissible time is ≥ t−w instead of > t−w
+		span++ // the first admissible time is ≥ t−window instead of > t−window
 	}
-	j := 0
+	j, c := 0, 0
 	prev := int64(math.MinInt64)
 	for i := range t {
 		ti := t[i].UnixNano()
 		if ti < prev {
-			return nil, nil, false
+			return nil, false
 		}
 		prev = ti
-		bound := ti - w
+		if x := v[i]; x == x {
+			c++
+		} else {
+			w.nan++
+		}
+		bound := ti - span
 		for j < i && t[j].UnixNano() <= bound {
+			if x := v[j]; x == x {
+				c--
+			}
 			j++
 		}
-		start[i] = j
-		end[i] = i + 1 - rightOpen
+		w.start[i] = j
+		w.count[i] = c
+		if w.ro == 1 {
+			if x := v[i]; x == x {
+				w.count[i]--
+			}
+		}
 	}
-	return start, end, true
+	return w, true
 }
 
 // rollSum fills out with the window sums (or means) using Kahan-compensated add and remove.
-func rollSum(v []float64, start, end []int, out []float64, mean bool) {
+func rollSum(v []float64, start []int, w *window, out []float64, mean bool) {
 	var s, comp float64
 	nobs := 0
 	lo, hi := 0, 0
 	for i := range out {
-		for ; hi < end[i]; hi++ {
+		for ; hi < w.end(i); hi++ {
 			if x := v[hi]; x == x {
 				nobs++
 				y := x - comp
@@ -174,12 +175,12 @@ func rollSum(v []float64, start, end []int, out []float64, mean bool) {
 }
 
 // rollStd fills out with the ddof=1 standard deviation of every window (Welford add/remove).
-func rollStd(v []float64, start, end []int, out []float64) {
+func rollStd(v []float64, start []int, w *window, out []float64) {
 	var mean, ssq float64
 	nobs := 0
 	lo, hi := 0, 0
 	for i := range out {
-		for ; hi < end[i]; hi++ {
+		for ; hi < w.end(i); hi++ {
 			x := v[hi]
 			if x != x {
 				continue
@@ -212,7 +213,7 @@ func rollStd(v []float64, start, end []int, out []float64) {
 }
 
 // rollMinMax fills out with the window minimum (or maximum) using a monotonic deque of indices.
-func rollMinMax(v []float64, start, end []int, out []float64, isMax bool) {
+func rollMinMax(v []float64, start []int, w *window, out []float64, isMax bool) {
 	dq := make([]int, 0, 64)
 	head := 0
 	worse := func(a, b float64) bool { // a can never be the answer while b is in the window
@@ -223,7 +224,7 @@ func rollMinMax(v []float64, start, end []int, out []float64, isMax bool) {
 	}
 	hi := 0
 	for i := range out {
-		for ; hi < end[i]; hi++ {
+		for ; hi < w.end(i); hi++ {
 			x := v[hi]
 			if x != x {
 				continue
@@ -249,11 +250,11 @@ func rollMinMax(v []float64, start, end []int, out []float64, isMax bool) {
 }
 
 // rollQuantile keeps the window's numbers sorted (binary-search insert and delete).
-func rollQuantile(v []float64, start, end []int, out []float64, q float64, e Estimator) {
+func rollQuantile(v []float64, start []int, w *window, out []float64, q float64, e Estimator) {
 	win := make([]float64, 0, 64)
 	lo, hi := 0, 0
 	for i := range out {
-		for ; hi < end[i]; hi++ {
+		for ; hi < w.end(i); hi++ {
 			if x := v[hi]; x == x {
 				k, _ := slices.BinarySearch(win, x)
 				win = slices.Insert(win, k, x)
@@ -275,7 +276,7 @@ func rollQuantile(v []float64, start, end []int, out []float64, q float64, e Est
 }
 
 // rollFirstLast fills out with the first (or last) non-NaN value of every window.
-func rollFirstLast(v []float64, start, end []int, out []float64, last bool) {
+func rollFirstLast(v []float64, start []int, w *window, out []float64, last bool) {
 	n := len(v)
 	if last {
 		prev := make([]int, n+1) // prev[k]: largest index < k holding a number, or -1
@@ -287,7 +288,7 @@ func rollFirstLast(v []float64, start, end []int, out []float64, last bool) {
 			}
 		}
 		for i := range out {
-			if p := prev[end[i]]; p >= start[i] && p >= 0 {
+			if p := prev[w.end(i)]; p >= start[i] && p >= 0 {
 				out[i] = v[p]
 			} else {
 				out[i] = math.NaN()
@@ -304,7 +305,7 @@ func rollFirstLast(v []float64, start, end []int, out []float64, last bool) {
 		}
 	}
 	for i := range out {
-		if p := next[start[i]]; p < end[i] {
+		if p := next[start[i]]; p < w.end(i) {
 			out[i] = v[p]
 		} else {
 			out[i] = math.NaN()
