@@ -130,6 +130,23 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 	// searched describes the series SEARCH found, by label, for dynamic labels.
 	searched := map[string]labelInfo{}
 
+	// isArray tells metricmath which ids stand for an array of series (a SEARCH, METRICS() or an
+	// expression over one) before any data is seen, so that SUM(e1) over a SEARCH that happens to
+	// match a single metric still sums across series rather than collapsing to one number.
+	// References were checked for cycles by validate.
+	var isArray func(id string) bool
+	isArray = func(id string) bool {
+		ref := byID[id]
+		return ref != nil && ref.math != nil && ref.math.expr.ReturnsArray(isArray)
+	}
+	periodOf := func(id string) (time.Duration, bool) {
+		ref := byID[id]
+		if ref == nil {
+			return 0, false
+		}
+		return ref.period, true
+	}
+
 	var eval func(q *query) (*evaluated, error)
 	eval = func(q *query) (*evaluated, error) {
 		if ev := done[q]; ev != nil {
@@ -142,9 +159,11 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 		times := g.times()
 		var lookupErr error
 		env := &metricmath.Env{
-			Grid:    times,
-			Period:  q.period,
-			Metrics: func() []string { return metricIDs },
+			Grid:     times,
+			Period:   q.period,
+			Metrics:  func() []string { return metricIDs },
+			IsArray:  isArray,
+			PeriodOf: periodOf,
 			Lookup: func(id string) ([]metricmath.Series, bool) {
 				ref := byID[id]
 				if ref == nil {

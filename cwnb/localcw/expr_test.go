@@ -74,6 +74,17 @@ func TestMetricMathAndSearch(t *testing.T) {
 			}}},
 		{"metric with a dynamic label", []types.MetricDataQuery{{Id: aws.String("m1"), MetricStat: hostA, Label: aws.String("${PROP('Namespace')}/${PROP('MetricName')} on ${PROP('Dim.Host')} every ${PROP('Period')}s (${LABEL}) ${PROP('Dim.Nope')}")}},
 			map[string][]series{"m1": {{"Test/Math/Requests on a every 60s (Requests) ${PROP('Dim.Nope')}", minutes(0, 1, 2, 3, 4), []float64{10, 10, 10, 10, 10}}}}},
+		// A SEARCH is an array even when it matches one metric: SUM adds across series, per
+		// timestamp, instead of collapsing the only series to one number.
+		{"SUM of a SEARCH that matches one metric", []types.MetricDataQuery{
+			{Id: aws.String("e1"), Expression: aws.String(`SEARCH('{Test/Math,Host} MetricName="Errors"', 'Sum', 60)`), ReturnData: aws.Bool(false)},
+			expr("s", "SUM(e1)")},
+			map[string][]series{"s": {{"s", minutes(0, 1, 2, 3, 4), []float64{0, 1, 2, 3, 4}}}}},
+		// PERIOD(m) is m's own period, not the expression's (the largest of its inputs, here 5 min).
+		{"PERIOD of the 1-minute input of a 5-minute expression", []types.MetricDataQuery{
+			hidden("m1", hostA), {Id: aws.String("m5"), MetricStat: metricStat("Test/Math", "Requests", 300, "Sum", dim("Host", "a")), ReturnData: aws.Bool(false)},
+			expr("p", "m5*0 + PERIOD(m1)")},
+			map[string][]series{"p": {{"p", minutes(0), []float64{60}}}}},
 		{"FILL over a gap", []types.MetricDataQuery{hidden("m2", hostB), expr("f", "FILL(m2, 0)")},
 			map[string][]series{"f": {{"f", minutes(0, 1, 2, 3, 4), []float64{20, 20, 0, 20, 20}}}}},
 		{"metric and expression side by side", []types.MetricDataQuery{{Id: aws.String("m1"), MetricStat: hostA}, expr("e1", "m1/10")},
