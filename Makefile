@@ -7,13 +7,17 @@ GO ?= go
 BIN := $(CURDIR)/bin
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all build test test-go test-notebooks vet bench demo report kernel tools clean
+.PHONY: all build local test test-go test-notebooks vet bench demo report kernel tools clean
 
 all: build
 
 ## build: the cwnb command into bin/
 build:
 	$(GO) build -o $(BIN)/cwnb ./cwnb/cmd/cwnb
+
+## local: a local CloudWatch with the demo scenarios and clock, on 127.0.0.1:4582 (Ctrl-C stops it)
+local: build
+	$(BIN)/cwnb local -scenario api,ec2,lambda -now 2026-11-20T00:00:00Z
 
 ## vet: go vet and gofmt
 vet:
