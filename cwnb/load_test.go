@@ -292,7 +292,10 @@ func TestLoadBatchingAndPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow, Scenarios: []scenario.Scenario{bench}})
+	// Each subtest has its own server, so that its call count holds only its own requests.
+	start := func(t *testing.T) (*localcw.Server, string) {
+		return localcwtest.Start(t, localcw.Options{Now: testNow, Scenarios: []scenario.Scenario{bench}})
+	}
 	series := func(n int, stats ...string) []Metric {
 		var ms []Metric
 		for i := 0; i < n; i++ {
@@ -301,6 +304,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		return ms
 	}
 	t.Run("split", func(t *testing.T) {
+		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(500, "Average", "p99", "Sum"), Window: Between(testNow.Add(-2*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
 		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
@@ -320,6 +324,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		}
 	})
 	t.Run("pages", func(t *testing.T) {
+		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(200, "Average"), Window: Between(testNow.Add(-25*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
 		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
