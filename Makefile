@@ -7,7 +7,7 @@ GO ?= go
 BIN := $(CURDIR)/bin
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all build local test test-go test-notebooks vet bench demo report kernel tools clean
+.PHONY: all build local test test-go test-notebooks vet bench golden demo report kernel tools clean
 
 all: build
 
@@ -39,9 +39,15 @@ test-notebooks:
 ## test: everything CI runs
 test: vet test-go test-notebooks
 
-## bench: benchmarks (and pandas/numpy baselines side by side when python3-pandas is installed)
+## bench: every benchmark; for cwnb/ts the same workloads in pandas/numpy side by side with the
+## Go/pandas ratios (Go alone when /usr/bin/python3 has no pandas)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	cwnb/ts/bench/compare.sh
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/cwnb/ts$$')
+
+## golden: regenerate cwnb/ts's reference files with pandas, numpy and scipy
+golden:
+	cd cwnb/ts/testdata && /usr/bin/python3 gen_golden.py
 
 ## tools: GoNB and goimports, pinned in kernel/tools (never @latest), into bin/
 tools:
