@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file holds what every builder shares: the go-echarts → map conversion, the title/footer
@@ -61,15 +60,42 @@ func optionMap(c echartsJSONer) (map[string]any, error) {
 	return m, nil
 }
 
-// Approximate glyph widths of ECharts' default sans-serif, used to reserve room for wrapped text.
-func textLines(s string, px float64, width int) int {
+// textLines is the number of lines ECharts makes of s in a box width pixels wide with overflow
+// "break": greedy word wrapping, a word wider than the box broken anywhere. It measures with the
+// same Go fonts that ECharts measures with in the server-side render (see measureText), so the
+// room reserved for a wrapped title or footer matches the picture.
+func textLines(s string, px float64, bold bool, width int) int {
 	if s == "" {
 		return 0
 	}
+	font := fmt.Sprintf("%gpx sans-serif", px)
+	if bold {
+		font = "bold " + font
+	}
 	lines := 0
-	for _, l := range strings.Split(s, "\n") {
-		w := float64(utf8.RuneCountInString(l)) * px * 0.58
-		lines += int(math.Max(1, math.Ceil(w/float64(width))))
+	for _, para := range strings.Split(s, "\n") {
+		lines++
+		cur := 0.0
+		for i, word := range strings.Split(para, " ") {
+			w := measureText(word, font)
+			sep := 0.0
+			if i > 0 {
+				sep = measureText(" ", font)
+			}
+			switch {
+			case cur > 0 && cur+sep+w <= float64(width):
+				cur += sep + w
+			case cur > 0:
+				lines++
+				cur = w
+			default:
+				cur = w
+			}
+			for cur > float64(width) { // a word longer than the line
+				lines++
+				cur -= float64(width)
+			}
+		}
 	}
 	return lines
 }
@@ -92,11 +118,11 @@ func frame(option map[string]any, width int, title, subtitle, footer string) (to
 			"text": title, "left": padX, "top": 6,
 			"textStyle": map[string]any{"fontSize": titleSize, "width": inner, "overflow": "break", "color": "#222"},
 		}
-		top += textLines(title, titleSize, inner) * (titleSize + 6)
+		top += textLines(title, titleSize, true, inner) * (titleSize + 6)
 		if subtitle != "" {
 			t["subtext"] = subtitle
 			t["subtextStyle"] = map[string]any{"fontSize": subtitleSize, "width": inner, "overflow": "break", "color": "#666"}
-			top += textLines(subtitle, subtitleSize, inner)*(subtitleSize+4) + 6
+			top += textLines(subtitle, subtitleSize, false, inner)*(subtitleSize+4) + 6
 		}
 		titles = append(titles, t)
 	}
@@ -106,7 +132,7 @@ func frame(option map[string]any, width int, title, subtitle, footer string) (to
 			"text": footer, "left": padX, "bottom": 4,
 			"textStyle": map[string]any{"fontSize": footerSize, "fontWeight": "normal", "color": "#777", "width": inner, "overflow": "break"},
 		})
-		bottom += textLines(footer, footerSize, inner) * (footerSize + 4)
+		bottom += textLines(footer, footerSize, false, inner) * (footerSize + 4)
 	}
 	if len(titles) > 0 {
 		option["title"] = titles

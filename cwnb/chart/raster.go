@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -840,4 +841,38 @@ func encodePNG(img image.Image) ([]byte, error) {
 		return nil, fmt.Errorf("chart: encoding PNG: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+var cssFontSize = regexp.MustCompile(`(\d+(?:\.\d+)?)px`)
+
+// measureText returns the width in CSS pixels of text in a CSS font ("bold 17px sans-serif",
+// "normal normal 12px sans-serif") as drawText will draw it: Go Regular or Go Bold at that size.
+// Multi-line text measures its widest line.
+func measureText(text, cssFont string) float64 {
+	size := 12.0
+	if m := cssFontSize.FindStringSubmatch(cssFont); m != nil {
+		if v, err := strconv.ParseFloat(m[1], 64); err == nil && v > 0 {
+			size = v
+		}
+	}
+	bold := false
+	for _, f := range strings.Fields(cssFont) {
+		if f == "bold" || f == "bolder" || f == "600" || f == "700" || f == "800" || f == "900" {
+			bold = true
+		}
+	}
+	if text == "国" {
+		// zrender takes a line's height to be the width of this ideograph (one em), which the Go
+		// fonts lack; answer the em so that wrapped lines do not overlap.
+		return size
+	}
+	f, err := face(bold, size)
+	if err != nil {
+		return float64(len(text)) * size * 0.6
+	}
+	w := 0.0
+	for _, line := range strings.Split(text, "\n") {
+		w = math.Max(w, float64(font.MeasureString(f, line))/64)
+	}
+	return w
 }

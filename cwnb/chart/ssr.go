@@ -59,6 +59,15 @@ func newSSRRuntime() (*ssrRuntime, error) {
 	if _, err := vm.RunProgram(prog); err != nil {
 		return nil, fmt.Errorf("chart: loading echarts into goja: %w", err)
 	}
+	// Without a canvas, ECharts estimates text widths from a table; the PNG draws text with the
+	// Go fonts, which are wider. Measuring with the very fonts the rasteriser uses makes ECharts
+	// wrap titles, space legends and drop overlapping labels for the text that is really drawn.
+	if err := vm.Set("__cwnbMeasure", func(text, font string) float64 { return measureText(text, font) }); err != nil {
+		return nil, err
+	}
+	if _, err := vm.RunString(`echarts.setPlatformAPI({measureText: function(t, f) { return {width: __cwnbMeasure(String(t == null ? '' : t), String(f || ''))}; }});`); err != nil {
+		return nil, fmt.Errorf("chart: installing the text measurer: %w", err)
+	}
 	v, err := vm.RunString(ssrRenderJS)
 	if err != nil {
 		return nil, fmt.Errorf("chart: defining the SSR render function: %w", err)
