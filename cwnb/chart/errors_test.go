@@ -44,6 +44,9 @@ func TestBadInput(t *testing.T) {
 		{"log axis with a zero", func() (*Chart, error) {
 			return Line(TimeSeries{Times: times, LogY: true, Series: []Series{{Name: "errors", Values: []float64{1, 0, 3}}}})
 		}, []string{`series 0 ("errors")`, "value 0 at index 1", "LogY to false"}},
+		{"band upside down", func() (*Chart, error) {
+			return Line(TimeSeries{Times: times, Bands: []Band{{Name: "p50–p99", Lower: []float64{1, 5, 1}, Upper: []float64{2, 3, math.NaN()}}}})
+		}, []string{`band 0 ("p50–p99")`, "lower 5 above upper 3", "swap"}},
 		{"size", func() (*Chart, error) {
 			return Bars(demoCategories(), WithSize(10, 10))
 		}, []string{"size 10×10", "width of 100"}},

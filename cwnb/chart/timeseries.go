@@ -133,6 +133,11 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		if len(b.Lower) != len(ts.Times) || len(b.Upper) != len(ts.Times) {
 			return nil, fmt.Errorf("chart: band %d (%q) has %d lower and %d upper values for %d timestamps; give one of each per timestamp", i, b.Name, len(b.Lower), len(b.Upper), len(ts.Times))
 		}
+		for k := range b.Lower {
+			if b.Lower[k] > b.Upper[k] { // false when either is NaN
+				return nil, fmt.Errorf("chart: band %d (%q) has lower %v above upper %v at %s; swap Lower and Upper", i, b.Name, b.Lower[k], b.Upper[k], ts.Times[k].UTC().Format(time.RFC3339))
+			}
+		}
 		unitLabels = append(unitLabels, UnitLabel(b.Unit))
 	}
 	for i, e := range ts.Events {
