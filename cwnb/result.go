@@ -271,7 +271,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 		if f != FillNaN {
 			v = FillValues(v, f, gap)
 		}
-		cols[i+1] = series.New(v, series.Float, r.Series[i].Column)
+		cols[i+1] = floatColumn(v, r.Series[i].Column)
 	})
 	return dataframe.New(cols...)
 }

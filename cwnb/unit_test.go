@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-gota/gota/series"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -491,5 +492,33 @@ func TestUnitQuery(t *testing.T) {
 	}
 	if ns, dims, ok := searchSchema(`{"My NS", B,A} x`); !ok || ns != "My NS" || strings.Join(dims, ",") != "A,B" {
 		t.Errorf("searchSchema = %q %v %v", ns, dims, ok)
+	}
+}
+
+// TestFloatColumn: the allocation-free column holds exactly what gota's constructor builds.
+func TestFloatColumn(t *testing.T) {
+	v := []float64{0, 1.5, math.NaN(), -3, math.Inf(1), 1e300, 255, 256}
+	want := series.New(v, series.Float, "x")
+	got := floatColumn(v, "x")
+	if got.Name != "x" || got.Len() != want.Len() || got.Type() != series.Float {
+		t.Fatalf("column %v", got)
+	}
+	for i := range v {
+		w, g := want.Elem(i), got.Elem(i)
+		if w.IsNA() != g.IsNA() || (!w.IsNA() && w.Float() != g.Float()) || w.String() != g.String() {
+			t.Errorf("element %d: got %v (NA %v), want %v (NA %v)", i, g, g.IsNA(), w, w.IsNA())
+		}
+	}
+	if diff := cmp.Diff(want.Float(), got.Float(), cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("Float() (-want +got):\n%s", diff)
+	}
+	big := make([]float64, 10000)
+	for i := range big {
+		big[i] = float64(i) + 0.5
+	}
+	small := testing.AllocsPerRun(10, func() { floatColumn(v, "x") })
+	large := testing.AllocsPerRun(10, func() { floatColumn(big, "x") })
+	if large != small {
+		t.Errorf("%v allocations for %d values but %v for %d: want a constant number", large, len(big), small, len(v))
 	}
 }
