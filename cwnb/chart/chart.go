@@ -138,6 +138,9 @@ func WithSize(width, height int) func(*Options) {
 // WithMode sets the display mode.
 func WithMode(m Mode) func(*Options) { return func(o *Options) { o.Mode = m } }
 
+// WithPNGScale sets the pixel density of image/png (1 = one pixel per CSS pixel).
+func WithPNGScale(scale float64) func(*Options) { return func(o *Options) { o.PNGScale = scale } }
+
 // WithMaxPoints sets the per-series point budget (negative: no downsampling) and the method.
 func WithMaxPoints(n int, method Downsampler) func(*Options) {
 	return func(o *Options) { o.MaxPoints, o.Downsample = n, method }
@@ -181,6 +184,9 @@ func buildOptions(optFns []func(*Options)) (Options, error) {
 	}
 	if o.PNGScale < 0.25 || o.PNGScale > 4 {
 		return o, fmt.Errorf("chart: PNGScale %g is out of range; use 0.25..4", o.PNGScale)
+	}
+	if px := float64(o.Width) * float64(o.Height) * o.PNGScale * o.PNGScale; px > maxPNGPixels {
+		return o, fmt.Errorf("chart: a %d×%d chart at PNGScale %g makes a %.0f-megapixel PNG; use a smaller size or PNGScale (at most %d megapixels)", o.Width, o.Height, o.PNGScale, px/1e6, maxPNGPixels/1_000_000)
 	}
 	if _, err := resolveMode(o.Mode); err != nil {
 		return o, err

@@ -68,6 +68,9 @@ func textLines(s string, px float64, bold bool, width int) int {
 	if s == "" {
 		return 0
 	}
+	if width < 1 {
+		width = 1
+	}
 	font := fmt.Sprintf("%gpx sans-serif", px)
 	if bold {
 		font = "bold " + font

@@ -33,6 +33,9 @@ import (
 // rgba() or names), which is enough for every chart this package builds. Shapes go through
 // rasterx; text, which oksvg ignores, is drawn with the Go fonts.
 
+// maxPNGPixels bounds the PNG (and the memory of its RGBA canvas, 4 bytes a pixel).
+const maxPNGPixels = 36_000_000
+
 // svgNode is one element of the parsed SVG tree.
 type svgNode struct {
 	name     string
@@ -134,6 +137,9 @@ func rasterizeSVGColors(svg string, scale float64, background color.Color) (*ima
 		scale = 1
 	}
 	pw, ph := int(math.Round(w*scale)), int(math.Round(h*scale))
+	if pw < 1 || ph < 1 || pw > 20000 || ph > 20000 || pw*ph > maxPNGPixels {
+		return nil, nil, fmt.Errorf("chart: a %d×%d pixel PNG is too large; use a smaller size or PNGScale (at most %d pixels)", pw, ph, maxPNGPixels)
+	}
 	img := image.NewRGBA(image.Rect(0, 0, pw, ph))
 	xdraw.Draw(img, img.Bounds(), image.NewUniform(background), image.Point{}, xdraw.Src)
 	r := &rasterizer{
