@@ -276,6 +276,10 @@ func TestChromium(t *testing.T) {
 						t.Errorf("chart %d tooltip %q does not show the label as text", i, res.Charts[i].Tooltip)
 					}
 				}
+				// The heatmap's tooltip names the cell: row · column: value unit.
+				if want := "Sat 14 Nov · :02: "; !strings.Contains(res.Charts[1].Tooltip, want) || !strings.Contains(res.Charts[1].Tooltip, " ms") {
+					t.Errorf("heatmap tooltip %q, want it to contain %q and the unit", res.Charts[1].Tooltip, want)
+				}
 			} else if len(res.Resources) == 0 {
 				t.Errorf("no CDN load was attempted without an inline library")
 			}

@@ -119,7 +119,7 @@ func Heatmap(m Matrix, optFns ...func(*Options)) (*Chart, error) {
 		lines = append(lines, plural(missing, "cell", "cells")+" without data")
 	}
 	return &Chart{title: m.Title, footer: m.Footer, alt: altText(m.Title, lines, m.Footer), option: option,
-		meta: map[string]any{"kind": "heatmap"}, opts: o}, nil
+		meta: map[string]any{"kind": "heatmap", "unit": unit}, opts: o}, nil
 }
 
 // precision is the number of decimals the colour scale shows: enough to tell lo from hi.

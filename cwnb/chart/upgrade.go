@@ -39,8 +39,14 @@ S.at=function(d,t){
  if(lo+1<d.length&&Math.abs(d[lo+1][0]-t)<Math.abs(t-d[lo][0]))lo++;
  return d[lo][1];};
 S.tooltip=function(ec,p){
- var m=p.meta||{},o=p.option;if(m.kind!=='time'||!o.tooltip||Array.isArray(o.tooltip))return;
+ var m=p.meta||{},o=p.option;if(!o.tooltip||Array.isArray(o.tooltip))return;
  var enc=ec.format.encodeHTML,mark=ec.format.getTooltipMarker,units=m.units||[],hide=m.hide||[],band=m.band||{};
+ if(m.kind==='heatmap'){
+  var ax=function(a){a=Array.isArray(a)?a[0]:a;return (a&&a.data)||[];},xs=ax(o.xAxis),ys=ax(o.yAxis);
+  o.tooltip.formatter=function(q){var v=q&&q.value;if(!v||v.length<3)return '';
+   return enc(String(ys[v[1]]))+' \u00b7 '+enc(String(xs[v[0]]))+': <b>'+enc(S.num(v[2]))+'</b>'+(m.unit?' '+enc(m.unit):'');};
+  return;}
+ if(m.kind!=='time')return;
  o.tooltip.formatter=function(ps){
   if(!ps)return '';if(!Array.isArray(ps))ps=[ps];if(!ps.length)return '';
   var t=ps[0].axisValue!=null?ps[0].axisValue:(ps[0].value&&ps[0].value[0]);
