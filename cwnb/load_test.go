@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,10 +38,28 @@ func fastRetry(o *cloudwatch.Options) {
 	})
 }
 
+// noKeepAlive gives the client a transport that opens a connection per request. Call-count tests
+// use it: with keep-alive, a response body is now and then cut off on a reused connection to the
+// local CloudWatch ("use of closed network connection", reproducible with bare SDK calls and
+// paginated responses) and the SDK retries it, adding a request the server counts.
+func noKeepAlive(o *cloudwatch.Options) {
+	o.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+}
+
 // testLoader returns a loader on the local CloudWatch at url with its cache in dir.
 func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Options)) *Loader {
 	t.Helper()
-	c := localcwtest.Client(t, url, fastRetry)
+	return testLoaderWith(t, url, dir, now, nil, extra...)
+}
+
+// testLoaderWith is testLoader with more client options.
+func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func(*cloudwatch.Options), extra ...func(*Options)) *Loader {
+	t.Helper()
+	copts := []func(*cloudwatch.Options){fastRetry}
+	if clientOpt != nil {
+		copts = append(copts, clientOpt)
+	}
+	c := localcwtest.Client(t, url, copts...)
 	fns := append([]func(*Options){WithClient(c), WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
 		o.Region = "us-east-1"
@@ -307,7 +326,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(500, "Average", "p99", "Sum"), Window: Between(testNow.Add(-2*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
-		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
+		res, err := testLoaderWith(t, url, t.TempDir(), testNow, noKeepAlive).Load(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +346,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(200, "Average"), Window: Between(testNow.Add(-25*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
-		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
+		res, err := testLoaderWith(t, url, t.TempDir(), testNow, noKeepAlive).Load(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
