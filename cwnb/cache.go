@@ -153,13 +153,29 @@ func (c *Cache) Size() (files int, bytes int64, err error) {
 }
 
 // Clear removes the cache files whose path starts with prefix ("" removes them all) and returns
-// how many it removed. Files that are not cache files are left alone.
+// how many it removed. It also removes temporary files more than ten minutes old that a killed
+// process left behind. Files that are not cache files are left alone.
 func (c *Cache) Clear(prefix string) (removed int, err error) {
 	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, err
+	}
+	prefix = filepath.ToSlash(prefix)
+	old := time.Now().Add(-10 * time.Minute)
+	err = filepath.WalkDir(c.dir, func(full string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		rel, _ := filepath.Rel(c.dir, full)
+		if info, ierr := d.Info(); ierr == nil && info.ModTime().Before(old) && strings.HasPrefix(filepath.ToSlash(rel), prefix) {
+			os.Remove(full)
+		}
 		return nil
 	})
 	return removed, err

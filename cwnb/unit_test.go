@@ -423,6 +423,11 @@ func TestCacheFile(t *testing.T) {
 		ents[0].Period != time.Minute || len(ents[1].Covered) != 2 {
 		t.Errorf("Entries = %+v, %v", ents, err)
 	}
+	stale := filepath.Join(dir, "local", "eu-west-1", "NS", ".tmp-123")
+	os.WriteFile(stale, []byte("partial"), 0o644)
+	os.Chtimes(stale, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour))
+	fresh := filepath.Join(dir, "local", "us-east-1", "NS", ".tmp-456")
+	os.WriteFile(fresh, []byte("being written"), 0o644)
 	removed, err := c.Clear("local/eu-west-1")
 	if err != nil || removed != 1 {
 		t.Errorf("Clear = %d, %v", removed, err)
@@ -432,6 +437,12 @@ func TestCacheFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README")); err != nil {
 		t.Errorf("Clear removed a file that is not an entry: %v", err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary file left: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("Clear removed a temporary file another process may be writing: %v", err)
 	}
 }
 
