@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -71,7 +72,11 @@ func Bars(c Categories, optFns ...func(*Options)) (*Chart, error) {
 			if i == 0 {
 				sep = ""
 			}
-			line += sep + " " + c.Names[i] + " " + formatNumber(v)
+			val := formatNumber(v)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				val = "no data"
+			}
+			line += sep + " " + c.Names[i] + " " + val
 		}
 		lines = append(lines, line)
 	}
