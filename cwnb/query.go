@@ -355,6 +355,9 @@ func (q *Query) units() ([]*unit, error) {
 			u.kind = kindMath
 			if len(x.Searches()) > 0 {
 				u.kind = kindSearch
+				if u.label == "" {
+					u.label = searchLabel(src)
+				}
 				for _, a := range searchArgs(src) {
 					if len(a[0]) > 1024 {
 						return nil, invalidf("%s: the SEARCH text is %d characters; CloudWatch allows at most 1,024: narrow the schema or terms", what, len(a[0]))
@@ -456,6 +459,27 @@ func searchArgs(src string) [][2]string {
 		out = append(out, [2]string{text, stat})
 		i = k
 	}
+}
+
+// searchLabel returns the dynamic label cwnb gives the series of a SEARCH without a Label: the
+// values of the schema's dimensions in name order, then the metric name, separated by spaces
+// ("i-0abc CPUUtilization"), written with CloudWatch's ${PROP(...)} so that every series (even
+// a lone one) is labelled the same way and Series can recover its dimensions. "" when the
+// expression is more than one SEARCH or has no schema.
+func searchLabel(src string) string {
+	args := searchArgs(src)
+	if len(args) != 1 {
+		return ""
+	}
+	_, dims, ok := searchSchema(args[0][0])
+	if !ok {
+		return ""
+	}
+	parts := make([]string, 0, len(dims)+1)
+	for _, d := range dims {
+		parts = append(parts, "${PROP('Dim."+d+"')}")
+	}
+	return strings.Join(append(parts, "${PROP('MetricName')}"), " ")
 }
 
 // searchSchema returns the namespace and dimension names of the schema "{Namespace,Dim1,Dim2}"

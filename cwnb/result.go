@@ -488,6 +488,11 @@ func searchMeta(text, label string) (namespace, metric string, dims Dims) {
 	if len(f) != len(names)+1 {
 		return ns, "", nil
 	}
+	for _, x := range f {
+		if strings.HasPrefix(x, "${") {
+			return ns, "", nil // a property CloudWatch did not fill in
+		}
+	}
 	dims = Dims{}
 	for i, n := range names {
 		dims[n] = f[i]

@@ -495,7 +495,7 @@ func TestUnitQuery(t *testing.T) {
 		t.Errorf("metric query %+v / %+v", mq, mq.MetricStat)
 	}
 	sq := us[1].query(false)
-	if *sq.ReturnData || sq.Period == nil || *sq.Period != 300 || sq.MetricStat != nil {
+	if *sq.ReturnData || sq.Period == nil || *sq.Period != 300 || sq.MetricStat != nil || sq.Label == nil || *sq.Label != "${PROP('Dim.A')} ${PROP('MetricName')}" {
 		t.Errorf("search query %+v", sq)
 	}
 	if xq := us[2].query(true); xq.Period != nil || *xq.Expression != "lat * 2" {

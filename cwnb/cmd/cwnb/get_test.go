@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,32 @@ func TestGet(t *testing.T) {
 	}
 	if srv.Calls("GetMetricData") != 1 {
 		t.Errorf("offline run called CloudWatch")
+	}
+
+	// An investigation file, as the long CSV, from the cache.
+	file := filepath.Join(t.TempDir(), "inv.yaml")
+	os.WriteFile(file, []byte("title: latency\nwindow: {start: "+from.Format(time.RFC3339)+", length: 2m}\nperiod: 1m\n"+
+		"metrics:\n  - {namespace: MyService/API, name: Latency, stats: [Average, Maximum], dimensions: {Service: checkout}}\n"), 0o644)
+	stdout.Reset()
+	if code := run([]string{"get", "-file", file, "-format", "long", "-cache", cache}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-file exit %d: %s", code, stderr.String())
+	}
+	wantLong := "timestamp,region,id,label,namespace,metric,stat,Service,value\n" +
+		ts(0) + ",us-east-1,m1_avg,Latency Average,MyService/API,Latency,Average,checkout,100\n" +
+		ts(1) + ",us-east-1,m1_avg,Latency Average,MyService/API,Latency,Average,checkout,200\n" +
+		ts(0) + ",us-east-1,m1_max,Latency Maximum,MyService/API,Latency,Maximum,checkout,100\n" +
+		ts(1) + ",us-east-1,m1_max,Latency Maximum,MyService/API,Latency,Maximum,checkout,200\n"
+	if stdout.String() != wantLong || srv.Calls("GetMetricData") != 1 {
+		t.Errorf("-file long CSV (%d calls):\n%s\nwant:\n%s", srv.Calls("GetMetricData"), stdout.String(), wantLong)
+	}
+	// A SEARCH from the flags.
+	stdout.Reset()
+	if code := run([]string{"get", "-search", "{MyService/API,Service} Latency", "-stat", "Maximum", "-period", "1m",
+		"-start", from.Format(time.RFC3339), "-end", from.Add(2 * time.Minute).Format(time.RFC3339), "-cache", cache}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-search exit %d: %s", code, stderr.String())
+	}
+	if want := "timestamp,checkout Latency\n" + ts(0) + ",100\n" + ts(1) + ",200\n"; stdout.String() != want {
+		t.Errorf("-search CSV:\n%s\nwant:\n%s", stdout.String(), want)
 	}
 
 	bad := []struct {
