@@ -211,6 +211,7 @@ type OfflineError struct {
 	Missing []string // "us-east-1 Latency p99 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z"
 }
 
+// Error lists up to five missing queries and says how to fill the cache.
 func (e *OfflineError) Error() string {
 	const show = 5
 	m := e.Missing
@@ -223,6 +224,7 @@ func (e *OfflineError) Error() string {
 		e.Dir, strings.Join(m, "; "), more)
 }
 
+// Unwrap returns ErrOffline.
 func (e *OfflineError) Unwrap() error { return ErrOffline }
 
 func (l *Loader) defaultRegion(ctx context.Context) (string, error) {
@@ -899,6 +901,8 @@ type CallError struct {
 	Err    error
 }
 
+// Error names the region, the queries and the window of the call, the AWS error, and a hint for
+// throttling, access and parameter errors.
 func (e *CallError) Error() string {
 	ids := e.IDs
 	more := ""
@@ -922,6 +926,7 @@ func (e *CallError) Error() string {
 		Between(e.Start, e.End), e.Err, hint)
 }
 
+// Unwrap returns the SDK error, for errors.As(err, &smithy.APIError).
 func (e *CallError) Unwrap() error { return e.Err }
 
 func callError(j *job, err error) error {

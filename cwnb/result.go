@@ -121,6 +121,7 @@ type Message struct {
 	Value  string
 }
 
+// String returns "id: Code: Value" (without the id for a call-level message).
 func (m Message) String() string {
 	s := m.Code + ": " + m.Value
 	if m.ID != "" {
