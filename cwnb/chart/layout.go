@@ -110,6 +110,12 @@ const (
 	padX         = 12
 )
 
+// roomWidth is the width text lines are counted at when reserving room for them. The static picture
+// wraps text at the Go fonts' widths, but the interactive chart wraps it in the browser's sans-serif,
+// which is often wider: counting lines at 85% of the width keeps a wrapped footer from running into
+// the zoom slider there, at the cost of a little slack in the picture.
+func roomWidth(inner int) int { return inner * 85 / 100 }
+
 // frame puts the title (the question), the subtitle (notes such as downsampling) and the footer
 // (provenance) into option["title"], and returns the room they take at the top and the bottom.
 func frame(option map[string]any, width int, title, subtitle, footer string) (top, bottom int) {
@@ -121,11 +127,11 @@ func frame(option map[string]any, width int, title, subtitle, footer string) (to
 			"text": title, "left": padX, "top": 6,
 			"textStyle": map[string]any{"fontSize": titleSize, "width": inner, "overflow": "break", "color": "#222"},
 		}
-		top += textLines(title, titleSize, true, inner) * (titleSize + 6)
+		top += textLines(title, titleSize, true, roomWidth(inner)) * (titleSize + 6)
 		if subtitle != "" {
 			t["subtext"] = subtitle
 			t["subtextStyle"] = map[string]any{"fontSize": subtitleSize, "width": inner, "overflow": "break", "color": "#666"}
-			top += textLines(subtitle, subtitleSize, false, inner)*(subtitleSize+4) + 6
+			top += textLines(subtitle, subtitleSize, false, roomWidth(inner))*(subtitleSize+4) + 6
 		}
 		titles = append(titles, t)
 	}
@@ -135,7 +141,7 @@ func frame(option map[string]any, width int, title, subtitle, footer string) (to
 			"text": footer, "left": padX, "bottom": 4,
 			"textStyle": map[string]any{"fontSize": footerSize, "fontWeight": "normal", "color": "#777", "width": inner, "overflow": "break"},
 		})
-		bottom += textLines(footer, footerSize, false, inner) * (footerSize + 4)
+		bottom += textLines(footer, footerSize, false, roomWidth(inner)) * (footerSize + 4)
 	}
 	if len(titles) > 0 {
 		option["title"] = titles
