@@ -75,6 +75,10 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 # shellcheck disable=SC1091
 source <(grep '^export ' "$run/env")
 export AWS_EC2_METADATA_DISABLED=true
+# The loader judges retention and complete periods against its own clock: pin it to the server's,
+# or a fixed window that is 1-minute data on the server's clock would be coarsened as too old on
+# the wall clock.
+export CWNB_NOW=$now
 echo "AWS_ENDPOINT_URL_CLOUDWATCH=$AWS_ENDPOINT_URL_CLOUDWATCH"
 
 say "reports: ${notebooks[*]}"
