@@ -286,8 +286,9 @@ func (r *Result) rollupRule(s *Series) (ts.Rule, []float64, error) {
 }
 
 // Reload loads the result's query again at another period, for statistics that Resample cannot
-// derive (percentiles, IQM). It uses the cache like any load. optFns configure the loader as in
-// Load (the same cache directory and endpoint as the original load by default).
+// derive (percentiles, IQM). It goes through the loader that made r (the same client, cache and
+// options) unless optFns are given, which configure a new loader as in Load. Like any load it is
+// served from the cache when it can.
 func (r *Result) Reload(ctx context.Context, period time.Duration, optFns ...func(*Options)) (*Result, error) {
 	q := r.Query
 	q.Period = period
@@ -298,6 +299,9 @@ func (r *Result) Reload(ctx context.Context, period time.Duration, optFns ...fun
 	q.Expressions = append([]Expression(nil), q.Expressions...)
 	for i := range q.Expressions {
 		q.Expressions[i].Period = 0
+	}
+	if l := r.Loader(); l != nil && len(optFns) == 0 {
+		return l.Load(ctx, q)
 	}
 	return Load(ctx, q, optFns...)
 }

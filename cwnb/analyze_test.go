@@ -94,10 +94,23 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 		t.Errorf("Resample of Average without SampleCount: %v; want ErrNeedsWeights naming SampleCount", err)
 	}
 
-	hourly, err := r.Reload(context.Background(), time.Hour, WithClient(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
-		func(o *Options) { o.Now = func() time.Time { return testNow }; o.Progress = ProgressOff })
+	// Without options Reload goes through the loader that made r: same server, same cache.
+	hourly, err := r.Reload(context.Background(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if hourly.Calls != 1 {
+		t.Errorf("Reload made %d calls, want 1", hourly.Calls)
+	}
+	again, err := r.Reload(context.Background(), time.Hour)
+	if err != nil || again.Calls != 0 {
+		t.Errorf("second Reload: %d calls, %v; want 0 calls (the cache)", again.Calls, err)
+	}
+	// With options it builds a new loader, here with an empty cache.
+	other, err := r.Reload(context.Background(), time.Hour, WithClient(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
+		func(o *Options) { o.Now = func() time.Time { return testNow }; o.Progress = ProgressOff })
+	if err != nil || other.Calls != 1 || !cmp.Equal(other.Values("Latency p99"), hourly.Values("Latency p99")) {
+		t.Errorf("Reload with options: %d calls, %v, p99 %v; want 1 call and %v", other.Calls, err, other.Values("Latency p99"), hourly.Values("Latency p99"))
 	}
 	p99 := hourly.Values("Latency p99")
 	if hourly.Period != time.Hour || len(p99) != 2 {
