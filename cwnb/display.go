@@ -42,7 +42,9 @@ func fmtCost(c float64) string {
 	if c == 0 {
 		return "0"
 	}
-	return strconv.FormatFloat(c, 'f', -1, 64)
+	// CloudWatch charges in steps of $0.00001 (one metric): five decimals are exact, and they
+	// hide float noise such as 0.00012000000000000002.
+	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(c, 'f', 5, 64), "0"), ".")
 }
 
 // String returns the title, the summary, warnings, notes and the first rows of the frame.
