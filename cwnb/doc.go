@@ -83,6 +83,29 @@
 // loaded at. CWNB_NOW (RFC 3339) pins the loader's clock, to match a local CloudWatch started with
 // a fixed time.
 //
+// # Analysing a result
+//
+// The verbs of an investigation work on a Result's columns, computing with package ts on plain
+// slices (gota only holds the frames):
+//
+//   - Resample re-aggregates to a coarser period by each column's statistic: Sum and SampleCount
+//     add, Minimum and Maximum combine, Average is weighted by the SampleCount loaded beside it.
+//     A percentile, IQM or percentage-bound statistic cannot be derived from finer periods, so
+//     Resample returns a *RefetchError saying why, and Reload fetches it at the coarser period.
+//   - Fold and Fold2 group a column by minute of the hour, hour of the day, weekday or day ("every
+//     hour, on the hour"); PlotFold and PlotHeatmap draw them.
+//   - Split, Compare (bootstrap confidence intervals and a Mann-Whitney U test, with
+//     Comparison.Summary in words), ChangePoints and Quality test and check. Minutes(0, 5) and
+//     Before(t) select the groups.
+//
+// # Charts
+//
+// Plot draws a result (Columns, Every for recurring spans such as a :00 backup, Events, Threshold,
+// Band), with units on the axes and the load's provenance in the footer; PlotSplit draws two
+// groups' distributions. Show displays a chart in the notebook as one bundle: a static picture
+// drawn by ECharts' own renderer that becomes interactive where JavaScript runs, and a PNG for
+// GitHub's notebook view (see package chart).
+//
 // # Also
 //
 // ReadInvestigation and LoadFile read YAML investigation files; List runs ListMetrics into a
