@@ -9,6 +9,11 @@
 // Client builds a real *cloudwatch.Client for it). The command `cwnb local` serves it with
 // scenarios (package scenario) and prints the export lines that point an SDK at it.
 //
+// A client of its own should send its requests through ClientTransport
+// (cloudwatch.Options.HTTPClient = &http.Client{Transport: localcw.ClientTransport(nil)}):
+// aws-sdk-go-v2 with smithy-go v1.28.8 otherwise, now and then, loses a keep-alive connection,
+// and the response being read on it, when the server answers as fast as a loopback one does.
+//
 // # Layers
 //
 // The wire codec (internal/wire) turns Smithy RPC v2 CBOR (and awsJson1_0) bodies into plain

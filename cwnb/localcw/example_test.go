@@ -3,6 +3,7 @@ package localcw_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"time"
 
@@ -83,4 +84,47 @@ func ExampleBanner() {
 	// export AWS_ACCESS_KEY_ID=local
 	// export AWS_SECRET_ACCESS_KEY=local
 	// export AWS_REGION=us-east-1
+}
+
+// An SDK client of the local CloudWatch sends its requests through ClientTransport, so that its
+// keep-alive connection survives a fast server's answers; here it pages through GetMetricData.
+func ExampleClientTransport() {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	hs := httptest.NewServer(localcw.New(localcw.Options{Now: now, Faults: localcw.Faults{PageSize: 1000}}))
+	defer hs.Close()
+	client := cloudwatch.New(cloudwatch.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(hs.URL),
+		Credentials:  aws.AnonymousCredentials{},
+		HTTPClient:   &http.Client{Transport: localcw.ClientTransport(nil)},
+	})
+	ctx := context.Background()
+	var data []types.MetricDatum
+	for i := range 1000 {
+		data = append(data, types.MetricDatum{MetricName: aws.String("Requests"), Value: aws.Float64(float64(i)),
+			Timestamp: aws.Time(now.Add(-time.Duration(1000-i) * time.Minute))})
+	}
+	if _, err := client.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("MyService"), MetricData: data}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-1000 * time.Minute)), EndTime: aws.Time(now)}
+	for i := range 5 {
+		in.MetricDataQueries = append(in.MetricDataQueries, types.MetricDataQuery{Id: aws.String(fmt.Sprintf("q%d", i)),
+			MetricStat: &types.MetricStat{Metric: &types.Metric{Namespace: aws.String("MyService"), MetricName: aws.String("Requests")}, Period: aws.Int32(60), Stat: aws.String("Sum")}})
+	}
+	pages, points := 0, 0
+	for p := cloudwatch.NewGetMetricDataPaginator(client, in); p.HasMorePages(); pages++ {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, r := range out.MetricDataResults {
+			points += len(r.Values)
+		}
+	}
+	fmt.Println(pages, "pages,", points, "datapoints")
+	// Output:
+	// 5 pages, 5000 datapoints
 }

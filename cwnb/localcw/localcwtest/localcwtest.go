@@ -9,10 +9,12 @@ package localcwtest
 
 import (
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
@@ -40,14 +42,18 @@ func Start(t testing.TB, opts localcw.Options) (*localcw.Server, string) {
 }
 
 // Client returns a real *cloudwatch.Client for the local CloudWatch at url: static dummy
-// credentials, region us-east-1, BaseEndpoint url, the SDK's default retryer. optFns adjust the
-// options further (for example to turn retries off with aws.NopRetryer).
+// credentials, region us-east-1, BaseEndpoint url, the SDK's default retryer, and the SDK's
+// default HTTP transport wrapped by localcw.ClientTransport, so that keep-alive connections
+// survive a race between smithy-go and net/http (see ClientTransport) and call counts hold only
+// the requests a test made. optFns adjust the options further (for example to turn retries off
+// with aws.NopRetryer).
 func Client(t testing.TB, url string, optFns ...func(*cloudwatch.Options)) *cloudwatch.Client {
 	t.Helper()
 	opts := cloudwatch.Options{
 		Region:       Region,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOCALCW", "local-cloudwatch-secret", ""),
 		BaseEndpoint: aws.String(url),
+		HTTPClient:   &http.Client{Transport: localcw.ClientTransport(awshttp.NewBuildableClient().GetTransport())},
 	}
 	return cloudwatch.New(opts, optFns...)
 }
