@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,14 +35,6 @@ func fastRetry(o *cloudwatch.Options) {
 		so.MaxBackoff = 20 * time.Millisecond
 		so.RateLimiter = ratelimit.None
 	})
-}
-
-// noKeepAlive gives the client a transport that opens a connection per request. Call-count tests
-// use it: with keep-alive, a response body is now and then cut off on a reused connection to the
-// local CloudWatch ("use of closed network connection", reproducible with bare SDK calls and
-// paginated responses) and the SDK retries it, adding a request the server counts.
-func noKeepAlive(o *cloudwatch.Options) {
-	o.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
 
 // testLoader returns a loader on the local CloudWatch at url with its cache in dir.
@@ -326,7 +317,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(500, "Average", "p99", "Sum"), Window: Between(testNow.Add(-2*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
-		res, err := testLoaderWith(t, url, t.TempDir(), testNow, noKeepAlive).Load(context.Background(), q)
+		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -346,7 +337,7 @@ func TestLoadBatchingAndPages(t *testing.T) {
 		srv, url := start(t)
 		before := srv.Calls("GetMetricData")
 		q := Query{Metrics: series(200, "Average"), Window: Between(testNow.Add(-25*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
-		res, err := testLoaderWith(t, url, t.TempDir(), testNow, noKeepAlive).Load(context.Background(), q)
+		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
