@@ -25,6 +25,8 @@ import (
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
+
+	"github.com/cwnb/cwnb/cwnb/internal/sdkhttp"
 )
 
 // API is the part of the CloudWatch client that cwnb uses. *cloudwatch.Client implements it.
@@ -287,6 +289,9 @@ func (l *Loader) client(ctx context.Context, region string) (API, error) {
 			return nil, fmt.Errorf("AWS configuration (profile %q): %w; check ~/.aws/config or set AWS_PROFILE", l.opts.Profile, err)
 		}
 		c = cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+			// The SDK's transport as configured, minus a client-side race that drops keep-alive
+			// connections to fast servers (see sdkhttp.Transport).
+			o.HTTPClient = sdkhttp.Wrap(o.HTTPClient)
 			if l.opts.Endpoint != "" {
 				o.BaseEndpoint = aws.String(l.opts.Endpoint)
 			}

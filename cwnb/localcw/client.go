@@ -1,8 +1,9 @@
 package localcw
 
 import (
-	"io"
 	"net/http"
+
+	"github.com/cwnb/cwnb/cwnb/internal/sdkhttp"
 )
 
 // ClientTransport returns the http.RoundTripper an aws-sdk-go-v2 client of the local CloudWatch
@@ -21,25 +22,5 @@ import (
 // through Read, which ends with a plain io.EOF, and the connection stays up. Any server can
 // trigger the race; a remote one rarely does, because the answer takes a round trip.
 func ClientTransport(base http.RoundTripper) http.RoundTripper {
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	return readOnlyBodies{base}
+	return sdkhttp.Transport(base)
 }
-
-// readOnlyBodies is the RoundTripper of ClientTransport.
-type readOnlyBodies struct{ base http.RoundTripper }
-
-// RoundTrip sends req through the base transport with its body, if any, stripped of every method
-// but Read and Close.
-func (t readOnlyBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return t.base.RoundTrip(req)
-	}
-	r := req.Clone(req.Context()) // a RoundTripper must not modify the caller's request
-	r.Body = readCloser{req.Body}
-	return t.base.RoundTrip(r)
-}
-
-// readCloser hides every method of the body but Read and Close (in particular io.WriterTo).
-type readCloser struct{ io.ReadCloser }
