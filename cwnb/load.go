@@ -9,11 +9,9 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +24,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
+	"github.com/cwnb/cwnb/cwnb/internal/parallel"
 	"github.com/cwnb/cwnb/cwnb/internal/sdkhttp"
 )
 
@@ -577,7 +576,7 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 					first[ru.key.path()] = ru.key
 				}
 			}
-			parallel(len(paths), func(i int) {
+			parallel.For(len(paths), func(i int) {
 				rd := byPath[paths[i]]
 				rd.f, rd.from, rd.err = l.cache.readFile(first[paths[i]], l.opts.Offline)
 			})
@@ -742,7 +741,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 			groups[p] = append(groups[p], ru)
 		}
 		warns := make([][]string, len(paths))
-		parallel(len(paths), func(i int) { warns[i] = l.store(groups[paths[i]], final) })
+		parallel.For(len(paths), func(i int) { warns[i] = l.store(groups[paths[i]], final) })
 		for _, w := range warns {
 			res.Warnings = append(res.Warnings, w...)
 		}
@@ -750,33 +749,6 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	res.assemble(rus, len(res.Regions) > 1)
 	res.Elapsed = time.Since(began)
 	return res, nil
-}
-
-// parallel runs fn(0..n-1) on GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // CostPerMetric is what CloudWatch charges per metric requested by GetMetricData (us-east-1):

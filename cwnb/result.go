@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/internal/parallel"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
@@ -267,7 +268,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	cols := make([]series.Series, len(r.Series)+1)
 	cols[0] = series.New(timeStrings(r.Times()), series.String, TimeColumn)
 	// gota boxes every element it stores: build the columns on every core.
-	parallel(len(r.Series), func(i int) {
+	parallel.For(len(r.Series), func(i int) {
 		v := r.Series[i].Values
 		if f != FillNaN {
 			v = FillValues(v, f, gap)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/cwstat"
+	"github.com/cwnb/cwnb/cwnb/internal/parallel"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
 	"github.com/cwnb/cwnb/cwnb/metricmath"
@@ -209,7 +210,7 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 				sg := grid{start: roundStart(r.start, now, period), end: r.end, period: period}
 				out := make([]metricmath.Series, len(matched))
 				retained := periodRetained(r.start, now, period)
-				parallel(len(matched), func(i int) {
+				parallel.For(len(matched), func(i int) {
 					sr := matched[i]
 					dm := make(map[string]string, len(sr.Metric.Dims))
 					for _, d := range sr.Metric.Dims {

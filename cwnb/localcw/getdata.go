@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/cwstat"
+	"github.com/cwnb/cwnb/cwnb/internal/parallel"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
 )
@@ -378,7 +379,7 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 	}
 	// Aggregate the groups on all cores: each reads one series.
 	aggs := make([]aggregation, len(order))
-	parallel(len(order), func(i int) {
+	parallel.For(len(order), func(i int) {
 		gr := order[i]
 		aggs[i] = aggregate(gr.sr, gr.g, gr.unit, gr.stats, hiResCutoff, scanFrom)
 	})
