@@ -75,10 +75,9 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 # shellcheck disable=SC1091
 source <(grep '^export ' "$run/env")
 export AWS_EC2_METADATA_DISABLED=true
-# The loader judges retention and complete periods against its own clock: pin it to the server's,
-# or a fixed window that is 1-minute data on the server's clock would be coarsened as too old on
-# the wall clock.
-export CWNB_NOW=$now
+# The export lines include CWNB_NOW, the server's pinned clock: without it the loader would judge
+# the notebooks' fixed windows by the wall clock and coarsen them once they are 15 days old.
+[ "${CWNB_NOW:-}" = "$now" ] || die "the local CloudWatch did not print export CWNB_NOW=$now"
 echo "AWS_ENDPOINT_URL_CLOUDWATCH=$AWS_ENDPOINT_URL_CLOUDWATCH"
 
 say "reports: ${notebooks[*]}"

@@ -118,5 +118,10 @@ func Banner(url string, opts Options) string {
 	fmt.Fprintf(&b, "export AWS_ACCESS_KEY_ID=local\n")
 	fmt.Fprintf(&b, "export AWS_SECRET_ACCESS_KEY=local\n")
 	fmt.Fprintf(&b, "export AWS_REGION=us-east-1\n")
+	if !opts.Now.IsZero() {
+		// The cwnb loader judges retention and complete periods by its own clock: pin it to the
+		// server's, or a window that is 1-minute data here would be coarsened as too old.
+		fmt.Fprintf(&b, "export CWNB_NOW=%s\n", opts.Now.UTC().Format(time.RFC3339))
+	}
 	return b.String()
 }
