@@ -17,7 +17,7 @@ build:
 
 ## local: a local CloudWatch with the demo scenarios and clock, on 127.0.0.1:4582 (Ctrl-C stops it)
 local: build
-	$(BIN)/cwnb local -scenario api,ec2,lambda -now 2026-11-20T00:00:00Z
+	$(BIN)/cwnb local -scenario api,ec2,lambda -now 2026-11-20T00:30:00Z
 
 ## vet: go vet and gofmt
 vet:
