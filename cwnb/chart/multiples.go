@@ -176,19 +176,7 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 			addEventMarks(sm, ts.Events, false)
 		}
 	}
-	if len(ts.Events) > 0 {
-		counts := map[string]int{}
-		var order []string
-		for _, e := range ts.Events {
-			if counts[e.Name] == 0 {
-				order = append(order, e.Name)
-			}
-			counts[e.Name]++
-		}
-		for _, name := range order {
-			lines = append(lines, fmt.Sprintf("event %q ×%d", name, counts[name]))
-		}
-	}
+	lines = append(lines, eventLines(ts.Events)...)
 	all := make([]any, n)
 	for i := range all {
 		all[i] = i

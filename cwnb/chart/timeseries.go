@@ -325,17 +325,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		}
 		series = append(series, ev)
 		addMeta("", true)
-		names := map[string]int{}
-		var order []string
-		for _, e := range ts.Events {
-			if names[e.Name] == 0 {
-				order = append(order, e.Name)
-			}
-			names[e.Name]++
-		}
-		for _, n := range order {
-			lines = append(lines, fmt.Sprintf("event %q ×%d", n, names[n]))
-		}
+		lines = append(lines, eventLines(ts.Events)...)
 	}
 	if len(ts.Thresholds) > 0 {
 		perAxis := map[int][]any{}
@@ -522,4 +512,22 @@ func checkPositive(ts TimeSeries) error {
 		}
 	}
 	return nil
+}
+
+// eventLines summarises events for the alt text: one line per event name, in order of first
+// appearance, with how many times it occurs (`event ":00 backup" ×168`).
+func eventLines(events []Event) []string {
+	counts := map[string]int{}
+	var order []string
+	for _, e := range events {
+		if counts[e.Name] == 0 {
+			order = append(order, e.Name)
+		}
+		counts[e.Name]++
+	}
+	lines := make([]string, 0, len(order))
+	for _, name := range order {
+		lines = append(lines, fmt.Sprintf("event %q ×%d", name, counts[name]))
+	}
+	return lines
 }
