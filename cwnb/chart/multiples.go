@@ -55,16 +55,8 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 	if err := checkTimes("TimeSeries.Times", ts.Times); err != nil {
 		return nil, err
 	}
-	for i, s := range ts.Series {
-		times := s.Times
-		if times == nil {
-			times = ts.Times
-		} else if err := checkTimes(fmt.Sprintf("the Times of series %d (%q)", i, s.Name), times); err != nil {
-			return nil, err
-		}
-		if len(s.Values) != len(times) {
-			return nil, fmt.Errorf("chart: series %d (%q) has %d values for %d timestamps; give one value per timestamp (NaN for a gap)", i, s.Name, len(s.Values), len(times))
-		}
+	if err := checkSeriesTimes(ts); err != nil {
+		return nil, err
 	}
 	for i, e := range ts.Events {
 		if e.Start.IsZero() {

@@ -116,17 +116,11 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	if err := checkTimes("TimeSeries.Times", ts.Times); err != nil {
 		return nil, err
 	}
+	if err := checkSeriesTimes(ts); err != nil {
+		return nil, err
+	}
 	var unitLabels []string
-	for i, s := range ts.Series {
-		times := s.Times
-		if times == nil {
-			times = ts.Times
-		} else if err := checkTimes(fmt.Sprintf("the Times of series %d (%q)", i, s.Name), times); err != nil {
-			return nil, err
-		}
-		if len(s.Values) != len(times) {
-			return nil, fmt.Errorf("chart: series %d (%q) has %d values for %d timestamps; give one value per timestamp (NaN for a gap)", i, s.Name, len(s.Values), len(times))
-		}
+	for _, s := range ts.Series {
 		unitLabels = append(unitLabels, UnitLabel(s.Unit))
 	}
 	for i, b := range ts.Bands {
@@ -530,4 +524,21 @@ func eventLines(events []Event) []string {
 		lines = append(lines, fmt.Sprintf("event %q ×%d", name, counts[name]))
 	}
 	return lines
+}
+
+// checkSeriesTimes checks that every series has valid timestamps of its own (or uses the shared
+// ones) and exactly one value per timestamp.
+func checkSeriesTimes(ts TimeSeries) error {
+	for i, s := range ts.Series {
+		times := s.Times
+		if times == nil {
+			times = ts.Times
+		} else if err := checkTimes(fmt.Sprintf("the Times of series %d (%q)", i, s.Name), times); err != nil {
+			return err
+		}
+		if len(s.Values) != len(times) {
+			return fmt.Errorf("chart: series %d (%q) has %d values for %d timestamps; give one value per timestamp (NaN for a gap)", i, s.Name, len(s.Values), len(times))
+		}
+	}
+	return nil
 }
