@@ -106,23 +106,8 @@ func lex(src string) ([]token, error) {
 			}
 			toks = append(toks, token{kind: tokString, text: s, pos: i, end: j})
 			i = j
-		case c == '(':
-			toks = append(toks, token{kind: tokLParen, text: "(", pos: i, end: i + 1})
-			i++
-		case c == ')':
-			toks = append(toks, token{kind: tokRParen, text: ")", pos: i, end: i + 1})
-			i++
-		case c == '[':
-			toks = append(toks, token{kind: tokLBrack, text: "[", pos: i, end: i + 1})
-			i++
-		case c == ']':
-			toks = append(toks, token{kind: tokRBrack, text: "]", pos: i, end: i + 1})
-			i++
-		case c == ',':
-			toks = append(toks, token{kind: tokComma, text: ",", pos: i, end: i + 1})
-			i++
-		case c == '+' || c == '-' || c == '*' || c == '/' || c == '^':
-			toks = append(toks, token{kind: tokOp, text: string(c), pos: i, end: i + 1})
+		case singleCharTokens[c] != 0:
+			toks = append(toks, token{kind: singleCharTokens[c], text: string(c), pos: i, end: i + 1})
 			i++
 		case c == '<' || c == '>':
 			if i+1 < len(src) && src[i+1] == '=' {
@@ -191,4 +176,10 @@ func lexString(src string, i int) (string, int, error) {
 		j++
 	}
 	return "", 0, errAt(src, i, len(src), "string starting here is not closed; add the closing %c", q)
+}
+
+// singleCharTokens are the tokens that are one character long whatever follows them.
+var singleCharTokens = [256]tokKind{
+	'(': tokLParen, ')': tokRParen, '[': tokLBrack, ']': tokRBrack, ',': tokComma,
+	'+': tokOp, '-': tokOp, '*': tokOp, '/': tokOp, '^': tokOp,
 }
