@@ -72,9 +72,10 @@
 //
 // # Cost
 //
-// Measured on a shared 2-core machine (CPU time per operation; see bench_test.go):
-// loading ECharts into goja once per process ≈ 250 ms (call Preload to overlap it with fetching
-// data); the static render of a 10,000-point line (downsampled to 2,000, SSR, PNG) ≈ 170-190 ms,
-// of which the SSR is ≈ 110 ms, rasterising ≈ 25 ms and PNG encoding ≈ 22 ms; the week-long demo
-// chart (three series, a band, 168 backup spans) ≈ 0.6 s. Interactive mode skips all of it.
+// Wall time per operation on a quiet 2-core machine, as `go test -run '^$' -bench . ./cwnb/chart`
+// prints it (the benchmarks also report CPU time, which runs about 20% higher): loading ECharts
+// into goja once per process ≈ 210 ms (call Preload to overlap it with fetching data); the static
+// render of a 10,000-point line (downsampled to 2,000, SSR, PNG) ≈ 180 ms, of which the SSR is
+// ≈ 110 ms, rasterising ≈ 29 ms and PNG encoding ≈ 21 ms; the week-long demo chart (three
+// series, a band, 168 backup spans) ≈ 0.7 s. Interactive mode skips all of it.
 package chart
