@@ -241,7 +241,7 @@ func (r *Result) Resample(period time.Duration, columns ...string) (*Result, err
 		}
 		out.Series = append(out.Series, ns)
 	}
-	out.Notes = append(out.Notes, fmt.Sprintf("resampled from %s to %s by each statistic's rule (no CloudWatch call)", Duration(r.Period), Duration(period)))
+	out.Notes = append(out.Notes, warnf(ErrCoarsePeriod, "resampled from %s to %s by each statistic's rule (no CloudWatch call)", Duration(r.Period), Duration(period)))
 	out.rebuild(grid)
 	return out, nil
 }
@@ -359,8 +359,8 @@ func (r *Result) derived() *Result {
 		Endpoint:   r.Endpoint,
 		Cache:      r.Cache,
 		Messages:   r.Messages,
-		Warnings:   append([]string(nil), r.Warnings...),
-		Notes:      append([]string(nil), r.Notes...),
+		Warnings:   append(Warnings(nil), r.Warnings...),
+		Notes:      append(Warnings(nil), r.Notes...),
 		Partial:    r.Partial,
 	}
 	out.Calls, out.MetricsRequested, out.Cost = r.Calls, r.MetricsRequested, r.Cost

@@ -55,10 +55,10 @@ func (r *Result) String() string {
 	}
 	b.WriteString(r.Summary() + "\n")
 	for _, w := range r.Warnings {
-		b.WriteString("warning: " + w + "\n")
+		b.WriteString("warning: " + w.Text + "\n")
 	}
 	for _, n := range r.Notes {
-		b.WriteString("note: " + n + "\n")
+		b.WriteString("note: " + n.Text + "\n")
 	}
 	head, cols := r.head()
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -124,10 +124,10 @@ func (r *Result) HTML() string {
 	}
 	b.WriteString(`<span style="color:#555">` + e(r.Summary()) + "</span>")
 	for _, w := range r.Warnings {
-		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w) + "</div>")
+		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w.Text) + "</div>")
 	}
 	for _, n := range r.Notes {
-		b.WriteString(`<div style="color:#555">ℹ ` + e(n) + "</div>")
+		b.WriteString(`<div style="color:#555">ℹ ` + e(n.Text) + "</div>")
 	}
 	head, cols := r.head()
 	b.WriteString(`<table style="border-collapse:collapse;margin-top:4px"><tr>`)

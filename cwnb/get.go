@@ -169,7 +169,7 @@ func Get(ctx context.Context, w, warn io.Writer, g GetRequest, optFns ...func(*O
 	}
 	if warn != nil {
 		for _, s := range res.Warnings {
-			fmt.Fprintln(warn, "warning:", s)
+			fmt.Fprintln(warn, "warning:", s.Text)
 		}
 	}
 	switch format {
@@ -305,7 +305,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	}{
 		Title: r.Title, Start: r.Start.Format(time.RFC3339), End: r.End.Format(time.RFC3339),
 		Period: fmtDur(r.Period), PeriodAuto: r.PeriodAuto, Calls: r.Calls, MetricsRequested: r.MetricsRequested,
-		Cost: r.Cost, Warnings: nonNil(r.Warnings), Messages: r.Messages, Timestamps: timeStrings(r.Times()),
+		Cost: r.Cost, Warnings: nonNil(r.Warnings.Texts()), Messages: r.Messages, Timestamps: timeStrings(r.Times()),
 		Series: []jseries{},
 	}
 	for _, s := range r.Series {

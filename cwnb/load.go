@@ -431,7 +431,7 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 		qp = AutoPeriod(end.Sub(start), age)
 		adjusted = adjusted || qp != AutoPeriod(end.Sub(start), 0)
 		res.PeriodAuto = true
-		res.Notes = append(res.Notes, fmt.Sprintf("period %s chosen automatically for a %s window starting %s ago (set Query.Period to choose)",
+		res.Notes = append(res.Notes, warnf(ErrAutoPeriod, "period %s chosen automatically for a %s window starting %s ago (set Query.Period to choose)",
 			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), fmtDur(age.Round(time.Minute))))
 	}
 	byID := map[string]*unit{}
@@ -446,7 +446,7 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 				return invalidf("%s: period %s is finer than CloudWatch keeps for data %s old (it keeps %s there); use %s or a later window",
 					u.id, fmtDur(p), fmtDur(age.Round(time.Hour)), fmtDur(cp), fmtDur(cp))
 			}
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: period %s is finer than CloudWatch keeps for data %s old; loaded at %s instead",
+			res.Warnings = append(res.Warnings, warnf(ErrCoarsePeriod, "%s: period %s is finer than CloudWatch keeps for data %s old; loaded at %s instead",
 				u.id, fmtDur(p), fmtDur(age.Round(time.Hour)), fmtDur(cp)))
 		}
 		u.period = cp
@@ -583,7 +583,7 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 		}
 		for _, p := range paths {
 			if rd := byPath[p]; rd.err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("cache file %s is unreadable (%v); fetched again", p, rd.err))
+				res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", p, rd.err))
 				res.Cache.Corrupt++
 			}
 		}
@@ -591,7 +591,7 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 			if rd := byPath[ru.key.path()]; rd.f != nil {
 				ru.cached = rd.f.get(ru.key.key)
 				if ru.cached != nil && rd.from != ep {
-					res.Notes = append(res.Notes, fmt.Sprintf("offline: served from the cache recorded against endpoint %q", rd.from))
+					res.Notes = append(res.Notes, warnf(ErrEndpoint, "offline: served from the cache recorded against endpoint %q", rd.from))
 				}
 			}
 			var covered [][2]int64
@@ -620,7 +620,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 		// The window has aged past the retention of the period it may have been loaded at: if
 		// the cache holds it at that period, use it (a committed notebook re-renders unchanged).
 		if y, yerr := l.prepare(ctx, q, now, true); yerr == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
-			y.res.Notes = append(y.res.Notes, fmt.Sprintf("served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
+			y.res.Notes = append(y.res.Notes, warnf(ErrCacheNote, "served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
 			p, err = y, nil
 		}
 	}
@@ -740,7 +740,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 			}
 			groups[p] = append(groups[p], ru)
 		}
-		warns := make([][]string, len(paths))
+		warns := make([]Warnings, len(paths))
 		parallel.For(len(paths), func(i int) { warns[i] = l.store(groups[paths[i]], final) })
 		for _, w := range warns {
 			res.Warnings = append(res.Warnings, w...)
@@ -997,13 +997,13 @@ func (l *Loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit)
 
 // store writes the complete periods just fetched for the queries of one cache file, merged with
 // what the file holds now (another process may have written it meanwhile). It returns warnings.
-func (l *Loader) store(group []*regionUnit, final time.Time) []string {
+func (l *Loader) store(group []*regionUnit, final time.Time) Warnings {
 	k := group[0].key
 	file, _, err := l.cache.readFile(k, false)
 	if err != nil || file == nil {
 		file = &cacheFile{fileKey: k.fileKey, period: int64(k.period / time.Second)}
 	}
-	var warns []string
+	var warns Warnings
 	changed := false
 	for _, ru := range group {
 		// The period holding final is still open: periods starting before its start have ended.
@@ -1018,7 +1018,7 @@ func (l *Loader) store(group []*regionUnit, final time.Time) []string {
 		added := false
 		for iv, f := range ru.fetch {
 			if !f.complete {
-				warns = append(warns, fmt.Sprintf("%s %s: status %s, not cached", ru.region, ru.u.id, f.status))
+				warns = append(warns, warnf(ErrPartialData, "%s %s: status %s, not cached", ru.region, ru.u.id, f.status))
 				continue
 			}
 			to := min(iv[1], cut)
@@ -1046,7 +1046,7 @@ func (l *Loader) store(group []*regionUnit, final time.Time) []string {
 	}
 	if changed {
 		if err := l.cache.writeFile(k, file); err != nil {
-			warns = append(warns, fmt.Sprintf("cache write failed (%v); the next load fetches again", err))
+			warns = append(warns, warnf(ErrCacheNote, "cache write failed (%v); the next load fetches again", err))
 		}
 	}
 	return warns

@@ -224,7 +224,7 @@ func TestLoadCacheRerun(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	bare, err := Load(context.Background(), q, WithCacheDir(dir), WithOffline(true), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
-	if err != nil || bare.Endpoint != "aws" || !strings.Contains(strings.Join(bare.Notes, "\n"), `recorded against endpoint "local"`) {
+	if err != nil || bare.Endpoint != "aws" || !strings.Contains(bare.Notes.String(), `recorded against endpoint "local"`) {
 		t.Fatalf("offline without an endpoint: %v (notes %v)", err, bare)
 	}
 	if diff := cmp.Diff(first.Series[1].Values, bare.Series[1].Values, cmpopts.EquateNaNs()); diff != "" {
@@ -280,7 +280,7 @@ func TestLoadCorruptEntry(t *testing.T) {
 			if srv.Calls("GetMetricData") != calls+1 || res.Cache.Corrupt != 1 {
 				t.Errorf("calls +%d, corrupt %d; want 1 and 1", srv.Calls("GetMetricData")-calls, res.Cache.Corrupt)
 			}
-			if !strings.Contains(strings.Join(res.Warnings, "\n"), "fetched again") {
+			if !strings.Contains(res.Warnings.String(), "fetched again") {
 				t.Errorf("warnings %q do not mention the refetch", res.Warnings)
 			}
 			if diff := cmp.Diff(first.Series[0].Values, res.Series[0].Values, cmpopts.EquateNaNs()); diff != "" {

@@ -88,7 +88,7 @@ func TestLoadMessages(t *testing.T) {
 	if len(res.Series[0].Messages) == 0 || res.Series[0].Messages[0].Code != "MultipleUnits" {
 		t.Fatalf("series messages %v, want MultipleUnits", res.Series[0].Messages)
 	}
-	if !strings.Contains(strings.Join(res.Warnings, "\n"), "MultipleUnits") {
+	if !strings.Contains(res.Warnings.String(), "MultipleUnits") {
 		t.Errorf("warnings %q lack MultipleUnits", res.Warnings)
 	}
 	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.HTML(), "MultipleUnits") {
@@ -144,7 +144,7 @@ func TestLoadPartialData(t *testing.T) {
 	if v[0] != 1 || v[1] == v[1] || v[2] != 3 {
 		t.Errorf("merged values %v, want [1 NaN 3]", v)
 	}
-	w := strings.Join(res.Warnings, "\n")
+	w := res.Warnings.String()
 	if !res.Partial || res.Series[0].Status != "PartialData" || !strings.Contains(w, "MaxQueryResultsExceeded") || !strings.Contains(w, "call-level") {
 		t.Errorf("partial %v status %q warnings %q", res.Partial, res.Series[0].Status, w)
 	}
@@ -267,7 +267,7 @@ func TestLoadAgedWindow(t *testing.T) {
 		if res.Period != time.Minute || srv.Calls("GetMetricData") != calls || len(res.Warnings) != 0 {
 			t.Errorf("offline=%v: period %v, %d calls, warnings %q; want 1m from the cache", offline, res.Period, srv.Calls("GetMetricData")-calls, res.Warnings)
 		}
-		if !strings.Contains(strings.Join(res.Notes, "\n"), "served from the cache at period 1m") {
+		if !strings.Contains(res.Notes.String(), "served from the cache at period 1m") {
 			t.Errorf("notes %q", res.Notes)
 		}
 		if !cmp.Equal(first.Series[0].Values, res.Series[0].Values) {
@@ -278,7 +278,7 @@ func TestLoadAgedWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Period != 5*time.Minute || !strings.Contains(strings.Join(res.Warnings, "\n"), "loaded at 5m instead") {
+	if res.Period != 5*time.Minute || !strings.Contains(res.Warnings.String(), "loaded at 5m instead") {
 		t.Errorf("empty cache: period %v, warnings %q; want coarsened to 5m", res.Period, res.Warnings)
 	}
 	strict := testLoader(t, url, t.TempDir(), later, func(o *Options) { o.StrictPeriod = true })

@@ -179,8 +179,8 @@ type Result struct {
 	Cost             float64 // estimated dollars: MetricsRequested × CostPerMetric
 	Cache            CacheStats
 	Messages         []Message // call-level messages
-	Warnings         []string  // things to act on: coarsened periods, partial data, corrupt cache entries
-	Notes            []string  // things to know: the automatic period, endpoint fallbacks
+	Warnings         Warnings  // things to act on: coarsened periods, partial data, corrupt cache entries
+	Notes            Warnings  // things to know: the automatic period, endpoint fallbacks
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
@@ -461,19 +461,19 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 			used[col] = true
 			s.Column = col
 			for _, m := range msgs {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s", ru.region, m))
+				r.Warnings = append(r.Warnings, warnf(ErrAPIMessage, "%s %s", ru.region, m))
 			}
 			if status != "Complete" && status != "Cached" {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, u.id, a.label, status))
+				r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, u.id, a.label, status))
 			}
 			r.Series = append(r.Series, s)
 		}
 	}
 	for _, m := range r.Messages {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s", m.Region, m))
+		r.Warnings = append(r.Warnings, warnf(ErrAPIMessage, "%s %s", m.Region, m))
 	}
-	r.Warnings = dedupe(r.Warnings)
-	r.Notes = dedupe(r.Notes)
+	r.Warnings = r.Warnings.dedupe()
+	r.Notes = r.Notes.dedupe()
 	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
 }
 
@@ -500,16 +500,4 @@ func searchMeta(text, label string) (namespace, metric string, dims Dims) {
 		dims[n] = f[i]
 	}
 	return ns, f[len(f)-1], dims
-}
-
-func dedupe(ss []string) []string {
-	seen := map[string]bool{}
-	out := ss[:0]
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
