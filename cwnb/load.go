@@ -583,6 +583,9 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 		}
 		for _, p := range paths {
 			if rd := byPath[p]; rd.err != nil {
+				if l.opts.Offline {
+					return nil, offlineReadError(l.cache.Dir(), p, rd.err)
+				}
 				res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", p, rd.err))
 				res.Cache.Corrupt++
 			}

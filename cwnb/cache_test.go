@@ -1,0 +1,446 @@
+package cwnb
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
+)
+
+// cacheNow is the pinned clock of the local CloudWatch and the loaders of the cache tests.
+var cacheNow = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// cacheLoader returns a loader on the local CloudWatch at url with its cache in dir.
+func cacheLoader(t testing.TB, url, dir string, extra ...func(*Options)) *Loader {
+	t.Helper()
+	fns := append([]func(*Options){WithClient(localcwtest.Client(t, url)), WithCacheDir(dir), WithRegion("us-east-1"),
+		func(o *Options) {
+			o.Now = func() time.Time { return cacheNow }
+			o.Progress = ProgressOff
+		}}, extra...)
+	l, err := New(fns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// putServices publishes value k+1 at minute k of [from, from+n min) for each service to
+// MyService/API Latency {Service=<service>}.
+func putServices(t *testing.T, url string, from time.Time, n int, services ...string) {
+	t.Helper()
+	var data []types.MetricDatum
+	for _, s := range services {
+		for k := 0; k < n; k++ {
+			data = append(data, types.MetricDatum{MetricName: aws.String("Latency"), Value: aws.Float64(float64(k + 1)),
+				Timestamp:  aws.Time(from.Add(time.Duration(k) * time.Minute)),
+				Dimensions: []types.Dimension{{Name: aws.String("Service"), Value: aws.String(s)}}})
+		}
+	}
+	_, err := localcwtest.Client(t, url).PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{
+		Namespace: aws.String("MyService/API"), MetricData: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func serviceQuery(service string, from time.Time, length string) Query {
+	return Metric{Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": service}, Stats: []string{"Maximum"},
+		Period: time.Minute}.Window(from.Format(time.RFC3339), length)
+}
+
+// reframe rebuilds a cache file around a header changed by mutate, with the datapoint bytes
+// unchanged and a recomputed CRC-32C: what an attacker who edits a committed cache file can do.
+func reframe(t testing.TB, data []byte, mutate func(h map[string]any)) []byte {
+	t.Helper()
+	hl := binary.LittleEndian.Uint32(data[8:])
+	var h map[string]any
+	d := json.NewDecoder(bytes.NewReader(data[12 : 12+hl]))
+	d.UseNumber()
+	if err := d.Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	mutate(h)
+	hj, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append([]byte(nil), data[:8]...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(hj)))
+	out = append(out, hj...)
+	out = append(out, data[12+hl:len(data)-4]...)
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, crcTable))
+}
+
+// setN sets the length of the first series of the first entry of a header.
+func setN(n json.Number) func(map[string]any) {
+	return func(h map[string]any) {
+		s := h["entries"].([]any)[0].(map[string]any)["series"].([]any)[0].(map[string]any)
+		s["n"] = n
+	}
+}
+
+// twoPointFile is a valid cache file with one entry of one series of two points (32 bytes).
+func twoPointFile(t testing.TB) []byte {
+	t.Helper()
+	data, err := encodeFile(&cacheFile{fileKey: "k", period: 60, entries: []*entry{
+		{key: "q", desc: "d", covered: [][2]int64{{0, 120}}, series: []*seriesData{{label: "x", times: []int64{0, 60}, values: []float64{1, 2}}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestDecodeCraftedLengths: lengths that do not fit the file are corrupt, with no allocation
+// from them. 2 + 2^60 points take 16·(2 + 2^60) = 32 + 2^64 bytes, which wraps to the 32 bytes
+// present in int64 arithmetic: the check that used to multiply first accepted it and make()
+// panicked.
+func TestDecodeCraftedLengths(t *testing.T) {
+	good := twoPointFile(t)
+	if _, err := decodeFile(good, "k"); err != nil {
+		t.Fatalf("the valid file: %v", err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"n + 2^60 wraps", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<60))))), "claims 1152921504606846978 points, the file holds 2"},
+		{"n + 2^62", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<62))))), "claims"},
+		{"negative", reframe(t, good, setN("-1")), "claims -1 points"},
+		{"too long", reframe(t, good, setN("3")), "claims 3 points"},
+		{"too short", reframe(t, good, setN("1")), "1 points in the file that no series claims"},
+		{"max int", reframe(t, good, setN("9223372036854775807")), "claims"},
+		{"second series wraps", reframe(t, good, func(h map[string]any) {
+			e := h["entries"].([]any)[0].(map[string]any)
+			e["series"] = append(e["series"].([]any), map[string]any{"label": "y", "n": json.Number(fmt.Sprint(1 << 60))})
+		}), `series "y" claims`},
+		{"duplicate series", reframe(t, good, func(h map[string]any) {
+			e := h["entries"].([]any)[0].(map[string]any)
+			e["series"] = []any{map[string]any{"label": "x", "n": 1}, map[string]any{"label": "x", "n": 1}}
+		}), `series "x" appears twice`},
+		{"duplicate entry", reframe(t, good, func(h map[string]any) {
+			e := h["entries"].([]any)[0].(map[string]any)
+			h["entries"] = []any{e, map[string]any{"key": "q", "desc": "d2"}}
+		}), `entry "d2" appears twice`},
+		{"unsorted ranges", reframe(t, good, func(h map[string]any) {
+			h["entries"].([]any)[0].(map[string]any)["covered"] = []any{[]any{120, 180}, []any{0, 60}}
+		}), "not sorted and disjoint"},
+		{"empty range", reframe(t, good, func(h map[string]any) {
+			h["entries"].([]any)[0].(map[string]any)["covered"] = []any{[]any{60, 60}}
+		}), "not sorted and disjoint"},
+		{"zero period", reframe(t, good, func(h map[string]any) { h["period_s"] = 0 }), "period 0s is not positive"},
+		{"header length beyond the file", func() []byte {
+			b := append([]byte(nil), good...)
+			binary.LittleEndian.PutUint32(b[8:], 0xffffffff)
+			return binary.LittleEndian.AppendUint32(b[:len(b)-4], crc32.Checksum(b[:len(b)-4], crcTable))
+		}(), "header length 4294967295 beyond the file"},
+		{"timestamps not ascending", func() []byte {
+			b := append([]byte(nil), good...)
+			n := len(b) - 4 - 32
+			binary.LittleEndian.PutUint64(b[n+8:], 0) // second timestamp = first
+			return binary.LittleEndian.AppendUint32(b[:len(b)-4], crc32.Checksum(b[:len(b)-4], crcTable))
+		}(), "timestamps are not ascending"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := decodeFile(tc.data, "k")
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("decodeFile = %v; want ErrCorrupt saying %q", err, tc.want)
+			}
+			if _, _, err := decodeHeader(tc.data); !errors.Is(err, ErrCorrupt) && !strings.Contains(tc.name, "timestamps") {
+				t.Errorf("decodeHeader (used by Entries) = %v; want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+// TestLoadCraftedCacheFile: a committed cache file with a crafted series length, through the
+// real SDK against the local CloudWatch. Online, the load fetches again, warns with ErrCorrupt
+// naming the file, and replaces the file; offline, the load fails with an error that says
+// corrupt (not "lacks"), names the file and says what to do.
+func TestLoadCraftedCacheFile(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: cacheNow})
+	from := cacheNow.Add(-5 * time.Hour)
+	putServices(t, url, from, 10, "checkout")
+	dir := t.TempDir()
+	q := serviceQuery("checkout", from, "10m")
+	first, err := cacheLoader(t, url, dir).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := NewCache(dir).Entries("")
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("entries = %v, %v; want 1", entries, err)
+	}
+	path := filepath.Join(dir, entries[0].Path)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crafted := reframe(t, good, setN(json.Number(fmt.Sprint(10+(1<<60)))))
+
+	t.Run("offline", func(t *testing.T) {
+		os.WriteFile(path, crafted, 0o644)
+		_, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, ErrOffline) {
+			t.Fatalf("offline load = %v; want an error wrapping ErrCorrupt and ErrOffline", err)
+		}
+		for _, want := range []string{path, "corrupt", "claims", "git checkout", "load once online"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("offline error %q does not say %q", err, want)
+			}
+		}
+		if strings.Contains(err.Error(), "lacks") {
+			t.Errorf("offline error %q reports the corrupt file as missing", err)
+		}
+		if b, _ := os.ReadFile(path); !bytes.Equal(b, crafted) {
+			t.Errorf("the offline load changed the file")
+		}
+	})
+	t.Run("online", func(t *testing.T) {
+		os.WriteFile(path, crafted, 0o644)
+		calls := srv.Calls("GetMetricData")
+		res, err := cacheLoader(t, url, dir).Load(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if srv.Calls("GetMetricData") != calls+1 {
+			t.Errorf("%d calls, want 1 (fetched again)", srv.Calls("GetMetricData")-calls)
+		}
+		var corrupt []Warning
+		for _, w := range res.Warnings {
+			if errors.Is(w, ErrCorrupt) {
+				corrupt = append(corrupt, w)
+			}
+		}
+		if len(corrupt) != 1 || !strings.Contains(corrupt[0].Text, path) || !strings.Contains(corrupt[0].Text, "fetched again") {
+			t.Errorf("warnings %q; want one wrapping ErrCorrupt that names %s and says fetched again", res.Warnings, path)
+		}
+		if fmt.Sprint(res.Series[0].Values) != fmt.Sprint(first.Series[0].Values) {
+			t.Errorf("values %v, want %v", res.Series[0].Values, first.Series[0].Values)
+		}
+		// Replaced: the file decodes again, and an offline load answers from it.
+		b, _ := os.ReadFile(path)
+		if _, _, err := decodeHeader(b); err != nil {
+			t.Errorf("file not replaced: %v", err)
+		}
+		off, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		if err != nil || fmt.Sprint(off.Series[0].Values) != fmt.Sprint(first.Series[0].Values) {
+			t.Errorf("offline after the repair: %v, %v", err, off)
+		}
+	})
+}
+
+// TestCacheWriteMergesUnderLock: two writers that read the same file before either writes (two
+// Cache values, as two processes would) both keep their entry: the second write merges what the
+// first put on disk.
+func TestCacheWriteMergesUnderLock(t *testing.T) {
+	dir := t.TempDir()
+	k := cacheKey{endpoint: "local", rel: "us-east-1/ns/m.Maximum.1m.x.cwc", fileKey: "file", period: time.Minute}
+	a, b := NewCache(dir), NewCache(dir)
+	fa, _, err := a.readFile(k, false)
+	if err != nil || fa != nil {
+		t.Fatalf("read = %v, %v; want no file", fa, err)
+	}
+	if fb, _, _ := b.readFile(k, false); fb != nil {
+		t.Fatal("b sees a file")
+	}
+	mk := func(key string, t0 int64) *cacheFile {
+		return &cacheFile{fileKey: "file", period: 60, entries: []*entry{{key: key, desc: key,
+			covered: [][2]int64{{t0, t0 + 120}}, series: []*seriesData{{label: key, times: []int64{t0, t0 + 60}, values: []float64{1, 2}}}}}}
+	}
+	if err := a.writeFile(k, mk("a", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.writeFile(k, mk("b", 600)); err != nil {
+		t.Fatal(err)
+	}
+	// b again, a later window of the same entry: joined with its earlier range.
+	if err := b.writeFile(k, mk("b", 1200)); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := NewCache(dir).readFile(k, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := got.get("a"); e == nil || fmt.Sprint(e.covered) != "[[0 120]]" {
+		t.Errorf("entry a = %+v; want it kept with [0, 120)", e)
+	}
+	if e := got.get("b"); e == nil || fmt.Sprint(e.covered) != "[[600 720] [1200 1320]]" || fmt.Sprint(e.series[0].times) != "[600 660 1200 1260]" {
+		t.Errorf("entry b = %+v; want both windows", e)
+	}
+	gi, err := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	if err != nil || !strings.Contains(string(gi), ".tmp-*") || !strings.Contains(string(gi), "*.lock") {
+		t.Errorf(".gitignore = %q, %v; want it to ignore .tmp-* and *.lock", gi, err)
+	}
+}
+
+// TestConcurrentLoadsKeepEveryUpdate: eight loaders (each its own Cache value, as eight
+// processes or notebook cells) load different services into the same cache file at once, twice
+// over different windows; an offline load then finds every service and both windows.
+func TestConcurrentLoadsKeepEveryUpdate(t *testing.T) {
+	_, url := localcwtest.Start(t, localcw.Options{Now: cacheNow})
+	from := cacheNow.Add(-5 * time.Hour)
+	var services []string
+	for i := range 8 {
+		services = append(services, fmt.Sprintf("svc%d", i))
+	}
+	putServices(t, url, from, 20, services...)
+	dir := t.TempDir()
+	for _, w := range []time.Time{from, from.Add(10 * time.Minute)} {
+		var wg sync.WaitGroup
+		errs := make(chan error, len(services))
+		for _, s := range services {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := cacheLoader(t, url, dir).Load(context.Background(), serviceQuery(s, w, "10m"))
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	entries, err := NewCache(dir).Entries("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, e := range entries {
+		files[e.Path] = true
+	}
+	if len(files) != 1 || len(entries) != len(services) {
+		t.Fatalf("%d files, %d entries; want 1 file holding %d entries", len(files), len(entries), len(services))
+	}
+	for _, s := range services {
+		res, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), serviceQuery(s, from, "20m"))
+		if err != nil {
+			t.Errorf("offline %s: %v", s, err)
+			continue
+		}
+		if got := fmt.Sprint(res.Series[0].Values); got != "[1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20]" {
+			t.Errorf("offline %s = %s", s, got)
+		}
+	}
+}
+
+// TestStaleTempFilesRemoved: temporary files that killed writers left behind (of this cache
+// file, of another whose lock is free, and an old one of unknown origin) are removed by the next
+// write; a fresh one of unknown origin is kept.
+func TestStaleTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCache(dir)
+	k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file", period: time.Minute}
+	other := cacheKey{endpoint: "local", rel: "r/other.cwc", fileKey: "other", period: time.Minute}
+	f := &cacheFile{fileKey: "file", period: 60}
+	if err := c.writeFile(other, &cacheFile{fileKey: "other", period: 60}); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "local", "r")
+	stale := []string{".tmp-m.cwc-123", ".tmp-other.cwc-456", ".tmp-789"}
+	for _, n := range append(stale, ".tmp-fresh") {
+		if err := os.WriteFile(filepath.Join(sub, n), make([]byte, 1000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(sub, ".tmp-789"), old, old)
+	if err := c.writeFile(k, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(sub, n)); err == nil {
+			t.Errorf("%s was not removed", n)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(sub, ".tmp-fresh")); err != nil {
+		t.Errorf("a fresh temporary file of unknown origin was removed")
+	}
+	// A temporary file of a file whose writer holds the lock is kept.
+	unlock, err := lockFile(filepath.Join(sub, "other.cwc"+lockExt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := filepath.Join(sub, ".tmp-other.cwc-999")
+	os.WriteFile(live, nil, 0o644)
+	if err := c.writeFile(k, f); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the temporary file of a live writer was removed")
+	}
+}
+
+// FuzzCacheFile: any bytes as a whole cache file on disk give, through readFile and Entries (the
+// paths a load and `cwnb get` take), a file or an error wrapping ErrCorrupt that names the file,
+// never a panic and never an allocation beyond the file's size. Seeded with crafted lengths.
+func FuzzCacheFile(f *testing.F) {
+	good := twoPointFile(f)
+	f.Add(good)
+	for _, n := range []string{fmt.Sprint(2 + (1 << 60)), fmt.Sprint(2 + (1 << 62)), "-1", "3", "9223372036854775807", "1e300"} {
+		f.Add(reframe(f, good, setN(json.Number(n))))
+	}
+	f.Add(reframe(f, good, func(h map[string]any) { h["entries"] = nil }))
+	f.Add([]byte("CWNB\x01\x00\x00\x00\xff\xff\xff\xff"))
+	k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "k", period: time.Minute}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "local", "r", "m.cwc")
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := NewCache(dir)
+		cf, _, readErr := c.readFile(k, true)
+		if readErr != nil {
+			if !errors.Is(readErr, ErrCorrupt) || !strings.Contains(readErr.Error(), path) {
+				t.Fatalf("readFile error %v does not wrap ErrCorrupt and name %s", readErr, path)
+			}
+		} else {
+			points := 0
+			for _, e := range cf.entries {
+				for _, s := range e.series {
+					points += len(s.times)
+				}
+			}
+			if 16*points > len(data) {
+				t.Fatalf("%d points decoded from %d bytes", points, len(data))
+			}
+		}
+		entries, err := c.Entries("")
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("Entries = %v, %v; want the file listed", entries, err)
+		}
+		// Entries checks the frame and the header; readFile also the file key and the timestamps.
+		if entries[0].Err != nil && readErr == nil {
+			t.Fatalf("Entries error %v, but readFile decoded the file", entries[0].Err)
+		}
+		if entries[0].Err != nil && !errors.Is(entries[0].Err, ErrCorrupt) {
+			t.Fatalf("Entries error %v does not wrap ErrCorrupt", entries[0].Err)
+		}
+	})
+}
