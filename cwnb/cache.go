@@ -504,9 +504,9 @@ func offlineReadError(dir, rel string, err error) error {
 type offlineCorruptError struct{ cf *corruptFileError }
 
 func (e *offlineCorruptError) Error() string {
-	return fmt.Sprintf("offline (CWNB_OFFLINE or Options.Offline) and the cache file %s is corrupt (%v); "+
+	return fmt.Sprintf("offline (CWNB_OFFLINE or Options.Offline), and the cache file %s is corrupt (%v); "+
 		"restore it (git checkout -- %s) or delete it and load once online to fetch it again",
-		e.cf.path, e.cf.err, e.cf.path)
+		e.cf.path, strings.TrimPrefix(e.cf.err.Error(), ErrCorrupt.Error()+": "), e.cf.path)
 }
 
 func (e *offlineCorruptError) Unwrap() []error { return []error{ErrOffline, e.cf} }
