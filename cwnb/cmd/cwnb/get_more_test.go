@@ -104,7 +104,9 @@ func TestGetCSVIsSpreadsheetSafe(t *testing.T) {
 	if got := out("long"); !strings.Contains(got, ",\"'=HYPERLINK(") || strings.Contains(got, ",\"=HYPERLINK(") || strings.Contains(got, ",=") {
 		t.Errorf("long CSV has an unquoted formula:\n%s", got)
 	}
-	var js struct{ Series []struct{ Dimensions map[string]string } }
+	var js struct {
+		Series []struct{ Dimensions map[string]string }
+	}
 	if err := json.Unmarshal([]byte(out("json")), &js); err != nil || len(js.Series) != 1 || js.Series[0].Dimensions["Service"] != evil {
 		t.Errorf("json: %v, %+v; want the raw value %q", err, js, evil)
 	}
