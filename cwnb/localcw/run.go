@@ -72,6 +72,9 @@ func Run(ctx context.Context, cfg RunConfig, stdout io.Writer) error {
 	if addr == "" {
 		addr = DefaultAddr
 	}
+	if err := cfg.Options.Faults.Validate(); err != nil {
+		return err
+	}
 	ln, err := Listen(addr, cfg.AllowRemote)
 	if err != nil {
 		return err
