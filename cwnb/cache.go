@@ -395,7 +395,7 @@ func (h *fileHeader) check(n int) error {
 			}
 			labels[s.Label] = true
 			if s.N < 0 || s.N > left {
-				return fmt.Errorf("%w: entry %q: series %q claims %d points, the file holds %d more", ErrCorrupt, he.Desc, s.Label, s.N, left)
+				return fmt.Errorf("%w: entry %q: series %q claims %d points; only %d remain in the file", ErrCorrupt, he.Desc, s.Label, s.N, left)
 			}
 			left -= s.N
 		}

@@ -122,7 +122,7 @@ func TestDecodeCraftedLengths(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"n + 2^60 wraps", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<60))))), "claims 1152921504606846978 points, the file holds 2"},
+		{"n + 2^60 wraps", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<60))))), "claims 1152921504606846978 points; only 2 remain in the file"},
 		{"n + 2^62", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<62))))), "claims"},
 		{"negative", reframe(t, good, setN("-1")), "claims -1 points"},
 		{"too long", reframe(t, good, setN("3")), "claims 3 points"},

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +115,89 @@ func TestGetCSVIsSpreadsheetSafe(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"get", "-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "leading single quote") {
 		t.Errorf("cwnb get -h (exit %d) does not document the CSV quoting:\n%s", code, stderr.String())
+	}
+}
+
+// craftLength rewrites the cache file at path so that its first series claims n points more
+// than it holds, with a recomputed CRC-32C: the attack of issue 15 on a committed cache. The
+// layout (magic, version, header length, JSON header, points, CRC-32C) is cwnb's cache format 1.
+func craftLength(t *testing.T, path string, extra int64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hl := binary.LittleEndian.Uint32(data[8:])
+	var h map[string]any
+	d := json.NewDecoder(bytes.NewReader(data[12 : 12+hl]))
+	d.UseNumber()
+	if err := d.Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	s := h["entries"].([]any)[0].(map[string]any)["series"].([]any)[0].(map[string]any)
+	n, _ := s["n"].(json.Number).Int64()
+	s["n"] = n + extra
+	hj, _ := json.Marshal(h)
+	out := append([]byte(nil), data[:8]...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(hj)))
+	out = append(out, hj...)
+	out = append(out, data[12+hl:len(data)-4]...)
+	out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, crc32.MakeTable(crc32.Castagnoli)))
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGetCraftedCache: a cache file whose series length is n + 2^60 (16 times which wraps to
+// the real byte count) made `cwnb get -offline` and the online run panic. Now offline exits 1
+// saying the file is corrupt (not missing) and what to do; online fetches again, warns, and
+// writes a good file that the next offline run reads.
+func TestGetCraftedCache(t *testing.T) {
+	_, from := localEnv(t, 3, "checkout")
+	cache := t.TempDir()
+	args := []string{"get", "-namespace", "MyService/API", "-metric", "Latency", "-dim", "Service=checkout", "-stat", "Maximum",
+		"-period", "1m", "-start", from.Format(time.RFC3339), "-end", from.Add(3 * time.Minute).Format(time.RFC3339), "-cache", cache}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := stdout.String()
+	var path string
+	filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".cwc") {
+			path = p
+		}
+		return nil
+	})
+	craftLength(t, path, 1<<60)
+
+	stdout.Reset()
+	stderr.Reset()
+	code := run(append(args, "-offline"), &stdout, &stderr)
+	t.Logf("offline: %s", stderr.String())
+	if code != 1 || stdout.Len() != 0 {
+		t.Errorf("offline: exit %d, stdout %q; want 1 and nothing", code, stdout.String())
+	}
+	for _, w := range []string{"corrupt", path, "git checkout", "load once online"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("offline stderr %q does not say %q", stderr.String(), w)
+		}
+	}
+	if strings.Contains(stderr.String(), "lacks") || strings.Contains(stderr.String(), "panic") {
+		t.Errorf("offline stderr %q: want corrupt, not missing, and no panic", stderr.String())
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	code = run(args, &stdout, &stderr)
+	t.Logf("online: %s", stderr.String())
+	if code != 0 || stdout.String() != want || !strings.Contains(stderr.String(), "warning: ") ||
+		!strings.Contains(stderr.String(), "fetched again") {
+		t.Errorf("online: exit %d, stdout %q, stderr %q; want the data and a warning that it was fetched again", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(append(args, "-offline"), &stdout, &stderr); code != 0 || stdout.String() != want {
+		t.Errorf("offline after the repair: exit %d, %q, %s", code, stdout.String(), stderr.String())
 	}
 }
