@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -443,4 +444,64 @@ func FuzzCacheFile(f *testing.F) {
 			t.Fatalf("Entries error %v does not wrap ErrCorrupt", entries[0].Err)
 		}
 	})
+}
+
+// TestCacheWriterProcess is the child of TestCacheWritersInProcesses: it adds its entries to one
+// cache file, one read-merge-write each, as a load's store does.
+func TestCacheWriterProcess(t *testing.T) {
+	spec := os.Getenv("CWNB_TEST_CACHE_WRITER")
+	if spec == "" {
+		t.Skip("helper process of TestCacheWritersInProcesses")
+	}
+	dir, id, _ := strings.Cut(spec, "|")
+	c := NewCache(dir)
+	k := cacheKey{endpoint: "local", rel: "r/shared.cwc", fileKey: "shared", period: time.Minute}
+	for i := range 15 {
+		f, _, err := c.readFile(k, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == nil {
+			f = &cacheFile{fileKey: "shared", period: 60}
+		}
+		key := fmt.Sprintf("%s-%d", id, i)
+		f.put(&entry{key: key, desc: key, covered: [][2]int64{{0, 60}},
+			series: []*seriesData{{label: key, times: []int64{0}, values: []float64{float64(i)}}}})
+		if err := c.writeFile(k, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCacheWritersInProcesses: four processes add 15 entries each to one cache file at the same
+// time; the file ends with all 60 (without the lock and the merge, the last writer won).
+func TestCacheWritersInProcesses(t *testing.T) {
+	dir := t.TempDir()
+	const procs = 4
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]bytes.Buffer, procs)
+	for p := range procs {
+		cmds[p] = exec.Command(os.Args[0], "-test.run=^TestCacheWriterProcess$", "-test.count=1")
+		cmds[p].Env = append(os.Environ(), fmt.Sprintf("CWNB_TEST_CACHE_WRITER=%s|p%d", dir, p))
+		cmds[p].Stdout, cmds[p].Stderr = &outs[p], &outs[p]
+		if err := cmds[p].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for p, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("writer %d: %v\n%s", p, err, outs[p].String())
+		}
+	}
+	f, _, err := NewCache(dir).readFile(cacheKey{endpoint: "local", rel: "r/shared.cwc", fileKey: "shared"}, false)
+	if err != nil || f == nil {
+		t.Fatalf("read: %v", err)
+	}
+	if len(f.entries) != procs*15 {
+		t.Errorf("%d entries, want %d: concurrent writers lost updates", len(f.entries), procs*15)
+	}
+	tmps, _ := filepath.Glob(filepath.Join(dir, "local", "r", ".tmp-*"))
+	if len(tmps) != 0 {
+		t.Errorf("temporary files left: %v", tmps)
+	}
 }
