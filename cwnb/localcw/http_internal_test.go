@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,5 +212,40 @@ func TestRemoteWarning(t *testing.T) {
 		if (got != "") != want || want && !strings.Contains(got, "NO AUTHENTICATION") {
 			t.Errorf("remoteWarning(%s) = %q", addr, got)
 		}
+	}
+}
+
+// TestWriteTimeoutStopsComputing: a computation that outlives the write timeout (no answer
+// could be written any more) stops: the request context ends at the write deadline.
+func TestWriteTimeoutStopsComputing(t *testing.T) {
+	s := New(Options{Now: httpNow})
+	var deadline atomic.Bool
+	s.aggregateHook = func(ctx context.Context) {
+		select { // a computation that would take 20 s
+		case <-ctx.Done():
+			deadline.Store(errors.Is(ctx.Err(), context.DeadlineExceeded))
+		case <-time.After(20 * time.Second):
+		}
+	}
+	url, handled := serveHTTP(t, s, Timeouts{Write: 300 * time.Millisecond})
+	if _, err := sdkClient(url).PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("T"),
+		MetricData: []types.MetricDatum{{MetricName: aws.String("M"), Value: aws.Float64(1), Timestamp: aws.Time(httpNow.Add(-time.Minute))}}}); err != nil {
+		t.Fatal(err)
+	}
+	<-handled
+	_, err := sdkClient(url).GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+		MetricDataQueries: []types.MetricDataQuery{{Id: aws.String("m"), MetricStat: &types.MetricStat{
+			Metric: &types.Metric{Namespace: aws.String("T"), MetricName: aws.String("M")}, Period: aws.Int32(60), Stat: aws.String("p99")}}},
+		StartTime: aws.Time(httpNow.Add(-time.Hour)), EndTime: aws.Time(httpNow)})
+	if err == nil {
+		t.Errorf("GetMetricData answered after its write timeout")
+	}
+	select {
+	case <-handled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler still runs long after the write timeout")
+	}
+	if !deadline.Load() || s.aggregated.Load() != 0 {
+		t.Errorf("deadline seen %v, %d series aggregated; want the deadline and 0", deadline.Load(), s.aggregated.Load())
 	}
 }
