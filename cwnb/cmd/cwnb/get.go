@@ -271,6 +271,8 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var dims, exprs, searches, regions listFlag
 	var profile, endpoint, cacheDir string
 	var offline, noCache bool
+	var rateLimit float64
+	var maxAttempts int
 	fs.StringVar(&g.Namespace, "namespace", "", "metric namespace, e.g. AWS/EC2")
 	fs.StringVar(&g.Metric, "metric", "", "metric name, e.g. CPUUtilization")
 	fs.Var(&dims, "dim", "dimension `Name=Value` (repeatable)")
@@ -292,6 +294,8 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&cacheDir, "cache", "", "cache `dir` (default $CWNB_CACHE, else cwnb in the user's cache directory)")
 	fs.BoolVar(&offline, "offline", false, "answer only from the cache (also CWNB_OFFLINE=1)")
 	fs.BoolVar(&noCache, "no-cache", false, "neither read nor write the cache")
+	fs.Float64Var(&rateLimit, "rate-limit", 0, fmt.Sprintf("most CloudWatch requests per second (default %d, half the 50 TPS quota)", cwnb.DefaultRateLimit))
+	fs.IntVar(&maxAttempts, "max-attempts", 0, fmt.Sprintf("tries of a throttled or failed request, with backoff (default %d)", cwnb.DefaultMaxAttempts))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, getUsage)
 		fs.PrintDefaults()
@@ -313,6 +317,12 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	default:
 		return fmt.Errorf("-format %q: use csv, json or long", g.Format)
 	}
+	if g.set["rate-limit"] && !(rateLimit > 0 && rateLimit <= 1e6) {
+		return fmt.Errorf("-rate-limit %v: give requests per second above 0, e.g. -rate-limit 10", rateLimit)
+	}
+	if g.set["max-attempts"] && (maxAttempts < 1 || maxAttempts > 100) {
+		return fmt.Errorf("-max-attempts %d: give a count from 1 (no retry) to 100", maxAttempts)
+	}
 	switch {
 	case noCache && offline:
 		return fmt.Errorf("-offline answers only from the cache and -no-cache turns it off; drop one")
@@ -333,6 +343,7 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		o.Offline = o.Offline || offline
 		o.NoCache = noCache
 		o.Stderr = stderr
+		o.RateLimit, o.MaxAttempts = rateLimit, maxAttempts
 	})
 	if err != nil {
 		return err

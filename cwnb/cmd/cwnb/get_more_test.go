@@ -201,3 +201,24 @@ func TestGetCraftedCache(t *testing.T) {
 		t.Errorf("offline after the repair: exit %d, %q, %s", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestGetMaxAttempts: -max-attempts reaches the SDK's retryer: against a server that throttles
+// every request, `cwnb get -max-attempts 2` makes exactly two GetMetricData attempts and fails
+// with the throttling error.
+func TestGetMaxAttempts(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: time.Now().UTC(), Faults: localcw.Faults{Throttle: 1}})
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": url, "AWS_ACCESS_KEY_ID": "AKIDLOCAL",
+		"AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent",
+		"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "CWNB_OFFLINE": ""} {
+		t.Setenv(k, v)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-period", "1m", "-no-cache",
+		"-max-attempts", "2", "-rate-limit", "100"}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "Rate exceeded") {
+		t.Errorf("exit %d, stderr %q; want 1 and the throttling error", code, stderr.String())
+	}
+	if n := srv.Calls("GetMetricData"); n != 2 {
+		t.Errorf("%d GetMetricData attempts, want 2", n)
+	}
+}

@@ -146,6 +146,10 @@ func TestGet(t *testing.T) {
 		{"search with two stats", []string{"get", "-search", "{A,B} C", "-stat", "p99,Average", "-since", "1h"}, "a -search uses one statistic"},
 		{"offline and no-cache", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-offline", "-no-cache"}, "drop one"},
 		{"cache and no-cache", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-cache", "x", "-no-cache"}, "-cache x would be ignored"},
+		{"rate limit NaN", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "NaN"}, "-rate-limit NaN: give requests per second above 0"},
+		{"rate limit Inf", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "Inf"}, "-rate-limit +Inf"},
+		{"rate limit zero", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "0"}, "-rate-limit 0"},
+		{"max attempts zero", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-max-attempts", "0"}, "-max-attempts 0: give a count"},
 		{"empty region", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-region", ","}, "-region is empty"},
 	}
 	for _, tc := range bad {
