@@ -26,6 +26,8 @@ func TestLocalBadFlags(t *testing.T) {
 		{"-now 2026-13-45", `-now "2026-13-45"`},
 		{"-scenario nope", "-scenario"},
 		{"-addr 0.0.0.0:0", "no authentication"},
+		{"-max-request-datapoints 0", "-max-request-datapoints 0: give a positive count"},
+		{"-max-request-datapoints -5", "-max-request-datapoints -5"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
