@@ -505,3 +505,46 @@ func TestCacheWritersInProcesses(t *testing.T) {
 		t.Errorf("temporary files left: %v", tmps)
 	}
 }
+
+// TestCommittedCachesDecode: the caches committed beside the demo notebooks pass every check of
+// the hardened decoder (a check too strict would make `CWNB_OFFLINE=1` re-runs fail), and the
+// committed .gitignore is the one a write would create.
+func TestCommittedCachesDecode(t *testing.T) {
+	root := filepath.Join("..", "notebooks", ".cwnb")
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("no committed cache at %s", root)
+	}
+	c := NewCache(root)
+	entries, err := c.Entries("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Err != nil {
+			t.Errorf("%s: %v", e.Path, e.Err)
+			continue
+		}
+		if !strings.HasSuffix(e.Path, cacheExt) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(root, e.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _, err := decodeHeader(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeFile(data, h.FileKey); err != nil {
+			t.Errorf("%s: %v", e.Path, err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Errorf("no cache file under %s", root)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, ".gitignore")); err != nil || string(b) != gitignore {
+		t.Errorf("%s/.gitignore = %q, %v; want %q", root, b, err, gitignore)
+	}
+}
