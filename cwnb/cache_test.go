@@ -548,3 +548,33 @@ func TestCommittedCachesDecode(t *testing.T) {
 		t.Errorf("%s/.gitignore = %q, %v; want %q", root, b, err, gitignore)
 	}
 }
+
+// BenchmarkCacheWrite measures one locked read-merge-write of a cache file holding n entries of
+// a day at 1 minute each, the file already on disk (the usual case: a load adds to it).
+func BenchmarkCacheWrite(b *testing.B) {
+	for _, n := range []int{10, 200} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			c := NewCache(b.TempDir())
+			k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file", period: time.Minute}
+			f := &cacheFile{fileKey: "file", period: 60}
+			for i := range n {
+				s := &seriesData{label: "x"}
+				for m := range 1440 {
+					s.times = append(s.times, int64(60*m))
+					s.values = append(s.values, float64(m))
+				}
+				f.put(&entry{key: fmt.Sprint(i), desc: "d", covered: [][2]int64{{0, 86400}}, series: []*seriesData{s}})
+			}
+			if err := c.writeFile(k, f); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := c.writeFile(k, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
