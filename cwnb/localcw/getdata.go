@@ -26,7 +26,10 @@ const (
 	maxLabelLen         = 1024
 )
 
-var idPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
+// idPatternText is the Id pattern as the service spells it in its messages.
+const idPatternText = `^[a-z][a-zA-Z0-9_]*$`
+
+var idPattern = regexp.MustCompile(idPatternText)
 
 // query is one validated MetricDataQuery.
 type query struct {
@@ -78,7 +81,7 @@ func parseQueries(in *wire.GetMetricDataInput) ([]*query, error) {
 			return nil, missingParameter(q.param() + ".Id")
 		}
 		if !idPattern.MatchString(mq.Id) {
-			return nil, invalidValue("The value %s for parameter %s.Id is invalid: an Id must start with a lowercase letter and contain only letters, digits and underscores.", mq.Id, q.param())
+			return nil, validationError("The value %s for parameter %s.Id is not matching the expected pattern %s. An Id must start with a lowercase letter and contain only letters, digits and underscores.", mq.Id, q.param(), idPatternText)
 		}
 		if len(mq.Id) > 255 {
 			return nil, invalidValue("The value for parameter %s.Id is longer than 255 characters.", q.param())
@@ -163,7 +166,7 @@ func parseMetricStat(q *query, mq *wire.MetricDataQuery) error {
 	}
 	st, err := cwstat.Parse(ms.Stat)
 	if err != nil {
-		return invalidValue("The value %s for parameter %s.Stat is invalid: %v", ms.Stat, p, err)
+		return validationError("The value %s for parameter %s.Stat is not a valid statistic. %v", ms.Stat, p, err)
 	}
 	if err := checkUnit(ms.Unit, p+".Unit"); err != nil {
 		return err
@@ -214,15 +217,13 @@ type request struct {
 	hash       string
 }
 
+// parseGetMetricData validates a request whose StartTime and EndTime are set.
 func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, error) {
 	r := &request{}
-	if in.StartTime == nil || in.StartTime.IsZero() {
-		return nil, missingParameter("StartTime")
-	}
-	if in.EndTime == nil || in.EndTime.IsZero() {
-		return nil, missingParameter("EndTime")
-	}
 	r.start, r.end = *in.StartTime, *in.EndTime
+	if r.start.Equal(r.end) {
+		return nil, validationError("The parameter StartTime must not equal parameter EndTime (both %s); widen the window.", r.start.Format(time.RFC3339))
+	}
 	if !r.start.Before(r.end) {
 		return nil, invalidValue("The parameter StartTime must be less than the parameter EndTime (StartTime %s, EndTime %s).", r.start.Format(time.RFC3339), r.end.Format(time.RFC3339))
 	}
@@ -306,9 +307,17 @@ func parsePageToken(tok, hash string) (int, error) {
 }
 
 func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricDataOutput, error) {
+	// A missing top-level member is MissingParameter, as for the other operations; anything
+	// else wrong with the request is ValidationError (asValidation).
+	if in.StartTime == nil || in.StartTime.IsZero() {
+		return nil, missingParameter("StartTime")
+	}
+	if in.EndTime == nil || in.EndTime.IsZero() {
+		return nil, missingParameter("EndTime")
+	}
 	r, err := s.parseGetMetricData(in)
 	if err != nil {
-		return nil, err
+		return nil, asValidation(err)
 	}
 	// A first page is always computed afresh (data may have been published since); the pages
 	// that follow a NextToken come from the snapshot the first page took, so that they are
@@ -322,7 +331,7 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 	if !ok {
 		results, messages, err = s.compute(r)
 		if err != nil {
-			return nil, err
+			return nil, asValidation(err)
 		}
 		s.pages.put(r.hash, results, messages)
 	}
