@@ -215,6 +215,7 @@ type request struct {
 	max        int
 	offset     int
 	hash       string
+	tz         int // LabelOptions.Timezone, minutes east of UTC
 }
 
 // parseGetMetricData validates a request whose StartTime and EndTime are set.
@@ -245,9 +246,11 @@ func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, erro
 		r.max = min(r.max, s.opts.Faults.PageSize)
 	}
 	if in.LabelOptions != nil && in.LabelOptions.Timezone != "" {
-		if _, err := parseTimezone(in.LabelOptions.Timezone); err != nil {
+		tz, err := parseTimezone(in.LabelOptions.Timezone)
+		if err != nil {
 			return nil, invalidValue("The value %s for parameter LabelOptions.Timezone is invalid: use +HHMM or -HHMM, e.g. -0500.", in.LabelOptions.Timezone)
 		}
+		r.tz = tz
 	}
 	qs, err := parseQueries(in)
 	if err != nil {
@@ -274,6 +277,7 @@ func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, erro
 	return r, nil
 }
 
+// parseTimezone parses LabelOptions.Timezone, +HHMM or -HHMM, into minutes east of UTC.
 func parseTimezone(tz string) (int, error) {
 	if len(tz) != 5 || (tz[0] != '+' && tz[0] != '-') {
 		return 0, fmt.Errorf("bad timezone")
@@ -282,6 +286,9 @@ func parseTimezone(tz string) (int, error) {
 	mm, err2 := strconv.Atoi(tz[3:5])
 	if err1 != nil || err2 != nil || hh > 23 || mm > 59 {
 		return 0, fmt.Errorf("bad timezone")
+	}
+	if tz[0] == '-' {
+		return -(hh*60 + mm), nil
 	}
 	return hh*60 + mm, nil
 }
@@ -421,6 +428,11 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 			continue
 		}
 		results = append(results, mathResults[q]...)
+	}
+	// Dynamic label values (${MAX}, ${LAST_TIME}, ...) are computed from each whole result, in
+	// ascending time order, before paging and ScanBy.
+	for i := range results {
+		results[i].label = expandStats(results[i].label, results[i].t, results[i].v, r.tz, now)
 	}
 	if !r.ascending {
 		// Reverse in place, once per series: results that share a series (the same metric and
