@@ -74,9 +74,13 @@ def make_client(endpoint, protocol, workdir):
         aws_access_key_id="AKIDPARITY", aws_secret_access_key="parity-secret",
         config=Config(retries={"max_attempts": 1}))
     want = {"json": "json", "cbor": "smithy-rpc-v2-cbor"}[protocol]
-    got = client.meta.service_model.resolved_protocol
+    got = getattr(client.meta.service_model, "resolved_protocol", client.meta.service_model.protocol)
     if got != want:
-        raise SystemExit(f"botocore resolved protocol {got!r}, want {want!r}")
+        # An old botocore (Debian's) speaks only the query protocol to CloudWatch, which the
+        # local server does not serve: say so and let the Go test skip.
+        print(f"skip: botocore {botocore.__version__} on {sys.executable} speaks {got!r} to CloudWatch, not {want!r}; "
+              "the parity suite needs botocore >= 1.40 (the image's Python 3.11)")
+        sys.exit(3)
     # Record what went on the wire, to check that the run spoke the protocol it claims.
     client.sent = []
     client.meta.events.register("before-send.cloudwatch", lambda request, **_: client.sent.append(
