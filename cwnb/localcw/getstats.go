@@ -53,7 +53,8 @@ func (s *Server) getMetricStatistics(in *wire.GetMetricStatisticsInput) (*wire.G
 	var stats []cwstat.Stat
 	for i, name := range in.Statistics {
 		if !slices.Contains(basicStatistics, name) {
-			return nil, invalidValue("The value %s for parameter Statistics.member.%d is invalid; use SampleCount, Average, Sum, Minimum or Maximum (other statistics go in ExtendedStatistics).", name, i+1)
+			// The service's wording (cloud-custodian#9137), then where the statistic goes.
+			return nil, invalidValue("The parameter Statistics.member.%d must be a value in the set [SampleCount, Average, Sum, Minimum, Maximum]. %q is not one; other statistics go in ExtendedStatistics.", i+1, name)
 		}
 		st, err := cwstat.Parse(name)
 		if err != nil {

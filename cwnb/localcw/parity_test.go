@@ -259,3 +259,16 @@ func TestParityLimitMessage(t *testing.T) {
 		t.Errorf("message %q has a thousands separator", err)
 	}
 }
+
+// Item 5 for GetMetricStatistics: a statistic outside the basic five in Statistics is
+// InvalidParameterValue in the service's wording ("The parameter Statistics.member.1 must be a
+// value in the set [SampleCount, Average, Sum, Minimum, Maximum].", cloud-custodian#9137).
+func TestParityStatisticsEnumMessage(t *testing.T) {
+	_, c := start(t, noRetry)
+	_, err := c.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
+		Namespace: aws.String("T"), MetricName: aws.String("M"), Period: aws.Int32(60),
+		StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now), Statistics: []types.Statistic{"p99"},
+	})
+	checkErr(t, err, invalidValue, "InvalidParameterValue",
+		`The parameter Statistics.member.1 must be a value in the set [SampleCount, Average, Sum, Minimum, Maximum]. "p99" is not one; other statistics go in ExtendedStatistics.`)
+}
