@@ -322,6 +322,9 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 	if in.EndTime == nil || in.EndTime.IsZero() {
 		return nil, missingParameter("EndTime")
 	}
+	if len(in.MetricDataQueries) == 0 {
+		return nil, missingParameter("MetricDataQueries")
+	}
 	r, err := s.parseGetMetricData(in)
 	if err != nil {
 		return nil, asValidation(err)
