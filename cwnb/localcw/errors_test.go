@@ -88,7 +88,7 @@ func TestPutMetricDataValidation(t *testing.T) {
 		{"NaN value", "T", datum(func(d *types.MetricDatum) { d.Value = aws.Float64(math.NaN()) }), invalidValue, "InvalidParameterValue", "NaN"},
 		{"Inf in values", "T", datum(func(d *types.MetricDatum) { d.Value, d.Values = nil, []float64{1, math.Inf(1)} }), invalidValue, "InvalidParameterValue", "Values.member.2"},
 		{"too large", "T", datum(func(d *types.MetricDatum) { d.Value = aws.Float64(math.Ldexp(1, 361)) }), invalidValue, "InvalidParameterValue", "2^360"},
-		{"older than two weeks", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(-14*24*time.Hour - time.Minute)) }), invalidValue, "InvalidParameterValue", "two weeks"},
+		{"older than two weeks", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(-14*24*time.Hour - time.Minute)) }), invalidValue, "InvalidParameterValue", "The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks"},
 		{"over two hours ahead", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(2*time.Hour + time.Minute)) }), invalidValue, "InvalidParameterValue", "two hours"},
 		{"bad unit", "T", datum(func(d *types.MetricDatum) { d.Unit = "Furlongs" }), invalidValue, "InvalidParameterValue", "Furlongs"},
 		{"bad storage resolution", "T", datum(func(d *types.MetricDatum) { d.StorageResolution = aws.Int32(30) }), invalidValue, "InvalidParameterValue", "StorageResolution"},
