@@ -50,8 +50,9 @@ func (s *Server) HTTPServer(t Timeouts) *http.Server {
 
 // checkWork refuses a GetMetricData whose metric queries span more datapoints than
 // Options.MaxRequestDatapoints, before any computation, with the message CloudWatch gives when
-// GetMetricStatistics exceeds its limit. SEARCH expressions are bounded by their 500 series and
-// by the request context instead.
+// GetMetricStatistics exceeds its limit (GetMetricData reports it as a ValidationError, as it
+// does every request it cannot serve as written). SEARCH expressions are bounded by their 500
+// series and by the request context instead.
 func (s *Server) checkWork(r *request) error {
 	limit := s.opts.MaxRequestDatapoints
 	if limit == 0 {
@@ -72,8 +73,8 @@ func (s *Server) checkWork(r *request) error {
 		}
 	}
 	if total > int64(limit) {
-		return invalidCombination("You have requested up to %s datapoints or more, which exceeds the limit of %s that this local CloudWatch computes for one request. You may reduce the datapoints requested by increasing Period, decreasing the time range, or asking for fewer metrics per call.",
-			thousands(total), thousands(int64(limit)))
+		return invalidCombination("You have requested up to %d datapoints or more, which exceeds the limit of %d that this local CloudWatch computes for one request. You may reduce the datapoints requested by increasing Period, decreasing the time range, or asking for fewer metrics per call.",
+			total, limit)
 	}
 	return nil
 }

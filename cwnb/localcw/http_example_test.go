@@ -39,8 +39,8 @@ func ExampleServer_HTTPServer() {
 	}
 	// Output:
 	// 10s 1m0s 5m0s 2m0s
-	// InvalidParameterCombination
-	// You have requested up to 1,440 datapoints or more, which exceeds the limit of 1,000 that this local CloudWatch computes for one request. You may reduce the datapoints requested by increasing Period, decreasing the time range, or asking for fewer metrics per call.
+	// ValidationError
+	// You have requested up to 1440 datapoints or more, which exceeds the limit of 1000 that this local CloudWatch computes for one request. You may reduce the datapoints requested by increasing Period, decreasing the time range, or asking for fewer metrics per call.
 }
 
 // ExampleFaults_Validate: a probability must lie between 0 and 1; NaN does not.

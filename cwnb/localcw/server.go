@@ -30,8 +30,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// MaxRequestDatapoints caps the work of one GetMetricData request: the datapoints its metric
 	// queries span (window / period, summed over the queries) when the answer must be computed.
-	// Above it the request fails with InvalidParameterCombination, as GetMetricStatistics does
-	// above 1,440, naming the count and what to change. 0 means DefaultMaxRequestDatapoints;
+	// Above it the request fails with ValidationError (GetMetricData's code for a request it
+	// cannot serve) in the words GetMetricStatistics uses above 1,440: the count and what to
+	// change. 0 means DefaultMaxRequestDatapoints;
 	// a negative value, no cap.
 	MaxRequestDatapoints int
 }

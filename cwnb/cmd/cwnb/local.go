@@ -27,7 +27,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	portFile := fs.String("port-file", "", "write the port to this `file` once listening (for -addr 127.0.0.1:0); removed on exit")
 	verbose := fs.Bool("v", false, "log every failed request to stderr")
 	maxPoints := fs.Int("max-request-datapoints", localcw.DefaultMaxRequestDatapoints,
-		"refuse a GetMetricData whose metric queries span more `datapoints` (InvalidParameterCombination); -1: no cap")
+		"refuse a GetMetricData whose metric queries span more `datapoints` (ValidationError); -1: no cap")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: cwnb local [flags]")
 		fmt.Fprintln(stderr)
