@@ -32,8 +32,7 @@ type Options struct {
 	// queries span (window / period, summed over the queries) when the answer must be computed.
 	// Above it the request fails with ValidationError (GetMetricData's code for a request it
 	// cannot serve) in the words GetMetricStatistics uses above 1,440: the count and what to
-	// change. 0 means DefaultMaxRequestDatapoints;
-	// a negative value, no cap.
+	// change. 0 means DefaultMaxRequestDatapoints; a negative value, no cap.
 	MaxRequestDatapoints int
 }
 
