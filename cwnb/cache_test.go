@@ -1,6 +1,7 @@
 package cwnb
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -576,5 +577,69 @@ func BenchmarkCacheWrite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCacheKilledWriterProcess is the child of TestKilledWriterLeavesNoLockOrTemp: it takes the
+// lock of a cache file, starts its temporary file as writeFile does, says so, and waits to be
+// killed.
+func TestCacheKilledWriterProcess(t *testing.T) {
+	dir := os.Getenv("CWNB_TEST_KILLED_WRITER")
+	if dir == "" {
+		t.Skip("helper process of TestKilledWriterLeavesNoLockOrTemp")
+	}
+	sub := filepath.Join(dir, "local", "r")
+	os.MkdirAll(sub, 0o755)
+	if _, err := lockFile(filepath.Join(sub, "m.cwc"+lockExt)); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := os.CreateTemp(sub, tmpPrefix+"m.cwc-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp.Write(make([]byte, 1<<20))
+	fmt.Println("locked")
+	time.Sleep(time.Minute)
+}
+
+// TestKilledWriterLeavesNoLockOrTemp: a writer killed with SIGKILL while it holds the lock and a
+// half-written temporary file neither blocks the next write (the kernel drops its lock) nor
+// leaves the temporary file behind (the next write removes it).
+func TestKilledWriterLeavesNoLockOrTemp(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCacheKilledWriterProcess$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "CWNB_TEST_KILLED_WRITER="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "locked" {
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	tmps, _ := filepath.Glob(filepath.Join(dir, "local", "r", tmpPrefix+"*"))
+	if len(tmps) != 1 {
+		t.Fatalf("the killed writer left %v; want its one temporary file", tmps)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- NewCache(dir).writeFile(cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file"}, &cacheFile{fileKey: "file", period: 60})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the next write waits for the lock of the killed writer")
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "local", "r", tmpPrefix+"*")); len(tmps) != 0 {
+		t.Errorf("temporary files left after the next write: %v", tmps)
 	}
 }
