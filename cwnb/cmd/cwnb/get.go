@@ -217,6 +217,12 @@ func wholeUnits(n string, unit time.Duration) (time.Duration, error) {
 	return time.Duration(k) * unit, nil
 }
 
+// envOffline reports whether CWNB_OFFLINE turns offline mode on, as the loader reads it.
+func envOffline() bool {
+	v := os.Getenv("CWNB_OFFLINE")
+	return v == "1" || strings.EqualFold(v, "true")
+}
+
 // splitList splits a comma-separated flag value, dropping empty items.
 func splitList(s string) []string {
 	var out []string
@@ -326,6 +332,8 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	switch {
 	case noCache && offline:
 		return fmt.Errorf("-offline answers only from the cache and -no-cache turns it off; drop one")
+	case noCache && envOffline():
+		return fmt.Errorf("CWNB_OFFLINE=%s answers only from the cache and -no-cache turns it off; drop -no-cache or unset CWNB_OFFLINE", os.Getenv("CWNB_OFFLINE"))
 	case noCache && cacheDir != "":
 		return fmt.Errorf("-no-cache turns the cache off, so -cache %s would be ignored; drop one", cacheDir)
 	}

@@ -222,3 +222,14 @@ func TestGetMaxAttempts(t *testing.T) {
 		t.Errorf("%d GetMetricData attempts, want 2", n)
 	}
 }
+
+// TestGetNoCacheOfflineEnv: -no-cache under CWNB_OFFLINE=1 could answer nothing: an error that
+// names both.
+func TestGetNoCacheOfflineEnv(t *testing.T) {
+	t.Setenv("CWNB_OFFLINE", "1")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-no-cache"}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "CWNB_OFFLINE=1 answers only from the cache and -no-cache") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
