@@ -163,6 +163,15 @@ func (w When) Err() error {
 // absolute (Span, Before, Since, At).
 func (w When) Recurring() bool { return w.kind == whenRecurring }
 
+// Cycle returns how often a recurring window repeats (time.Hour for Hourly), and 0 for an
+// absolute one.
+func (w When) Cycle() time.Duration {
+	if w.kind != whenRecurring {
+		return 0
+	}
+	return w.cycle
+}
+
 // Contains reports whether t lies in the window. It is false for every t when the When is invalid
 // or an instant (At).
 func (w When) Contains(t time.Time) bool {

@@ -1,0 +1,267 @@
+package cwnb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwnb/cwnb/cwnb/chart"
+	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
+	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
+	"github.com/cwnb/cwnb/cwnb/ts"
+)
+
+// weekResult loads a week of the api scenario's checkout p99 and Average through the real SDK,
+// with the given period (0: the automatic one, as a new user would).
+func weekResult(t *testing.T, period time.Duration) *Result {
+	t.Helper()
+	sc, err := scenario.New("api", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow, Scenarios: []scenario.Scenario{sc}})
+	l := testLoader(t, url, t.TempDir(), testNow)
+	week := Between(time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	r, err := l.Load(context.Background(), Query{
+		Metrics: []Metric{{Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout", "Endpoint": "/pay"},
+			Stats: []string{"Average", "p99"}, Unit: "Milliseconds"}},
+		Window: week,
+		Period: period,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// The headline bug of issue 9: a week of p99 loaded without a Period comes at 10 minutes; a
+// minute-of-hour fold returned 54 empty keys and Compare(:00-:05) a diluted 1.2x instead of 6.8x.
+// Both must now refuse, naming the period needed and how to get it; at 1 minute they answer.
+func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
+	r := weekResult(t, 0)
+	if r.Period != 10*time.Minute || !r.PeriodAuto {
+		t.Fatalf("a week with no Period loaded at %v (auto %v); this test needs the automatic 10m", r.Period, r.PeriodAuto)
+	}
+	backup := Hourly(0, 5*time.Minute)
+	fixes := []string{"Period: time.Minute", "Reload(ctx, time.Minute)", "10m", "automatic"}
+	_, errFold := r.Fold("Latency p99", MinuteOfHour, 0.5)
+	_, errCmp := r.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	_, _, errSplit := r.Split("Latency p99", backup)
+	_, errHeat := r.Fold2("Latency p99", Day, MinuteOfHour, ts.Mean)
+	_, errPlot := PlotSplit(r, "Latency p99", backup)
+	for name, err := range map[string]error{"Fold": errFold, "Compare": errCmp, "Split": errSplit, "Fold2": errHeat, "PlotSplit": errPlot} {
+		if !errors.Is(err, ErrCoarsePeriod) {
+			t.Errorf("%s over 10m data: %v; want an error wrapping ErrCoarsePeriod", name, err)
+			continue
+		}
+		for _, f := range fixes {
+			if !strings.Contains(err.Error(), f) {
+				t.Errorf("%s: error %q does not say %q", name, err, f)
+			}
+		}
+	}
+	if !strings.Contains(errFold.Error(), "divides 1m") || !strings.Contains(errCmp.Error(), "divides 5m") {
+		t.Errorf("the errors do not name the period needed:\n%v\n%v", errFold, errCmp)
+	}
+	// An hour-of-day fold of the same data loses nothing: it answers.
+	if f, err := r.Fold("Latency p99", HourOfDay); err != nil || len(f.Keys) != 24 || len(f.Warnings) != 0 {
+		t.Errorf("hour-of-day fold of 10m data: %v, %v", err, f)
+	}
+	// A chart highlight finer than the data is drawn, with the warning in the footer.
+	c, err := Plot(r, Columns("Latency p99"), Mark(":00 backup", backup), ChartOptions(chart.WithMode(chart.Interactive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := c.Bundle()
+	if !strings.Contains(fmt.Sprint(b), "is finer than the data") {
+		t.Errorf("the chart of 10m data with a :00-:05 mark has no warning about the period")
+	}
+
+	// Reloaded at 1 minute, as the error says: the right answer, 6.8x.
+	fine, err := r.Reload(context.Background(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp, err := fine.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reference: the medians of the two groups computed here by brute force from the values.
+	var in, out []float64
+	for i, tm := range fine.Times() {
+		v := fine.Series[1].Values[i]
+		if math.IsNaN(v) {
+			continue
+		}
+		if tm.Minute() < 5 {
+			in = append(in, v)
+		} else {
+			out = append(out, v)
+		}
+	}
+	want := median(in) / median(out)
+	if math.Abs(cmp.Ratio-want) > 1e-9 || cmp.Ratio < 5 {
+		t.Errorf("ratio at 1m: %.3f, brute force %.3f; want the undiluted ratio (about 6.8)", cmp.Ratio, want)
+	}
+	fold, err := fine.Fold("Latency p99", MinuteOfHour)
+	if err != nil || len(fold.Warnings) != 0 || fold.Count[7] != 7*24 {
+		t.Errorf("minute-of-hour fold at 1m: %v, warnings %v, count at :07 %v", err, fold.Warnings, fold.Count)
+	}
+}
+
+func median(x []float64) float64 {
+	s := append([]float64(nil), x...)
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func TestSplitAbsoluteBoundaries(t *testing.T) {
+	r, _, _ := apiResult(t, []string{"Average"}, day.Add(9*time.Hour), 3*time.Hour)
+	col := "Latency Average"
+	// On the grid: nothing is left out.
+	deploy := day.Add(10*time.Hour + 30*time.Minute)
+	in, out, err := r.Split(col, Before(deploy))
+	if err != nil || len(in) != 90 || len(out) != 90 {
+		t.Fatalf("Before(10:30) over 1m: %d + %d, %v; want 90 + 90", len(in), len(out), err)
+	}
+	// Inside a period: that period is in neither group, and Compare says so.
+	mid := deploy.Add(30 * time.Second)
+	in, out, err = r.Split(col, Before(mid))
+	if err != nil || len(in) != 90 || len(out) != 89 {
+		t.Errorf("Before(10:30:30) over 1m: %d + %d, %v; want 90 + 89 (10:30 straddles)", len(in), len(out), err)
+	}
+	c, err := r.Compare(col, Since(mid), ts.CompareOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Warnings.Has(ErrCoarsePeriod) || !strings.Contains(c.Summary("", ""), "both sides of the boundary") {
+		t.Errorf("Compare across a straddled boundary: warnings %v", c.Warnings)
+	}
+	// Empty groups are said, not computed.
+	for name, w := range map[string]When{"before the data": Before(day), "after the data": Since(day.Add(48 * time.Hour)), "an instant": At(deploy)} {
+		if _, _, err := r.Split(col, w); !errors.Is(err, ErrNoMatch) {
+			t.Errorf("Split %s: %v; want ErrNoMatch", name, err)
+		}
+	}
+	// Few periods in a group: a warning.
+	c, err = r.Compare(col, Before(day.Add(9*time.Hour+5*time.Minute)), ts.CompareOptions{Seed: 1})
+	if err != nil || !c.Warnings.Has(ErrPartialData) || !strings.Contains(c.Summary("", ""), "only 5 and 175 periods") {
+		t.Errorf("5 periods against 175: %v, %v", err, c.Warnings)
+	}
+	// Invalid windows and nil results are errors, not panics.
+	if _, _, err := r.Split(col, Every(3600, 0, 300)); !errors.Is(err, ts.ErrWhen) {
+		t.Errorf("bare nanoseconds: %v", err)
+	}
+	if _, _, err := r.Split(col, When{}); !errors.Is(err, ts.ErrWhen) {
+		t.Errorf("zero When: %v", err)
+	}
+	var nilr *Result
+	if _, err := nilr.Fold(col, MinuteOfHour); err == nil {
+		t.Error("Fold of a nil result: no error")
+	}
+	if _, err := nilr.Compare(col, Weekdays(), ts.CompareOptions{}); err == nil {
+		t.Error("Compare of a nil result: no error")
+	}
+}
+
+func TestPlotRefusesNilAndRunawayInput(t *testing.T) {
+	r, _, _ := apiResult(t, []string{"Average"}, day.Add(9*time.Hour), 3*time.Hour)
+	cases := map[string]func() error{
+		"Plot(nil)":        func() error { _, err := Plot(nil); return err },
+		"PlotFold(nil)":    func() error { _, err := PlotFold(nil); return err },
+		"PlotHeatmap(nil)": func() error { _, err := PlotHeatmap(nil); return err },
+		"PlotSplit(nil)":   func() error { _, err := PlotSplit(nil, "x", Weekdays()); return err },
+		"bare nanoseconds": func() error { _, err := Plot(r, Mark("backup", Every(3600, 0, 300))); return err },
+		"finer than data": func() error {
+			_, err := Plot(r, Mark("tick", Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)))
+			return err
+		},
+		"absurd size": func() error { _, err := Plot(r, ChartOptions(chart.WithSize(100000, 100000))); return err },
+		"nil option":  func() error { _, err := Plot(r, nil, Columns("Latency Average")); return nilIfOK(err) },
+	}
+	for name, f := range cases {
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("panic: %v", p)
+				}
+			}()
+			err = f()
+		}()
+		if name == "nil option" {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if err == nil || strings.HasPrefix(err.Error(), "panic") {
+			t.Errorf("%s: %v; want an error", name, err)
+		}
+	}
+	func() {
+		defer func() {
+			if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "no chart") {
+				t.Errorf("Show(nil, nil): %v", p)
+			}
+		}()
+		Show(nil, nil)
+	}()
+	// A one-second recurrence over the result's day would draw more marks than the cap: refused
+	// before drawing (data at 1s are not needed to see the cap: the check is on the count).
+	long := &Result{Period: time.Second, Start: day, End: day.Add(24 * time.Hour)}
+	if _, _, err := long.events(mark{"tick", Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)}); err == nil || !strings.Contains(err.Error(), "more than the 10000") {
+		t.Errorf("86,400 marks: %v; want a refusal naming the cap", err)
+	}
+}
+
+func nilIfOK(err error) error { return err }
+
+func TestFooterNamesOnlyWhatIsPlotted(t *testing.T) {
+	r, _, _ := apiResult(t, []string{"Average", "p99"}, day.Add(9*time.Hour), time.Hour)
+	r.Series = append(r.Series, Series{Column: "error rate %", Kind: "math", Expression: "e0 / n0 * 100", Label: "error rate %", Values: r.Series[0].Values})
+	r.Series = append(r.Series, Series{Column: "Duration p99", Kind: "metric", Namespace: "AWS/Lambda", Metric: "Duration", Stat: "p99", Values: r.Series[0].Values})
+	f := r.footer([]*Series{&r.Series[2]})
+	if strings.Contains(f, "AWS/Lambda") || strings.Contains(f, "MyService") || strings.Contains(f, "e0") || !strings.HasPrefix(f, "error rate % · period 1m") {
+		t.Errorf("footer of the error rate alone: %q", f)
+	}
+	if f := r.Footer("Latency p99"); strings.Contains(f, "AWS/Lambda") || !strings.Contains(f, "MyService/API Latency") {
+		t.Errorf("footer of Latency p99: %q", f)
+	}
+	if f := r.Footer(); strings.Contains(f, "calls") || strings.Contains(f, "$") {
+		t.Errorf("footer %q changes between a cold run and a cached one", f)
+	}
+}
+
+func TestFmtDistinct(t *testing.T) {
+	cases := []struct {
+		in   []float64
+		want string
+	}{
+		{[]float64{6.8123, 6.8071, 6.8189}, "6.812 6.807 6.819"},
+		{[]float64{6.8123, 6.7571, 6.8689}, "6.81 6.76 6.87"},
+		{[]float64{6.8123, 6.8101, 6.8189}, "6.812 6.81 6.819"},
+		{[]float64{6.81, 6.81, 6.82}, "6.81 6.81 6.82"},
+		{[]float64{1.2, 1.1, 1.3}, "1.2 1.1 1.3"},
+		{[]float64{3363.4, 3300, 3400}, "3363 3300 3400"},
+		{[]float64{0.000012, 0.000013}, "1.2e-05 1.3e-05"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(fmtDistinct(c.in...), " "); got != c.want {
+			t.Errorf("fmtDistinct(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
