@@ -69,7 +69,14 @@ func (r *Result) checkPeriod(s *Series, what string, need time.Duration) error {
 	if p > 0 && need%p == 0 {
 		return nil
 	}
-	return &periodError{column: s.Column, what: what, have: p, need: need, auto: r.PeriodAuto, window: r.End.Sub(r.Start)}
+	e := &periodError{column: s.Column, what: what, have: p, need: need, auto: r.PeriodAuto, window: r.End.Sub(r.Start)}
+	for _, w := range r.Warnings {
+		if errors.Is(w, ErrCoarsePeriod) {
+			e.coarsened = w.Text
+			break
+		}
+	}
+	return e
 }
 
 // periodError says that data are too coarse (or on a grid that does not meet the boundaries)
@@ -80,6 +87,7 @@ type periodError struct {
 	have, need time.Duration
 	auto       bool
 	window     time.Duration
+	coarsened  string // the loader's warning when it coarsened the period asked for
 }
 
 func (e *periodError) Error() string {
@@ -96,6 +104,11 @@ func (e *periodError) Error() string {
 				break
 			}
 		}
+	}
+	if e.coarsened != "" {
+		// The query asked for a fine period, but CloudWatch no longer keeps it for this window.
+		return fmt.Sprintf("column %q is at a period of %s (%s), but %s needs data at a period that divides %s, or each value would mix periods inside and outside it; load a window that CloudWatch still keeps at %s (1m data: the last 15 days; against a local CloudWatch, start it with -now inside the window), then ask again",
+			e.column, Duration(e.have), e.coarsened, e.what, Duration(e.need), Duration(fix))
 	}
 	return fmt.Sprintf("column %q is at a period of %s%s, but %s needs data at a period that divides %s, or each value would mix periods inside and outside it; load it with Period: %s in the Query (or call res.Reload(ctx, %s)), then ask again",
 		e.column, Duration(e.have), auto, e.what, Duration(e.need), goDuration(fix), goDuration(fix))

@@ -265,3 +265,35 @@ func TestFmtDistinct(t *testing.T) {
 		}
 	}
 }
+
+// The README's `cwnb local` without -now: the data are older than CloudWatch keeps 1m periods for,
+// so the loader coarsens the 1m asked for to 5m with a warning; the fold's error must say that
+// the period was coarsened and how to get a window that still has minutes, not "use time.Minute".
+func TestFoldOfARetentionCoarsenedLoad(t *testing.T) {
+	sc, err := scenario.New("api", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := testNow.Add(20 * 24 * time.Hour)
+	_, url := localcwtest.Start(t, localcw.Options{Now: later, Scenarios: []scenario.Scenario{sc}})
+	l := testLoader(t, url, t.TempDir(), later)
+	r, err := l.Load(context.Background(), Query{
+		Metrics: []Metric{{Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout", "Endpoint": "/pay"}, Stats: []string{"p99"}}},
+		Window:  Between(day, day.Add(24*time.Hour)),
+		Period:  time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Period != 5*time.Minute || !r.Warnings.Has(ErrCoarsePeriod) {
+		t.Fatalf("loaded at %v with warnings %v; this test needs the loader to coarsen 1m to 5m", r.Period, r.Warnings)
+	}
+	_, err = r.Fold("Latency p99", MinuteOfHour)
+	if !errors.Is(err, ErrCoarsePeriod) || !strings.Contains(err.Error(), "-now") || !strings.Contains(err.Error(), "15 days") || strings.Contains(err.Error(), "Period: time.Minute") {
+		t.Errorf("fold of a coarsened load: %v", err)
+	}
+	// :00-:05 is resolved by 5m data: that comparison still answers.
+	if _, err := r.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1}); err != nil {
+		t.Errorf("compare :00-:05 over 5m data: %v", err)
+	}
+}
