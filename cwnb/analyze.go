@@ -212,7 +212,7 @@ func (r *Result) split(column string, in When) (*groups, error) {
 	}
 	if straddled > 0 {
 		g.warnings = append(g.warnings, warnf(ErrCoarsePeriod, "%s of %q: %d period(s) of %s hold times on both sides of the boundary and are left out of both groups; put the boundary on the %s grid, or load at a period that divides %s",
-			in, column, straddled, Duration(p), Duration(p), Duration(in.Resolution())))
+			in, column, straddled, periodString(p), periodString(p), periodString(in.Resolution())))
 	}
 	window := fmt.Sprintf("%s to %s", r.Start.UTC().Format("2006-01-02 15:04"), r.End.UTC().Format("2006-01-02 15:04 UTC"))
 	switch {
@@ -224,9 +224,9 @@ func (r *Result) split(column string, in When) (*groups, error) {
 	return g, nil
 }
 
-// MinPeriodsPerGroup is the number of periods per group below which Compare warns that its
+// minPeriodsPerGroup is the number of periods per group below which Compare warns that its
 // intervals rest on too few values.
-const MinPeriodsPerGroup = 10
+const minPeriodsPerGroup = 10
 
 // Comparison is the answer of Result.Compare: the ts.Comparison of the two groups, what the
 // comparison had to leave out or could not support (Warnings), and a Summary in words.
@@ -241,7 +241,7 @@ type Comparison struct {
 // of each group (the mean by default), their difference and ratio with seeded bootstrap
 // confidence intervals, and a Mann-Whitney U test. The groups are those of Split, with its period
 // checks: a recurring window finer than the data is an error, never a diluted ratio. Groups with
-// fewer than MinPeriodsPerGroup periods, and periods left out at a boundary, are warned about.
+// fewer than 10 periods, and periods left out at a boundary, are warned about.
 func (r *Result) Compare(column string, in When, opt ts.CompareOptions) (*Comparison, error) {
 	g, err := r.split(column, in)
 	if err != nil {
@@ -252,7 +252,7 @@ func (r *Result) Compare(column string, in When, opt ts.CompareOptions) (*Compar
 		return nil, fmt.Errorf("column %q, %s against %s: %w", column, in, in.Complement(), err)
 	}
 	out := &Comparison{Comparison: c, Warnings: g.warnings, in: in}
-	if c.NA < MinPeriodsPerGroup || c.NB < MinPeriodsPerGroup {
+	if c.NA < minPeriodsPerGroup || c.NB < minPeriodsPerGroup {
 		out.Warnings = append(out.Warnings, warnf(ErrPartialData, "only %d and %d periods of %q in the two groups (%s, %s): the intervals are wide and the test weak; load a longer window or a finer period",
 			c.NA, c.NB, column, in, in.Complement()))
 	}
@@ -411,10 +411,10 @@ type refetchError struct {
 func (e *refetchError) Error() string {
 	if errors.Is(e.Err, ts.ErrNeedsWeights) {
 		return fmt.Sprintf("column %q (%s) cannot be resampled from %s to %s: %v; add \"SampleCount\" to the metric's Stats, or call Reload(ctx, %s) to fetch %s at %s",
-			e.Column, e.Stat, Duration(e.From), Duration(e.To), e.Err, goDuration(e.To), e.Stat, Duration(e.To))
+			e.Column, e.Stat, periodString(e.From), periodString(e.To), e.Err, goDuration(e.To), e.Stat, periodString(e.To))
 	}
 	return fmt.Sprintf("column %q (%s) cannot be resampled from %s to %s: the %s of a %s period lies somewhere between the smallest and the largest %s %s, nothing more precise; call Reload(ctx, %s) to fetch %s from CloudWatch at %s",
-		e.Column, e.Stat, Duration(e.From), Duration(e.To), e.Stat, Duration(e.To), Duration(e.From), e.Stat, goDuration(e.To), e.Stat, Duration(e.To))
+		e.Column, e.Stat, periodString(e.From), periodString(e.To), e.Stat, periodString(e.To), periodString(e.From), e.Stat, goDuration(e.To), e.Stat, periodString(e.To))
 }
 
 func (e *refetchError) Unwrap() error { return e.Err }
@@ -465,7 +465,7 @@ func (r *Result) Resample(period time.Duration, columns ...string) (*Result, err
 		}
 		out.Series = append(out.Series, ns)
 	}
-	out.Notes = append(out.Notes, warnf(ErrCoarsePeriod, "resampled from %s to %s by each statistic's rule (no CloudWatch call)", Duration(r.Period), Duration(period)))
+	out.Notes = append(out.Notes, warnf(ErrCoarsePeriod, "resampled from %s to %s by each statistic's rule (no CloudWatch call)", periodString(r.Period), periodString(period)))
 	out.rebuild(grid)
 	return out, nil
 }

@@ -107,8 +107,8 @@ func ExampleResult_Reload() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("period %s, hourly p99: %.0f ms\n", cwnb.Duration(hourly.Period), hourly.Values("Latency p99"))
-	// Output: period 1h, hourly p99: [516 515 515] ms
+	fmt.Printf("period %v, hourly p99: %.0f ms\n", hourly.Period, hourly.Values("Latency p99"))
+	// Output: period 1h0m0s, hourly p99: [516 515 515] ms
 }
 
 func ExampleResult_Fold() {
@@ -437,9 +437,4 @@ func ExamplePlotSplit() {
 	}
 	fmt.Println(c.Title())
 	// Output: Latency p99: every hour :00-:05 against the rest
-}
-
-func ExampleDuration() {
-	fmt.Println(cwnb.Duration(time.Minute), cwnb.Duration(5*time.Minute), cwnb.Duration(time.Hour), cwnb.Duration(24*time.Hour), cwnb.Duration(90*time.Second))
-	// Output: 1m 5m 1h 1d 90s
 }

@@ -189,11 +189,11 @@ func (r *Result) events(m mark) ([]chart.Event, Warnings, error) {
 	if m.when.Recurring() {
 		if cycle := m.when.Cycle(); cycle < r.Period {
 			return nil, nil, fmt.Errorf("mark %q: %s recurs more often than the data's period of %s; mark a longer cycle, or load at a period under %s",
-				m.name, m.when, Duration(r.Period), Duration(cycle))
+				m.name, m.when, periodString(r.Period), periodString(cycle))
 		}
 		if m.when.Resolution()%r.Period != 0 {
 			warns = append(warns, warnf(ErrCoarsePeriod, "%q (%s) is finer than the data's %s period, which mixes it with the periods around it; load with Period: %s to see it",
-				m.name, m.when, Duration(r.Period), goDuration(time.Minute)))
+				m.name, m.when, periodString(r.Period), goDuration(time.Minute)))
 		}
 	}
 	starts, ends, err := m.when.Occurrences(r.Start, r.End)
@@ -268,7 +268,7 @@ func (r *Result) footer(drawn []*Series, extra ...Warning) string {
 	if len(what) > 3 {
 		what = append(what[:3], fmt.Sprintf("+%d more", len(what)-3))
 	}
-	period := Duration(r.Period)
+	period := periodString(r.Period)
 	if r.PeriodAuto {
 		period += " (automatic)"
 	}
@@ -420,9 +420,9 @@ func pName(q float64) string {
 	return "p" + strconv.FormatFloat(q*100, 'f', -1, 64)
 }
 
-// Duration formats a period the way CloudWatch users write it: "1m", "5m", "1h", "1d", "90s",
+// periodString formats a period the way CloudWatch users write it: "1m", "5m", "1h", "1d", "90s",
 // without the zero units of time.Duration's String ("1m0s").
-func Duration(d time.Duration) string {
+func periodString(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return d.String()

@@ -93,7 +93,7 @@ type periodError struct {
 func (e *periodError) Error() string {
 	auto := ""
 	if e.auto {
-		auto = fmt.Sprintf(" (the automatic period for a %s window)", Duration(e.window))
+		auto = fmt.Sprintf(" (the automatic period for a %s window)", periodString(e.window))
 	}
 	fix := time.Minute
 	if e.need < time.Minute {
@@ -108,10 +108,10 @@ func (e *periodError) Error() string {
 	if e.coarsened != "" {
 		// The query asked for a fine period, but CloudWatch no longer keeps it for this window.
 		return fmt.Sprintf("column %q is at a period of %s (%s), but %s needs data at a period that divides %s, or each value would mix periods inside and outside it; load a window that CloudWatch still keeps at %s (1m data: the last 15 days; against a local CloudWatch, start it with -now inside the window), then ask again",
-			e.column, Duration(e.have), e.coarsened, e.what, Duration(e.need), Duration(fix))
+			e.column, periodString(e.have), e.coarsened, e.what, periodString(e.need), periodString(fix))
 	}
 	return fmt.Sprintf("column %q is at a period of %s%s, but %s needs data at a period that divides %s, or each value would mix periods inside and outside it; load it with Period: %s in the Query (or call res.Reload(ctx, %s)), then ask again",
-		e.column, Duration(e.have), auto, e.what, Duration(e.need), goDuration(fix), goDuration(fix))
+		e.column, periodString(e.have), auto, e.what, periodString(e.need), goDuration(fix), goDuration(fix))
 }
 
 func (e *periodError) Unwrap() error { return ErrCoarsePeriod }

@@ -297,3 +297,11 @@ func TestFoldOfARetentionCoarsenedLoad(t *testing.T) {
 		t.Errorf("compare :00-:05 over 5m data: %v", err)
 	}
 }
+
+func TestPeriodString(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Minute: "1m", 5 * time.Minute: "5m", time.Hour: "1h", 24 * time.Hour: "1d", 90 * time.Second: "90s", 1500 * time.Millisecond: "1.5s"} {
+		if got := periodString(d); got != want {
+			t.Errorf("periodString(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
