@@ -46,6 +46,9 @@ func (r *Result) Values(column string) []float64 {
 // Describe summarises a column like pandas' describe: count, mean, std, min, p50, p90, p95, p99,
 // p99.9 and max over its periods, NaN skipped and counted.
 func (r *Result) Describe(column string) (ts.Summary, error) {
+	if r == nil {
+		return ts.Summary{}, errNoResult
+	}
 	s, err := r.series(column)
 	if err != nil {
 		return ts.Summary{}, err
@@ -357,6 +360,9 @@ func listSome(names []string, n int) string {
 // ChangePoints finds where the mean level of a column shifts (binary segmentation; see
 // ts.ChangePoints), for example when a deploy raised an error rate.
 func (r *Result) ChangePoints(column string, opt ts.ChangePointOptions) ([]ts.ChangePoint, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
 	s, err := r.series(column)
 	if err != nil {
 		return nil, err
@@ -368,6 +374,9 @@ func (r *Result) ChangePoints(column string, opt ts.ChangePointOptions) ([]ts.Ch
 // the longest gap and the publishing period the timestamps suggest; Status says whether the load
 // was partial.
 func (r *Result) Quality() ([]ColumnQuality, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
 	times := r.Times()
 	out := make([]ColumnQuality, 0, len(r.Series))
 	for i := range r.Series {
@@ -429,6 +438,12 @@ func (e *refetchError) Unwrap() error { return e.Err }
 // Expression columns (metric math, SEARCH, SQL) are resampled by the statistic they carry (a
 // SEARCH's statistic argument); math of unknown statistic is refused like a percentile.
 func (r *Result) Resample(period time.Duration, columns ...string) (*Result, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
+	if r.Period <= 0 {
+		return nil, fmt.Errorf("the result has no period (%v); resample a result made by Load", r.Period)
+	}
 	if period <= r.Period || period%r.Period != 0 {
 		return nil, fmt.Errorf("resample period %v must be a multiple of the loaded period %v and larger; for a finer period, Reload at it", period, r.Period)
 	}
@@ -514,6 +529,9 @@ func (r *Result) rollupRule(s *Series) (ts.Rule, []float64, error) {
 // options) unless optFns are given, which configure a new loader as in Load. Like any load it is
 // served from the cache when it can.
 func (r *Result) Reload(ctx context.Context, period time.Duration, optFns ...func(*Options)) (*Result, error) {
+	if r == nil {
+		return nil, errNoResult
+	}
 	q := r.Query
 	q.Period = period
 	q.Metrics = append([]Metric(nil), q.Metrics...)

@@ -182,6 +182,13 @@ func ExampleDaily() {
 	// Output: every day 02:00-02:30 | every day 02:00-02:30 on Sun,Sat | weekdays
 }
 
+func ExampleWeekdays() {
+	w := cwnb.Weekdays()
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	fmt.Println(w, w.Contains(sat), w.Contains(sat.Add(48*time.Hour)))
+	// Output: weekdays false true
+}
+
 func ExampleEvery() {
 	fmt.Println(cwnb.Every(15*time.Minute, 0, time.Minute))
 	// A bare number is nanoseconds: the mistake is said, not run.

@@ -280,10 +280,16 @@ func (r *Result) footer(drawn []*Series, extra ...Warning) string {
 			ws = append(ws, w)
 		}
 	}
-	for _, w := range append(ws, extra...).dedupe() {
-		out += " · warning: " + w.Text
+	return out + warningText(append(ws, extra...).dedupe())
+}
+
+// warningText appends warnings to a footer.
+func warningText(ws Warnings) string {
+	var b strings.Builder
+	for _, w := range ws {
+		b.WriteString(" · warning: " + w.Text)
 	}
-	return out
+	return b.String()
 }
 
 func dimString(d Dims) string {
@@ -332,6 +338,11 @@ func PlotFold(f *Folded, opts ...PlotOption) (*chart.Chart, error) {
 		foot += fmt.Sprintf(", %d of them empty", empty)
 	}
 	foot += fmt.Sprintf(" (%d missing periods skipped) · %s", f.NaN, f.src.footer)
+	for _, w := range f.Warnings {
+		if !errors.Is(w, ErrPartialData) { // the empty groups are counted above
+			foot += " · warning: " + w.Text
+		}
+	}
 	c := chart.Categories{Title: title, Names: f.Labels, Footer: foot}
 	c.Series = append(c.Series, chart.Series{Name: "mean", Unit: unit, Values: f.Mean})
 	for i, q := range f.Qs {
@@ -361,7 +372,7 @@ func PlotHeatmap(h *Heatmap, opts ...PlotOption) (*chart.Chart, error) {
 	return chart.Heatmap(chart.Matrix{
 		Title: title, Rows: h.Rows, Cols: h.Cols, RowName: h.RowBy.String(), ColName: h.ColBy.String(),
 		Values: h.Values, Unit: unit,
-		Footer: fmt.Sprintf("%s of each cell; %d missing periods skipped · %s", h.Agg, h.NaN, h.src.footer),
+		Footer: fmt.Sprintf("%s of each cell; %d missing periods skipped · %s", h.Agg, h.NaN, h.src.footer) + warningText(h.Warnings),
 	}, p.chartOpts...)
 }
 

@@ -169,11 +169,30 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 		t.Errorf("zero When: %v", err)
 	}
 	var nilr *Result
-	if _, err := nilr.Fold(col, MinuteOfHour); err == nil {
-		t.Error("Fold of a nil result: no error")
-	}
-	if _, err := nilr.Compare(col, Weekdays(), ts.CompareOptions{}); err == nil {
-		t.Error("Compare of a nil result: no error")
+	for name, f := range map[string]func() error{
+		"Fold":                                  func() error { _, err := nilr.Fold(col, MinuteOfHour); return err },
+		"Fold2":                                 func() error { _, err := nilr.Fold2(col, Day, MinuteOfHour, ts.Mean); return err },
+		"Compare":                               func() error { _, err := nilr.Compare(col, Weekdays(), ts.CompareOptions{}); return err },
+		"Split":                                 func() error { _, _, err := nilr.Split(col, Weekdays()); return err },
+		"Describe":                              func() error { _, err := nilr.Describe(col); return err },
+		"ChangePoints":                          func() error { _, err := nilr.ChangePoints(col, ts.ChangePointOptions{}); return err },
+		"Quality":                               func() error { _, err := nilr.Quality(); return err },
+		"Resample":                              func() error { _, err := nilr.Resample(time.Hour); return err },
+		"Reload":                                func() error { _, err := nilr.Reload(context.Background(), time.Hour); return err },
+		"Resample of a result without a period": func() error { _, err := (&Result{}).Resample(time.Hour); return err },
+	} {
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("panic: %v", p)
+				}
+			}()
+			err = f()
+		}()
+		if err == nil || strings.HasPrefix(err.Error(), "panic") {
+			t.Errorf("%s of a nil result: %v; want an error", name, err)
+		}
 	}
 }
 

@@ -225,23 +225,23 @@ func mod(d, m time.Duration) time.Duration {
 // coarser or non-dividing period mix both sides in one value. Hourly(0, 5*time.Minute) needs 5m
 // (so 1m or 5m data); Before(14:07) needs 1m. An unbounded or invalid window returns a week.
 func (w When) Resolution() time.Duration {
+	// The boundaries, measured from the Unix epoch (a Thursday; the Monday origin is 4 days later):
+	// monday + k·cycle + from and + to for a recurring window, start and end for an absolute one.
 	g := int64(week)
 	add := func(d time.Duration) { g = gcdInt(g, int64(mod(d, week))) }
+	epoch := time.Unix(0, 0).UTC()
 	switch {
 	case w.err != nil:
 	case w.kind == whenRecurring:
 		add(w.cycle)
-		add(w.from)
-		add(w.to)
-		if w.days != 0 {
-			add(day)
-		}
+		add(monday.Sub(epoch) + w.from)
+		add(monday.Sub(epoch) + w.to)
 	default:
 		if !w.start.IsZero() {
-			add(w.start.Sub(monday))
+			add(w.start.Sub(epoch))
 		}
 		if !w.end.IsZero() {
-			add(w.end.Sub(monday))
+			add(w.end.Sub(epoch))
 		}
 	}
 	if g <= 0 {
