@@ -370,40 +370,30 @@ func (r *Result) ChangePoints(column string, opt ts.ChangePointOptions) ([]ts.Ch
 	return ts.ChangePoints(r.Times(), s.Values, opt)
 }
 
-// Quality reports, per column, how complete the data is: expected and present periods, density,
-// the longest gap and the publishing period the timestamps suggest; Status says whether the load
-// was partial.
-func (r *Result) Quality() ([]ColumnQuality, error) {
+// Quality reports how complete a column's data are: expected and present periods at the column's
+// period, density, the longest gap and the publishing period the timestamps suggest. Whether the
+// load itself completed is the column's Series.Status and Result.Partial.
+func (r *Result) Quality(column string) (*ts.QualityReport, error) {
 	if r == nil {
 		return nil, errNoResult
 	}
-	times := r.Times()
-	out := make([]ColumnQuality, 0, len(r.Series))
-	for i := range r.Series {
-		s := &r.Series[i]
-		var t []time.Time
-		var v []float64
-		for j, x := range s.Values {
-			if !math.IsNaN(x) {
-				t = append(t, times[j])
-				v = append(v, x)
-			}
-		}
-		q, err := ts.Quality(t, v, ts.QualityOptions{Period: r.Period, Start: r.Start, End: r.End})
-		if err != nil {
-			return nil, fmt.Errorf("column %q: %w", s.Column, err)
-		}
-		out = append(out, ColumnQuality{Column: s.Column, Status: s.Status, Partial: s.Status != "" && s.Status != "Complete" && s.Status != "Cached", Report: q})
+	s, err := r.series(column)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
-}
-
-// ColumnQuality is the data quality of one column of a result.
-type ColumnQuality struct {
-	Column  string
-	Status  string // the load's StatusCode for the column
-	Partial bool   // the load did not complete for this column
-	Report  *ts.QualityReport
+	var t []time.Time
+	var v []float64
+	for j, tm := range r.Times() {
+		if x := s.Values[j]; !math.IsNaN(x) {
+			t = append(t, tm)
+			v = append(v, x)
+		}
+	}
+	q, err := ts.Quality(t, v, ts.QualityOptions{Period: r.periodOf(s), Start: r.Start, End: r.End})
+	if err != nil {
+		return nil, fmt.Errorf("column %q: %w", column, err)
+	}
+	return q, nil
 }
 
 // refetchError reports a column that cannot be re-aggregated from its finer periods and must be

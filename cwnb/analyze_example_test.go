@@ -295,12 +295,12 @@ func ExampleResult_ChangePoints() {
 func ExampleResult_Quality() {
 	res, _, stop := loadTail()
 	defer stop()
-	q, err := res.Quality()
+	q, err := res.Quality("Latency Average")
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%s: %d of %d periods, partial %v\n", q[0].Column, q[0].Report.Present, q[0].Report.Expected, q[0].Partial)
-	// Output: Latency Average: 180 of 180 periods, partial false
+	fmt.Printf("%d of %d periods, longest gap %v, partial load %v\n", q.Present, q.Expected, q.LongestGap, res.Partial)
+	// Output: 180 of 180 periods, longest gap 0s, partial load false
 }
 
 func ExamplePlot() {

@@ -174,12 +174,15 @@ func TestTheTailStory(t *testing.T) {
 	if len(h.Rows) != 1 || len(h.Cols) != 60 {
 		t.Errorf("heatmap %d×%d, want 1×60", len(h.Rows), len(h.Cols))
 	}
-	q, err := r.Quality()
+	q, err := r.Quality("Latency Average")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q[0].Report.Expected != 1440 || q[0].Report.Present != 1440 || q[0].Partial {
-		t.Errorf("quality %+v", q[0].Report)
+	if q.Expected != 1440 || q.Present != 1440 || r.Partial {
+		t.Errorf("quality %+v, partial %v", q, r.Partial)
+	}
+	if _, err := r.Quality("nope"); !errors.Is(err, ErrNoColumn) {
+		t.Errorf("quality of an unknown column: %v", err)
 	}
 }
 

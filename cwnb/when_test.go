@@ -176,7 +176,7 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 		"Split":                                 func() error { _, _, err := nilr.Split(col, Weekdays()); return err },
 		"Describe":                              func() error { _, err := nilr.Describe(col); return err },
 		"ChangePoints":                          func() error { _, err := nilr.ChangePoints(col, ts.ChangePointOptions{}); return err },
-		"Quality":                               func() error { _, err := nilr.Quality(); return err },
+		"Quality":                               func() error { _, err := nilr.Quality(col); return err },
 		"Resample":                              func() error { _, err := nilr.Resample(time.Hour); return err },
 		"Reload":                                func() error { _, err := nilr.Reload(context.Background(), time.Hour); return err },
 		"Resample of a result without a period": func() error { _, err := (&Result{}).Resample(time.Hour); return err },
