@@ -5,8 +5,7 @@ import (
 )
 
 // Split divides the values of (t, v) into those whose time satisfies in and the others, keeping
-// their order and NaN: the two groups for Compare ("minutes :00-:05" against "the rest"). Pass a
-// When's Contains method: Split(t, v, Hourly(0, 5*time.Minute).Contains).
+// their order and NaN: the two groups for Compare ("minutes :00-:05" against "the rest").
 func Split(t []time.Time, v []float64, in func(time.Time) bool) (yes, no []float64, err error) {
 	if err := checkLen("Split", t, v); err != nil {
 		return nil, nil, err
