@@ -41,9 +41,10 @@ func Since(t time.Time) When { return ts.Since(t) }
 // At is the instant t, for a chart mark such as a deploy or a change point.
 func At(t time.Time) When { return ts.At(t) }
 
-// Must returns v, or panics with err: res := cwnb.Must(res.Fold("Latency p99",
+// Must returns v, or panics with err: fold := cwnb.Must(res.Fold("Latency p99",
 // cwnb.MinuteOfHour)) spares a cell the if-err-panic lines. A notebook cell that panics fails
-// visibly with the error, which is what a notebook wants.
+// visibly with the error, which is what a notebook wants; code that handles errors should not
+// use it.
 func Must[T any](v T, err error) T {
 	if err != nil {
 		panic("cwnb: " + err.Error())
