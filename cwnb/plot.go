@@ -200,6 +200,9 @@ func (r *Result) events(m mark) ([]chart.Event, Warnings, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("mark %q: %w", m.name, err)
 	}
+	if len(starts) == 0 {
+		warns = append(warns, warnf(ErrNoMatch, "mark %q (%s) lies outside the chart's window", m.name, m.when))
+	}
 	ev := make([]chart.Event, len(starts))
 	for i := range starts {
 		ev[i] = chart.Event{Name: m.name, Start: starts[i]}

@@ -82,6 +82,15 @@ func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
 		t.Errorf("the chart of 10m data with a :00-:05 mark has no warning about the period")
 	}
 
+	// A mark outside the window is said, not silently dropped.
+	c, err = Plot(r, Columns("Latency p99"), Mark("deploy", At(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))), ChartOptions(chart.WithMode(chart.Interactive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := c.Bundle(); !strings.Contains(fmt.Sprint(b), "lies outside the chart") {
+		t.Errorf("a mark outside the window left no warning")
+	}
+
 	// Reloaded at 1 minute, as the error says: the right answer, 6.8x.
 	fine, err := r.Reload(context.Background(), time.Minute)
 	if err != nil {
