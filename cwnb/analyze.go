@@ -196,6 +196,9 @@ func (r *Result) split(column string, in When) (*groups, error) {
 		}
 	}
 	p := r.periodOf(s)
+	if p <= 0 {
+		return nil, fmt.Errorf("column %q has no period (%v); split a result made by Load", column, p)
+	}
 	g := &groups{s: s}
 	exact := in.Resolution()%p == 0
 	straddled := 0

@@ -189,6 +189,14 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 		"Resample":                              func() error { _, err := nilr.Resample(time.Hour); return err },
 		"Reload":                                func() error { _, err := nilr.Reload(context.Background(), time.Hour); return err },
 		"Resample of a result without a period": func() error { _, err := (&Result{}).Resample(time.Hour); return err },
+		"Split of a result without a period": func() error {
+			_, _, err := (&Result{Series: []Series{{Column: col}}}).Split(col, Since(day))
+			return err
+		},
+		"Fold of a result without a period": func() error {
+			_, err := (&Result{Series: []Series{{Column: col}}}).Fold(col, HourOfDay)
+			return err
+		},
 	} {
 		var err error
 		func() {
