@@ -341,3 +341,32 @@ func TestPeriodString(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCompareWeek compares :00-:05 with the rest over a week of 1-minute values, the
+// tail-latency notebook's question, without the load.
+func BenchmarkCompareWeek(b *testing.B) {
+	start := time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC)
+	n := 7 * 24 * 60
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 500 + float64(i%7)
+		if i%60 < 5 {
+			v[i] = 3400 + float64(i%11)
+		}
+	}
+	r := &Result{Period: time.Minute, Start: start, End: start.Add(time.Duration(n) * time.Minute),
+		Series: []Series{{Column: "p99", Period: time.Minute, Values: v}}}
+	for _, w := range []struct {
+		name string
+		when When
+	}{{"hourly", Hourly(0, 5*time.Minute)}, {"straddled-boundary", Since(start.Add(3*24*time.Hour + 30*time.Second))}} {
+		b.Run(w.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.Compare("p99", w.when, ts.CompareOptions{Stat: ts.Median, Resamples: 200}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
