@@ -194,7 +194,7 @@ func ExampleEvery() {
 	// A bare number is nanoseconds: the mistake is said, not run.
 	fmt.Println(cwnb.Every(3600, 0, 300).Err())
 	// Output:
-	// every 15m0s, 0s-1m0s into it
+	// every 15m, 0s-1m into it
 	// ts: invalid time selection: cycle 3.6µs is under a second; write durations with their unit, such as time.Hour or 5*time.Minute (a bare number is nanoseconds)
 }
 

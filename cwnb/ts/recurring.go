@@ -389,7 +389,7 @@ func (w When) String() string {
 	case week:
 		s = fmt.Sprintf("every week %s-%s", weekClock(w.from), weekClock(w.to))
 	default:
-		s = fmt.Sprintf("every %v, %v-%v into it", w.cycle, w.from, w.to)
+		s = fmt.Sprintf("every %s, %s-%s into it", shortDur(w.cycle), shortDur(w.from), shortDur(w.to))
 	}
 	if w.days != 0 {
 		var names []string
@@ -425,6 +425,18 @@ func clock(d time.Duration) string {
 // weekClock writes an offset into a week from Monday: "Mon 02:00".
 func weekClock(d time.Duration) string {
 	return weekdays[int(d/day)%7] + " " + clock(d%day)
+}
+
+// shortDur writes d without zero units: "15m", "1h30m", "0s".
+func shortDur(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // fmtTime writes t in RFC 3339 UTC, without seconds when they are zero.

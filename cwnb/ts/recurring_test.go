@@ -57,12 +57,13 @@ func TestWhenString(t *testing.T) {
 		Weekdays(): "weekdays",
 		Daily(9*time.Hour, 17*time.Hour).On(time.Saturday, 0): "every day 09:00-17:00 on Sun,Sat",
 		Every(7*day, 0, 2*time.Hour):                          "every week Mon 00:00-Mon 02:00",
-		Every(15*time.Minute, 0, time.Minute):                 "every 15m0s, 0s-1m0s into it",
-		Before(deploy):                                        "before 2026-11-19T14:07Z",
-		Since(deploy):                                         "since 2026-11-19T14:07Z",
-		At(deploy):                                            "at 2026-11-19T14:07Z",
-		Span(deploy, deploy.Add(time.Hour)):                   "2026-11-19T14:07Z/2026-11-19T15:07Z",
-		{}:                                                    "invalid When",
+		Every(15*time.Minute, 0, time.Minute):                 "every 15m, 0s-1m into it",
+		Every(2*time.Hour, 90*time.Minute, 2*time.Hour):       "every 2h, 1h30m-2h into it",
+		Before(deploy):                      "before 2026-11-19T14:07Z",
+		Since(deploy):                       "since 2026-11-19T14:07Z",
+		At(deploy):                          "at 2026-11-19T14:07Z",
+		Span(deploy, deploy.Add(time.Hour)): "2026-11-19T14:07Z/2026-11-19T15:07Z",
+		{}:                                  "invalid When",
 	} {
 		if got := w.String(); got != want {
 			t.Errorf("String() = %q, want %q", got, want)
