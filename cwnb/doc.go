@@ -6,7 +6,13 @@
 // GoNB runs every cell as a new process: declarations carry over, values do not. Describe the
 // metrics once, load in the cell that uses them:
 //
-//	import "github.com/cwnb/cwnb/cwnb"
+//	import (
+//		"fmt"
+//		"time"
+//
+//		"github.com/cwnb/cwnb/cwnb"
+//		"github.com/cwnb/cwnb/cwnb/ts"
+//	)
 //
 //	var lat = cwnb.Metric{Namespace: "MyService/API", Name: "Latency",
 //		Dims: cwnb.Dims{"Service": "checkout"}, Stats: []string{"Average", "p99"}}
@@ -14,6 +20,10 @@
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
 //	res.Display()   // the frame's head, the period, calls, cost and warnings
+//	backup := cwnb.Hourly(0, 5*time.Minute)
+//	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
+//	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
+//	fmt.Println(cmp.Summary(":00-:05", "the rest"))
 //
 // The first run calls GetMetricData; every later run, in any process, answers from the cache in
 // .cwnb/ beside the notebook with zero calls. Commit that directory with the notebook and it
