@@ -303,36 +303,6 @@ func ExampleSplit() {
 	// Output: [1 2 5 6] [3 4]
 }
 
-func ExampleHourly() {
-	in := ts.Hourly(0, 5*time.Minute)
-	fmt.Println(in, in.Contains(start.Add(4*time.Minute)), in.Contains(start.Add(5*time.Minute)), in.Resolution())
-	// Output: every hour :00-:05 true false 5m0s
-}
-
-func ExampleSince() {
-	deploy := start.Add(30 * time.Minute)
-	after := ts.Since(deploy)
-	fmt.Println(after.Contains(start), after.Contains(deploy), after.Complement())
-	// Output: false true before 2026-01-05T00:30Z
-}
-
-func ExampleWhen_Occurrences() {
-	starts, ends, _ := ts.Daily(2*time.Hour, 2*time.Hour+30*time.Minute).Occurrences(start, start.Add(48*time.Hour))
-	for i := range starts {
-		fmt.Println(starts[i].Format("Mon 15:04"), "-", ends[i].Format("15:04"))
-	}
-	// Output:
-	// Mon 02:00 - 02:30
-	// Tue 02:00 - 02:30
-}
-
-func ExampleWhen_Straddles() {
-	backup := ts.Hourly(0, 5*time.Minute)
-	// A 10-minute period starting at :00 holds 5 minutes of the backup and 5 of the rest.
-	fmt.Println(backup.Straddles(start, 10*time.Minute), backup.Straddles(start, 5*time.Minute))
-	// Output: true false
-}
-
 func ExampleAggregated_Column() {
 	r, _ := ts.Resample(minutes(0, 1, 5), []float64{1, 3, 10}, ts.ResampleOptions{Period: 5 * time.Minute}, ts.Mean, ts.Q(0.5))
 	fmt.Println(r.Column(ts.Mean), r.Column(ts.Q(0.5)), r.Column(ts.Max) == nil)
