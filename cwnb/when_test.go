@@ -370,3 +370,41 @@ func BenchmarkCompareWeek(b *testing.B) {
 		})
 	}
 }
+
+func TestMarkEvents(t *testing.T) {
+	r, _, _ := apiResult(t, []string{"Average"}, day.Add(9*time.Hour), 3*time.Hour)
+	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	cases := []struct {
+		name   string
+		when   When
+		starts []time.Time
+		ends   []time.Time // zero: a line
+		warn   error
+	}{
+		{"hourly", Hourly(0, 5*time.Minute), []time.Time{at(9, 0), at(10, 0), at(11, 0)}, []time.Time{at(9, 5), at(10, 5), at(11, 5)}, nil},
+		{"deploy", At(at(10, 30)), []time.Time{at(10, 30)}, []time.Time{{}}, nil},
+		{"before, clipped to the window", Before(at(9, 30)), []time.Time{at(9, 0)}, []time.Time{at(9, 30)}, nil},
+		{"outside", At(at(13, 0)), nil, nil, ErrNoMatch},
+		{"finer than 1m data", Every(time.Hour, 30*time.Second, 90*time.Second), []time.Time{at(9, 0).Add(30 * time.Second), at(10, 0).Add(30 * time.Second), at(11, 0).Add(30 * time.Second)},
+			[]time.Time{at(9, 1).Add(30 * time.Second), at(10, 1).Add(30 * time.Second), at(11, 1).Add(30 * time.Second)}, ErrCoarsePeriod},
+	}
+	for _, c := range cases {
+		ev, warns, err := r.events(mark{c.name, c.when})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if len(ev) != len(c.starts) {
+			t.Errorf("%s: %d events, want %d", c.name, len(ev), len(c.starts))
+			continue
+		}
+		for i, e := range ev {
+			if !e.Start.Equal(c.starts[i]) || !e.End.Equal(c.ends[i]) || e.Name != c.name {
+				t.Errorf("%s: event %d is %+v, want %s-%s", c.name, i, e, c.starts[i], c.ends[i])
+			}
+		}
+		if (c.warn == nil) != (len(warns) == 0) || (c.warn != nil && !warns.Has(c.warn)) {
+			t.Errorf("%s: warnings %v, want %v", c.name, warns, c.warn)
+		}
+	}
+}
