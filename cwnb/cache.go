@@ -563,9 +563,10 @@ const (
 	staleAge = 10 * time.Minute
 )
 
-// gitignore is written at the top of a cache directory: the cache is meant to be committed, its
-// temporary and lock files are not.
-const gitignore = "# written by cwnb: the cache files are meant to be committed, not these\n" + tmpPrefix + "*\n*" + lockExt + "\n"
+// gitignore is written at the top of a cache directory that has none: the cache is meant to be
+// committed, its temporary and lock files are not. The patterns name only cwnb's own files, in
+// case the cache directory is a project's root.
+const gitignore = "# written by cwnb: the cache files are meant to be committed, not these\n" + tmpPrefix + "*\n*" + cacheExt + lockExt + "\n"
 
 // writeGitignore writes the cache directory's .gitignore unless there is one.
 func (c *Cache) writeGitignore() {

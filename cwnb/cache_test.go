@@ -290,8 +290,8 @@ func TestCacheWriteMergesUnderLock(t *testing.T) {
 		t.Errorf("entry b = %+v; want both windows", e)
 	}
 	gi, err := os.ReadFile(filepath.Join(dir, ".gitignore"))
-	if err != nil || !strings.Contains(string(gi), ".tmp-*") || !strings.Contains(string(gi), "*.lock") {
-		t.Errorf(".gitignore = %q, %v; want it to ignore .tmp-* and *.lock", gi, err)
+	if err != nil || !strings.Contains(string(gi), ".tmp-*") || !strings.Contains(string(gi), "\n*.cwc.lock\n") {
+		t.Errorf(".gitignore = %q, %v; want it to ignore .tmp-* and *.cwc.lock", gi, err)
 	}
 }
 
