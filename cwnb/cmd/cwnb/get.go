@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/cwnb/cwnb/cwnb"
 )
 
@@ -217,6 +219,19 @@ func wholeUnits(n string, unit time.Duration) (time.Duration, error) {
 	return time.Duration(k) * unit, nil
 }
 
+// withFlagHints adds to a load error the flags of this command that address it: the loader's
+// hints name its Options, which a command-line user sets through flags.
+func withFlagHints(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "Throttling", "ThrottlingException", "RequestLimitExceeded":
+			return fmt.Errorf("%w (cwnb get: -rate-limit N lowers the request rate, -max-attempts N raises the tries)", err)
+		}
+	}
+	return err
+}
+
 // envOffline reports whether CWNB_OFFLINE turns offline mode on, as the loader reads it.
 func envOffline() bool {
 	v := os.Getenv("CWNB_OFFLINE")
@@ -354,7 +369,7 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		o.RateLimit, o.MaxAttempts = rateLimit, maxAttempts
 	})
 	if err != nil {
-		return err
+		return withFlagHints(err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "warning:", w.Text)

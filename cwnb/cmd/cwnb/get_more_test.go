@@ -215,8 +215,8 @@ func TestGetMaxAttempts(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-period", "1m", "-no-cache",
 		"-max-attempts", "2", "-rate-limit", "100"}, &stdout, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "Rate exceeded") {
-		t.Errorf("exit %d, stderr %q; want 1 and the throttling error", code, stderr.String())
+	if code != 1 || !strings.Contains(stderr.String(), "Rate exceeded") || !strings.Contains(stderr.String(), "-rate-limit N lowers") {
+		t.Errorf("exit %d, stderr %q; want 1, the throttling error and the flags that address it", code, stderr.String())
 	}
 	if n := srv.Calls("GetMetricData"); n != 2 {
 		t.Errorf("%d GetMetricData attempts, want 2", n)
