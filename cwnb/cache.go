@@ -160,7 +160,9 @@ func (c *Cache) Size() (files int, bytes int64, err error) {
 
 // Clear removes the cache files whose path starts with prefix ("" removes them all) and returns
 // how many it removed. It also removes temporary files more than ten minutes old that a killed
-// process left behind. Files that are not cache files are left alone.
+// process left behind. Files that are not cache files are left alone, lock files included:
+// removing one that another process holds would break its lock (the cache's .gitignore keeps
+// them out of git).
 func (c *Cache) Clear(prefix string) (removed int, err error) {
 	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
