@@ -23,7 +23,7 @@ func Definition(a types.MetricAlarm) (alarm.Definition, error) {
 		Period: time.Duration(aws.ToInt32(a.Period)) * time.Second, EvaluationPeriods: int(aws.ToInt32(a.EvaluationPeriods)),
 		DatapointsToAlarm: int(aws.ToInt32(a.DatapointsToAlarm)), Threshold: aws.ToFloat64(a.Threshold),
 		EvaluateLowSampleCountPercentile: aws.ToString(a.EvaluateLowSampleCountPercentile),
-		ActionsEnabled: aws.ToBool(a.ActionsEnabled), AlarmActions: a.AlarmActions, OKActions: a.OKActions,
+		ActionsEnabled:                   aws.ToBool(a.ActionsEnabled), AlarmActions: a.AlarmActions, OKActions: a.OKActions,
 		InsufficientDataActions: a.InsufficientDataActions}
 	if a.ThresholdMetricId != nil {
 		return d, fmt.Errorf("alarm %q compares with an anomaly detection band (ThresholdMetricId %s), which cannot be replayed", name, *a.ThresholdMetricId)

@@ -167,19 +167,19 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 	}
 	if len(lines) > 0 || len(evLines) > 0 {
 		series[0].(map[string]any)["markLine"] = map[string]any{"symbol": []any{"none", "none"}, "silent": false,
-			"label": map[string]any{"formatter": "{b}", "position": "insideEndTop", "fontSize": 10},
+			"label":     map[string]any{"formatter": "{b}", "position": "insideEndTop", "fontSize": 10},
 			"lineStyle": map[string]any{"color": "#a33", "type": "solid", "width": 1}, "data": append(lines, evLines...)}
 	}
 	yName := hc.Unit
 	opt := option{
-		"title":   map[string]any{"text": hc.Title, "left": "center", "textStyle": map[string]any{"fontSize": 14}},
-		"tooltip": map[string]any{"trigger": "axis", "confine": true},
-		"legend":  map[string]any{"top": 28, "type": "scroll", "data": legend},
-		"grid":    map[string]any{"left": 70, "right": 30, "top": 70, "bottom": 70},
-		"xAxis":   map[string]any{"type": "time", "min": msOf(from), "max": msOf(to)},
-		"yAxis":   map[string]any{"type": "value", "name": yName, "scale": true},
+		"title":    map[string]any{"text": hc.Title, "left": "center", "textStyle": map[string]any{"fontSize": 14}},
+		"tooltip":  map[string]any{"trigger": "axis", "confine": true},
+		"legend":   map[string]any{"top": 28, "type": "scroll", "data": legend},
+		"grid":     map[string]any{"left": 70, "right": 30, "top": 70, "bottom": 70},
+		"xAxis":    map[string]any{"type": "time", "min": msOf(from), "max": msOf(to)},
+		"yAxis":    map[string]any{"type": "value", "name": yName, "scale": true},
 		"dataZoom": []any{map[string]any{"type": "inside"}, map[string]any{"type": "slider", "bottom": 10}},
-		"series":  series,
+		"series":   series,
 	}
 	return chart.FromEcharts(opt, strings.Join(alt, "\n"), optFns...)
 }
