@@ -62,6 +62,11 @@ type Score struct {
 	Window time.Duration
 	// Timeline is the replay the score was computed from.
 	Timeline *Timeline
+	// Headroom is how far the threshold sits from the data on both sides, as a ratio ≥ 1 when
+	// the threshold separates them: the smaller of threshold/(largest value outside incidents)
+	// and (smallest incident peak)/threshold for > and ≥ (mirrored for < and ≤). NaN when there
+	// is no data on one side or a value is not positive. Backtest sets it; Pick prefers more.
+	Headroom float64
 }
 
 // MedianDetect returns the median time to detect over caught incidents, or -1 if none was caught.
@@ -127,7 +132,69 @@ func Backtest(d *Definition, s *Series, incidents []Span, from, to time.Time, op
 	if err != nil {
 		return nil, err
 	}
-	return ScoreTimeline(d, tl, incidents, opt), nil
+	sc := ScoreTimeline(d, tl, incidents, opt)
+	sc.Headroom = headroom(d, s, incidents, tl.Start, tl.End(), opt.Grace)
+	return sc, nil
+}
+
+// headroom computes Score.Headroom from the data: bucket values that lie wholly outside every
+// incident (+ grace) against each incident's peak (the most extreme bucket that overlaps it).
+func headroom(d *Definition, s *Series, incidents []Span, from, to time.Time, grace time.Duration) float64 {
+	if grace == 0 {
+		grace = d.Period
+	}
+	up := d.Comparison == Greater || d.Comparison == GreaterOrEqual
+	worse := func(a, b float64) bool { // a is more extreme than b in the alarming direction
+		if up {
+			return a > b
+		}
+		return a < b
+	}
+	quiet := math.NaN()
+	peaks := make([]float64, len(incidents))
+	for i := range peaks {
+		peaks[i] = math.NaN()
+	}
+	for i, v := range s.Values {
+		if math.IsNaN(v) {
+			continue
+		}
+		bs := s.Start.Add(time.Duration(i) * s.Step)
+		be := bs.Add(s.Period)
+		if bs.Before(from) || be.After(to) {
+			continue
+		}
+		inside := false
+		for k, in := range incidents {
+			if bs.Before(in.End.Add(grace)) && be.After(in.Start) {
+				inside = true
+				if bs.Before(in.End) && (math.IsNaN(peaks[k]) || worse(v, peaks[k])) {
+					peaks[k] = v
+				}
+			}
+		}
+		if !inside && (math.IsNaN(quiet) || worse(v, quiet)) {
+			quiet = v
+		}
+	}
+	weakest := math.NaN()
+	for k, p := range peaks {
+		in := incidents[k]
+		if math.IsNaN(p) || !in.End.After(from) || !in.Start.Before(to) {
+			continue
+		}
+		if math.IsNaN(weakest) || worse(weakest, p) {
+			weakest = p
+		}
+	}
+	t := d.Threshold
+	if math.IsNaN(quiet) || math.IsNaN(weakest) || quiet <= 0 || weakest <= 0 || t <= 0 {
+		return math.NaN()
+	}
+	if up {
+		return math.Min(t/quiet, weakest/t)
+	}
+	return math.Min(quiet/t, t/weakest)
 }
 
 // ScoreTimeline scores a replayed (or real) timeline against the incidents.
@@ -224,7 +291,9 @@ func BacktestAll(defs []Definition, s *Series, incidents []Span, from, to time.T
 
 // Pick returns the best score: the most incidents caught, then the fewest false pages, then
 // the least time in ALARM outside incidents, then the fastest median detection, then the
-// fewest flaps; ties keep the earlier candidate. It returns nil for no scores.
+// fewest flaps, then the most headroom (a threshold in the middle of the gap between normal
+// data and incidents, on a log scale); ties keep the earlier candidate. It returns nil for no
+// scores.
 func Pick(scores []*Score) *Score {
 	var best *Score
 	for _, s := range scores {
@@ -249,5 +318,12 @@ func better(a, b *Score) bool {
 	if am != bm {
 		return am < bm
 	}
-	return a.Flaps < b.Flaps
+	if a.Flaps != b.Flaps {
+		return a.Flaps < b.Flaps
+	}
+	ah, bh := a.Headroom, b.Headroom
+	if math.IsNaN(bh) {
+		return !math.IsNaN(ah)
+	}
+	return ah > bh
 }

@@ -185,3 +185,27 @@ func BenchmarkGrid100Week(b *testing.B) {
 		}
 	}
 }
+
+func TestHeadroom(t *testing.T) {
+	s := hourlyTail(6 * 60)
+	from, to := t0.Add(time.Hour), t0.Add(6*time.Hour)
+	inc := Every("tail", from, to, time.Hour, 0, 5*time.Minute)
+	base := Definition{Name: "h", Namespace: "NS", MetricName: "M", Statistic: "p99", Period: time.Minute,
+		EvaluationPeriods: 1, Comparison: Greater}
+	// Quiet data peaks at 500, every incident at 3000: headroom min(T/500, 3000/T).
+	for _, c := range []struct{ th, want float64 }{{1000, 2}, {1200, 2.4}, {1500, 2}, {400, 0.8}} {
+		d := base
+		d.Threshold = c.th
+		sc, err := Backtest(&d, s, inc, from, to, BacktestOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(sc.Headroom-c.want) > 1e-12 {
+			t.Errorf("threshold %v: headroom %v, want %v", c.th, sc.Headroom, c.want)
+		}
+	}
+	scores, _ := BacktestAll(Grid(base, []float64{1000, 1200, 1500}, [][2]int{{1, 1}}), s, inc, from, to, BacktestOptions{})
+	if best := Pick(scores); best.Definition.Threshold != 1200 {
+		t.Errorf("Pick among equals chose %v, want 1200 (most headroom)", best.Definition.Threshold)
+	}
+}

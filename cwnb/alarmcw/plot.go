@@ -257,14 +257,14 @@ func PlotTradeOff(title string, scores []*alarm.Score, optFns ...func(*chart.Opt
 // Table formats scores as a fixed-width text table, best first by alarm.Pick's order.
 func Table(scores []*alarm.Score) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-38s %8s %10s %12s %14s %6s\n", "candidate", "caught", "detect", "false/week", "ALARM outside", "flaps")
+	fmt.Fprintf(&b, "%-36s %8s %7s %10s %13s %5s %8s\n", "candidate", "caught", "detect", "false/week", "ALARM outside", "flaps", "headroom")
 	for _, s := range Ranked(scores) {
 		md := "-"
 		if m := s.MedianDetect(); m >= 0 {
 			md = m.String()
 		}
-		fmt.Fprintf(&b, "%-38s %8s %10s %12.1f %14v %6d\n", s.Definition.Label(), fmt.Sprintf("%d/%d", s.Caught, s.Incidents), md,
-			s.FalsePagesPerWeek(), s.AlarmOutside, s.Flaps)
+		fmt.Fprintf(&b, "%-36s %8s %7s %10.1f %13v %5d %8s\n", s.Definition.Label(), fmt.Sprintf("%d/%d", s.Caught, s.Incidents), md,
+			s.FalsePagesPerWeek(), s.AlarmOutside, s.Flaps, headroomText(s.Headroom))
 	}
 	return b.String()
 }
@@ -284,4 +284,11 @@ func Ranked(scores []*alarm.Score) []*alarm.Score {
 		}
 	}
 	return out
+}
+
+func headroomText(h float64) string {
+	if math.IsNaN(h) {
+		return "-"
+	}
+	return fmt.Sprintf("×%.2f", h)
 }
