@@ -136,7 +136,9 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 		}
 		alt = append(alt, fmt.Sprintf("%s: %d ALARM intervals", label, n))
 		return map[string]any{"type": "line", "name": label, "data": []any{}, "color": strings.Replace(color, "0.22", "0.9", 1),
+			"tooltip": map[string]any{"trigger": "item"},
 			"markArea": map[string]any{"silent": false, "itemStyle": map[string]any{"color": color},
+				"tooltip": map[string]any{"show": true, "trigger": "item"},
 				"label": map[string]any{"show": false}, "data": ad}}
 	}
 	var evLines []any
