@@ -139,7 +139,7 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 			"tooltip": map[string]any{"trigger": "item"},
 			"markArea": map[string]any{"silent": false, "itemStyle": map[string]any{"color": color},
 				"tooltip": map[string]any{"show": true, "trigger": "item"},
-				"label": map[string]any{"show": false}, "data": ad}}
+				"label":   map[string]any{"show": false}, "data": ad}}
 	}
 	var evLines []any
 	for _, h := range hc.Histories {
