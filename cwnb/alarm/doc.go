@@ -45,5 +45,15 @@
 // Replay turns a Series (one value per bucket start on the evaluation step, as GetMetricData
 // returns it for Period/step staggered start times) into a Timeline of states and transitions.
 // Backtest scores a Timeline against incidents (caught, time to detect, false pages, alarm
-// minutes outside incidents, flapping); Grid builds candidates; Pick chooses one.
+// minutes outside incidents, flapping); Grid builds candidates; Pick chooses one. Definitions
+// come from DescribeAlarms (package alarmcw), Go, or YAML (ParseYAML), and go back out as the
+// PutMetricAlarm input (PutMetricAlarmJSON, PutMetricAlarmGo).
+//
+// # Not modelled
+//
+// Anomaly-detection thresholds (ThresholdMetricId), WallClockWindow evaluation windows,
+// WarmUpConfiguration, PromQL alarms, multi-series (contributor) alarms and AT_LEAST in
+// composite rules. For 20 s and 30 s periods GetMetricData rounds start times to the period, so
+// the sliding buckets that end on the other 10-second marks cannot be fetched: a replay of such
+// an alarm sees only the buckets aligned to its period.
 package alarm

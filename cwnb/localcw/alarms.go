@@ -286,6 +286,14 @@ func definition(in *wire.PutMetricAlarmInput) (alarm.Definition, error) {
 		}
 		return d, invalidValue("The value %s for parameter ComparisonOperator is invalid; use GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold.", *in.ComparisonOperator)
 	}
+	for _, m := range []struct {
+		v    any
+		name string
+	}{{in.EvaluationWindow, "EvaluationWindow"}, {in.WarmUpConfiguration, "WarmUpConfiguration"}, {in.EvaluationCriteria, "EvaluationCriteria"}} {
+		if m.v != nil {
+			return d, invalidValue("The local CloudWatch does not evaluate %s (wall-clock windows, warm-up and PromQL alarms are not emulated); remove it.", m.name)
+		}
+	}
 	if in.ThresholdMetricId != nil {
 		if in.Threshold != nil {
 			return d, validationError("Threshold and ThresholdMetricId cannot both be set")

@@ -163,6 +163,9 @@ func TestAlarmErrors(t *testing.T) {
 				{Id: aws.String("e"), Expression: aws.String("m*2")}}
 		}, "ValidationError", "Exactly one element of the metrics list should return data."},
 		{"bad TreatMissingData", func(in *cloudwatch.PutMetricAlarmInput) { in.TreatMissingData = aws.String("zero") }, "InvalidParameterValue", "TreatMissingData"},
+		{"wall-clock window", func(in *cloudwatch.PutMetricAlarmInput) {
+			in.EvaluationWindow = &types.EvaluationWindowMemberWallClockWindow{Value: types.WallClockWindow{Timezone: aws.String("UTC")}}
+		}, "InvalidParameterValue", "EvaluationWindow"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,6 +29,10 @@ type PutMetricAlarmInput struct {
 	ComparisonOperator               *string           `cbor:"ComparisonOperator"`
 	TreatMissingData                 *string           `cbor:"TreatMissingData"`
 	EvaluateLowSampleCountPercentile *string           `cbor:"EvaluateLowSampleCountPercentile"`
+	// Members the local CloudWatch does not evaluate; decoded only to refuse them clearly.
+	EvaluationWindow    any `cbor:"EvaluationWindow"`
+	WarmUpConfiguration any `cbor:"WarmUpConfiguration"`
+	EvaluationCriteria  any `cbor:"EvaluationCriteria"`
 }
 
 // PutCompositeAlarmInput is the input of PutCompositeAlarm.
