@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/alarm"
+	"github.com/cwnb/cwnb/cwnb/cwstat"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
 	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
 )
@@ -799,6 +801,12 @@ func (s *Server) alarmSeries(d *alarm.Definition, start, end time.Time) (*alarm.
 	if needSamples {
 		ser.Samples = make([]float64, n)
 	}
+	if d.Period < time.Minute && len(d.Metrics) == 0 {
+		// GetMetricData rounds a high-resolution StartTime to the period, so its phases cannot
+		// give the buckets that end on the other 10-second marks; the server aggregates them
+		// from its store directly, exactly as GetMetricData would on an unrounded grid.
+		return s.hiResSeries(d, ser, start, end)
+	}
 	qs := alarmQueries(d, needSamples)
 	phases := int(d.Period / step)
 	for ph := range phases {
@@ -821,6 +829,44 @@ func (s *Server) alarmSeries(d *alarm.Definition, start, end time.Time) (*alarm.
 				i := int(time.UnixMilli(tms).Sub(start) / step)
 				if i >= 0 && i < n {
 					dst[i] = res.v[j]
+				}
+			}
+		}
+	}
+	return ser, nil
+}
+
+// hiResSeries fills ser for a metric alarm with a period under a minute: one aggregation per
+// 10-second phase, each on a grid of the alarm's period starting at that phase.
+func (s *Server) hiResSeries(d *alarm.Definition, ser *alarm.Series, start, end time.Time) (*alarm.Series, error) {
+	st, err := cwstat.Parse(d.Statistic)
+	if err != nil {
+		return nil, err
+	}
+	m := store.Metric{Namespace: d.Namespace, Name: d.MetricName}
+	for _, x := range d.Dimensions {
+		m.Dims = append(m.Dims, store.Dim{Name: x.Name, Value: x.Value})
+	}
+	sr := s.store.Get(m)
+	if sr == nil {
+		return ser, nil
+	}
+	stats := []cwstat.Stat{st}
+	if ser.Samples != nil {
+		stats = append(stats, cwstat.Stat{Kind: cwstat.SampleCount})
+	}
+	now := s.now()
+	for ph := range int(d.Period / ser.Step) {
+		g := grid{start: start.Add(time.Duration(ph) * ser.Step), end: end, period: d.Period}
+		agg := aggregate(sr, g, d.Unit, stats, now.Add(-hiResRetention), now.Add(-hourRetention))
+		for k, p := range agg.series {
+			dst := ser.Values
+			if k == 1 {
+				dst = ser.Samples
+			}
+			for j, tms := range p.t {
+				if i := int(time.UnixMilli(tms).Sub(start) / ser.Step); i >= 0 && i < len(dst) {
+					dst[i] = p.v[j]
 				}
 			}
 		}

@@ -1,0 +1,65 @@
+package localcw
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/cwnb/cwnb/cwnb/alarm"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
+)
+
+// TestHiResAlarmSeries checks the sliding 30-second buckets of a high-resolution alarm at every
+// 10-second mark against sums computed by hand from the datums.
+func TestHiResAlarmSeries(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	s := New(Options{Now: now})
+	m := store.Metric{Namespace: "Q", Name: "Hits"}
+	t0 := now.Add(-10 * time.Minute)
+	var ds []store.Datum
+	raw := map[int64]float64{} // second → value
+	for i := 0; i < 60; i++ {
+		ts := t0.Add(time.Duration(i) * 10 * time.Second)
+		v := float64(i % 7)
+		raw[ts.Unix()] = v
+		ds = append(ds, store.Datum{T: ts.UnixMilli(), Kind: store.Single, Value: v, HighRes: true})
+	}
+	s.store.Put(m, ds)
+	d := &alarm.Definition{Name: "hr", Namespace: "Q", MetricName: "Hits", Statistic: "Sum", Period: 30 * time.Second,
+		EvaluationPeriods: 1, Threshold: 10, Comparison: alarm.Greater}
+	ser, err := s.alarmSeries(d, t0, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ser.Step != 10*time.Second {
+		t.Fatalf("step %v", ser.Step)
+	}
+	checked := 0
+	for i, v := range ser.Values {
+		bs := ser.Start.Add(time.Duration(i) * ser.Step)
+		want, n := 0.0, 0
+		for sec := bs.Unix(); sec < bs.Unix()+30; sec++ {
+			if x, ok := raw[sec]; ok {
+				want += x
+				n++
+			}
+		}
+		if bs.Add(30 * time.Second).After(now) {
+			continue
+		}
+		if n == 0 {
+			if !math.IsNaN(v) {
+				t.Errorf("bucket %v: %v, want missing", bs, v)
+			}
+			continue
+		}
+		if v != want {
+			t.Fatalf("bucket %v: %v, want %v", bs, v, want)
+		}
+		checked++
+	}
+	// 60 datums 10 s apart: 58 full 30-second windows start on a datum... at least 57 checked.
+	if checked < 57 {
+		t.Fatalf("only %d buckets checked", checked)
+	}
+}
