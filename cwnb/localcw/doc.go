@@ -65,6 +65,15 @@
 //     MaxQueryResultsExceeded message beyond).
 //   - GetMetricStatistics: Statistics and ExtendedStatistics, the 1,440-datapoint limit with the
 //     service's message, datapoints with their unit.
+//   - Alarms (alarms.go): PutMetricAlarm (metric and metric-math alarms, any statistic, M of N,
+//     TreatMissingData, EvaluateLowSampleCountPercentile, the Period × EvaluationPeriods limits
+//     and the service's ValidationError messages), PutCompositeAlarm (rules parsed by package
+//     alarm), DescribeAlarms, DeleteAlarms, SetAlarmState and DescribeAlarmHistory
+//     (StateUpdate and ConfigurationUpdate items with the service's HistoryData JSON, paging,
+//     ScanBy, two weeks kept, kept after deletion). Alarms are evaluated on the server clock
+//     by package alarm, every minute (10 s below a one-minute period), lazily: each alarm
+//     operation first evaluates every alarm up to now. The scenarios' alarms
+//     (scenario.Alarms) are created two weeks before the clock, so they carry a history.
 //
 // # Not faithful
 //
@@ -80,8 +89,9 @@
 //     as written and LabelOptions.Timezone is only validated.
 //   - Buckets with data from several units are aggregated together (with the MultipleUnits
 //     message); the real service's choice is not documented.
-//   - Metrics Insights (SQL) queries, anomaly detection bands, cross-account queries
-//     (AccountId), alarms, dashboards and every other operation are refused with an error that
+//   - Metrics Insights (SQL) queries, anomaly detection bands (and anomaly-detection alarms),
+//     cross-account queries (AccountId), alarm actions (never run), wall-clock and warm-up
+//     alarm options, dashboards and every other operation are refused with an error that
 //     names them. Requests are not authenticated (SigV4 is not checked): keep the server on
 //     loopback.
 //
