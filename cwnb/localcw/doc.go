@@ -89,9 +89,10 @@
 //     as written and LabelOptions.Timezone is only validated.
 //   - Buckets with data from several units are aggregated together (with the MultipleUnits
 //     message); the real service's choice is not documented.
+//   - Alarm actions are stored and described but never run.
 //   - Metrics Insights (SQL) queries, anomaly detection bands (and anomaly-detection alarms),
-//     cross-account queries (AccountId), alarm actions (never run), wall-clock and warm-up
-//     alarm options, dashboards and every other operation are refused with an error that
+//     cross-account queries (AccountId), wall-clock and warm-up alarm options, dashboards and
+//     every other operation are refused with an error that
 //     names them. Requests are not authenticated (SigV4 is not checked): keep the server on
 //     loopback.
 //
