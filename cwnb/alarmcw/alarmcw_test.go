@@ -163,3 +163,28 @@ func TestPlotHistoryEscapesReasons(t *testing.T) {
 		t.Errorf("alt text %q", c.Text())
 	}
 }
+
+// TestPlotHistoryLanes checks that replayed timelines get lanes above the data and that the y
+// axis makes room for them and starts at 0 for positive data.
+func TestPlotHistoryLanes(t *testing.T) {
+	t0 := scenario.DemoNow.Add(-time.Hour)
+	s := &alarm.Series{Start: t0, Step: time.Minute, Period: time.Minute, Values: make([]float64, 60)}
+	for i := range s.Values {
+		s.Values[i] = 100
+	}
+	tl := &alarm.Timeline{Name: "cand", Start: t0, Step: time.Minute, States: make([]alarm.State, 60)}
+	for i := 10; i < 20; i++ {
+		tl.States[i] = alarm.Alarm
+	}
+	c, err := alarmcw.PlotHistory(alarmcw.HistoryChart{Title: "lanes", Data: s, Threshold: 150, Replays: []*alarm.Timeline{tl}}, chartStatic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := c.OptionJSON()
+	// The lane of the first replay spans 1.04-1.11 × the top (150, the threshold).
+	for _, want := range []string{`"yAxis": 156`, `"yAxis": 166.5`, `"max": 169.83`, `"min": 0`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("option lacks %s:\n%s", want, js)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package alarmcw
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,6 +87,7 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 	}
 	per := max(1, (len(idx)+maxPts-1)/maxPts)
 	var data []any
+	top, low := math.Inf(-1), math.Inf(1)
 	for k := 0; k < len(idx); k += per {
 		best, bi := math.NaN(), idx[k]
 		for _, i := range idx[k:min(k+per, len(idx))] {
@@ -98,6 +100,7 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 			data = append(data, []any{msOf(t), nil})
 		} else {
 			data = append(data, []any{msOf(t), round7(best)})
+			top, low = math.Max(top, best), math.Min(low, best)
 		}
 	}
 	name := hc.Name
@@ -112,11 +115,22 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 	alt = append(alt, fmt.Sprintf("%s: %s from %s to %s", hc.Title, name, from.UTC().Format("2006-01-02 15:04"), to.UTC().Format("2006-01-02 15:04")))
 	var lines []any
 	if !math.IsNaN(hc.Threshold) {
-		lines = append(lines, map[string]any{"name": "threshold " + alarm.FormatValue(hc.Threshold), "yAxis": hc.Threshold,
+		lines = append(lines, map[string]any{"name": "threshold " + strconv.FormatFloat(hc.Threshold, 'g', -1, 64), "yAxis": hc.Threshold,
 			"lineStyle": map[string]any{"type": "dashed", "color": "#a33"}})
-		alt = append(alt, "threshold "+alarm.FormatValue(hc.Threshold))
+		alt = append(alt, "threshold "+strconv.FormatFloat(hc.Threshold, 'g', -1, 64))
 	}
-	area := func(label, color string, ivs []alarm.Interval) map[string]any {
+	if !math.IsNaN(hc.Threshold) {
+		top = math.Max(top, hc.Threshold)
+	}
+	if math.IsInf(top, -1) || top <= 0 {
+		top = 1
+	}
+	// Replayed timelines are drawn as lanes above the data, one per timeline, so that they
+	// neither hide the data nor each other; real histories shade the full height.
+	lane := func(i int) (lo, hi float64) {
+		return top * (1.04 + 0.09*float64(i)), top * (1.11 + 0.09*float64(i))
+	}
+	area := func(label, color string, ivs []alarm.Interval, laneIdx int) map[string]any {
 		var ad []any
 		n := 0
 		for _, iv := range ivs {
@@ -132,7 +146,13 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 			if reason == "" {
 				reason = "in ALARM"
 			}
-			ad = append(ad, []any{map[string]any{"name": label + ": " + reason, "xAxis": msOf(s)}, map[string]any{"xAxis": msOf(e)}})
+			p0 := map[string]any{"name": label + ": " + reason, "xAxis": msOf(s)}
+			p1 := map[string]any{"xAxis": msOf(e)}
+			if laneIdx >= 0 {
+				lo, hi := lane(laneIdx)
+				p0["yAxis"], p1["yAxis"] = round7(lo), round7(hi)
+			}
+			ad = append(ad, []any{p0, p1})
 		}
 		alt = append(alt, fmt.Sprintf("%s: %d ALARM intervals", label, n))
 		return map[string]any{"type": "line", "name": label, "data": []any{}, "color": strings.Replace(color, "0.22", "0.9", 1),
@@ -144,7 +164,7 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 	var evLines []any
 	for _, h := range hc.Histories {
 		label := h.Name + " (real)"
-		series = append(series, area(label, "rgba(210,50,50,0.22)", h.Intervals))
+		series = append(series, area(label, "rgba(210,50,50,0.22)", h.Intervals, -1))
 		legend = append(legend, label)
 		for _, c := range h.Config {
 			if c.Time.Before(from) || !c.Time.Before(to) {
@@ -160,7 +180,7 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 			label = fmt.Sprintf("replay %d", i+1)
 		}
 		label += " (replay)"
-		series = append(series, area(label, replayColors[i%len(replayColors)], tl.Intervals()))
+		series = append(series, area(label, strings.Replace(replayColors[i%len(replayColors)], "0.22", "0.75", 1), tl.Intervals(), i))
 		legend = append(legend, label)
 	}
 	for _, m := range hc.Marks {
@@ -173,13 +193,22 @@ func PlotHistory(hc HistoryChart, optFns ...func(*chart.Options)) (*chart.Chart,
 			"lineStyle": map[string]any{"color": "#a33", "type": "solid", "width": 1}, "data": append(lines, evLines...)}
 	}
 	yName := hc.Unit
+	yAxis := map[string]any{"type": "value", "name": yName, "scale": true}
+	if low >= 0 {
+		yAxis = map[string]any{"type": "value", "name": yName, "min": 0}
+	}
+	if len(hc.Replays) > 0 {
+		_, hi := lane(len(hc.Replays) - 1)
+		yAxis["max"] = round7(hi * 1.02)
+		yAxis["axisLabel"] = map[string]any{"showMaxLabel": false}
+	}
 	opt := option{
 		"title":    map[string]any{"text": hc.Title, "left": "center", "textStyle": map[string]any{"fontSize": 14}},
 		"tooltip":  map[string]any{"trigger": "axis", "confine": true},
 		"legend":   map[string]any{"top": 28, "type": "scroll", "data": legend},
 		"grid":     map[string]any{"left": 70, "right": 30, "top": 70, "bottom": 70},
 		"xAxis":    map[string]any{"type": "time", "min": msOf(from), "max": msOf(to)},
-		"yAxis":    map[string]any{"type": "value", "name": yName, "scale": true},
+		"yAxis":    yAxis,
 		"dataZoom": []any{map[string]any{"type": "inside"}, map[string]any{"type": "slider", "bottom": 10}},
 		"series":   series,
 	}
@@ -208,8 +237,12 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// zeroPages is where the trade-off chart draws candidates with no false page: its log axis has no 0.
+const zeroPages = 0.3
+
 // PlotTradeOff draws one point per back-tested candidate: false pages per week against median
-// time to detect, the best (alarm.Pick) in red and labelled. Candidates that missed incidents
+// time to detect, the best (alarm.Pick) in red and labelled. The x axis is logarithmic (a few
+// false pages matter as much as hundreds do), with no false page drawn at its left edge. Candidates that missed incidents
 // are grey; those that caught none are listed in the alt text only (they have no detection time).
 func PlotTradeOff(title string, scores []*alarm.Score, optFns ...func(*chart.Options)) (*chart.Chart, error) {
 	if len(scores) == 0 {
@@ -227,10 +260,10 @@ func PlotTradeOff(title string, scores []*alarm.Score, optFns ...func(*chart.Opt
 		}
 		pt := map[string]any{"name": fmt.Sprintf("%s — caught %d/%d, %.1f false pages/week, median %v to detect, %v in ALARM outside incidents",
 			s.Definition.Label(), s.Caught, s.Incidents, s.FalsePagesPerWeek(), md, s.AlarmOutside),
-			"value": []any{round7(s.FalsePagesPerWeek()), round7(md.Minutes())}}
+			"value": []any{round7(math.Max(s.FalsePagesPerWeek(), zeroPages)), round7(md.Minutes())}}
 		switch {
 		case s == best:
-			pt["label"] = map[string]any{"show": true, "formatter": "best: " + s.Definition.Label(), "position": "right", "color": "#a22"}
+			pt["label"] = map[string]any{"show": true, "formatter": "best: " + s.Definition.Label(), "position": "top", "color": "#a22"}
 			top = append(top, pt)
 		case s.Caught < s.Incidents:
 			partial = append(partial, pt)
@@ -249,18 +282,25 @@ func PlotTradeOff(title string, scores []*alarm.Score, optFns ...func(*chart.Opt
 		"tooltip": map[string]any{"trigger": "item", "confine": true},
 		"legend":  map[string]any{"top": 28},
 		"grid":    map[string]any{"left": 70, "right": 40, "top": 70, "bottom": 50},
-		"xAxis":   map[string]any{"type": "value", "name": "false pages per week", "nameLocation": "middle", "nameGap": 28},
-		"yAxis":   map[string]any{"type": "value", "name": "median minutes to detect"},
-		"series":  series,
+		"xAxis": map[string]any{"type": "log", "min": zeroPages, "name": "false pages per week (log scale; none is drawn at the left edge)",
+			"nameLocation": "middle", "nameGap": 28},
+		"yAxis":  map[string]any{"type": "value", "name": "median minutes to detect"},
+		"series": series,
 	}
 	return chart.FromEcharts(opt, strings.Join(alt, "\n"), optFns...)
 }
 
-// Table formats scores as a fixed-width text table, best first by alarm.Pick's order.
-func Table(scores []*alarm.Score) string {
+// Table formats scores as a fixed-width text table, best first by alarm.Pick's order; rows > 0
+// keeps only the first rows and says how many were left out.
+func Table(scores []*alarm.Score, rows int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-36s %8s %7s %10s %13s %5s %8s\n", "candidate", "caught", "detect", "false/week", "ALARM outside", "flaps", "headroom")
-	for _, s := range Ranked(scores) {
+	ranked := Ranked(scores)
+	for i, s := range ranked {
+		if rows > 0 && i == rows {
+			fmt.Fprintf(&b, "… and %d more\n", len(ranked)-rows)
+			break
+		}
 		md := "-"
 		if m := s.MedianDetect(); m >= 0 {
 			md = m.String()
