@@ -462,7 +462,7 @@ func (s *Server) putMetricAlarm(in *wire.PutMetricAlarmInput, created, now time.
 		b.metric[d.Name] = a
 	} else {
 		// An update keeps the state and evaluates the new definition from now on.
-		a.evaluated = floorStep(created, d.Step())
+		a.evaluated = floorTime(created, d.Step())
 	}
 	a.def, a.in = d, *in
 	a.configured = created
@@ -475,7 +475,7 @@ func (s *Server) putMetricAlarm(in *wire.PutMetricAlarmInput, created, now time.
 	b.add(wire.AlarmHistoryItem{AlarmName: d.Name, AlarmType: "MetricAlarm", Timestamp: created,
 		HistoryItemType: "ConfigurationUpdate", HistorySummary: summary, HistoryData: string(data)})
 	if !update {
-		a.evaluated = floorStep(created, d.Step()).Add(-d.Step())
+		a.evaluated = floorTime(created, d.Step()).Add(-d.Step())
 	}
 	s.advanceAlarms(now)
 	return wire.Empty{}, nil
@@ -518,8 +518,6 @@ func isBasicStat(s string) bool {
 	}
 	return false
 }
-
-func floorStep(t time.Time, step time.Duration) time.Time { return floorTime(t, step) }
 
 func (s *Server) putCompositeAlarm(in *wire.PutCompositeAlarmInput, now time.Time) (any, error) {
 	b := &s.alarms
@@ -564,12 +562,12 @@ func (s *Server) putCompositeAlarm(in *wire.PutCompositeAlarmInput, now time.Tim
 	data, _ := json.Marshal(map[string]any{"version": "1.0", "type": typ, key: map[string]any{"alarmName": name, "alarmArn": arn(name), "alarmRule": *in.AlarmRule}})
 	b.add(wire.AlarmHistoryItem{AlarmName: name, AlarmType: "CompositeAlarm", Timestamp: now,
 		HistoryItemType: "ConfigurationUpdate", HistorySummary: summary, HistoryData: string(data)})
-	s.evalComposite(a, now, nil)
+	s.evalComposite(a, now)
 	return wire.Empty{}, nil
 }
 
-// stateOf returns the state of the alarm named name at time t given the transitions of this
-// round (its state before them is the alarm's state at the start of the round).
+// stateAt returns an alarm's state at time t given its state before this round and the
+// transitions of this round.
 func stateAt(before alarm.State, changes []alarm.Change, t time.Time) alarm.State {
 	st := before
 	for _, c := range changes {
@@ -646,7 +644,7 @@ func (s *Server) currentState(name string) alarm.State {
 }
 
 // evalComposite evaluates a composite with its children's current states.
-func (s *Server) evalComposite(a *compositeAlarm, now time.Time, _ []alarm.Change) {
+func (s *Server) evalComposite(a *compositeAlarm, now time.Time) {
 	states := map[string]alarm.State{}
 	for _, c := range a.rule.Alarms() {
 		states[c] = s.currentState(c)
@@ -681,7 +679,7 @@ func (s *Server) setComposite(a *compositeAlarm, states map[string]alarm.State, 
 	}
 	rd, _ := json.Marshal(map[string]any{"triggeringAlarms": triggering})
 	ch := alarm.Change{Time: t, From: a.state, To: st, Reason: reason}
-	s.recordTransition(a.name, "CompositeAlarm", &a.alarmStatus, ch, string(rd), nil)
+	s.recordTransition(a.name, "CompositeAlarm", &a.alarmStatus, ch, string(rd))
 	return ch, true
 }
 
@@ -714,7 +712,7 @@ type evaluatedPoint struct {
 }
 
 // recordTransition applies a state change to an alarm and adds its StateUpdate history item.
-func (s *Server) recordTransition(name, typ string, st *alarmStatus, ch alarm.Change, reasonData string, _ *alarm.Definition) {
+func (s *Server) recordTransition(name, typ string, st *alarmStatus, ch alarm.Change, reasonData string) {
 	b := &s.alarms
 	type stateJSON struct {
 		StateValue      string          `json:"stateValue"`
@@ -744,7 +742,7 @@ func (s *Server) evaluateMetricAlarm(a *metricAlarm, now time.Time) ([]alarm.Cha
 	d := &a.def
 	step := d.Step()
 	from := a.evaluated.Add(step)
-	to := floorStep(now, step).Add(step) // evaluations at from, …, floor(now)
+	to := floorTime(now, step).Add(step) // evaluations at from, …, floor(now)
 	if !from.Before(to) {
 		return nil, nil
 	}
@@ -782,7 +780,7 @@ func (s *Server) evaluateMetricAlarm(a *metricAlarm, now time.Time) ([]alarm.Cha
 		// The service lists evaluated datapoints newest first.
 		slices.Reverse(rd.EvaluatedDatapoints)
 		js, _ := json.Marshal(rd)
-		s.recordTransition(d.Name, "MetricAlarm", &a.alarmStatus, ch, string(js), d)
+		s.recordTransition(d.Name, "MetricAlarm", &a.alarmStatus, ch, string(js))
 	}
 	return tl.Changes, nil
 }
@@ -791,7 +789,7 @@ func (s *Server) evaluateMetricAlarm(a *metricAlarm, now time.Time) ([]alarm.Cha
 // [start, end): one GetMetricData computation per phase, as a back-test does through the API.
 func (s *Server) alarmSeries(d *alarm.Definition, start, end time.Time) (*alarm.Series, error) {
 	step := d.Step()
-	start = floorStep(start, step)
+	start = floorTime(start, step)
 	n := int(end.Sub(start) / step)
 	ser := &alarm.Series{Start: start, Step: step, Period: d.Period, Values: make([]float64, n)}
 	for i := range ser.Values {
@@ -889,7 +887,7 @@ func lowSample(d *alarm.Definition) (float64, bool) {
 // statistic (Id "value"), or its math queries as given, plus the SampleCount (Id "samples")
 // when samples is set.
 func alarmQueries(d *alarm.Definition, samples bool) []wire.MetricDataQuery {
-	t, f := true, false
+	t := true
 	per := int64(d.Period / time.Second)
 	if len(d.Metrics) > 0 {
 		in := putInput(d)
@@ -903,7 +901,6 @@ func alarmQueries(d *alarm.Definition, samples bool) []wire.MetricDataQuery {
 	if samples {
 		qs = append(qs, wire.MetricDataQuery{Id: "samples", ReturnData: &t, MetricStat: &wire.MetricStat{Metric: m, Period: &per, Stat: "SampleCount", Unit: d.Unit}})
 	}
-	_ = f
 	return qs
 }
 
@@ -942,7 +939,7 @@ func (s *Server) setAlarmState(in *wire.SetAlarmStateInput, now time.Time) (any,
 		status.updated = now
 		return wire.Empty{}, nil
 	}
-	s.recordTransition(*in.AlarmName, typ, status, alarm.Change{Time: now, From: status.state, To: st, Reason: *in.StateReason}, rd, nil)
+	s.recordTransition(*in.AlarmName, typ, status, alarm.Change{Time: now, From: status.state, To: st, Reason: *in.StateReason}, rd)
 	return wire.Empty{}, nil
 }
 
