@@ -13,6 +13,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/alarmcw"
+	"github.com/cwnb/cwnb/cwnb/chart"
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
 	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
@@ -186,5 +187,30 @@ func TestPlotHistoryLanes(t *testing.T) {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("option lacks %s:\n%s", want, js)
 		}
+	}
+}
+
+// TestHistoryEventsOnLineChart draws the Lambda error-rate alarm's history on a plain chart.Line
+// with the deploy: one ALARM span starting the minute after the deploy.
+func TestHistoryEventsOnLineChart(t *testing.T) {
+	_, _, opt := startScenarios(t, "lambda")
+	from, to := scenario.DemoNow.Add(-24*time.Hour), scenario.DemoNow
+	h, err := alarmcw.LoadHistory(context.Background(), "orders-api-error-rate", from, to, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := h.Events()
+	if len(ev) != 1 || !ev[0].Start.Equal(scenario.LambdaBadDeploy.Add(time.Minute)) || !ev[0].End.Equal(to) ||
+		!strings.Contains(ev[0].Name, "Threshold Crossed: 1 out of the last 1 datapoints") {
+		t.Fatalf("events %+v", ev)
+	}
+	times := []time.Time{from, scenario.LambdaBadDeploy, to.Add(-time.Minute)}
+	c, err := chart.Line(chart.TimeSeries{Title: "error rate", Times: times, Series: []chart.Series{{Name: "x", Values: []float64{1, 2, 3}}},
+		Events: append(ev, chart.Event{Name: "deploy", Start: scenario.LambdaBadDeploy})}, chartStatic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.Text(), "deploy") {
+		t.Errorf("alt text %q", c.Text())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/cwnb/cwnb/cwnb/alarm"
+	"github.com/cwnb/cwnb/cwnb/chart"
 )
 
 // Definition converts a metric alarm from DescribeAlarms into a definition the back-tester
@@ -333,4 +334,26 @@ func Compare(tl *alarm.Timeline, h *History) Agreement {
 		}
 	}
 	return ag
+}
+
+// Events returns the history as chart events for any time chart (chart.TimeSeries.Events, or
+// cwnb.Plot with cwnb.Events): each ALARM interval as a shaded span named "ALARM: <reason>", and
+// each configuration change as a line named by its summary. PlotHistory draws the same with the
+// reasons in tooltips.
+func (h *History) Events() []chart.Event {
+	var out []chart.Event
+	for _, iv := range h.Intervals {
+		if iv.State == alarm.Alarm {
+			name := h.Name + " ALARM"
+			if iv.Reason != "" {
+				name += ": " + iv.Reason
+			}
+			out = append(out, chart.Event{Name: name, Start: iv.Start, End: iv.End})
+		}
+	}
+	for _, c := range h.Config {
+		out = append(out, chart.Event{Name: c.Summary, Start: c.Time})
+	}
+	slices.SortStableFunc(out, func(a, b chart.Event) int { return a.Start.Compare(b.Start) })
+	return out
 }
