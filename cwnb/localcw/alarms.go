@@ -80,10 +80,6 @@ type historyItem struct {
 
 func arn(name string) string { return "arn:aws:cloudwatch:us-east-1:" + accountID + ":alarm:" + name }
 
-func validationError(format string, args ...any) *apiError {
-	return &apiError{"ValidationError", "ValidationError", http.StatusBadRequest, fmt.Sprintf(format, args...)}
-}
-
 func resourceNotFound(format string, args ...any) *apiError {
 	return &apiError{"ResourceNotFound", "ResourceNotFound", http.StatusNotFound, fmt.Sprintf(format, args...)}
 }
