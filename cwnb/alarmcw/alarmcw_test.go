@@ -2,6 +2,7 @@ package alarmcw_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -212,5 +213,45 @@ func TestHistoryEventsOnLineChart(t *testing.T) {
 	}
 	if !strings.Contains(c.Text(), "deploy") {
 		t.Errorf("alt text %q", c.Text())
+	}
+}
+
+// TestOfflineFromCache re-runs the verbs with no client and CWNB_OFFLINE semantics: everything a
+// notebook read before comes from the cache, and a miss says what to do.
+func TestOfflineFromCache(t *testing.T) {
+	srv, _, opt := startScenarios(t, "api")
+	ctx := context.Background()
+	from, to := scenario.DemoNow.Add(-2*time.Hour), scenario.DemoNow
+	d, err := alarmcw.Describe(ctx, "checkout-latency-p99", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := alarmcw.LoadHistory(ctx, d.Name, from, to, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := alarmcw.Fetch(ctx, []alarm.Definition{*d}, from, to, alarm.Options{}, opt); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls("DescribeAlarms") + srv.Calls("DescribeAlarmHistory") + srv.Calls("GetMetricData")
+	offline := func(o *alarmcw.Options) { opt(o); o.Client, o.Offline = nil, true }
+	d2, err := alarmcw.Describe(ctx, "checkout-latency-p99", offline)
+	if err != nil || d2.Threshold != d.Threshold {
+		t.Fatalf("offline Describe: %v %v", d2, err)
+	}
+	h2, err := alarmcw.LoadHistory(ctx, d.Name, from, to, offline)
+	if err != nil || len(h2.Changes) != len(h.Changes) {
+		t.Fatalf("offline history: %v", err)
+	}
+	_, st, err := alarmcw.Fetch(ctx, []alarm.Definition{*d}, from, to, alarm.Options{}, offline)
+	if err != nil || !st.Cached {
+		t.Fatalf("offline fetch: %v %v", st, err)
+	}
+	if now := srv.Calls("DescribeAlarms") + srv.Calls("DescribeAlarmHistory") + srv.Calls("GetMetricData"); now != calls {
+		t.Errorf("offline verbs made %d calls", now-calls)
+	}
+	_, err = alarmcw.Describe(ctx, "never-read", offline)
+	if !errors.Is(err, alarmcw.ErrOffline) || !strings.Contains(err.Error(), "unset CWNB_OFFLINE") {
+		t.Errorf("offline miss: %v", err)
 	}
 }

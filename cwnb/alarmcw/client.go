@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,20 +92,45 @@ func options(ctx context.Context, optFns []func(*Options)) (*Options, error) {
 	return o, nil
 }
 
+// source names where answers come from, for cache keys: "local" for a CloudWatch on the
+// loopback interface (whatever its port, so that a committed cache serves every run of the
+// demo), else the endpoint's host or "aws", and the region.
+func source() string {
+	ep := os.Getenv("AWS_ENDPOINT_URL_CLOUDWATCH")
+	if ep == "" {
+		ep = os.Getenv("AWS_ENDPOINT_URL")
+	}
+	name := "aws"
+	if ep != "" {
+		name = ep
+		if u, err := url.Parse(ep); err == nil {
+			name = u.Hostname()
+			if ip := net.ParseIP(name); name == "localhost" || (ip != nil && ip.IsLoopback()) {
+				name = "local"
+			}
+		}
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = os.Getenv("AWS_DEFAULT_REGION")
+	}
+	return name + "|" + region
+}
+
 // cacheKey names a cache entry by what it answers and where from.
 func cacheKey(kind string, req any) string {
 	b, _ := json.Marshal(req)
-	ep := os.Getenv("AWS_ENDPOINT_URL_CLOUDWATCH") + "|" + os.Getenv("AWS_ENDPOINT_URL") + "|" + os.Getenv("AWS_REGION")
-	sum := sha256.Sum256(append([]byte(kind+"|"+ep+"|"), b...))
+	sum := sha256.Sum256(append([]byte(kind+"|"+source()+"|"), b...))
 	return kind + "-" + hex.EncodeToString(sum[:10])
 }
 
-// cached returns the cached answer for key into v, or calls fetch and caches its answer when
-// final says the window has ended.
+// cached returns the answer for key. A final answer (a window that has ended) is read from the
+// cache when there, else fetched and written. Other answers are always fetched (and written, so
+// that an offline re-run finds the last one); the cache serves them only when offline.
 func cached[T any](o *Options, key string, final bool, fetch func() (T, error)) (T, error) {
 	var zero T
 	path := filepath.Join(o.CacheDir, "alarms", key+".json")
-	if !o.NoCache {
+	if !o.NoCache && (final || o.Offline) {
 		if b, err := os.ReadFile(path); err == nil {
 			var v T
 			if err := json.Unmarshal(b, &v); err == nil {
@@ -119,7 +146,7 @@ func cached[T any](o *Options, key string, final bool, fetch func() (T, error)) 
 	if err != nil {
 		return zero, err
 	}
-	if final && !o.NoCache {
+	if !o.NoCache {
 		if b, err := json.Marshal(v); err == nil {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 				tmp := path + ".tmp"
