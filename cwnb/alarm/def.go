@@ -45,14 +45,14 @@ func ParseState(s string) (State, error) {
 	return 0, fmt.Errorf("alarm state %q is not one of OK, ALARM, INSUFFICIENT_DATA", s)
 }
 
-// Missing is how an alarm treats missing data (TreatMissingData).
-type Missing int
+// TreatMissing is how an alarm treats missing data (TreatMissingData).
+type TreatMissing int
 
-// The TreatMissingData modes. The zero Missing is MissingMissing, CloudWatch's default.
+// The TreatMissingData modes. The zero TreatMissing is Missing, CloudWatch's default.
 const (
-	// MissingMissing: if every point of the evaluation range is missing the alarm goes to
+	// Missing: if every point of the evaluation range is missing the alarm goes to
 	// INSUFFICIENT_DATA.
-	MissingMissing Missing = iota
+	Missing TreatMissing = iota
 	// Ignore keeps the current state when the range is empty.
 	Ignore
 	// Breaching treats missing points as breaching.
@@ -62,9 +62,9 @@ const (
 )
 
 // String returns the CloudWatch spelling: "missing", "ignore", "breaching", "notBreaching".
-func (m Missing) String() string {
+func (m TreatMissing) String() string {
 	switch m {
-	case MissingMissing:
+	case Missing:
 		return "missing"
 	case Ignore:
 		return "ignore"
@@ -73,14 +73,14 @@ func (m Missing) String() string {
 	case NotBreaching:
 		return "notBreaching"
 	}
-	return fmt.Sprintf("Missing(%d)", int(m))
+	return fmt.Sprintf("TreatMissing(%d)", int(m))
 }
 
 // ParseMissing parses a TreatMissingData value; "" is the default, missing.
-func ParseMissing(s string) (Missing, error) {
+func ParseMissing(s string) (TreatMissing, error) {
 	switch s {
 	case "", "missing":
-		return MissingMissing, nil
+		return Missing, nil
 	case "ignore":
 		return Ignore, nil
 	case "breaching":
@@ -192,7 +192,7 @@ type Definition struct {
 	DatapointsToAlarm int // M; 0 means N
 	Threshold         float64
 	Comparison        Comparison
-	TreatMissingData  Missing
+	TreatMissingData  TreatMissing
 	// EvaluateLowSampleCountPercentile is "", "evaluate" or "ignore".
 	EvaluateLowSampleCountPercentile string
 	ActionsEnabled                   bool
@@ -208,9 +208,9 @@ func (d *Definition) M() int {
 	return d.EvaluationPeriods
 }
 
-// Missing returns the effective TreatMissingData: ignore for namespace AWS/DynamoDB, which
+// Treat returns the effective TreatMissingData: ignore for namespace AWS/DynamoDB, which
 // CloudWatch always evaluates that way (User Guide, AlarmThatSendsEmail.md "DynamoDB alarms").
-func (d *Definition) Missing() Missing {
+func (d *Definition) Treat() TreatMissing {
 	if d.Namespace == "AWS/DynamoDB" {
 		return Ignore
 	}

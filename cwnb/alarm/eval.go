@@ -43,7 +43,7 @@ type Decision struct {
 // bucket; samples, when not nil, holds each bucket's sample count for the low-sample percentile
 // rule; cur is the current state. The rules are in the package documentation.
 func (d *Definition) Decide(v, samples []float64, cur State) Decision {
-	n, m, tmd := d.EvaluationPeriods, d.M(), d.Missing()
+	n, m, tmd := d.EvaluationPeriods, d.M(), d.Treat()
 	real := 0
 	for _, x := range v {
 		if !math.IsNaN(x) {
@@ -74,7 +74,7 @@ func (d *Definition) Decide(v, samples []float64, cur State) Decision {
 			}
 		}
 	}
-	if (tmd == MissingMissing || tmd == Ignore) && m > 1 && d.premature(v, m) {
+	if (tmd == Missing || tmd == Ignore) && m > 1 && d.premature(v, m) {
 		dec := Decision{Premature: true, Points: append([]float64(nil), v[len(v)-m:]...)}
 		for _, x := range dec.Points {
 			if !math.IsNaN(x) {

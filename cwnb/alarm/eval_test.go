@@ -28,7 +28,7 @@ func parsePoints(s string) []float64 {
 	return v
 }
 
-func tableDef(n, m int, tmd Missing) *Definition {
+func tableDef(n, m int, tmd TreatMissing) *Definition {
 	return &Definition{Name: "t", Namespace: "NS", MetricName: "M", Statistic: "Average", Period: 5 * time.Minute,
 		EvaluationPeriods: n, DatapointsToAlarm: m, Threshold: 1, Comparison: Greater, TreatMissingData: tmd}
 }
@@ -58,7 +58,7 @@ func TestDocumentedMissingDataTables(t *testing.T) {
 		{3, 3, "- - - - X", [4]string{"OK", "OK", "ALARM", "OK"}},
 		{3, 3, "- - - X -", [4]string{"OK", "OK", "ALARM", "OK"}},
 	}
-	modes := []Missing{MissingMissing, Ignore, Breaching, NotBreaching}
+	modes := []TreatMissing{Missing, Ignore, Breaching, NotBreaching}
 	for _, row := range rows {
 		for i, tmd := range modes {
 			name := fmt.Sprintf("%d-%d/%s/%s", row.n, row.m, strings.ReplaceAll(row.points, " ", ""), tmd)
@@ -82,7 +82,7 @@ func TestDocumentedMissingDataTables(t *testing.T) {
 // TestMostRecentN is the case LocalStack gets wrong: breaches outside the most recent N real
 // points do not count.
 func TestMostRecentN(t *testing.T) {
-	d := tableDef(3, 3, MissingMissing)
+	d := tableDef(3, 3, Missing)
 	if got := d.Decide(parsePoints("X X X 0 0"), nil, OK).State; got != OK {
 		t.Fatalf("X X X 0 0 with N = M = 3: got %v, want OK", got)
 	}
@@ -126,7 +126,7 @@ func brute(sym string, n, m int, tmd string, cur string) string {
 
 func TestDecideMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	modes := []Missing{MissingMissing, Ignore, Breaching, NotBreaching}
+	modes := []TreatMissing{Missing, Ignore, Breaching, NotBreaching}
 	for i := 0; i < 20000; i++ {
 		n := 1 + rng.IntN(6)
 		m := 1 + rng.IntN(n)
@@ -162,7 +162,7 @@ func TestLowSampleCountPercentile(t *testing.T) {
 	if got := LowSampleLimit(10); math.Abs(got-100) > 1e-9 {
 		t.Fatalf("LowSampleLimit(10) = %v, want 100", got)
 	}
-	d := tableDef(1, 1, MissingMissing)
+	d := tableDef(1, 1, Missing)
 	d.Statistic = "p99"
 	v := []float64{math.NaN(), 5}
 	few := []float64{0, 999}
@@ -198,7 +198,7 @@ func TestReplaySlidingBuckets(t *testing.T) {
 		cnt[i] = c
 		sum[i] = c * rng.Float64() * 10
 	}
-	for _, tmd := range []Missing{MissingMissing, Ignore, Breaching, NotBreaching} {
+	for _, tmd := range []TreatMissing{Missing, Ignore, Breaching, NotBreaching} {
 		for _, nm := range [][2]int{{1, 1}, {3, 2}, {3, 3}, {5, 2}} {
 			d := &Definition{Name: "a", Namespace: "NS", MetricName: "M", Statistic: "Average", Period: 5 * time.Minute,
 				EvaluationPeriods: nm[0], DatapointsToAlarm: nm[1], Threshold: 6, Comparison: GreaterOrEqual, TreatMissingData: tmd}
@@ -282,7 +282,7 @@ func TestReplayLatencyHidesNewestBucket(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	base := func() *Definition { return tableDef(3, 3, MissingMissing) }
+	base := func() *Definition { return tableDef(3, 3, Missing) }
 	cases := []struct {
 		name string
 		mod  func(*Definition)

@@ -13,7 +13,7 @@ import (
 func ExampleDefinition_Decide() {
 	nan := math.NaN()
 	points := []float64{0, nan, 2, nan, nan} // 0 good, X = 2 breaches the threshold 1, - missing
-	for _, tmd := range []alarm.Missing{alarm.MissingMissing, alarm.Ignore, alarm.Breaching, alarm.NotBreaching} {
+	for _, tmd := range []alarm.TreatMissing{alarm.Missing, alarm.Ignore, alarm.Breaching, alarm.NotBreaching} {
 		d := alarm.Definition{Name: "doc", Namespace: "NS", MetricName: "M", Statistic: "Average", Period: 5 * time.Minute,
 			EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 1, Comparison: alarm.Greater, TreatMissingData: tmd}
 		fmt.Printf("%-12s %v\n", tmd, d.Decide(points, nil, alarm.OK).State)

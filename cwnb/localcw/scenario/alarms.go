@@ -36,7 +36,7 @@ func Alarms(name string) []Alarm {
 			{Definition: alarm.Definition{Name: "checkout-latency-average", Description: "Checkout latency (average) above 300 ms",
 				Namespace: "MyService/API", MetricName: "Latency", Dimensions: checkout, Statistic: "Average", Unit: "Milliseconds",
 				Period: time.Minute, EvaluationPeriods: 3, Threshold: 300, Comparison: alarm.Greater,
-				TreatMissingData: alarm.MissingMissing, ActionsEnabled: true}},
+				TreatMissingData: alarm.Missing, ActionsEnabled: true}},
 			{Definition: alarm.Definition{Name: "checkout-latency-p99", Description: "Checkout p99 latency above 1 s",
 				Namespace: "MyService/API", MetricName: "Latency", Dimensions: checkout, Statistic: "p99", Unit: "Milliseconds",
 				Period: time.Minute, EvaluationPeriods: 1, Threshold: 1000, Comparison: alarm.Greater,
