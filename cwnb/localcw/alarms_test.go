@@ -3,6 +3,7 @@ package localcw_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -356,5 +357,77 @@ print(json.dumps({"ext": a["ExtendedStatistic"], "m": a["DatapointsToAlarm"], "n
 	if got.Ext != "p99" || got.M != 3 || got.N != 5 || got.Period != 300 || got.Tmd != "notBreaching" || got.State != "OK" ||
 		len(got.Dims) != 1 || got.Dims[0]["Value"] != "checkout" || len(got.Items) != 2 {
 		t.Errorf("boto3 saw %+v", got)
+	}
+}
+
+// TestDescribeAlarmsFilters pages through DescribeAlarms and checks its filters.
+func TestDescribeAlarmsFilters(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	for i := range 7 {
+		_, err := c.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(fmt.Sprintf("web-%d", i)), Namespace: aws.String("Q"),
+			MetricName: aws.String("M"), Statistic: types.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+			Threshold: aws.Float64(1), ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("breaching"),
+			AlarmActions: []string{fmt.Sprintf("arn:aws:sns:us-east-1:123456789012:team-%d", i%2)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.PutCompositeAlarm(ctx, &cloudwatch.PutCompositeAlarmInput{AlarmName: aws.String("both"),
+		AlarmRule: aws.String(`ALARM("web-1") AND ALARM(web-2)`)}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	p := cloudwatch.NewDescribeAlarmsPaginator(c, &cloudwatch.DescribeAlarmsInput{MaxRecords: aws.Int32(3),
+		AlarmTypes: []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm}})
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, a := range out.MetricAlarms {
+			names = append(names, aws.ToString(a.AlarmName))
+		}
+		for _, a := range out.CompositeAlarms {
+			names = append(names, aws.ToString(a.AlarmName)+"("+aws.ToString(a.AlarmRule)+")")
+			if a.StateValue != types.StateValueAlarm {
+				t.Errorf("composite state %v, want ALARM (children breach missing data)", a.StateValue)
+			}
+		}
+	}
+	// Pages hold the alarms in name order; each page lists its metric alarms, then its composites.
+	want := `[web-0 web-1 both(ALARM("web-1") AND ALARM(web-2)) web-2 web-3 web-4 web-5 web-6]`
+	if got := fmt.Sprint(names); got != want || pages != 3 {
+		t.Errorf("%d pages: %s, want 3 pages: %s", pages, got, want)
+	}
+	count := func(in *cloudwatch.DescribeAlarmsInput) int {
+		out, err := c.DescribeAlarms(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.MetricAlarms) + len(out.CompositeAlarms)
+	}
+	both := []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm}
+	for _, tc := range []struct {
+		name string
+		in   *cloudwatch.DescribeAlarmsInput
+		want int
+	}{
+		{"metric alarms by default", &cloudwatch.DescribeAlarmsInput{}, 7},
+		{"prefix", &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("web-"), AlarmTypes: both}, 7},
+		{"state", &cloudwatch.DescribeAlarmsInput{StateValue: types.StateValueOk}, 0},
+		{"action prefix", &cloudwatch.DescribeAlarmsInput{ActionPrefix: aws.String("arn:aws:sns:us-east-1:123456789012:team-1")}, 3},
+		{"children", &cloudwatch.DescribeAlarmsInput{ChildrenOfAlarmName: aws.String("both"), AlarmTypes: both}, 2},
+		{"parents", &cloudwatch.DescribeAlarmsInput{ParentsOfAlarmName: aws.String("web-2"), AlarmTypes: both}, 1},
+	} {
+		if got := count(tc.in); got != tc.want {
+			t.Errorf("%s: %d alarms, want %d", tc.name, got, tc.want)
+		}
+	}
+	_, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"web-1"}, AlarmNamePrefix: aws.String("w")})
+	if apiCode(err) != "InvalidParameterCombination" {
+		t.Errorf("names and prefix: %v", err)
 	}
 }
