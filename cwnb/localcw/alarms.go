@@ -108,7 +108,8 @@ func (s *Server) dispatchAlarm(op string, body []byte, decode func([]byte, any) 
 			return nil, malformed(err), true
 		}
 		s.advanceAlarms(now)
-		out, err = s.putMetricAlarm(&in, now, now)
+		out, err = s.putMetricAlarm(&in, now)
+		s.advanceAlarms(now)
 	case "PutCompositeAlarm":
 		var in wire.PutCompositeAlarmInput
 		if err := decode(body, &in); err != nil {
@@ -164,13 +165,15 @@ func (s *Server) alarmBook() *alarmBook {
 						AlarmRule: &a.Rule, AlarmDescription: &a.Definition.Description}, created)
 				} else {
 					in := putInput(&a.Definition)
-					_, err = s.putMetricAlarm(&in, created, now)
+					_, err = s.putMetricAlarm(&in, created)
 				}
 				if err != nil && s.opts.Logf != nil {
 					s.opts.Logf("scenario %s: alarm %q: %v", sc.Name(), a.Definition.Name, err)
 				}
 			}
 		}
+		// Evaluate them all together, so that composites follow their children's transitions.
+		s.advanceAlarms(now)
 	})
 	return b
 }
@@ -442,7 +445,8 @@ func definition(in *wire.PutMetricAlarmInput) (alarm.Definition, error) {
 	return d, nil
 }
 
-func (s *Server) putMetricAlarm(in *wire.PutMetricAlarmInput, created, now time.Time) (any, error) {
+// putMetricAlarm creates or updates a metric alarm at time created; the caller evaluates it.
+func (s *Server) putMetricAlarm(in *wire.PutMetricAlarmInput, created time.Time) (any, error) {
 	b := &s.alarms
 	d, err := definition(in)
 	if err != nil {
@@ -473,7 +477,6 @@ func (s *Server) putMetricAlarm(in *wire.PutMetricAlarmInput, created, now time.
 	if !update {
 		a.evaluated = floorTime(created, d.Step()).Add(-d.Step())
 	}
-	s.advanceAlarms(now)
 	return wire.Empty{}, nil
 }
 

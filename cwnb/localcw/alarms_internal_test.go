@@ -7,6 +7,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/localcw/internal/store"
+	"github.com/cwnb/cwnb/cwnb/localcw/internal/wire"
 )
 
 // TestHiResAlarmSeries checks the sliding 30-second buckets of a high-resolution alarm at every
@@ -61,5 +62,58 @@ func TestHiResAlarmSeries(t *testing.T) {
 	// 60 datums 10 s apart: 58 full 30-second windows start on a datum... at least 57 checked.
 	if checked < 57 {
 		t.Fatalf("only %d buckets checked", checked)
+	}
+}
+
+// TestCompositeFollowsChildren creates two alarms and a composite an hour before the clock and
+// checks the composite's transitions against the children's, computed by hand.
+func TestCompositeFollowsChildren(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	s := New(Options{Now: now})
+	t0 := now.Add(-time.Hour)
+	put := func(name string, from, to int) {
+		var ds []store.Datum
+		for i := 0; i < 60; i++ {
+			v := 0.0
+			if i >= from && i < to {
+				v = 10
+			}
+			ds = append(ds, store.Datum{T: t0.Add(time.Duration(i) * time.Minute).UnixMilli(), Kind: store.Single, Value: v})
+		}
+		s.store.Put(store.Metric{Namespace: "Q", Name: name}, ds)
+	}
+	put("A", 10, 20) // a is in ALARM at minutes 11-20 (evaluated at the end of each minute)
+	put("B", 15, 30) // b at 16-30
+	b := s.alarmBook()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, name := range []string{"A", "B"} {
+		d := &alarm.Definition{Name: "alarm-" + name, Namespace: "Q", MetricName: name, Statistic: "Maximum", Period: time.Minute,
+			EvaluationPeriods: 1, Threshold: 5, Comparison: alarm.Greater}
+		in := putInput(d)
+		if _, err := s.putMetricAlarm(&in, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rule := `ALARM("alarm-A") AND ALARM("alarm-B")`
+	name := "both"
+	if _, err := s.putCompositeAlarm(&wire.PutCompositeAlarmInput{AlarmName: &name, AlarmRule: &rule}, t0); err != nil {
+		t.Fatal(err)
+	}
+	s.advanceAlarms(now)
+	var got []string
+	for _, h := range b.history {
+		if h.item.AlarmName == "both" && h.item.HistoryItemType == "StateUpdate" {
+			got = append(got, h.item.Timestamp.Sub(t0).String()+" "+h.item.HistorySummary)
+		}
+	}
+	want := []string{"0s Alarm updated from INSUFFICIENT_DATA to OK", "16m0s Alarm updated from OK to ALARM", "21m0s Alarm updated from ALARM to OK"}
+	if len(got) != len(want) {
+		t.Fatalf("composite history %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("item %d: %s, want %s", i, got[i], want[i])
+		}
 	}
 }
