@@ -431,3 +431,48 @@ func TestDescribeAlarmsFilters(t *testing.T) {
 		t.Errorf("names and prefix: %v", err)
 	}
 }
+
+// TestTrimmedMeanAlarm evaluates a trimmed-mean alarm (ExtendedStatistic tm90, the short form)
+// and checks its recent datapoint against GetMetricData's TM for the same bucket.
+func TestTrimmedMeanAlarm(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	var vals, counts []float64
+	for v := 1; v <= 10; v++ {
+		vals, counts = append(vals, float64(v)), append(counts, 1)
+	}
+	vals, counts = append(vals, 1000), append(counts, 1) // an outlier the trimmed mean drops
+	if _, err := c.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("Q"), MetricData: []types.MetricDatum{{
+		MetricName: aws.String("Lat"), Values: vals, Counts: counts, Timestamp: aws.Time(now.Add(-time.Minute))}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		threshold float64
+		want      types.StateValue
+	}{{"tm-low", 5, types.StateValueAlarm}, {"tm-high", 50, types.StateValueOk}} {
+		if _, err := c.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(tc.name), Namespace: aws.String("Q"),
+			MetricName: aws.String("Lat"), ExtendedStatistic: aws.String("tm90"), Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+			Threshold: aws.Float64(tc.threshold), ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{tc.name}})
+		if err != nil || len(out.MetricAlarms) != 1 {
+			t.Fatal(err)
+		}
+		a := out.MetricAlarms[0]
+		if a.StateValue != tc.want || aws.ToString(a.ExtendedStatistic) != "tm90" {
+			t.Errorf("%s: state %v (%s), want %v", tc.name, a.StateValue, aws.ToString(a.StateReason), tc.want)
+		}
+		var rd struct{ RecentDatapoints []float64 }
+		json.Unmarshal([]byte(aws.ToString(a.StateReasonData)), &rd)
+		gmd, err := c.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-time.Minute)), EndTime: aws.Time(now),
+			MetricDataQueries: []types.MetricDataQuery{{Id: aws.String("m"), MetricStat: metricStat("Q", "Lat", 60, "TM(:90%)")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := gmd.MetricDataResults[0].Values; len(v) != 1 || len(rd.RecentDatapoints) != 1 || v[0] != rd.RecentDatapoints[0] || v[0] > 10 {
+			t.Errorf("%s: recentDatapoints %v, GetMetricData TM(:90%%) %v", tc.name, rd.RecentDatapoints, v)
+		}
+	}
+}
