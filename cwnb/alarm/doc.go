@@ -54,6 +54,7 @@
 // Anomaly-detection thresholds (ThresholdMetricId), WallClockWindow evaluation windows,
 // WarmUpConfiguration, PromQL alarms, multi-series (contributor) alarms and AT_LEAST in
 // composite rules. For 20 s and 30 s periods GetMetricData rounds start times to the period, so
-// the sliding buckets that end on the other 10-second marks cannot be fetched: a replay of such
-// an alarm sees only the buckets aligned to its period.
+// the sliding buckets that end on the other 10-second marks cannot be fetched from CloudWatch:
+// alarmcw.Fetch refuses them (the local CloudWatch evaluates its own such alarms exactly, from
+// its store).
 package alarm

@@ -65,6 +65,9 @@ func Fetch(ctx context.Context, defs []alarm.Definition, from, to time.Time, opt
 		if err := defs[i].Validate(); err != nil {
 			return nil, FetchStats{}, err
 		}
+		if p := defs[i].Period; p == 20*time.Second || p == 30*time.Second {
+			return nil, FetchStats{}, fmt.Errorf("alarmcw: alarm %q has a %v period: CloudWatch evaluates it every 10 s on buckets that end on every 10-second mark, but GetMetricData rounds a high-resolution StartTime to the period, so those buckets cannot be fetched and the replay would be wrong; replay it at 10s or 60s instead", defs[i].Name, p)
+		}
 	}
 	type keyT struct {
 		Defs     []alarm.Definition
