@@ -230,7 +230,7 @@ func (d *Definition) Step() time.Duration {
 	return time.Minute
 }
 
-// MaxPeriods is the product limit of Period × EvaluationPeriods: 7 days, 1 day when Period is
+// maxWindow is the limit of Period × EvaluationPeriods: 7 days, 1 day when Period is
 // below an hour (PutMetricAlarm's Period documentation).
 func maxWindow(period time.Duration) time.Duration {
 	if period < time.Hour {
