@@ -78,7 +78,12 @@ type historyItem struct {
 	item wire.AlarmHistoryItem
 }
 
-func arn(name string) string { return "arn:aws:cloudwatch:us-east-1:" + accountID + ":alarm:" + name }
+const arnPrefix = "arn:aws:cloudwatch:us-east-1:" + accountID + ":alarm:"
+
+func arn(name string) string { return arnPrefix + name }
+
+// childName returns the alarm name a composite rule refers to, by name or by ARN.
+func childName(ref string) string { return strings.TrimPrefix(ref, arnPrefix) }
 
 func resourceNotFound(format string, args ...any) *apiError {
 	return &apiError{"ResourceNotFound", "ResourceNotFound", http.StatusNotFound, fmt.Sprintf(format, args...)}
@@ -535,7 +540,7 @@ func (s *Server) putCompositeAlarm(in *wire.PutCompositeAlarmInput, now time.Tim
 		return nil, validationError("An alarm named %s already exists as a metric alarm; delete it first or choose another name.", name)
 	}
 	for _, c := range rule.Alarms() {
-		c = strings.TrimPrefix(c, "arn:aws:cloudwatch:us-east-1:"+accountID+":alarm:")
+		c = childName(c)
 		if c == name {
 			return nil, invalidValue("The AlarmRule of %s refers to the alarm itself; a composite alarm cannot be its own child.", name)
 		}
@@ -608,7 +613,7 @@ func (s *Server) advanceAlarms(now time.Time) {
 func (s *Server) evalCompositeRound(a *compositeAlarm, before map[string]alarm.State, changes map[string][]alarm.Change) []alarm.Change {
 	var times []time.Time
 	for _, c := range a.rule.Alarms() {
-		for _, ch := range changes[c] {
+		for _, ch := range changes[childName(c)] {
 			times = append(times, ch.Time)
 		}
 	}
@@ -618,11 +623,12 @@ func (s *Server) evalCompositeRound(a *compositeAlarm, before map[string]alarm.S
 	for _, t := range times {
 		states := map[string]alarm.State{}
 		for _, c := range a.rule.Alarms() {
-			st, ok := before[c]
+			n := childName(c)
+			st, ok := before[n]
 			if !ok {
-				st = s.currentState(c)
+				st = s.currentState(n)
 			}
-			states[c] = stateAt(st, changes[c], t)
+			states[c] = stateAt(st, changes[n], t)
 		}
 		if ch, ok := s.setComposite(a, states, t); ok {
 			out = append(out, ch)
@@ -646,7 +652,7 @@ func (s *Server) currentState(name string) alarm.State {
 func (s *Server) evalComposite(a *compositeAlarm, now time.Time) {
 	states := map[string]alarm.State{}
 	for _, c := range a.rule.Alarms() {
-		states[c] = s.currentState(c)
+		states[c] = s.currentState(childName(c))
 	}
 	s.setComposite(a, states, now)
 }
@@ -664,29 +670,20 @@ func (s *Server) setComposite(a *compositeAlarm, states map[string]alarm.State, 
 		Arn   string         `json:"arn"`
 		State map[string]any `json:"state"`
 	}
-	var triggering []trig
-	var names []string
+	triggering := []trig{}
+	var parts []string
 	for _, c := range a.rule.Alarms() {
-		if states[c] == alarm.Alarm || st == alarm.OK {
-			triggering = append(triggering, trig{arn(c), map[string]any{"value": states[c].String(), "timestamp": historyTime(t)}})
-			names = append(names, c)
+		n := childName(c)
+		parts = append(parts, fmt.Sprintf("%s is %s", n, states[c]))
+		if states[c] == alarm.Alarm {
+			triggering = append(triggering, trig{arn(n), map[string]any{"value": states[c].String(), "timestamp": historyTime(t)}})
 		}
 	}
-	reason := fmt.Sprintf("%s transitioned to %s at %s", strings.Join(names, ", "), states[firstOr(names)].String(), historyTime(t))
-	if len(names) == 0 {
-		reason = "The alarm rule " + a.rule.String() + " evaluated to " + strings.ToUpper(strconv.FormatBool(st == alarm.Alarm))
-	}
+	reason := fmt.Sprintf("The alarm rule %s evaluated to %s: %s.", a.rule, strings.ToUpper(strconv.FormatBool(st == alarm.Alarm)), strings.Join(parts, ", "))
 	rd, _ := json.Marshal(map[string]any{"triggeringAlarms": triggering})
 	ch := alarm.Change{Time: t, From: a.state, To: st, Reason: reason}
 	s.recordTransition(a.name, "CompositeAlarm", &a.alarmStatus, ch, string(rd))
 	return ch, true
-}
-
-func firstOr(s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return s[0]
 }
 
 // historyTime formats a time as the service does in HistoryData: 2014-04-09T18:59:06.419+0000.
@@ -1041,13 +1038,13 @@ func (s *Server) describeAlarms(in *wire.DescribeAlarmsInput) (any, error) {
 		c, ok := b.composite[*in.ChildrenOfAlarmName]
 		if ok {
 			for _, n := range c.rule.Alarms() {
-				children[n] = true
+				children[childName(n)] = true
 			}
 		}
 	}
 	if in.ParentsOfAlarmName != nil {
 		for n, c := range b.composite {
-			if slices.Contains(c.rule.Alarms(), *in.ParentsOfAlarmName) {
+			if slices.ContainsFunc(c.rule.Alarms(), func(r string) bool { return childName(r) == *in.ParentsOfAlarmName }) {
 				parents[n] = true
 			}
 		}

@@ -2,6 +2,7 @@ package localcw
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,7 +96,8 @@ func TestCompositeFollowsChildren(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rule := `ALARM("alarm-A") AND ALARM("alarm-B")`
+	// One child by name, one by ARN.
+	rule := `ALARM("alarm-A") AND ALARM("arn:aws:cloudwatch:us-east-1:123456789012:alarm:alarm-B")`
 	name := "both"
 	if _, err := s.putCompositeAlarm(&wire.PutCompositeAlarmInput{AlarmName: &name, AlarmRule: &rule}, t0); err != nil {
 		t.Fatal(err)
@@ -108,6 +110,12 @@ func TestCompositeFollowsChildren(t *testing.T) {
 		}
 	}
 	want := []string{"0s Alarm updated from INSUFFICIENT_DATA to OK", "16m0s Alarm updated from OK to ALARM", "21m0s Alarm updated from ALARM to OK"}
+	for _, h := range b.history {
+		if h.item.AlarmName == "both" && strings.Contains(h.item.HistorySummary, "to ALARM") &&
+			!strings.Contains(h.item.HistoryData, `evaluated to TRUE: alarm-A is ALARM, alarm-B is ALARM.`) {
+			t.Errorf("composite reason: %s", h.item.HistoryData)
+		}
+	}
 	if len(got) != len(want) {
 		t.Fatalf("composite history %v, want %v", got, want)
 	}
