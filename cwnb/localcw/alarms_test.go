@@ -476,3 +476,48 @@ func TestTrimmedMeanAlarm(t *testing.T) {
 		}
 	}
 }
+
+// TestAlarmsConcurrent runs alarm operations from several goroutines at once (run with -race).
+func TestAlarmsConcurrent(t *testing.T) {
+	sc, err := scenario.New("api", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url := localcwtest.Start(t, localcw.Options{Now: scenario.DemoNow, Scenarios: []scenario.Scenario{sc}})
+	c := localcwtest.Client(t, url)
+	ctx := context.Background()
+	errs := make(chan error, 16)
+	for g := range 8 {
+		go func() {
+			var err error
+			switch g % 4 {
+			case 0:
+				_, err = c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{})
+			case 1:
+				_, err = c.DescribeAlarmHistory(ctx, &cloudwatch.DescribeAlarmHistoryInput{AlarmName: aws.String("checkout-latency-p99")})
+			case 2:
+				_, err = c.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(fmt.Sprintf("c%d", g)), Namespace: aws.String("MyService/API"),
+					MetricName: aws.String("Latency"), ExtendedStatistic: aws.String("p99"), Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+					Threshold: aws.Float64(1000), ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold,
+					Dimensions: []types.Dimension{dim("Service", "checkout")}})
+			case 3:
+				_, err = c.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("checkout-latency-average"),
+					StateValue: types.StateValueAlarm, StateReason: aws.String("drill")})
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	out, err := c.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String("c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// checkout-latency-average, checkout-latency-p99, c2 and c6.
+	if len(out.MetricAlarms) != 4 {
+		t.Errorf("%d alarms with prefix c, want 4", len(out.MetricAlarms))
+	}
+}
