@@ -6,29 +6,30 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// Span is a known incident: [Start, End).
-type Span struct {
+// Incident is a known incident: [Start, End).
+type Incident struct {
 	Name       string
 	Start, End time.Time
 }
 
-// Every returns the recurring incidents of [from, to): one span of length dur starting at each
-// multiple of every since the Unix epoch, plus offset. Every(from, to, time.Hour, 0,
-// 5*time.Minute) is minutes :00-:05 of every hour.
-func Every(name string, from, to time.Time, every, offset, dur time.Duration) []Span {
-	if every <= 0 || dur <= 0 || !to.After(from) {
-		return nil
+// Incidents returns the occurrences of w that overlap [from, to), clipped to it, as incidents
+// named name: Incidents(":00-:05", ts.Hourly(0, 5*time.Minute), from, to) is minutes :00-:05 of
+// every hour, ts.Span(start, end) one absolute incident. An invalid When, or one that recurs more
+// than ts.MaxOccurrences times in the window, is an error.
+func Incidents(name string, w ts.When, from, to time.Time) ([]Incident, error) {
+	starts, ends, err := w.Occurrences(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("incidents %q: %w", name, err)
 	}
-	var out []Span
-	for t := floorTime(from.Add(-offset), every).Add(offset); t.Before(to); t = t.Add(every) {
-		if !t.Add(dur).After(from) {
-			continue
-		}
-		out = append(out, Span{Name: name, Start: t, End: t.Add(dur)})
+	out := make([]Incident, len(starts))
+	for i := range starts {
+		out[i] = Incident{Name: name, Start: starts[i], End: ends[i]}
 	}
-	return out
+	return out, nil
 }
 
 // BacktestOptions are the scoring rules of Backtest. Zero fields mean the documented default.
@@ -127,7 +128,7 @@ func (d *Definition) Label() string {
 func trimFloat(x float64) string { return fmt.Sprintf("%g", x) }
 
 // Backtest replays d over [from, to) and scores it against the incidents.
-func Backtest(d *Definition, s *Series, incidents []Span, from, to time.Time, opt BacktestOptions) (*Score, error) {
+func Backtest(d *Definition, s *Series, incidents []Incident, from, to time.Time, opt BacktestOptions) (*Score, error) {
 	tl, err := Replay(d, s, from, to, opt.Options)
 	if err != nil {
 		return nil, err
@@ -139,7 +140,7 @@ func Backtest(d *Definition, s *Series, incidents []Span, from, to time.Time, op
 
 // headroom computes Score.Headroom from the data: bucket values that lie wholly outside every
 // incident (+ grace) against each incident's peak (the most extreme bucket that overlaps it).
-func headroom(d *Definition, s *Series, incidents []Span, from, to time.Time, grace time.Duration) float64 {
+func headroom(d *Definition, s *Series, incidents []Incident, from, to time.Time, grace time.Duration) float64 {
 	if grace == 0 {
 		grace = d.Period
 	}
@@ -198,7 +199,7 @@ func headroom(d *Definition, s *Series, incidents []Span, from, to time.Time, gr
 }
 
 // ScoreTimeline scores a replayed (or real) timeline against the incidents.
-func ScoreTimeline(d *Definition, tl *Timeline, incidents []Span, opt BacktestOptions) *Score {
+func ScoreTimeline(d *Definition, tl *Timeline, incidents []Incident, opt BacktestOptions) *Score {
 	grace := opt.Grace
 	if grace == 0 {
 		grace = d.Period
@@ -277,7 +278,7 @@ func Grid(base Definition, thresholds []float64, mofn [][2]int) []Definition {
 }
 
 // BacktestAll back-tests every definition over the same data, in order.
-func BacktestAll(defs []Definition, s *Series, incidents []Span, from, to time.Time, opt BacktestOptions) ([]*Score, error) {
+func BacktestAll(defs []Definition, s *Series, incidents []Incident, from, to time.Time, opt BacktestOptions) ([]*Score, error) {
 	out := make([]*Score, 0, len(defs))
 	for i := range defs {
 		sc, err := Backtest(&defs[i], s, incidents, from, to, opt)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 var t0 = time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
@@ -30,14 +32,24 @@ func hourlyTail(minutes int) *Series {
 	return s
 }
 
-func TestEvery(t *testing.T) {
-	got := Every("backup", t0.Add(10*time.Minute), t0.Add(3*time.Hour), time.Hour, 0, 5*time.Minute)
-	if len(got) != 2 || !got[0].Start.Equal(t0.Add(time.Hour)) || !got[1].End.Equal(t0.Add(2*time.Hour+5*time.Minute)) {
-		t.Fatalf("Every: %+v", got)
+func must(inc []Incident, err error) []Incident {
+	if err != nil {
+		panic(err)
 	}
-	got = Every("x", t0.Add(2*time.Minute), t0.Add(time.Hour), time.Hour, 0, 5*time.Minute)
-	if len(got) != 1 || !got[0].Start.Equal(t0) {
-		t.Fatalf("an incident running at the window start counts: %+v", got)
+	return inc
+}
+
+func TestIncidents(t *testing.T) {
+	got := must(Incidents("backup", ts.Hourly(0, 5*time.Minute), t0.Add(10*time.Minute), t0.Add(3*time.Hour)))
+	if len(got) != 2 || !got[0].Start.Equal(t0.Add(time.Hour)) || !got[1].End.Equal(t0.Add(2*time.Hour+5*time.Minute)) {
+		t.Fatalf("Incidents: %+v", got)
+	}
+	got = must(Incidents("x", ts.Hourly(0, 5*time.Minute), t0.Add(2*time.Minute), t0.Add(time.Hour)))
+	if len(got) != 1 || !got[0].Start.Equal(t0.Add(2*time.Minute)) || !got[0].End.Equal(t0.Add(5*time.Minute)) {
+		t.Fatalf("an incident running at the window start counts, clipped to it: %+v", got)
+	}
+	if _, err := Incidents("bad", ts.Every(7*time.Minute, 0, time.Minute), t0, t0.Add(time.Hour)); err == nil || !strings.Contains(err.Error(), `incidents "bad"`) {
+		t.Fatalf("invalid When: %v", err)
 	}
 }
 
@@ -45,7 +57,7 @@ func TestBacktestHourlyTail(t *testing.T) {
 	const hours = 24
 	s := hourlyTail(hours * 60)
 	from, to := t0.Add(time.Hour), t0.Add(hours*time.Hour)
-	incidents := Every(":00-:05", from, to, time.Hour, 0, 5*time.Minute)
+	incidents := must(Incidents(":00-:05", ts.Hourly(0, 5*time.Minute), from, to))
 	base := Definition{Name: "p99", Namespace: "NS", MetricName: "Latency", Statistic: "p99", Period: time.Minute,
 		EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 1000, Comparison: Greater}
 
@@ -170,7 +182,7 @@ func BenchmarkReplay15Days(b *testing.B) {
 func BenchmarkGrid100Week(b *testing.B) {
 	const minutes = 7 * 24 * 60
 	s := hourlyTail(minutes)
-	incidents := Every("tail", t0, s.End(), time.Hour, 0, 5*time.Minute)
+	incidents := must(Incidents("tail", ts.Hourly(0, 5*time.Minute), t0, s.End()))
 	base := Definition{Name: "g", Namespace: "NS", MetricName: "M", Statistic: "p99", Period: time.Minute,
 		EvaluationPeriods: 1, Threshold: 1, Comparison: Greater}
 	var ths []float64
@@ -189,7 +201,7 @@ func BenchmarkGrid100Week(b *testing.B) {
 func TestHeadroom(t *testing.T) {
 	s := hourlyTail(6 * 60)
 	from, to := t0.Add(time.Hour), t0.Add(6*time.Hour)
-	inc := Every("tail", from, to, time.Hour, 0, 5*time.Minute)
+	inc := must(Incidents("tail", ts.Hourly(0, 5*time.Minute), from, to))
 	base := Definition{Name: "h", Namespace: "NS", MetricName: "M", Statistic: "p99", Period: time.Minute,
 		EvaluationPeriods: 1, Comparison: Greater}
 	// Quiet data peaks at 500, every incident at 3000: headroom min(T/500, 3000/T).

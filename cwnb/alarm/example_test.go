@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/alarm"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 // A row of the documented missing-data table: N = 3, M = 2, evaluation range "0 - X - -"
@@ -79,7 +80,10 @@ func ExamplePick() {
 	}
 	s := &alarm.Series{Start: t0, Step: time.Minute, Period: time.Minute, Values: values}
 	from, to := t0.Add(time.Hour), t0.Add(6*time.Hour)
-	incidents := alarm.Every("tail", from, to, time.Hour, 0, 5*time.Minute)
+	incidents, err := alarm.Incidents("tail", ts.Hourly(0, 5*time.Minute), from, to)
+	if err != nil {
+		panic(err)
+	}
 	base := alarm.Definition{Name: "p99", Namespace: "MyService/API", MetricName: "Latency", Statistic: "p99",
 		Period: time.Minute, Comparison: alarm.Greater}
 	scores, err := alarm.BacktestAll(alarm.Grid(base, []float64{600, 1200, 2500}, [][2]int{{1, 1}, {2, 3}}), s, incidents, from, to, alarm.BacktestOptions{})

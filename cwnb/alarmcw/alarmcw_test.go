@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/alarmcw"
 	"github.com/cwnb/cwnb/cwnb/chart"
@@ -253,5 +254,34 @@ func TestOfflineFromCache(t *testing.T) {
 	_, err = alarmcw.Describe(ctx, "never-read", offline)
 	if !errors.Is(err, alarmcw.ErrOffline) || !strings.Contains(err.Error(), "unset CWNB_OFFLINE") {
 		t.Errorf("offline miss: %v", err)
+	}
+}
+
+// TestHistoryMarksOnPlot draws the p99 alarm's history on cwnb.Plot of the metric loaded by the
+// facade: the ALARM spans arrive on the chart.
+func TestHistoryMarksOnPlot(t *testing.T) {
+	_, c, opt := startScenarios(t, "api")
+	from, to := scenario.DemoNow.Add(-3*time.Hour), scenario.DemoNow
+	h, err := alarmcw.LoadHistory(context.Background(), "checkout-latency-p99", from, to, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := cwnb.Query{Metrics: []cwnb.Metric{{Namespace: "MyService/API", Name: "Latency", Dims: cwnb.Dims{"Service": "checkout"},
+		Stats: []string{"p99"}}}, Window: cwnb.Between(from, to), Period: time.Minute}
+	res, err := cwnb.Load(context.Background(), q, cwnb.WithClient(c), cwnb.WithCacheDir(t.TempDir()),
+		func(o *cwnb.Options) { o.Now = func() time.Time { return scenario.DemoNow } })
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := h.Marks()
+	if len(marks) != 3 {
+		t.Fatalf("%d marks, want 3 ALARM spans", len(marks))
+	}
+	ch, err := cwnb.Plot(res, append(marks, cwnb.ChartOptions(chartStatic))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(ch.Text(), "checkout-latency-p99 ALARM: Threshold Crossed"); n == 0 {
+		t.Errorf("chart text lacks the ALARM spans:\n%s", ch.Text())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
+	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/chart"
 )
@@ -336,8 +337,8 @@ func Compare(tl *alarm.Timeline, h *History) Agreement {
 	return ag
 }
 
-// Events returns the history as chart events for any time chart (chart.TimeSeries.Events, or
-// cwnb.Plot with cwnb.Events): each ALARM interval as a shaded span named "ALARM: <reason>", and
+// Events returns the history as chart events for any time chart (chart.TimeSeries.Events; Marks
+// gives the same as cwnb.Plot options): each ALARM interval as a shaded span named "ALARM: <reason>", and
 // each configuration change as a line named by its summary. PlotHistory draws the same with the
 // reasons in tooltips.
 func (h *History) Events() []chart.Event {
@@ -355,5 +356,20 @@ func (h *History) Events() []chart.Event {
 		out = append(out, chart.Event{Name: c.Summary, Start: c.Time})
 	}
 	slices.SortStableFunc(out, func(a, b chart.Event) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// Marks returns the history as cwnb.Plot options, to draw it on a chart of the alarm's metric (or
+// any other over the same window): each ALARM interval as a marked span named "<alarm> ALARM:
+// <reason>", each configuration change as a marked instant named by its summary.
+func (h *History) Marks() []cwnb.PlotOption {
+	var out []cwnb.PlotOption
+	for _, e := range h.Events() {
+		if e.End.IsZero() {
+			out = append(out, cwnb.Mark(e.Name, cwnb.At(e.Start)))
+		} else {
+			out = append(out, cwnb.Mark(e.Name, cwnb.Span(e.Start, e.End)))
+		}
+	}
 	return out
 }
