@@ -312,10 +312,15 @@ func (d *Definition) lowSampleLimit() (float64, bool) {
 // LowSampleLimit returns the number of samples below which CloudWatch considers percentile p
 // (0 < p < 100, as in p99) statistically insignificant: 10/(1−p/100) for p ≥ 50 (1,000 for
 // p99), 10/(p/100) below.
+//
+// The result is rounded to 6 decimals, so that p99 gives exactly 1,000 rather than a float a hair
+// away from it (which would misjudge a period of exactly 1,000 samples).
 func LowSampleLimit(p float64) float64 {
-	f := p / 100
-	if f >= 0.5 {
-		return 10 / (1 - f)
+	var x float64
+	if p >= 50 {
+		x = 1000 / (100 - p)
+	} else {
+		x = 1000 / p
 	}
-	return 10 / f
+	return math.Round(x*1e6) / 1e6
 }
