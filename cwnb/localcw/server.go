@@ -55,6 +55,7 @@ type Server struct {
 	datapoints atomic.Int64
 	requests   atomic.Uint64
 	pages      pageCache
+	alarms     alarmBook // alarms.go
 
 	// aggregated counts the series aggregations GetMetricData ran (one per metric, statistic
 	// set and period): how much work a request did, for tests of cancellation.
@@ -210,6 +211,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // dispatch decodes the input of op, runs its handler and returns the output to encode. Long
 // computations stop when ctx is done.
 func (s *Server) dispatch(ctx context.Context, op string, body []byte, decode func([]byte, any) error) (any, error) {
+	if out, err, ok := s.dispatchAlarm(op, body, decode); ok {
+		return out, err
+	}
 	switch op {
 	case "PutMetricData":
 		var in wire.PutMetricDataInput
