@@ -65,8 +65,11 @@
 //     corrections; effect sizes rank-biserial 2U/(n₁n₂)−1 and common-language U/(n₁n₂).
 //   - Compare: percentile-bootstrap intervals of the difference and ratio of a statistic,
 //     resampling each group independently with a seeded PCG generator (reproducible).
-//   - ChangePoints: binary segmentation minimising Σ(x − segment mean)² with a BIC-style penalty
-//     2σ²·ln n, σ from the MAD of first differences.
+//   - ChangePoints: seeded binary segmentation on the values clipped to ±5 robust standard
+//     deviations, each split's standardised CUSUM scaled by a long-run variance that allows
+//     for autocorrelation (AR(1), from the first and second differences), against a threshold
+//     from a permutation test: a series without change is flagged with probability about
+//     Alpha (5%), for independent, skewed or autocorrelated noise.
 //   - Quality: expected and present buckets, density, gaps, and the inferred publishing period
 //     (the most common step between timestamps).
 //

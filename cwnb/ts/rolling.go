@@ -21,7 +21,8 @@ type RollingOptions struct {
 }
 
 // Rolling computes aggregations over a time-based window ending at every point of the series
-// (t ascending, as pandas requires), returning one column per aggregation aligned with t.
+// (t ascending, as pandas requires: an unsorted t is an error; repeated times share their
+// windows), returning one column per aggregation aligned with t.
 // Sum and Mean keep a compensated (Kahan) running sum, Std a running mean and sum of squares
 // (Welford, ddof = 1), Min and Max a monotonic deque, Median and Q a sorted window, so each costs
 // O(1) (O(window) for quantiles) per point. NaN values are skipped and counted: Count[i] is the
@@ -328,7 +329,8 @@ type EWMOptions struct {
 // EWM returns the exponentially weighted moving mean of v, pandas' s.ewm(...).mean(). With
 // adjust=True (the default) the value at i is Σ wⱼ·xⱼ / Σ wⱼ over the observations so far with
 // wⱼ = (1−α)^(i−j) (or decayed by elapsed time with HalfLifeTime). t may be nil unless
-// HalfLifeTime is set.
+// HalfLifeTime is set; then it must be ascending (repeated times do not decay the weights: an
+// interval of 0) and an unsorted t is an error.
 func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
 	set := 0
 	alpha := 0.0
@@ -364,6 +366,9 @@ func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
 		}
 		if len(t) != len(v) {
 			return nil, fmt.Errorf("ts.EWM: HalfLifeTime needs one time per value (%d times, %d values)", len(t), len(v))
+		}
+		if !isSorted(t) {
+			return nil, errors.New("ts.EWM: times are not ascending; sort the series by time first")
 		}
 		alpha = 1 - math.Exp(-math.Ln2)
 	}
