@@ -60,9 +60,11 @@
 //   - EWM: pandas' ewm(...).mean() with adjust=True: y_i = Σ (1−α)^(i−j) x_j / Σ (1−α)^(i−j).
 //   - MAD: median(|x − median(x)|); MADScale = 1.4826 turns it into a σ estimate for normal data.
 //     AnomalyBand is rolling median ± K·1.4826·MAD.
-//   - Mann-Whitney U (MannWhitney): scipy's mannwhitneyu defaults — exact p when a sample has at
-//     most 8 values and there are no ties, else the normal approximation with tie and continuity
-//     corrections; effect sizes rank-biserial 2U/(n₁n₂)−1 and common-language U/(n₁n₂).
+//   - Mann-Whitney U (MannWhitney, MannWhitneyTest): scipy's mannwhitneyu, with its alternative
+//     (two-sided, less, greater) and method (auto: exact p when a sample has at most 8 values
+//     and there are no ties, else the normal approximation with tie and continuity corrections;
+//     exact; asymptotic, with or without the continuity correction); effect sizes rank-biserial
+//     2U/(n₁n₂)−1 and common-language U/(n₁n₂).
 //   - Compare: percentile-bootstrap intervals of the difference and ratio of a statistic,
 //     resampling each group independently with a seeded PCG generator (reproducible).
 //   - ChangePoints: seeded binary segmentation on the values clipped to ±5 robust standard
