@@ -89,19 +89,27 @@ func BenchmarkQuantileP99(b *testing.B) {
 	}
 }
 
-// BenchmarkRollingMean: pandas s.rolling("15min").mean().
-func BenchmarkRollingMean(b *testing.B) {
-	for _, n := range []int{10_000, 1_000_000} {
+func benchRolling(b *testing.B, sizes []int, a Agg) {
+	for _, n := range sizes {
 		t, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
 			loop(b, func() {
-				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, Mean); err != nil {
+				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, a); err != nil {
 					b.Fatal(err)
 				}
 			})
 		})
 	}
 }
+
+// BenchmarkRollingMean: pandas s.rolling("15min").mean().
+func BenchmarkRollingMean(b *testing.B) { benchRolling(b, benchSizes, Mean) }
+
+// BenchmarkRollingSum: pandas s.rolling("15min").sum().
+func BenchmarkRollingSum(b *testing.B) { benchRolling(b, benchSizes, Sum) }
+
+// BenchmarkRollingStd: pandas s.rolling("15min").std().
+func BenchmarkRollingStd(b *testing.B) { benchRolling(b, benchSizes, Std) }
 
 // BenchmarkFoldMinuteP99: pandas s.groupby(s.index.minute).quantile(0.99).
 func BenchmarkFoldMinuteP99(b *testing.B) {

@@ -47,6 +47,9 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	}
 	opt.Estimator.check()
 	minp := max(opt.MinPeriods, 1)
+	if fastAggs(aggs) {
+		return rollFast(t, v, opt, minp, aggs)
+	}
 	w, ok := windows(t, v, opt)
 	if !ok {
 		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
@@ -77,6 +80,183 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 				if r.Count[i] < minp {
 					col[i] = math.NaN()
 				}
+			}
+		}
+		r.Values[k] = col
+	}
+	return r, nil
+}
+
+// fastAggs reports whether every aggregation is a count, sum, mean or standard deviation,
+// which rollFast computes in one pass.
+func fastAggs(aggs []Agg) bool {
+	for _, a := range aggs {
+		switch a.kind {
+		case kCount, kSum, kMean, kStd:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// errRollUnsorted is Rolling's error for times that go backwards.
+var errRollUnsorted = errors.New("ts.Rolling: times are not ascending; sort the series by time first")
+
+// rollFast computes counts, sums, means and standard deviations over the rolling windows in one
+// pass over the times and values, finding each window's start on int64 nanoseconds as it goes:
+// no index arrays, nothing allocated but the output columns and Count. The arithmetic is the
+// same as rollSum's (Kahan-compensated add, then remove) and rollStd's (Welford add, then
+// remove), in the same order, so the results are identical.
+func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []Agg) (*Aggregated, error) {
+	n := len(v)
+	var needSum, needStd bool
+	for _, a := range aggs {
+		needSum = needSum || a.kind == kSum || a.kind == kMean
+		needStd = needStd || a.kind == kStd
+	}
+	count := make([]int, n)
+	var sums, means, stds []float64
+	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: count, Period: opt.Window}
+	cols := make([][]float64, len(aggs))
+	for k, a := range aggs {
+		cols[k] = make([]float64, n)
+		switch a.kind {
+		case kSum:
+			if sums == nil {
+				sums = cols[k]
+			}
+		case kMean:
+			if means == nil {
+				means = cols[k]
+			}
+		case kStd:
+			if stds == nil {
+				stds = cols[k]
+			}
+		}
+	}
+	ro := 0 // 1 when the window excludes its own point
+	if opt.Closed == ClosedLeft || opt.Closed == ClosedNeither {
+		ro = 1
+	}
+	span := int64(opt.Window)
+	if opt.Closed == ClosedLeft || opt.Closed == ClosedBoth {
+		span++ // the first admissible time is ≥ t−window instead of > t−window
+	}
+	var (
+		s, comp   float64 // Kahan sum
+		mean, ssq float64 // Welford
+		nobs      int     // numbers in the window
+		lo, hi    int     // the window is v[lo:hi]
+		loT       int64   // t[lo] in nanoseconds (valid while lo < n)
+		prev      = int64(math.MinInt64)
+		nan       int
+	)
+	if n > 0 {
+		loT = t[0].UnixNano()
+	}
+	for i := 0; i < n; i++ {
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return nil, errRollUnsorted
+		}
+		prev = ti
+		if v[i] != v[i] {
+			nan++
+		}
+		// Add the points up to the window's end: i+1, or i when it excludes its own point.
+		for end := i + 1 - ro; hi < end; hi++ {
+			x := v[hi]
+			if x != x {
+				continue
+			}
+			nobs++
+			if needSum {
+				y := x - comp
+				u := s + y
+				comp = (u - s) - y
+				s = u
+			}
+			if needStd {
+				d := x - mean
+				mean += d / float64(nobs)
+				ssq += d * (x - mean)
+			}
+		}
+		// Drop the points at or before ti − span (never the current one: lo < i).
+		bound := ti - span
+		for lo < i && loT <= bound {
+			if x := v[lo]; x == x {
+				nobs--
+				if needSum {
+					y := -x - comp
+					u := s + y
+					comp = (u - s) - y
+					s = u
+				}
+				if needStd {
+					if nobs == 0 {
+						mean, ssq = 0, 0
+					} else {
+						d := x - mean
+						mean -= d / float64(nobs)
+						ssq -= d * (x - mean)
+					}
+				}
+			}
+			lo++
+			if lo < n {
+				loT = t[lo].UnixNano()
+			}
+		}
+		count[i] = nobs
+		if needSum {
+			if nobs == 0 {
+				s, comp = 0, 0 // restart exactly after the window empties
+			}
+			sv := s
+			if nobs < minp || nobs == 0 {
+				sv = math.NaN()
+			}
+			if sums != nil {
+				sums[i] = sv
+			}
+			if means != nil {
+				means[i] = sv / float64(nobs)
+			}
+		}
+		if stds != nil {
+			if nobs < 2 || nobs < minp {
+				stds[i] = math.NaN()
+			} else {
+				stds[i] = math.Sqrt(max(ssq, 0) / float64(nobs-1))
+			}
+		}
+	}
+	r.NaN = nan
+	for k, a := range aggs {
+		col := cols[k]
+		if n == 0 {
+			r.Values[k] = col
+			continue
+		}
+		switch a.kind {
+		case kCount:
+			for i, c := range count {
+				col[i] = float64(c)
+			}
+		case kSum:
+			if &col[0] != &sums[0] {
+				copy(col, sums)
+			}
+		case kMean:
+			if &col[0] != &means[0] {
+				copy(col, means)
+			}
+		case kStd:
+			if &col[0] != &stds[0] {
+				copy(col, stds)
 			}
 		}
 		r.Values[k] = col
