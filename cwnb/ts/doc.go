@@ -55,8 +55,10 @@
 // # Formulas of the other verbs
 //
 //   - Std: sample standard deviation, √(Σ(x−x̄)²/(n−1)) (ddof = 1, pandas' default).
-//   - Rolling: the window ending at t is (t−w, t] by default (pandas' closed="right"); sums use
-//     Kahan compensation, Std Welford updates, Min/Max a monotonic deque.
+//   - Rolling: the window ending at t is (t−w, t] by default (pandas' closed="right"); a
+//     window's sum is the difference of two double-double running sums (TwoSum), of the values
+//     entering and leaving the windows, Std the same over y = x − x₀ and y², Min/Max a
+//     monotonic deque.
 //   - EWM: pandas' ewm(...).mean() with adjust=True: y_i = Σ (1−α)^(i−j) x_j / Σ (1−α)^(i−j).
 //   - MAD: median(|x − median(x)|); MADScale = 1.4826 turns it into a σ estimate for normal data.
 //     AnomalyBand is rolling median ± K·1.4826·MAD.

@@ -52,3 +52,57 @@ func TestRollingOnePassMatchesGeneral(t *testing.T) {
 		t.Errorf("empty series: %+v, %v", r, err)
 	}
 }
+
+// TestRollingAccuracy compares the one-pass sums, means and stds with a two-pass brute force over
+// every window, on a level far above its noise (1e9 ± 1, drifting by 1e3): the case where adding
+// and removing values loses digits.
+func TestRollingAccuracy(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	n := 3000
+	tt := make([]time.Time, n)
+	v := make([]float64, n)
+	for i := range tt {
+		tt[i] = t0.Add(time.Duration(i) * 7 * time.Second)
+		v[i] = 1e9 + 1e3*float64(i)/float64(n) + r.NormFloat64()
+		if i%500 == 7 {
+			v[i] = 1e9 + 3 // a run of equal values: std exactly 0 where the window holds only them
+			v[i+1], v[i+2] = v[i], v[i]
+		}
+	}
+	opt := RollingOptions{Window: 10 * time.Minute}
+	got, err := Rolling(tt, v, opt, Sum, Mean, Std)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tt {
+		lo := i
+		for lo > 0 && tt[i].Sub(tt[lo-1]) < opt.Window {
+			lo--
+		}
+		w := v[lo : i+1]
+		s := 0.0
+		for _, x := range w {
+			s += x - 1e9
+		}
+		m := s / float64(len(w))
+		ss := 0.0
+		for _, x := range w {
+			d := (x - 1e9) - m
+			ss += d * d
+		}
+		wantSum, wantMean, wantStd := s+1e9*float64(len(w)), m+1e9, math.NaN()
+		if len(w) > 1 {
+			wantStd = math.Sqrt(ss / float64(len(w)-1))
+		}
+		if math.Abs(got.Values[0][i]-wantSum) > 1e-15*wantSum*8 || math.Abs(got.Values[1][i]-wantMean) > 1e-15*wantMean*8 {
+			t.Fatalf("window %d: sum %v mean %v, brute force %v %v", i, got.Values[0][i], got.Values[1][i], wantSum, wantMean)
+		}
+		if d := math.Abs(got.Values[2][i] - wantStd); d > 1e-9*wantStd && !(math.IsNaN(wantStd) && math.IsNaN(got.Values[2][i])) {
+			t.Fatalf("window %d: std %v, brute force %v", i, got.Values[2][i], wantStd)
+		}
+	}
+	same, err := Rolling(at(0, 1, 2, 3), []float64{5, 7, 7, 7}, RollingOptions{Window: 3 * time.Second}, Std)
+	if err != nil || same.Values[0][3] != 0 { // (0 s, 3 s] holds 7, 7, 7
+		t.Errorf("std of equal values = %v, %v; want exactly 0", same.Values[0], err)
+	}
+}
