@@ -76,7 +76,7 @@ func TestEveryFunctionOfTimesUnsortedAndRepeated(t *testing.T) {
 		}
 		name := []string{"reversed", "interleaved", "last first"}[pi]
 		t.Run(name, func(t *testing.T) {
-			aggs := []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, Last, Q(0.9)}
+			aggs := []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, LastValue, Q(0.9)}
 			want, err := Resample(rt, rv, opt, aggs...)
 			if err != nil {
 				t.Fatal(err)
@@ -167,7 +167,7 @@ func TestEveryFunctionOfTimesUnsortedAndRepeated(t *testing.T) {
 				t.Errorf("Fold2 (-sorted +unsorted):\n%s", diff)
 			}
 
-			y, n, err := Split(tt, v, MinutesOfHour(0, 5, time.UTC))
+			y, n, err := Split(tt, v, Hourly(0, 5*time.Minute).Contains)
 			if err != nil {
 				t.Fatal(err)
 			}
