@@ -175,6 +175,13 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 			break
 		}
 	}
+	if needStd && !needSum && ro == 0 {
+		nan, err := rollStdOnly(t, v, span, minp, count, stds)
+		if err != nil {
+			return nil, err
+		}
+		return finishFast(r, aggs, cols, count, sums, means, stds, nan), nil
+	}
 	if needSum && !needStd && ro == 0 {
 		nan, err := rollSumMean(t, v, span, minp, count, sums, means)
 		if err != nil {
@@ -193,6 +200,8 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 		loT                int64
 		prev               = int64(math.MinInt64)
 		nan                int
+		invN               = -1 // inv = 1/invN, as rollSumMean
+		inv                float64
 	)
 	if n > 0 {
 		loT = t[0].UnixNano()
@@ -275,7 +284,10 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 				sums[i] = sv
 			}
 			if means != nil {
-				means[i] = sv / float64(nobs)
+				if nobs != invN {
+					invN, inv = nobs, 1/float64(nobs)
+				}
+				means[i] = sv * inv
 			}
 		}
 		if stds != nil {
@@ -309,6 +321,8 @@ func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, 
 	var (
 		as, ac, bs, bc float64
 		nobs, lo, nan  int
+		invN           = -1 // inv = 1/invN
+		inv            float64
 		prev           = int64(math.MinInt64)
 		loT            = t[0].UnixNano()
 	)
@@ -347,7 +361,91 @@ func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, 
 			sums[i] = sv
 		}
 		if means != nil {
-			means[i] = sv / float64(nobs)
+			if nobs != invN { // the count rarely changes on regular data: divide once per change
+				invN, inv = nobs, 1/float64(nobs)
+			}
+			means[i] = sv * inv
+		}
+	}
+	return nan, nil
+}
+
+// rollStdOnly is rollFast's loop for standard deviations alone of right-closed windows: the
+// same arithmetic, with fewer branches. It returns the number of NaN values.
+func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, stds []float64) (int, error) {
+	n := len(v)
+	if n == 0 {
+		return 0, nil
+	}
+	t, count, stds = t[:n], count[:n], stds[:n]
+	ref := 0.0
+	for _, x := range v {
+		if x == x {
+			ref = x
+			break
+		}
+	}
+	var (
+		ays, ayc, bys, byc float64 // Σy entering and leaving
+		aqs, aqc, bqs, bqc float64 // Σy²
+		last               = math.NaN()
+		run, nobs, lo, nan int
+		prev               = int64(math.MinInt64)
+		loT                = t[0].UnixNano()
+	)
+	for i, x := range v {
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return 0, errRollUnsorted
+		}
+		prev = ti
+		if x == x {
+			nobs++
+			if x == last {
+				run++
+			} else {
+				last, run = x, 1
+			}
+			y := x - ref
+			u := ays + y
+			bp := u - ays
+			ayc += (ays - (u - bp)) + (y - bp)
+			ays = u
+			y *= y
+			u = aqs + y
+			bp = u - aqs
+			aqc += (aqs - (u - bp)) + (y - bp)
+			aqs = u
+		} else {
+			nan++
+		}
+		for bound := ti - span; lo < i && loT <= bound; {
+			if x := v[lo]; x == x {
+				nobs--
+				y := x - ref
+				u := bys + y
+				bp := u - bys
+				byc += (bys - (u - bp)) + (y - bp)
+				bys = u
+				y *= y
+				u = bqs + y
+				bp = u - bqs
+				bqc += (bqs - (u - bp)) + (y - bp)
+				bqs = u
+			}
+			lo++
+			loT = t[lo].UnixNano()
+		}
+		count[i] = nobs
+		switch {
+		case nobs < minp || nobs < 2:
+			stds[i] = math.NaN()
+		case run >= nobs:
+			stds[i] = 0
+		default:
+			s1 := (ays - bys) + (ayc - byc)
+			s2 := (aqs - bqs) + (aqc - bqc)
+			stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
 		}
 	}
 	return nan, nil

@@ -33,6 +33,21 @@ func TestRollingOnePassMatchesGeneral(t *testing.T) {
 	fast := []Agg{Count, Sum, Mean, Std}
 	for _, closed := range []Closed{ClosedDefault, ClosedRight, ClosedLeft, ClosedBoth, ClosedNeither} {
 		for _, minp := range []int{0, 1, 5} {
+			// Each alone (the specialised loops) against the general path.
+			for _, a := range fast {
+				opt := RollingOptions{Window: 5 * time.Minute, Closed: closed, MinPeriods: minp}
+				alone, err := Rolling(tt, v, opt, a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				general, err := Rolling(tt, v, opt, a, Max)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !cmp.Equal(alone.Values[0], general.Values[0], cmpopts.EquateNaNs()) || !cmp.Equal(alone.Count, general.Count) || alone.NaN != general.NaN {
+					t.Errorf("%v alone, closed %q min periods %d: differs from the general path", a, closed, minp)
+				}
+			}
 			opt := RollingOptions{Window: 5 * time.Minute, Closed: closed, MinPeriods: minp}
 			got, err := Rolling(tt, v, opt, fast...)
 			if err != nil {
