@@ -3,6 +3,7 @@ package ts
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -132,6 +133,25 @@ func BenchmarkMannWhitney(b *testing.B) {
 		b.Run("n="+sizeName(n), func(b *testing.B) {
 			loop(b, func() {
 				if _, err := MannWhitney(v[:n/2], v[n/2:]); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkChangePoints: a day and a week of minutes with one level shift (the permutation test's
+// 199 shuffles dominate).
+func BenchmarkChangePoints(b *testing.B) {
+	for _, n := range []int{1440, 10080} {
+		_, v := benchSeries(n)
+		w := slices.Clone(v)
+		for i := n / 2; i < n; i++ {
+			w[i] += 100
+		}
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			loop(b, func() {
+				if _, err := ChangePoints(nil, w, ChangePointOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			})

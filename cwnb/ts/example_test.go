@@ -318,3 +318,12 @@ func ExampleMannWhitneyTest() {
 	fmt.Printf("U=%v p=%.4f (%v, exact=%v)\n", r.U, r.P, r.Alternative, r.Exact)
 	// Output: U=34 p=0.0025 (greater, exact=true)
 }
+
+func ExampleParseAlternative() {
+	a, _ := ts.ParseAlternative("greater")
+	m, _ := ts.ParseMethod("asymptotic")
+	r, _ := ts.MannWhitneyTest([]float64{5, 6, 7, 8, 9}, []float64{1, 2, 3, 4, 5.5}, ts.MannWhitneyOptions{Alternative: a, Method: m})
+	// U = 4 + 5·4 = 24 pairs with a > b; z = (24 − 25/2 − ½) / √(25/12 · 11) = 2.298.
+	fmt.Printf("%v %v: U=%v z=%.3f\n", r.Alternative, m, r.U, r.Z)
+	// Output: greater asymptotic: U=24 z=2.298
+}
