@@ -1,6 +1,7 @@
 package ts
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -23,7 +24,8 @@ type ChangePointOptions struct {
 	// MaxChanges caps the number of change points (0 means no cap).
 	MaxChanges int
 	// Permutations is the number of random permutations that calibrate the threshold (0 means
-	// 199). Seed seeds them (math/rand/v2 PCG): the same input and seed give the same result.
+	// 199, or ⌈10/Alpha⌉ − 1 if more, so that a small Alpha can still be reached; a number too
+	// small for Alpha is an error). Seed seeds them (math/rand/v2 PCG): the same input and seed give the same result.
 	Permutations int
 	Seed         uint64
 }
@@ -87,6 +89,10 @@ func ChangePoints(t []time.Time, v []float64, opt ChangePointOptions) ([]ChangeP
 	if opt.MinSize < 0 || opt.MaxChanges < 0 || opt.Penalty < 0 || opt.Permutations < 0 || opt.Alpha < 0 || opt.Alpha >= 1 ||
 		opt.Penalty != opt.Penalty || opt.Alpha != opt.Alpha {
 		return nil, fmt.Errorf("ts.ChangePoints: invalid option (%+v); Alpha must be in [0, 1) and the others ≥ 0 (0 means the default)", opt)
+	}
+	if a := cmp.Or(opt.Alpha, 0.05); opt.Penalty == 0 && opt.Permutations > 0 && math.Floor(a*float64(opt.Permutations+1)) < 1 {
+		return nil, fmt.Errorf("ts.ChangePoints: %d permutations cannot test at Alpha %v (a p-value is at least 1/(permutations+1)); use at least %d permutations, or 0 for enough",
+			opt.Permutations, a, int(math.Ceil(1/a))-1)
 	}
 	minSize := opt.MinSize
 	if minSize == 0 {
@@ -336,10 +342,7 @@ func permutationCuts(x []float64, opt ChangePointOptions, minSize int) []int {
 	if alpha == 0 {
 		alpha = 0.05
 	}
-	perms := opt.Permutations
-	if perms == 0 {
-		perms = 199
-	}
+	perms := permutationsFor(opt)
 	r := clipped(x)
 	scratch := make([]float64, n)
 	ivs := seededIntervals(n, max(2*minSize, 4))
@@ -367,10 +370,7 @@ func permutationCuts(x []float64, opt ChangePointOptions, minSize int) []int {
 	}
 	slices.Sort(null)
 	// The observed statistic is significant when at most ⌊α(B+1)⌋ − 1 null values reach it.
-	allowed := int(math.Floor(alpha*float64(perms+1))) - 1
-	if allowed < 0 {
-		return nil // too few permutations for this alpha
-	}
+	allowed := int(math.Floor(alpha*float64(perms+1))) - 1 // ≥ 0: checked by ChangePoints
 	thr := null[perms-1-allowed]
 	type seg struct{ a, b int }
 	segs := []seg{{0, n}}
@@ -531,3 +531,12 @@ func clipped(x []float64) []float64 {
 
 // clipSDs is where clipped clips, in robust standard deviations.
 const clipSDs = 5
+
+// permutationsFor returns the number of permutations: opt.Permutations, or by default 199, raised
+// for a small Alpha so that at least 10 of them may exceed the threshold (⌈10/α⌉ − 1).
+func permutationsFor(opt ChangePointOptions) int {
+	if opt.Permutations > 0 {
+		return opt.Permutations
+	}
+	return max(199, int(math.Ceil(10/cmp.Or(opt.Alpha, 0.05)))-1)
+}

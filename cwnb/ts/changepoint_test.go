@@ -3,7 +3,10 @@ package ts
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // noise returns n values of the named noise, seeded: independent Gaussian, AR(1) Gaussian with
@@ -129,5 +132,46 @@ func TestChangePointsPower(t *testing.T) {
 				t.Errorf("the shift at %d was found within ±%d in only %d of %d series", at, tol, near, series)
 			}
 		})
+	}
+}
+
+func TestChangePointsOptions(t *testing.T) {
+	v := make([]float64, 200)
+	for i := range v {
+		v[i] = float64(i % 7)
+		if i >= 100 {
+			v[i] += 20
+		}
+	}
+	// A small Alpha raises the default number of permutations instead of never finding anything.
+	cps, err := ChangePoints(nil, v, ChangePointOptions{Alpha: 0.001})
+	if err != nil || len(cps) != 1 || cps[0].Index != 100 {
+		t.Errorf("Alpha 0.001: %+v, %v; want one change at 100", cps, err)
+	}
+	if n := permutationsFor(ChangePointOptions{Alpha: 0.001}); n != 9999 {
+		t.Errorf("permutations for Alpha 0.001 = %d, want ⌈10/0.001⌉ − 1 = 9999", n)
+	}
+	for _, c := range []struct {
+		opt  ChangePointOptions
+		want string
+	}{
+		{ChangePointOptions{Alpha: 0.01, Permutations: 50}, "use at least 99 permutations"},
+		{ChangePointOptions{Permutations: 10}, "use at least 19 permutations"},
+		{ChangePointOptions{Alpha: 1}, "Alpha must be in [0, 1)"},
+		{ChangePointOptions{Alpha: math.NaN()}, "Alpha must be in [0, 1)"},
+		{ChangePointOptions{MinSize: -1}, "invalid option"},
+	} {
+		if _, err := ChangePoints(nil, v, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: err = %v, want it to contain %q", c.opt, err, c.want)
+		}
+	}
+	// The same seed gives the same answer; the legacy least-squares method is still there.
+	a, _ := ChangePoints(nil, v, ChangePointOptions{Seed: 3})
+	b, _ := ChangePoints(nil, v, ChangePointOptions{Seed: 3})
+	if !cmp.Equal(a, b) {
+		t.Errorf("seeded runs differ: %+v, %+v", a, b)
+	}
+	if cps, err := ChangePoints(nil, v, ChangePointOptions{Penalty: 1000, MaxChanges: 1}); err != nil || len(cps) != 1 || cps[0].Index != 100 {
+		t.Errorf("Penalty: %+v, %v", cps, err)
 	}
 }
