@@ -42,6 +42,10 @@ func LibraryScript() string {
 	return b.String()
 }
 
+// LibraryJS returns the vendored echarts.min.js itself, for a server to serve as a file (the
+// kernel's spec directory holds a copy; see EnvKernel).
+func LibraryJS() string { return echartsJS }
+
 // LibraryNotice returns the NOTICE text of the vendored ECharts, which its Apache-2.0 license asks
 // redistributors to keep.
 func LibraryNotice() string { return echartsNotice }

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
@@ -43,6 +44,8 @@ window.addEventListener('load',function(){setTimeout(function(){
   var el=els[i],r={id:el.id,state:el.getAttribute('data-cwnb-state'),ink:0,img:false};
   var img=el.querySelector('img.cwnb-static');
   if(img)r.img=img.style.display!=='none'&&img.complete&&img.naturalWidth>0;
+  var k=el.getAttribute('data-cwnb-image');
+  if(k){var pic=document.querySelector('img[src*="'+k+'"]');r.pic=!!(pic&&pic.complete&&pic.naturalWidth>0&&pic.offsetParent!==null);}
   var c=el.querySelector('canvas');
   if(c){var d=c.getContext('2d').getImageData(0,0,c.width,c.height).data,n=0;
    for(var k=0;k<d.length;k+=4){if(d[k+3]>0&&(d[k]<235||d[k+1]<235||d[k+2]<235))n++;}
@@ -79,6 +82,7 @@ type pageResult struct {
 		State   string  `json:"state"`
 		Ink     float64 `json:"ink"`
 		Img     bool    `json:"img"`
+		Pic     bool    `json:"pic"` // the picture in the preceding output (notebook form) is shown
 		Tooltip string  `json:"tooltip"`
 		Scripts int     `json:"scripts"`
 		TipErr  string  `json:"tipError"`
@@ -376,6 +380,69 @@ func TestChromiumLiveNotebook(t *testing.T) {
 			}
 			if !tc.interactive && !res.Charts[0].Img {
 				t.Error("the static picture is not shown when the CDN is down")
+			}
+		})
+	}
+}
+
+// TestChromiumNotebookOutputs lays charts out the way Jupyter classic and nbconvert lay out the
+// two outputs of Chart.Outputs (the picture in one output area, the live chart in the next) and
+// checks that, with ECharts on the page, every chart draws from its packed data and hides exactly
+// its own picture, and that without ECharts every picture stays.
+func TestChromiumNotebookOutputs(t *testing.T) {
+	requireChromium(t)
+	var body strings.Builder
+	n := 0
+	for _, build := range []func() (*Chart, error){
+		func() (*Chart, error) { return Line(demoTimeSeries(3000), WithMode(Both)) },
+		func() (*Chart, error) { return Bars(demoCategories(), WithMode(Both)) },
+		func() (*Chart, error) { return Heatmap(demoMatrix(), WithMode(Both)) },
+	} {
+		c, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := c.Outputs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.WriteString(`<div class="output_area"><div class="prompt"></div><div class="output_png output_subarea"><img src="data:image/png;base64,` +
+			base64.StdEncoding.EncodeToString(outs[0][MIMEPNG].([]byte)) + `"></div></div>`)
+		body.WriteString(`<div class="output_area"><div class="prompt"></div><div class="output_html rendered_html output_subarea">` +
+			outs[1][MIMEHTML].(string) + `</div></div>`)
+		n++
+	}
+	for _, tc := range []struct {
+		name string
+		lib  string
+		live bool
+	}{{"with the library", LibraryScript(), true}, {"without the library", "", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + tc.lib + "</head><body>" +
+				body.String() + harnessTail + "</body></html>"
+			res := runChromium(t, page)
+			if len(res.Charts) != n {
+				t.Fatalf("found %d charts, want %d", len(res.Charts), n)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			for i, c := range res.Charts {
+				if tc.live {
+					if c.State != "interactive" || c.Ink < 0.02 {
+						t.Errorf("chart %d: state %q, ink %.4f; want a drawn chart", i, c.State, c.Ink)
+					}
+					if c.Pic {
+						t.Errorf("chart %d: its picture is still shown under the live chart", i)
+					}
+				} else {
+					if c.State == "interactive" {
+						t.Errorf("chart %d upgraded without a library", i)
+					}
+					if !c.Pic {
+						t.Errorf("chart %d: the picture is not shown", i)
+					}
+				}
 			}
 		})
 	}

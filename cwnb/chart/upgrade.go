@@ -12,9 +12,17 @@ import "strings"
 //     (it calls __cwnbCharts.flush). No chart ever calls echarts before it exists, so there is no
 //     "echarts is not defined" race.
 //   - Still no library and no inline copy marked present (window.__cwnbEchartsInline): a live
-//     notebook. Load ECharts from the CDN once for the whole page — through RequireJS when the
-//     page has an AMD loader (Jupyter classic), else with a <script> element — and draw the queue
-//     when it arrives. If it cannot load, the static image stays and nothing is thrown.
+//     notebook. Load ECharts once for the whole page from the kernel's spec directory, which the
+//     Jupyter server serves at <base URL>kernelspecs/<kernel>/echarts.min.js (the base URL from
+//     the page: classic Notebook's body[data-base-url], JupyterLab's jupyter-config-data), so no
+//     network beyond the Jupyter server is needed; only outside Jupyter, or if that fails, from
+//     the CDN. It loads through RequireJS when the page has an AMD loader (Jupyter classic), else
+//     with a <script> element, and draws the queue when it arrives. If it cannot load, the static
+//     image stays and nothing is thrown.
+//   - The picture is either inside the chart's element (.cwnb-static, a Page) or, in a notebook,
+//     the image output just before it, found by the piece of its base64 named in
+//     data-cwnb-image; it is hidden once the live chart is drawn. Time series arrive packed
+//     (packSeries) and are unpacked before ECharts sees them.
 //
 // The chart's element is the script's parent (document.currentScript), so a front end that runs
 // output scripts before attaching the output to the page (JupyterLab) still finds it; drawing
@@ -58,6 +66,15 @@ S.tooltip=function(ec,p){
    s+='<br>'+mark(col)+enc(sr.name)+': <b>'+enc(txt)+'</b>'+(units[k]?' '+enc(units[k]):'');}
   return s;};
 };
+S.unpack=function(o){var ss=o.series||[];for(var k=0;k<ss.length;k++){var p=ss[k]&&ss[k].data;
+ if(!p||!p.cwnbPacked)continue;var t=0,r=new Array(p.t.length);
+ for(var i=0;i<p.t.length;i++){t+=p.t[i];r[i]=[t*p.g,p.v[i]];}ss[k].data=r;}};
+S.pic=function(el){var k=el.getAttribute('data-cwnb-image');if(!k)return null;
+ var sel='img[src*="'+k+'"]',a=el;
+ for(var u=0;u<8&&a&&a.parentNode;u++,a=a.parentNode){
+  for(var p=a.previousElementSibling,n=0;p&&n<3;p=p.previousElementSibling,n++){
+   if(p.matches&&p.matches(sel))return p;if(p.querySelector&&p.querySelector(sel))return p;}}
+ return null;};
 S.draw=function(ec,j){
  var el=j.h||d.getElementById(j.id),box=null;
  if(!el||!el.isConnected){
@@ -65,12 +82,13 @@ S.draw=function(ec,j){
  if(el.getAttribute('data-cwnb-state')==='interactive')return;
  try{
   var src=el.querySelector('script.cwnb-option'),p=JSON.parse(src.textContent);
+  S.unpack(p.option);
   var h=+el.getAttribute('data-height')||420;
   box=d.createElement('div');box.className='cwnb-live';box.style.width='100%';box.style.height=h+'px';
   el.insertBefore(box,el.firstChild);
   var c=ec.init(box,null,{renderer:'canvas'});
   S.tooltip(ec,p);c.setOption(p.option);
-  var st=el.querySelector('.cwnb-static');if(st)st.style.display='none';
+  var st=el.querySelector('.cwnb-static')||S.pic(el);if(st)st.style.display='none';
   el.setAttribute('data-cwnb-state','interactive');
   if(w.ResizeObserver)new w.ResizeObserver(function(){c.resize();}).observe(box);
   else w.addEventListener('resize',function(){c.resize();});
@@ -80,23 +98,33 @@ S.draw=function(ec,j){
   if(w.console&&console.warn)console.warn('cwnb: chart '+j.id+' stays static: '+e);
  }
 };
-S.load=function(){
+S.srcs=function(el){
+ var b=(d.body&&d.body.getAttribute('data-base-url'))||'',c;
+ if(!b&&(c=d.getElementById('jupyter-config-data'))){try{b=JSON.parse(c.textContent).baseUrl||'';}catch(e){}}
+ var r=[];if(b){if(b.charAt(b.length-1)!=='/')b+='/';
+  var k=(el&&el.getAttribute('data-cwnb-kernel'))||'cwnb';
+  r.push(b+'kernelspecs/'+encodeURIComponent(k)+'/echarts.min.js');}
+ r.push('` + "CDN_URL" + `');return r;};
+S.load=function(el){
  S.loading=true;
  var ok=function(){S.loading=false;S.flush();},ko=function(){S.loading=false;S.failed=true;};
- var rq=w.requirejs||w.require;
+ var urls=S.srcs(el),rq=w.requirejs||w.require;
  if(typeof w.define==='function'&&w.define.amd&&rq&&typeof rq.config==='function'){
-  try{rq.config({paths:{'cwnb-echarts':'` + "CDN_NO_EXT" + `'}});
+  try{rq.config({paths:{'cwnb-echarts':urls.map(function(u){return u.replace(/\.js$/,'');})}});
    rq(['cwnb-echarts'],function(e){if(!S.lib()&&e)w.echarts=e;ok();},ko);}catch(e){ko();}
   return;}
- var s=d.createElement('script');s.src='` + "CDN_URL" + `';s.async=true;s.onload=ok;s.onerror=ko;
- (d.head||d.body||d.documentElement).appendChild(s);
+ var i=0,next=function(){if(i>=urls.length){ko();return;}
+  var s=d.createElement('script');s.src=urls[i++];s.async=true;s.onload=ok;
+  s.onerror=function(){if(s.parentNode)s.parentNode.removeChild(s);next();};
+  (d.head||d.body||d.documentElement).appendChild(s);};
+ next();
 };
 S.run=function(id){
  var cs=d.currentScript,h=cs&&cs.parentNode;
  var j={id:id,h:h&&h.id===id?h:null};
  if(S.lib()){S.draw(S.lib(),j);return;}
  S.q.push(j);
- var go=function(){if(S.lib()){S.flush();return;}if(w.__cwnbEchartsInline||S.loading||S.failed)return;S.load();};
+ var go=function(){if(S.lib()){S.flush();return;}if(w.__cwnbEchartsInline||S.loading||S.failed)return;S.load(j.h||d.getElementById(id));};
  if(d.readyState==='loading')d.addEventListener('DOMContentLoaded',go);else go();
 };
 return S.run;
@@ -105,5 +133,5 @@ return S.run;
 // upgradeJS returns upgradeJSTemplate with the CDN address (a constant of this package, never
 // data).
 func upgradeJS() string {
-	return strings.NewReplacer("CDN_NO_EXT", strings.TrimSuffix(echartsCDN, ".js"), "CDN_URL", echartsCDN).Replace(upgradeJSTemplate)
+	return strings.NewReplacer("CDN_URL", echartsCDN).Replace(upgradeJSTemplate)
 }
