@@ -7,13 +7,21 @@ GO ?= go
 BIN := $(CURDIR)/bin
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all build local test test-go test-notebooks vet bench golden demo report kernel tools clean
+.PHONY: all build install local test test-go test-notebooks vet bench golden demo report kernel tools clean
 
 all: build
 
 ## build: the cwnb command into bin/
 build:
 	$(GO) build -o $(BIN)/cwnb ./cwnb/cmd/cwnb
+
+## install: the cwnb command onto your PATH: `go install` puts it in $(GOBIN), else $(GOPATH)/bin
+## (~/go/bin); add that directory to PATH if `cwnb` is not found
+install:
+	$(GO) install ./cwnb/cmd/cwnb
+	@dir=$$($(GO) env GOBIN); [ -n "$$dir" ] || dir=$$($(GO) env GOPATH)/bin; \
+	  echo "installed $$dir/cwnb"; \
+	  case ":$$PATH:" in *":$$dir:"*) ;; *) echo "add it to your PATH: export PATH=\"$$dir:\$$PATH\"";; esac
 
 ## local: a local CloudWatch with the demo scenarios and clock, on 127.0.0.1:4582 (Ctrl-C stops it)
 local: build
@@ -34,7 +42,7 @@ test-go:
 ## chart as image/png and text/html) and the reports opened in headless Chromium, network off
 test-notebooks:
 	rm -rf $(CURDIR)/out/test-cache
-	CWNB_CACHE=$(CURDIR)/out/test-cache REPORT_FLAGS=-browser REPORT_OUT=$(CURDIR)/out/test-reports kernel/demo.sh
+	JUPYTER_DATA_DIR=$(CURDIR)/out/jupyter CWNB_CACHE=$(CURDIR)/out/test-cache REPORT_FLAGS=-browser REPORT_OUT=$(CURDIR)/out/test-reports kernel/demo.sh
 
 ## test: everything CI runs
 test: vet test-go test-notebooks
@@ -63,7 +71,8 @@ REPORT_FLAGS ?=
 report: build
 	$(BIN)/cwnb report -out out/reports $(REPORT_FLAGS) $(NOTEBOOKS)
 
-## demo: from a fresh clone to HTML reports against the local CloudWatch (see kernel/demo.sh)
+## demo: from a fresh clone to HTML reports against the local CloudWatch (see kernel/demo.sh); leaves
+## the kernel installed in your Jupyter and sets up readable notebook diffs (cwnb git setup)
 demo:
 	kernel/demo.sh
 
