@@ -7,7 +7,7 @@ GO ?= go
 BIN := $(CURDIR)/bin
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all build install local test test-go test-notebooks vet bench golden demo report kernel tools clean
+.PHONY: all build install local test test-go test-notebooks test-live vet bench golden demo report kernel tools clean
 
 all: build
 
@@ -44,8 +44,16 @@ test-notebooks:
 	rm -rf $(CURDIR)/out/test-cache
 	JUPYTER_DATA_DIR=$(CURDIR)/out/jupyter CWNB_CACHE=$(CURDIR)/out/test-cache REPORT_FLAGS=-browser REPORT_OUT=$(CURDIR)/out/test-reports kernel/demo.sh
 
+## test-live: tail-latency.ipynb in a real Jupyter Notebook server, run by headless Chromium with the
+## network off: every chart must become interactive (ECharts from the kernel, no CDN) and the load's
+## progress must show; screenshots in out/test-live (kernel/livetest, its own module for chromedp).
+## Skips with a message when jupyter-notebook or chromium is missing, unless CI=true.
+test-live:
+	mkdir -p $(CURDIR)/out/test-live
+	cd kernel/livetest && $(GO) test -count=1 -timeout 25m -artifacts -outputdir=$(CURDIR)/out/test-live -v ./...
+
 ## test: everything CI runs
-test: vet test-go test-notebooks
+test: vet test-go test-notebooks test-live
 
 ## bench: every benchmark; for cwnb/ts the same workloads in pandas/numpy side by side with the
 ## Go/pandas ratios (Go alone when /usr/bin/python3 has no pandas)
