@@ -19,7 +19,14 @@ func (c *Chart) livePayload() map[string]any {
 			if !ok {
 				continue
 			}
-			if p, ok := packSeries(sm["data"]); ok {
+			var p any
+			pk, ok := packSeries(sm["data"])
+			if ok {
+				p = pk
+			} else {
+				p, ok = roundData(sm["data"])
+			}
+			if ok {
 				s2 := make(map[string]any, len(sm))
 				for k, v := range sm {
 					s2[k] = v
@@ -47,9 +54,10 @@ const liveDigits = 5
 // packSeries packs the data of a time series, [[ms, value], ...] with whole-millisecond times,
 // into {"cwnbPacked": 1, "g": grain, "t": [first/grain, delta, delta, ...], "v": [values]}: the
 // times as differences in units of their greatest common grain (a minute-aligned series stores
-// 1 instead of 1794528060000) and the values rounded to liveDigits. The upgrade script unpacks it
-// before it hands the option to ECharts; it is about a third of the size. ok is false for data
-// of any other shape, which stays as it is.
+// 1 instead of 1794528060000) and the values rounded to liveDigits. When every delta is the same
+// (a regular series), "t" holds the first time only and "d" the delta. The upgrade script unpacks
+// it before it hands the option to ECharts; it is about a third of the size. ok is false for
+// data of any other shape, which stays as it is.
 func packSeries(data any) (packed map[string]any, ok bool) {
 	rows, isSlice := data.([]any)
 	if !isSlice || len(rows) < 8 {
@@ -95,7 +103,47 @@ func packSeries(data any) (packed map[string]any, ok bool) {
 			t[i] = (ts[i] - ts[i-1]) / g
 		}
 	}
+	regular := len(t) > 2
+	for i := 2; i < len(t) && regular; i++ {
+		regular = t[i] == t[1]
+	}
+	if regular {
+		return map[string]any{"cwnbPacked": 1, "g": g, "t": t[:1], "d": t[1], "v": vs}, true
+	}
 	return map[string]any{"cwnbPacked": 1, "g": g, "t": t, "v": vs}, true
+}
+
+// roundData rounds every number of a series' data (plain values, [x, y] pairs, [x, y, v]
+// triples) to liveDigits significant digits, the precision the interactive chart can show; ok is
+// false when nothing in it is a number to round.
+func roundData(data any) (any, bool) {
+	rows, isSlice := data.([]any)
+	if !isSlice || len(rows) == 0 {
+		return nil, false
+	}
+	out := make([]any, len(rows))
+	rounded := false
+	for i, r := range rows {
+		switch v := r.(type) {
+		case float64:
+			out[i] = roundDigits(v, liveDigits)
+			rounded = true
+		case []any:
+			row := make([]any, len(v))
+			for k, x := range v {
+				if f, isNum := x.(float64); isNum {
+					row[k] = roundDigits(f, liveDigits)
+					rounded = true
+				} else {
+					row[k] = x
+				}
+			}
+			out[i] = row
+		default:
+			out[i] = r
+		}
+	}
+	return out, rounded
 }
 
 func roundDigits(v float64, digits int) any {

@@ -67,8 +67,8 @@ S.tooltip=function(ec,p){
   return s;};
 };
 S.unpack=function(o){var ss=o.series||[];for(var k=0;k<ss.length;k++){var p=ss[k]&&ss[k].data;
- if(!p||!p.cwnbPacked)continue;var t=0,r=new Array(p.t.length);
- for(var i=0;i<p.t.length;i++){t+=p.t[i];r[i]=[t*p.g,p.v[i]];}ss[k].data=r;}};
+ if(!p||!p.cwnbPacked)continue;var t=0,r=new Array(p.v.length);
+ for(var i=0;i<p.v.length;i++){t+=(i<p.t.length?p.t[i]:p.d);r[i]=[t*p.g,p.v[i]];}ss[k].data=r;}};
 S.pic=function(el){var k=el.getAttribute('data-cwnb-image');if(!k)return null;
  var sel='img[src*="'+k+'"]',a=el;
  for(var u=0;u<8&&a&&a.parentNode;u++,a=a.parentNode){

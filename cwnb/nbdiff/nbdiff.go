@@ -184,8 +184,8 @@ func chartSummary(h, png string) string {
 		case []any:
 			n = len(d)
 		case map[string]any: // packed time series
-			if t, ok := d["t"].([]any); ok {
-				n = len(t)
+			if v, ok := d["v"].([]any); ok {
+				n = len(v)
 			}
 		}
 		if n > 0 {
