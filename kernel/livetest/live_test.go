@@ -95,9 +95,9 @@ func TestLiveNotebookOffline(t *testing.T) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		// The network is off: a proxy on a closed port, and no name resolves but loopback.
+		// The network is off: a proxy on a closed port (Chromium never proxies loopback), and no
+		// name resolves but loopback.
 		chromedp.ProxyServer("127.0.0.1:9"),
-		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
@@ -250,7 +250,7 @@ func waitJS(t *testing.T, ctx context.Context, what string, timeout time.Duratio
 func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
 	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 90)); err != nil {
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
