@@ -71,7 +71,7 @@ var (
 	ansiRE     = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 	tagRE      = regexp.MustCompile(`(?s)<style.*?</style>|<script.*?</script>|<[^>]*>`)
 	blankRE    = regexp.MustCompile(`\n\s*\n(\s*\n)+`)
-	chartRE    = regexp.MustCompile(`<div class="cwnb-chart" id="cwnb-chart-([0-9a-f]+)"`)
+	chartRE    = regexp.MustCompile(`<div class="cwnb-chart" id="cwnb-chart-([0-9a-f]{8,})"`)
 	imageRefRE = regexp.MustCompile(`data-cwnb-image="([^"]+)"`)
 	optionRE   = regexp.MustCompile(`(?s)<script type="application/json" class="cwnb-option">(.*?)</script>`)
 	imgSrcRE   = regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`)
