@@ -234,9 +234,10 @@ func TestScalesSplit(t *testing.T) {
 	}{
 		{"130 ms and 2,000 ms", []Series{{Name: "Duration Average", Unit: "Milliseconds", Values: avg}, {Name: "Duration p99", Unit: "Milliseconds", Values: p99}}, 2, []string{"Duration Average"}},
 		{"130 ms and 250 ms", []Series{{Name: "Duration Average", Unit: "Milliseconds", Values: avg}, {Name: "Duration p50", Unit: "Milliseconds", Values: p50}}, 1, nil},
+		{"OneAxis", []Series{{Name: "Duration Average", Unit: "Milliseconds", Values: avg}, {Name: "Duration p99", Unit: "Milliseconds", Values: p99}}, 1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Line(TimeSeries{Title: "Duration", Times: times, Series: tc.series}, WithMode(Static))
+			c, err := Line(TimeSeries{Title: "Duration", Times: times, Series: tc.series, OneAxis: tc.name == "OneAxis"}, WithMode(Static))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -60,6 +60,11 @@ type TimeSeries struct {
 	// LogY draws the y axes on a log scale, which shows a 200 ms average and a 3 s p99 with the
 	// same care. Every finite value, band edge and threshold must then be positive.
 	LogY bool
+	// OneAxis keeps series of one unit on one y axis even when their peaks differ more than
+	// tenfold; by default the smaller ones move to a second axis of the same unit so that they do
+	// not flatten. Set it when the point is the comparison itself ("is the average hiding the
+	// tail?").
+	OneAxis bool
 }
 
 // Recurring returns one Event per period in [from, to): each starts at a multiple of every since
@@ -163,7 +168,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	// Series of one unit whose scales differ by more than scaleSplit (130 ms and 2,000 ms) would
 	// flatten the smaller ones on a shared axis: the smaller go to a second axis of the same unit.
 	split := 0.0
-	if len(axes) == 1 && !ts.LogY {
+	if len(axes) == 1 && !ts.LogY && !ts.OneAxis {
 		var named []namedPeak
 		for _, s := range ts.Series {
 			named = append(named, namedPeak{s.Name, peak(s.Values)})
