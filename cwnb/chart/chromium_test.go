@@ -447,3 +447,72 @@ func TestChromiumNotebookOutputs(t *testing.T) {
 		})
 	}
 }
+
+// TestChromiumFooterLines draws a chart with a long footer with ECharts in Chromium (its SVG
+// renderer, so that the text elements can be measured with the browser's own fonts) and checks
+// that the live chart draws the footer in exactly the lines the picture has, each line once and
+// below the one before: a footer that ECharts wrapped itself was drawn over itself in live charts.
+func TestChromiumFooterLines(t *testing.T) {
+	requireChromium(t)
+	c := longFooter(t)
+	want := wrapText(longFooterText, footerSize, false, roomWidth(900-2*padX))
+	opt := map[string]any{}
+	for k, v := range c.livePayload()["option"].(map[string]any) {
+		opt[k] = v
+	}
+	opt["series"] = []any{} // the footer's layout does not depend on the data
+	js, err := marshalSafe(opt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := marshalSafe(want, false)
+	page := `<!DOCTYPE html><html><head><meta charset="utf-8">` + LibraryScript() + `</head><body>
+<div id="c" style="width:900px;height:420px"></div>
+<script type="application/json" id="opt">` + string(js) + `</script>
+<script>
+var want=` + string(wantJSON) + `;
+var ch=echarts.init(document.getElementById('c'),null,{renderer:'svg'});
+ch.setOption(JSON.parse(document.getElementById('opt').textContent));
+var out=[],ts=document.querySelectorAll('#c text');
+for(var i=0;i<ts.length;i++){var s=ts[i].textContent;
+ for(var k=0;k<want.length;k++){if(s===want[k]||want[k].indexOf(s)>=0||s.indexOf(want[k].slice(0,20))>=0){
+  var b=ts[i].getBBox();out.push({text:s,y:b.y,h:b.height});break;}}}
+var pre=document.createElement('pre');pre.id='cwnb-footer-result';pre.textContent=JSON.stringify(out);document.body.appendChild(pre);
+</script></body></html>`
+	file := filepath.Join(t.TempDir(), "footer.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--proxy-server=127.0.0.1:9",
+		"--virtual-time-budget=5000", "--dump-dom", "file://"+file).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="cwnb-footer-result">(.*?)</pre>`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("the page wrote no result:\n%s", tail(string(out), 1500))
+	}
+	var got []struct {
+		Text string  `json:"text"`
+		Y    float64 `json:"y"`
+		H    float64 `json:"h"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("the live chart draws the footer in %d text lines %+v, want the picture's %d: %q", len(got), got, len(want), want)
+	}
+	for i := range got {
+		if got[i].Text != want[i] {
+			t.Errorf("live footer line %d is %q, the picture's is %q", i, got[i].Text, want[i])
+		}
+		if i > 0 && got[i].Y < got[i-1].Y+got[i-1].H-1 {
+			t.Errorf("live footer line %d (y %.1f) is drawn over line %d (y %.1f, height %.1f)", i, got[i].Y, i-1, got[i-1].Y, got[i-1].H)
+		}
+	}
+}

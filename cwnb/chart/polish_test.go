@@ -84,10 +84,12 @@ func logCDF(t *testing.T) *Chart {
 	return c
 }
 
+var longFooterText = strings.Repeat("AWS/Lambda Errors {FunctionName=checkout} Sum · period 1m · ", 4) + "est. $0.00004"
+
 func longFooter(t *testing.T) *Chart {
 	t.Helper()
 	ts := demoTimeSeries(300)
-	ts.Footer = strings.Repeat("AWS/Lambda Errors {FunctionName=checkout} Sum · period 1m · ", 4) + "est. $0.00004"
+	ts.Footer = longFooterText
 	c, err := Line(ts, WithMode(Static))
 	if err != nil {
 		t.Fatal(err)
