@@ -30,6 +30,7 @@ local: build
 ## vet: go vet and gofmt
 vet:
 	$(GO) vet ./...
+	cd kernel/livetest && $(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
