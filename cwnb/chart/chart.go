@@ -472,14 +472,21 @@ func (c *Chart) html(mode Mode, png []byte, embed bool) (string, error) {
 		fmt.Fprintf(&b, `<pre class="cwnb-static cwnb-alt" style="height:%dpx;margin:0;overflow:auto;white-space:pre-wrap;">%s</pre>`, h, alt)
 	}
 	if mode != Static {
+		idJSON, _ := marshalSafe(id, false)
 		b.WriteString(`<script type="application/json" class="cwnb-option">`)
 		b.Write(js)
 		b.WriteString(`</script><script>`)
-		b.WriteString(upgradeJS())
-		b.WriteString(`(`)
-		idJSON, _ := marshalSafe(id, false)
-		b.Write(idJSON)
-		b.WriteString(`);</script>`)
+		if png != nil && !embed {
+			// The notebook form: a loader, and the runtime once per page (RuntimeJS).
+			b.WriteString(loaderJSTemplate)
+			b.Write(idJSON)
+			b.WriteString(`);</script>`)
+		} else {
+			b.WriteString(upgradeJS())
+			b.WriteString(`(`)
+			b.Write(idJSON)
+			b.WriteString(`);</script>`)
+		}
 	}
 	b.WriteString(`</div>`)
 	return b.String(), nil

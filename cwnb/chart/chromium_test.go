@@ -516,3 +516,103 @@ var pre=document.createElement('pre');pre.id='cwnb-footer-result';pre.textConten
 		}
 	}
 }
+
+// TestChromiumNotebookFromKernel plays Jupyter for the notebook form of charts (Outputs): a page
+// with the Jupyter base URL (classic's body[data-base-url]), with and without RequireJS, no inline
+// library, and a loopback server standing in for the Jupyter server's kernelspecs/cwnb/ files.
+// The loaders fetch the runtime, the runtime fetches ECharts, every chart draws and hides its
+// picture; with the kernel files missing the pictures stay.
+func TestChromiumNotebookFromKernel(t *testing.T) {
+	requireChromium(t)
+	var served sync.Map
+	mux := http.NewServeMux()
+	mux.HandleFunc("/jupyter/kernelspecs/cwnb/", func(w http.ResponseWriter, r *http.Request) {
+		served.Store(r.URL.Path, true)
+		w.Header().Set("Content-Type", "text/javascript")
+		switch strings.TrimPrefix(r.URL.Path, "/jupyter/kernelspecs/cwnb/") {
+		case "cwnb-charts.js":
+			io.WriteString(w, RuntimeJS())
+		case "echarts.min.js":
+			io.WriteString(w, echartsJS)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	mux.Handle("/require.js", http.FileServer(http.Dir("testdata/requirejs")))
+	var mu sync.Mutex
+	pages := map[string]string{}
+	mux.HandleFunc("/page/", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		p, ok := pages[r.URL.Path]
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, p)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	saved := echartsCDN
+	t.Cleanup(func() { echartsCDN = saved })
+	echartsCDN = srv.URL + "/no-cdn/echarts.min.js"
+
+	var body strings.Builder
+	n := 0
+	for _, build := range []func() (*Chart, error){
+		func() (*Chart, error) { return Line(demoTimeSeries(2000), WithMode(Both)) },
+		func() (*Chart, error) { return Bars(demoCategories(), WithMode(Both)) },
+	} {
+		c, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := c.Outputs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := outs[1][MIMEHTML].(string); strings.Contains(h, "S.tooltip") {
+			t.Fatal("the notebook form carries the whole runtime, not a loader")
+		}
+		body.WriteString(`<div class="output_area"><div class="output_png output_subarea"><img src="data:image/png;base64,` +
+			base64.StdEncoding.EncodeToString(outs[0][MIMEPNG].([]byte)) + `"></div></div>`)
+		body.WriteString(`<div class="output_area"><div class="output_html rendered_html output_subarea">` +
+			outs[1][MIMEHTML].(string) + `</div></div>`)
+		n++
+	}
+	for i, tc := range []struct {
+		name, head, base string
+		live             bool
+	}{
+		{"Jupyter classic with RequireJS", `<script src="/require.js"></script>`, "/jupyter/", true},
+		{"plain Jupyter page", "", "/jupyter/", true},
+		{"kernel files missing", `<script src="/require.js"></script>`, "/elsewhere/", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := "/page/k" + strconv.Itoa(i) + ".html"
+			mu.Lock()
+			pages[path] = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + tc.head +
+				"</head><body data-base-url=\"" + tc.base + "\">" + body.String() + harnessTail + "</body></html>"
+			mu.Unlock()
+			res := runChromiumURL(t, srv.URL+path)
+			if len(res.Charts) != n {
+				t.Fatalf("found %d charts, want %d", len(res.Charts), n)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			for k, c := range res.Charts {
+				if tc.live && (c.State != "interactive" || c.Ink < 0.02 || c.Pic) {
+					t.Errorf("chart %d: state %q, ink %.4f, picture shown %v; want drawn, picture hidden", k, c.State, c.Ink, c.Pic)
+				}
+				if !tc.live && (c.State == "interactive" || !c.Pic) {
+					t.Errorf("chart %d: state %q, picture shown %v; want the picture", k, c.State, c.Pic)
+				}
+			}
+		})
+	}
+	if _, ok := served.Load("/jupyter/kernelspecs/cwnb/cwnb-charts.js"); !ok {
+		t.Error("the runtime was never fetched from the kernel's directory")
+	}
+}

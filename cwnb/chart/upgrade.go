@@ -34,8 +34,10 @@ import "strings"
 // echarts.format.encodeHTML.
 const upgradeJSTemplate = `(function(w,d){
 var S=w.__cwnbCharts;
-if(S&&S.run)return S.run;
+if(S&&S.run){S.pend();return S.run;}
 S=w.__cwnbCharts={q:[],loading:false,failed:false};
+S.pend=function(){var P=w.__cwnbPending;if(!P||!P.length)return;w.__cwnbPending=[];
+ for(var i=0;i<P.length;i++)S.run(P[i][0],P[i][1]);};
 S.lib=function(){var e=w.echarts;return e&&typeof e.init==='function'?e:null;};
 S.flush=function(){var e=S.lib();if(!e)return;var q=S.q;S.q=[];for(var i=0;i<q.length;i++)S.draw(e,q[i]);};
 S.num=function(v){if(v==null||typeof v!=='number'||isNaN(v))return '-';var a=Math.abs(v);
@@ -119,16 +121,41 @@ S.load=function(el){
   (d.head||d.body||d.documentElement).appendChild(s);};
  next();
 };
-S.run=function(id){
- var cs=d.currentScript,h=cs&&cs.parentNode;
+S.run=function(id,h0){
+ var cs=d.currentScript,h=h0||(cs&&cs.parentNode);
  var j={id:id,h:h&&h.id===id?h:null};
  if(S.lib()){S.draw(S.lib(),j);return;}
  S.q.push(j);
  var go=function(){if(S.lib()){S.flush();return;}if(w.__cwnbEchartsInline||S.loading||S.failed)return;S.load(j.h||d.getElementById(id));};
  if(d.readyState==='loading')d.addEventListener('DOMContentLoaded',go);else go();
 };
+S.pend();
 return S.run;
 })(window,document)`
+
+// loaderJSTemplate is the per-chart script of the notebook form (Chart.Outputs): instead of the
+// whole upgrade script in every chart, a loader that hands the chart to the upgrade runtime when
+// the page has it (a report page's LibraryScript carries it; a chart with the full script may
+// have defined it), and otherwise queues the chart on window.__cwnbPending and, in Jupyter, loads
+// the runtime once from the kernel's directory (<base URL>kernelspecs/<kernel>/cwnb-charts.js,
+// RuntimeJS), which draws the queue. Outside Jupyter without a runtime the picture stays.
+const loaderJSTemplate = `(function(w,d,id){var cs=d.currentScript,h=cs&&cs.parentNode;h=h&&h.id===id?h:null;
+var S=w.__cwnbCharts;if(S&&S.run){S.run(id,h);return;}
+(w.__cwnbPending=w.__cwnbPending||[]).push([id,h]);if(w.__cwnbRuntime)return;w.__cwnbRuntime=1;
+var go=function(){var S=w.__cwnbCharts;if(S&&S.run){S.pend();return;}
+ var b=(d.body&&d.body.getAttribute('data-base-url'))||'',c;
+ if(!b&&(c=d.getElementById('jupyter-config-data'))){try{b=JSON.parse(c.textContent).baseUrl||'';}catch(e){}}
+ if(!b)return;if(b.charAt(b.length-1)!=='/')b+='/';
+ var el=h||d.getElementById(id),k=(el&&el.getAttribute('data-cwnb-kernel'))||'cwnb';
+ var s=d.createElement('script');s.src=b+'kernelspecs/'+encodeURIComponent(k)+'/cwnb-charts.js';s.async=true;
+ (d.head||d.body||d.documentElement).appendChild(s);};
+if(d.readyState==='loading')d.addEventListener('DOMContentLoaded',go);else go();
+})(window,document,`
+
+// RuntimeJS returns the chart upgrade runtime as a script file: what every chart of a Page or
+// Bundle carries inline, and what a notebook's charts (Outputs) load once per page from the
+// kernel's directory, where cwnb/kernelspec installs it as cwnb-charts.js.
+func RuntimeJS() string { return upgradeJS() + ";\n" }
 
 // upgradeJS returns upgradeJSTemplate with the CDN address (a constant of this package, never
 // data).

@@ -24,6 +24,10 @@ const DefaultName = "cwnb"
 // ECharts from it (see chart.EnvKernel), so they need no CDN.
 const LibraryFile = "echarts.min.js"
 
+// RuntimeFile is the chart upgrade runtime (chart.RuntimeJS) in the kernel's spec directory: a
+// notebook's charts carry only a loader that fetches it once per page from there.
+const RuntimeFile = "cwnb-charts.js"
+
 // DefaultDisplayName is the kernel name Jupyter shows in its launcher and kernel menu.
 const DefaultDisplayName = "Go (cwnb)"
 
@@ -196,6 +200,9 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 	// A live notebook's charts load ECharts from here rather than from a CDN: offline and behind
 	// proxies they still become interactive.
 	if err := writeFileAtomic(filepath.Join(kernelDir, LibraryFile), []byte(chart.LibraryJS()), 0o644); err != nil {
+		return Installed{}, err
+	}
+	if err := writeFileAtomic(filepath.Join(kernelDir, RuntimeFile), []byte(chart.RuntimeJS()), 0o644); err != nil {
 		return Installed{}, err
 	}
 	if opts.Prime {

@@ -131,6 +131,9 @@ func TestInstallWritesKernelSpec(t *testing.T) {
 			if lib, err := os.ReadFile(filepath.Join(kernelDir, LibraryFile)); err != nil || string(lib) != chart.LibraryJS() {
 				t.Errorf("%s is not the vendored ECharts (%d bytes): %v", LibraryFile, len(lib), err)
 			}
+			if rt, err := os.ReadFile(filepath.Join(kernelDir, RuntimeFile)); err != nil || string(rt) != chart.RuntimeJS() {
+				t.Errorf("%s is not the chart runtime (%d bytes): %v", RuntimeFile, len(rt), err)
+			}
 		})
 	}
 }
