@@ -169,6 +169,9 @@ func TestLiveNotebookOffline(t *testing.T) {
 			t.Errorf("chart %d (%s): its static picture is still shown beside the live chart", i, c.ID)
 		}
 	}
+	if !st.Runtime {
+		t.Errorf("the chart runtime was not loaded from the kernel's spec directory; resources: %q", st.Resources)
+	}
 	if !st.FromKernel {
 		t.Errorf("ECharts was not loaded from the kernel's spec directory; resources: %q", st.Resources)
 	}
@@ -192,6 +195,7 @@ type pageState struct {
 	Text        string   `json:"text"`
 	Errors      []string `json:"errors"`
 	FromKernel  bool     `json:"fromKernel"`
+	Runtime     bool     `json:"runtime"`
 	Resources   []string `json:"resources"`
 }
 
@@ -216,7 +220,7 @@ r.text=t.join('\n');
 var errs=document.querySelectorAll('.output_error, .output_stderr');
 for(var i=0;i<errs.length;i++){var s=errs[i].innerText;if(/panic|error|exit status/i.test(s))r.errors.push(s.slice(0,2000));}
 var res=performance.getEntriesByType('resource');
-for(var i=0;i<res.length;i++){var n=res[i].name;r.resources.push(n);if(n.indexOf('/kernelspecs/cwnb/echarts.min.js')>=0)r.fromKernel=true;}
+for(var i=0;i<res.length;i++){var n=res[i].name;r.resources.push(n);if(n.indexOf('/kernelspecs/cwnb/echarts.min.js')>=0)r.fromKernel=true;if(n.indexOf('/kernelspecs/cwnb/cwnb-charts.js')>=0)r.runtime=true;}
 return JSON.stringify(r);})()`
 
 func state(t *testing.T, ctx context.Context) pageState {
