@@ -101,7 +101,7 @@ func Bars(c Categories, optFns ...func(*Options)) (*Chart, error) {
 	option["color"] = palette
 	option["legend"] = map[string]any{"type": "scroll", "top": top, "left": padX, "right": padX}
 	option["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}, "confine": true}
-	grid := map[string]any{"top": top + 24 + 22, "bottom": bottom + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": c.Horizontal}
+	grid := map[string]any{"top": top + 24 + 26, "bottom": bottom + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": c.Horizontal}
 	if c.Horizontal {
 		grid["left"] = padX
 		grid["right"] = 40

@@ -261,7 +261,7 @@ func CDF(d Distribution, optFns ...func(*Options)) (*Chart, error) {
 		series[0].(map[string]any)["markLine"] = map[string]any{
 			"symbol": []any{"none", "none"}, "silent": true, "animation": false,
 			"lineStyle": map[string]any{"color": "#999", "type": "dashed", "width": 1},
-			"label":     map[string]any{"position": "insideStartTop", "color": "#666", "fontSize": 11},
+			"label":     map[string]any{"position": "insideEndTop", "color": "#666", "fontSize": 11},
 			"data": []any{
 				map[string]any{"yAxis": 50, "label": map[string]any{"formatter": "p50"}},
 				map[string]any{"yAxis": 90, "label": map[string]any{"formatter": "p90"}},
@@ -285,7 +285,7 @@ func distCommon(option map[string]any, o Options, top, bottom, n int) {
 	option["color"] = palette
 	option["legend"] = map[string]any{"type": "scroll", "top": top, "left": padX, "right": padX}
 	option["tooltip"] = map[string]any{"trigger": "axis", "confine": true}
-	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 36, "left": 64, "right": 48}
+	option["grid"] = map[string]any{"top": top + 24 + 26, "bottom": bottom + 44, "left": 64, "right": 48} // room above for the y axis name under the legend, below for the x axis name over the footer
 	for _, a := range yAxes(option) {
 		a["nameTextStyle"] = map[string]any{"fontWeight": "bold"}
 	}

@@ -76,7 +76,7 @@ func logCDF(t *testing.T) *Chart {
 		a = append(a, 3300+float64(i%90))
 		b = append(b, 445+float64(i%60)*5)
 	}
-	c, err := CDF(Distribution{Title: "Latency CDF", Unit: "Milliseconds", Log: true,
+	c, err := CDF(Distribution{Title: "Latency CDF", Unit: "Milliseconds", Log: true, Footer: "MyService/API Latency {Service=checkout} · period 1m · 2026-11-13 00:00 → 2026-11-20 00:00 UTC · from the cache",
 		Samples: []Sample{{Name: ":00-:05", Values: a}, {Name: "rest of the hour", Values: b}}}, WithMode(Static))
 	if err != nil {
 		t.Fatal(err)

@@ -98,13 +98,18 @@ func svgTextBoxes(t *testing.T, svg string) []textBox {
 	return out
 }
 
-// overlaps returns every pair of texts whose boxes intersect by more than a pixel each way.
+// overlaps returns every pair of texts whose boxes intersect, or, one above the other, come
+// within a pixel of each other (text boxes are font-size tall; glyphs reach their edges).
 func overlaps(boxes []textBox) [][2]textBox {
 	var out [][2]textBox
 	for i := range boxes {
 		for j := i + 1; j < len(boxes); j++ {
 			p, q := boxes[i], boxes[j]
-			if math.Min(p.x1, q.x1)-math.Max(p.x0, q.x0) > 1 && math.Min(p.y1, q.y1)-math.Max(p.y0, q.y0) > 1 {
+			dy := math.Min(p.y1, q.y1) - math.Max(p.y0, q.y0)
+			if math.Abs((p.x0+p.x1)/2-(q.x0+q.x1)/2) < 1 && dy <= 1 {
+				continue // consecutive lines of one centred, wrapped label
+			}
+			if math.Min(p.x1, q.x1)-math.Max(p.x0, q.x0) > 1 && dy > -1 {
 				out = append(out, [2]textBox{p, q})
 			}
 		}

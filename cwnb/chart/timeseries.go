@@ -414,7 +414,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		map[string]any{"type": "inside"},
 		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22},
 	}
-	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
+	option["grid"] = map[string]any{"top": top + 24 + 26, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
 	// A threshold beyond the data would fall outside the axis and vanish: stretch the axis to it.
 	for ax, ya := range yAxes(option) {
 		var vals [][]float64
