@@ -125,6 +125,8 @@ func TestLiveNotebookOffline(t *testing.T) {
 		st = state(t, bctx)
 		if strings.Contains(st.Text, "cwnb: loading") && !sawLoading {
 			sawLoading = true
+			chromedp.Run(bctx, chromedp.Evaluate(`(function(){var o=document.querySelectorAll('.output_area');
+for(var i=0;i<o.length;i++){if(o[i].innerText.indexOf('cwnb: loading')>=0){o[i].scrollIntoView({block:'center'});return true;}}return false;})()`, nil))
 			screenshot(t, bctx, shots, "2-progress.png")
 		}
 		sawLoaded = sawLoaded || strings.Contains(st.Text, "cwnb: loaded with")
