@@ -87,6 +87,8 @@
 // prints it (the benchmarks also report CPU time, which runs about 20% higher): loading ECharts
 // into goja once per process ≈ 210 ms (call Preload to overlap it with fetching data); the static
 // render of a 10,000-point line (downsampled to 2,000, SSR, PNG) ≈ 180 ms, of which the SSR is
-// ≈ 110 ms, rasterising ≈ 29 ms and PNG encoding ≈ 21 ms; the week-long demo chart (three
-// series, a band, 168 backup spans) ≈ 0.7 s. Interactive mode skips all of it.
+// ≈ 110 ms, rasterising ≈ 29 ms and PNG encoding ≈ 21 ms at deflate's BestSpeed; the default
+// level used since (PNGs a quarter smaller, which is what a notebook stores) measured 48 CPU-ms
+// for that encoding (BenchmarkStaticLine10kParts/png); the week-long demo chart (three series, a
+// band, 168 backup spans) ≈ 0.7 s. Interactive mode skips all of it.
 package chart
