@@ -59,3 +59,18 @@ func TestParseAggRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseAlternativeAndMethod checks ParseAlternative and ParseMethod against String.
+func FuzzParseAlternativeAndMethod(f *testing.F) {
+	for _, s := range []string{"two-sided", "less", "greater", "auto", "exact", "asymptotic", "", "Less", "two_sided"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if a, err := ParseAlternative(s); err == nil && a.String() != s {
+			t.Errorf("ParseAlternative(%q).String() = %q", s, a.String())
+		}
+		if m, err := ParseMethod(s); err == nil && m.String() != s {
+			t.Errorf("ParseMethod(%q).String() = %q", s, m.String())
+		}
+	})
+}
