@@ -77,6 +77,11 @@ type ChangePoint struct {
 // ρ = 0.3 2.5-6.2% and with ρ = 0.6 1.5-5.2% (below 5% from 300 values on). The least-squares
 // method this replaces (still available with Penalty) flagged 5% of Gaussian series but 40% of
 // AR(1) ρ = 0.3 and 21% of exponential ones.
+// The noise is assumed to keep one variance: a series whose noise grows and shrinks (an error
+// rate over a day of varying traffic, the inside of a latency spike) may be split where it
+// changes, and each further split is tested at the same threshold as the first. To find the
+// main shift only, set MaxChanges (the strongest split is taken first).
+//
 // Power (TestChangePointsPower, 300 values, the shift at 180): a shift of one standard
 // deviation of independent Gaussian, exponential or lognormal noise is found within ±10 points
 // in over 90% of series; on AR(1) noise a shift of 1.5 long-run deviations within ±20 points in
