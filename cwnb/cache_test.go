@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,19 +29,27 @@ import (
 // cacheNow is the pinned clock of the local CloudWatch and the loaders of the cache tests.
 var cacheNow = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 
-// cacheLoader returns a loader on the local CloudWatch at url with its cache in dir.
-func cacheLoader(t testing.TB, url, dir string, extra ...func(*Options)) *Loader {
+// envLoader loads with fixed options through the package's Load.
+type envLoader struct{ opts []func(*Options) }
+
+func (l envLoader) Load(ctx context.Context, q Query) (*Result, error) { return Load(ctx, q, l.opts...) }
+
+// cacheLoader returns a loader on the local CloudWatch at url with its cache in dir. The endpoint
+// and dummy credentials come from the environment, as in a notebook pointed at `cwnb local`, so
+// the loader builds its own real SDK client. Call it outside goroutines (it sets the environment).
+func cacheLoader(t testing.TB, url, dir string, extra ...func(*Options)) envLoader {
 	t.Helper()
-	fns := append([]func(*Options){WithClient(localcwtest.Client(t, url)), WithCacheDir(dir), WithRegion("us-east-1"),
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": url, "AWS_ACCESS_KEY_ID": "AKIDLOCAL",
+		"AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent",
+		"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true",
+		"CWNB_OFFLINE": "", "CWNB_CACHE": "", "CWNB_NOW": ""} {
+		t.Setenv(k, v)
+	}
+	return envLoader{append([]func(*Options){WithCacheDir(dir), WithRegion("us-east-1"),
 		func(o *Options) {
 			o.Now = func() time.Time { return cacheNow }
-			o.Progress = ProgressOff
-		}}, extra...)
-	l, err := New(fns...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
+			o.Stderr = io.Discard
+		}}, extra...)}
 }
 
 // putServices publishes value k+1 at minute k of [from, from+n min) for each service to
@@ -311,10 +320,11 @@ func TestConcurrentLoadsKeepEveryUpdate(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make(chan error, len(services))
 		for _, s := range services {
+			l := cacheLoader(t, url, dir) // each Load makes its own loader and Cache value
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := cacheLoader(t, url, dir).Load(context.Background(), serviceQuery(s, w, "10m"))
+				_, err := l.Load(context.Background(), serviceQuery(s, w, "10m"))
 				errs <- err
 			}()
 		}

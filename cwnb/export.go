@@ -61,7 +61,7 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	}
 	row := make([]string, len(header))
 	for i, t := range r.Times() {
-		row[0] = t.Format(TimeLayout)
+		row[0] = t.UTC().Format(time.RFC3339) // whole seconds in UTC: 2026-11-19T10:00:00Z
 		for k := range cols {
 			row[k+1] = fmtCSV(cols[k][i])
 		}
@@ -158,14 +158,20 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		MetricsRequested int       `json:"metrics_requested"`
 		Cost             float64   `json:"estimated_cost_usd"`
 		Warnings         []string  `json:"warnings"`
-		Messages         []Message `json:"messages,omitempty"`
+		Messages         any       `json:"messages,omitempty"` // the call-level messages, when there are any
 		Timestamps       []string  `json:"timestamps"`
 		Series           []jseries `json:"series"`
 	}{
 		Title: r.Title, Start: r.Start.Format(time.RFC3339), End: r.End.Format(time.RFC3339),
 		Period: fmtDur(r.Period), PeriodAuto: r.PeriodAuto, Calls: r.Calls, MetricsRequested: r.MetricsRequested,
-		Cost: r.Cost, Warnings: nonNil(r.Warnings.Texts()), Messages: r.Messages, Timestamps: timeStrings(r.Times()),
+		Cost: r.Cost, Warnings: []string{}, Timestamps: timeStrings(r.Times()),
 		Series: []jseries{},
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, w.Text)
+	}
+	if len(r.Messages) > 0 {
+		out.Messages = r.Messages
 	}
 	for _, s := range r.Series {
 		col := r.Frame.Col(s.Column).Float()
