@@ -32,7 +32,9 @@ var cacheNow = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 // envLoader loads with fixed options through the package's Load.
 type envLoader struct{ opts []func(*Options) }
 
-func (l envLoader) Load(ctx context.Context, q Query) (*Result, error) { return Load(ctx, q, l.opts...) }
+func (l envLoader) Load(ctx context.Context, q Query) (*Result, error) {
+	return Load(ctx, q, l.opts...)
+}
 
 // cacheLoader returns a loader on the local CloudWatch at url with its cache in dir. The endpoint
 // and dummy credentials come from the environment, as in a notebook pointed at `cwnb local`, so
