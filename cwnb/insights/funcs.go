@@ -123,10 +123,10 @@ func init() {
 			}
 			return Value{}
 		}},
-		"isvalidip":   ipFn(func(a netip.Addr) bool { return true }),
-		"isvalidipv4": ipFn(func(a netip.Addr) bool { return a.Is4() }),
-		"isvalidipv6": ipFn(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }),
-		"isipinsubnet": subnetFn(func(a netip.Addr) bool { return true }),
+		"isvalidip":      ipFn(func(a netip.Addr) bool { return true }),
+		"isvalidipv4":    ipFn(func(a netip.Addr) bool { return a.Is4() }),
+		"isvalidipv6":    ipFn(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }),
+		"isipinsubnet":   subnetFn(func(a netip.Addr) bool { return true }),
 		"isipv4insubnet": subnetFn(func(a netip.Addr) bool { return a.Is4() }),
 		"isipv6insubnet": subnetFn(func(a netip.Addr) bool { return a.Is6() }),
 	}

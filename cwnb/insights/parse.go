@@ -10,7 +10,7 @@ import (
 type expr interface{ position() int }
 
 type (
-	litExpr   struct {
+	litExpr struct {
 		pos int
 		v   Value
 	}

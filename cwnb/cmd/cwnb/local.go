@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/logs"
 	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
 )
 
@@ -64,6 +66,17 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts.Faults = f
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	}
+	// CloudWatch Logs on the same listener (X-Amz-Target Logs_20140328.*), with the scenarios'
+	// log groups; EMF log events publish metrics into this server.
+	var groups []scenario.LogGroup
+	for _, sc := range opts.Scenarios {
+		groups = append(groups, scenario.LogGroups(sc)...)
+	}
+	logsOpts := logs.Options{Now: opts.Now, Groups: groups, Logf: opts.Logf}
+	opts.Logs = func(m *localcw.Server) http.Handler {
+		logsOpts.Metrics = m
+		return logs.New(logsOpts)
 	}
 	return localcw.Run(ctx, localcw.RunConfig{Addr: *addr, AllowRemote: *allowRemote, PortFile: *portFile, Options: opts}, stdout)
 }
