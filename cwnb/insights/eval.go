@@ -314,8 +314,12 @@ func (c *compiler) aggregate(e *callExpr, af aggFunc) (evalFn, error) {
 	}
 	if af.args == 2 {
 		lit, ok := e.args[1].(*litExpr)
-		p, isNum := lit.v.num()
-		if !ok || !isNum || p < 0 || p > 100 {
+		var p float64
+		isNum := false
+		if ok {
+			p, isNum = lit.v.num()
+		}
+		if !isNum || p < 0 || p > 100 {
 			return nil, c.errAt(e.args[1].position(), "%s needs a percentile from 0 to 100 as its second argument", e.name)
 		}
 		slot.p = p

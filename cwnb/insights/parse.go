@@ -381,7 +381,10 @@ func (p *parser) parse() (command, error) {
 		if n == 0 {
 			return nil, p.err("parse pattern %q has no * to capture", glob)
 		}
-		c.re = regexp.MustCompile(re.String())
+		var err error
+		if c.re, err = regexp.Compile(re.String()); err != nil {
+			return nil, p.err("parse pattern %q: %v", glob, err)
+		}
 		if !p.isWord("as") {
 			return nil, p.err("parse with a glob pattern needs as and %d field names", n)
 		}
