@@ -261,7 +261,10 @@ func TestLambdaFields(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, c := range []struct{ q, mention string; line, col int }{
+	for _, c := range []struct {
+		q, mention string
+		line, col  int
+	}{
 		{"fields a | bogus x", `unknown command "bogus"`, 1, 12},
 		{"fields a\n| pattern @message", `command "pattern" is not supported`, 2, 3},
 		{"stats median(lat)", `function "median" is not supported`, 1, 7},
