@@ -1,6 +1,7 @@
 package insights
 
 import (
+	"encoding/binary"
 	"iter"
 	"math"
 	"slices"
@@ -657,7 +658,7 @@ func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
 			}
 		}
 		if !isStats && r.ev != nil {
-			out = append(out, ResultField{"@ptr", r.ev.Ptr})
+			out = append(out, ResultField{"@ptr", r.ev.ptr()})
 		}
 		res.Rows = append(res.Rows, out)
 	}
@@ -778,7 +779,7 @@ func (g *grouper) add(r *row) {
 		g.key = append(g.key, byte(v.K))
 		switch v.K {
 		case Number, Time:
-			g.key = strconv.AppendFloat(g.key, v.F, 'g', -1, 64)
+			g.key = binary.LittleEndian.AppendUint64(g.key, math.Float64bits(v.F))
 		case String:
 			g.key = append(g.key, v.S...)
 		}

@@ -1,7 +1,6 @@
 package insights
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -21,8 +20,32 @@ type Event struct {
 	Log           string // @log: "account-id:log-group-name"
 	LogStream     string // @logStream
 	Message       string // @message
-	Ptr           string // @ptr: the opaque pointer GetLogRecord takes
+	Ptr           string // @ptr: the opaque pointer GetLogRecord takes; "" calls PtrFunc
 	Fields        []Field
+	// PtrFunc, when Ptr is "", makes the pointer of a result row (so that a producer of
+	// millions of events pays only for the rows returned).
+	PtrFunc func(*Event) string
+	// Lazy, when not Eager, defers discovery: Fields are discovered from Message at the first
+	// lookup of a non-system field (an event must then be read by one goroutine at a time).
+	Lazy Discovery
+}
+
+// Discovery says when an Event's fields are discovered.
+type Discovery uint8
+
+// The discovery modes of an Event.
+const (
+	Eager      Discovery = iota // Fields are final
+	LazyJSON                    // Fields = Discover(Message, false) at first use
+	LazyLambda                  // Fields = Discover(Message, true) at first use
+)
+
+// ptr returns the event's @ptr.
+func (e *Event) ptr() string {
+	if e.Ptr == "" && e.PtrFunc != nil {
+		e.Ptr = e.PtrFunc(e)
+	}
+	return e.Ptr
 }
 
 // Get returns the value of the field called name: a system field or a discovered one.
@@ -40,8 +63,12 @@ func (e *Event) Get(name string) Value {
 		case "@ingestionTime":
 			return Millis(e.IngestionTime)
 		case "@ptr":
-			return Str(e.Ptr)
+			return Str(e.ptr())
 		}
+	}
+	if e.Lazy != Eager {
+		e.Fields = Discover(e.Message, e.Lazy == LazyLambda)
+		e.Lazy = Eager
 	}
 	for i := range e.Fields {
 		if e.Fields[i].Name == name {
@@ -77,6 +104,9 @@ func Discover(message string, lambda bool) []Field {
 	}
 	if len(s) < 2 || s[0] != '{' {
 		return nil
+	}
+	if out, ok := scanJSON(s); ok {
+		return out
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -195,8 +225,156 @@ func lambdaFields(msg string) []Field {
 	return out
 }
 
-// isJSONObject reports whether b looks like one JSON object.
-func isJSONObject(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}'
+// scanJSON is the fast path of Discover: one pass over an object without escapes in its
+// strings, the fields in document order. ok is false when the slow path must decide (an escape,
+// a syntax error, more than MaxDiscoveredFields fields).
+func scanJSON(s string) (out []Field, ok bool) {
+	sc := jsonScanner{s: s, out: make([]Field, 0, 8)}
+	if !sc.value("", true) {
+		return nil, false
+	}
+	sc.ws()
+	if sc.i != len(s) || len(sc.out) > MaxDiscoveredFields {
+		return nil, false
+	}
+	return sc.out, true
+}
+
+type jsonScanner struct {
+	s   string
+	i   int
+	out []Field
+}
+
+func (sc *jsonScanner) ws() {
+	for sc.i < len(sc.s) {
+		switch sc.s[sc.i] {
+		case ' ', '\t', '\n', '\r':
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+// str reads a string without escapes.
+func (sc *jsonScanner) str() (string, bool) {
+	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
+		return "", false
+	}
+	j := sc.i + 1
+	for j < len(sc.s) && sc.s[j] != '"' {
+		if sc.s[j] == '\\' || sc.s[j] < 0x20 {
+			return "", false
+		}
+		j++
+	}
+	if j >= len(sc.s) {
+		return "", false
+	}
+	v := sc.s[sc.i+1 : j]
+	sc.i = j + 1
+	return v, true
+}
+
+func (sc *jsonScanner) value(name string, top bool) bool {
+	sc.ws()
+	if sc.i >= len(sc.s) {
+		return false
+	}
+	switch c := sc.s[sc.i]; {
+	case c == '{':
+		sc.i++
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
+			sc.i++
+			return true
+		}
+		for {
+			sc.ws()
+			k, ok := sc.str()
+			if !ok {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) || sc.s[sc.i] != ':' {
+				return false
+			}
+			sc.i++
+			child := k
+			if !top {
+				child = name + "." + k
+			} else if strings.HasPrefix(k, "@") {
+				child = "@" + k
+			}
+			if !sc.value(child, false) {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) {
+				return false
+			}
+			if sc.s[sc.i] == '}' {
+				sc.i++
+				return true
+			}
+			if sc.s[sc.i] != ',' {
+				return false
+			}
+			sc.i++
+		}
+	case top:
+		return false
+	case c == '[':
+		sc.i++
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+			sc.i++
+			return true
+		}
+		for n := 0; ; n++ {
+			if !sc.value(name+"."+strconv.Itoa(n), false) {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) {
+				return false
+			}
+			if sc.s[sc.i] == ']' {
+				sc.i++
+				return true
+			}
+			if sc.s[sc.i] != ',' {
+				return false
+			}
+			sc.i++
+		}
+	case c == '"':
+		v, ok := sc.str()
+		if !ok {
+			return false
+		}
+		sc.out = append(sc.out, Field{name, Str(v)})
+		return true
+	case c == '-' || c >= '0' && c <= '9':
+		j := sc.i
+		for j < len(sc.s) && (sc.s[j] >= '0' && sc.s[j] <= '9' || sc.s[j] == '.' || sc.s[j] == 'e' || sc.s[j] == 'E' || sc.s[j] == '-' || sc.s[j] == '+') {
+			j++
+		}
+		f, err := strconv.ParseFloat(sc.s[sc.i:j], 64)
+		if err != nil {
+			return false
+		}
+		sc.i = j
+		sc.out = append(sc.out, Field{name, Num(f)})
+		return true
+	}
+	for _, lit := range []string{"true", "false", "null"} {
+		if strings.HasPrefix(sc.s[sc.i:], lit) {
+			sc.i += len(lit)
+			sc.out = append(sc.out, Field{name, Str(lit)})
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
+	"hash/fnv"
 	"iter"
 	"regexp"
 	"slices"
@@ -255,8 +256,11 @@ func storedPtr(group string, id uint64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("s\x00" + group + "\x00" + strconv.FormatUint(id, 10)))
 }
 
-func generatedPtr(group string, ms int64, k int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("g\x00" + group + "\x00" + strconv.FormatInt(ms, 10) + "\x00" + strconv.Itoa(k)))
+func generatedPtr(group string, ev *insights.Event) string {
+	h := fnv.New64a()
+	h.Write([]byte(ev.Message))
+	return base64.RawURLEncoding.EncodeToString([]byte("g\x00" + group + "\x00" + strconv.FormatInt(ev.Timestamp, 10) + "\x00" +
+		ev.LogStream + "\x00" + strconv.FormatUint(h.Sum64(), 16)))
 }
 
 // scan returns the events of g with timestamps in [lo, hi) ms, ascending: the ingested ones
@@ -281,22 +285,19 @@ func (s *Server) scan(g *group, lo, hi int64) iter.Seq[*insights.Event] {
 // generated returns the generated events of g in [lo, hi) ms.
 func (s *Server) generated(g *group, lo, hi int64) iter.Seq[*insights.Event] {
 	logName := s.opts.Account + ":" + g.name
-	lambda := g.lambda()
+	lazy := insights.LazyJSON
+	if g.lambda() {
+		lazy = insights.LazyLambda
+	}
+	ptr := func(ev *insights.Event) string { return generatedPtr(g.name, ev) }
 	return func(yield func(*insights.Event) bool) {
 		if lo >= hi {
 			return
 		}
-		lastMs, k := int64(-1), 0
 		g.gen.Generate(time.UnixMilli(lo), time.UnixMilli(hi), func(ms int64, stream string, message []byte) bool {
-			if ms == lastMs {
-				k++
-			} else {
-				lastMs, k = ms, 0
-			}
-			msg := string(message)
 			return yield(&insights.Event{
-				Timestamp: ms, IngestionTime: ms, Log: logName, LogStream: stream, Message: msg,
-				Ptr: generatedPtr(g.name, ms, k), Fields: insights.Discover(msg, lambda),
+				Timestamp: ms, IngestionTime: ms, Log: logName, LogStream: stream, Message: string(message),
+				PtrFunc: ptr, Lazy: lazy,
 			})
 		})
 	}

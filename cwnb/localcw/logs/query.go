@@ -370,22 +370,20 @@ func (s *Server) record(ptr string) (*insights.Event, error) {
 				return ev, nil
 			}
 		}
-	case len(parts) == 4 && parts[0] == "g":
-		ms, err1 := strconv.ParseInt(parts[2], 10, 64)
-		k, err2 := strconv.Atoi(parts[3])
-		if err1 != nil || err2 != nil {
+	case len(parts) == 5 && parts[0] == "g":
+		ms, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil {
 			return nil, bad
 		}
 		s.mu.RLock()
 		g, ok := s.groups[parts[1]]
 		s.mu.RUnlock()
 		if ok && g.gen != nil {
-			i := 0
 			for ev := range s.generated(g, ms, ms+1) {
-				if i == k {
+				if generatedPtr(g.name, ev) == ptr {
+					ev.Get("") // discover the fields
 					return ev, nil
 				}
-				i++
 			}
 		}
 	}
