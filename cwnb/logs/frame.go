@@ -43,6 +43,8 @@ type Column struct {
 	Times  []time.Time // Kind Time (zero where a row has no value)
 	Floats []float64   // Kind Number (NaN where a row has no value)
 	Texts  []string    // Kind Text ("" where a row has no value)
+
+	layout string // of times as text: whole seconds on a grid, milliseconds for events
 }
 
 // Result is a loaded Logs Insights query: typed columns, the frame users hold, and how it was
@@ -136,10 +138,14 @@ func (c *Column) text() []string {
 		}
 		return out
 	case Time:
+		layout := c.layout
+		if layout == "" {
+			layout = rowTimeLayout
+		}
 		out := make([]string, len(c.Times))
 		for i, t := range c.Times {
 			if !t.IsZero() {
-				out[i] = t.Format(rowTimeLayout)
+				out[i] = t.Format(layout)
 			}
 		}
 		return out
@@ -349,7 +355,11 @@ func (r *Result) grid(names []string, vals [][]string, present [][]bool) bool {
 		}
 	}
 	r.Period, r.Keys = p, keys
-	r.Columns = append(r.Columns, Column{Name: cwnb.TimeColumn, Kind: Time, Times: times})
+	layout := rowTimeLayout
+	if p%time.Second == 0 {
+		layout = cwnb.TimeLayout
+	}
+	r.Columns = append(r.Columns, Column{Name: cwnb.TimeColumn, Kind: Time, Times: times, layout: layout})
 	for j, k := range keys {
 		r.Columns = append(r.Columns, Column{Name: k, Kind: Text, Texts: keyCols[j]})
 	}
@@ -400,17 +410,7 @@ func (r *Result) frame() {
 		case Number:
 			cols = append(cols, series.New(c.Floats, series.Float, c.Name))
 		case Time:
-			layout := rowTimeLayout
-			if r.Period > 0 && r.Period%time.Second == 0 {
-				layout = cwnb.TimeLayout
-			}
-			s := make([]string, len(c.Times))
-			for j, t := range c.Times {
-				if !t.IsZero() {
-					s[j] = t.Format(layout)
-				}
-			}
-			cols = append(cols, series.New(s, series.String, c.Name))
+			cols = append(cols, series.New(c.text(), series.String, c.Name))
 		default:
 			cols = append(cols, series.New(c.Texts, series.String, c.Name))
 		}

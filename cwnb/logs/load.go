@@ -106,9 +106,8 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 	for _, f := range opts {
 		f(&o)
 	}
-	parsed, err := insights.Parse(q.Query)
-	if err != nil {
-		return nil, fmt.Errorf("logs query: %w", err)
+	if strings.TrimSpace(q.Query) == "" {
+		return nil, fmt.Errorf("logs query: Query.Query is empty; write a Logs Insights query, e.g. fields @timestamp, @message | limit 20")
 	}
 	if len(q.Groups) == 0 || len(q.Groups) > 50 {
 		return nil, fmt.Errorf("logs query: %d log groups; name 1 to 50 in Query.Groups", len(q.Groups))
@@ -138,8 +137,19 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 		}
 	}
 	start := time.Now()
-	shape := parsed.Shape()
-	res := &Result{Title: q.Title, Query: q, Shape: shape}
+	res := &Result{Title: q.Title, Query: q}
+	// The shape (group keys, bins, whether a split is safe) comes from parsing the query with
+	// the local engine. A query outside its subset still goes to the service, which judges it;
+	// its rows are then typed but neither gridded nor split.
+	var shape insights.Shape
+	if parsed, err := insights.Parse(q.Query); err == nil {
+		shape = parsed.Shape()
+	} else {
+		shape = insights.Shape{Sorted: true}
+		res.Warnings = append(res.Warnings, cwnb.Warning{Kind: cwnb.ErrPartialData,
+			Text: "cwnb does not know the shape of this query (" + err.Error() + "): its rows are not put on a time grid, and a result of MaxRows rows is an error instead of being split"})
+	}
+	res.Shape = shape
 	c := openCache(o.CacheDir)
 	key := cacheKey(endpointName(), q, o.MaxRows)
 	// a window that ended 5 minutes ago is complete: late events are rare after that
