@@ -28,6 +28,9 @@ type Event struct {
 	// Lazy, when not Eager, defers discovery: Fields are discovered from Message at the first
 	// lookup of a non-system field (an event must then be read by one goroutine at a time).
 	Lazy Discovery
+
+	lastName string // the last field found by lookupJSON, and its value
+	lastVal  Value
 }
 
 // Discovery says when an Event's fields are discovered.
@@ -64,6 +67,16 @@ func (e *Event) Get(name string) Value {
 			return Millis(e.IngestionTime)
 		case "@ptr":
 			return Str(e.ptr())
+		}
+	}
+	if e.Lazy == LazyJSON && e.Fields == nil && name != "" && name[0] != '@' && !strings.Contains(name, ".") {
+		// one top-level field: find it without discovering (and allocating) all of them
+		if name == e.lastName {
+			return e.lastVal
+		}
+		if v, sure := lookupJSON(e.Message, name); sure {
+			e.lastName, e.lastVal = name, v
+			return v
 		}
 	}
 	if e.Lazy != Eager {
@@ -262,17 +275,15 @@ func (sc *jsonScanner) str() (string, bool) {
 	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
 		return "", false
 	}
-	j := sc.i + 1
-	for j < len(sc.s) && sc.s[j] != '"' {
-		if sc.s[j] == '\\' || sc.s[j] < 0x20 {
-			return "", false
-		}
-		j++
-	}
-	if j >= len(sc.s) {
+	k := strings.IndexByte(sc.s[sc.i+1:], '"')
+	if k < 0 {
 		return "", false
 	}
+	j := sc.i + 1 + k
 	v := sc.s[sc.i+1 : j]
+	if strings.IndexByte(v, '\\') >= 0 {
+		return "", false
+	}
 	sc.i = j + 1
 	return v, true
 }
@@ -377,4 +388,112 @@ func (sc *jsonScanner) value(name string, top bool) bool {
 		}
 	}
 	return false
+}
+
+// lookupJSON finds the top-level member name of a JSON object message without building the
+// others. sure is false when Discover must decide: not a flat-scannable object, an escape in a
+// string, or the member is an object or an array (whose fields are discovered flattened).
+func lookupJSON(msg, name string) (v Value, sure bool) {
+	sc := jsonScanner{s: msg}
+	sc.ws()
+	if sc.i >= len(msg) || msg[sc.i] != '{' {
+		return Value{}, false
+	}
+	sc.i++
+	sc.ws()
+	if sc.i < len(msg) && msg[sc.i] == '}' {
+		return Value{}, true
+	}
+	for {
+		sc.ws()
+		k, ok := sc.str()
+		if !ok {
+			return Value{}, false
+		}
+		sc.ws()
+		if sc.i >= len(msg) || msg[sc.i] != ':' {
+			return Value{}, false
+		}
+		sc.i++
+		sc.ws()
+		if sc.i >= len(msg) {
+			return Value{}, false
+		}
+		if k == name {
+			switch c := msg[sc.i]; {
+			case c == '{' || c == '[':
+				return Value{}, false
+			case c == '"':
+				v, ok := sc.str()
+				return Str(v), ok
+			case c == '-' || c >= '0' && c <= '9':
+				j := sc.i
+				for j < len(msg) && (msg[j] >= '0' && msg[j] <= '9' || msg[j] == '.' || msg[j] == 'e' || msg[j] == 'E' || msg[j] == '-' || msg[j] == '+') {
+					j++
+				}
+				f, err := strconv.ParseFloat(msg[sc.i:j], 64)
+				return Num(f), err == nil
+			}
+			if !sc.value(name, false) || len(sc.out) != 1 {
+				return Value{}, false
+			}
+			return sc.out[0].Value, true
+		}
+		if !sc.skip() {
+			return Value{}, false
+		}
+		sc.ws()
+		if sc.i >= len(msg) {
+			return Value{}, false
+		}
+		if msg[sc.i] == '}' {
+			return Value{}, true // not there
+		}
+		if msg[sc.i] != ',' {
+			return Value{}, false
+		}
+		sc.i++
+	}
+}
+
+// skip moves past one value.
+func (sc *jsonScanner) skip() bool {
+	if sc.i >= len(sc.s) {
+		return false
+	}
+	switch c := sc.s[sc.i]; {
+	case c == '"':
+		_, ok := sc.str()
+		return ok
+	case c == '{' || c == '[':
+		depth := 0
+		for sc.i < len(sc.s) {
+			switch sc.s[sc.i] {
+			case '"':
+				if _, ok := sc.str(); !ok {
+					return false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					sc.i++
+					return true
+				}
+			}
+			sc.i++
+		}
+		return false
+	}
+	j := sc.i
+	for j < len(sc.s) && sc.s[j] != ',' && sc.s[j] != '}' && sc.s[j] != ' ' && sc.s[j] != '\n' && sc.s[j] != '\t' && sc.s[j] != '\r' {
+		j++
+	}
+	if j == sc.i {
+		return false
+	}
+	sc.i = j
+	return true
 }

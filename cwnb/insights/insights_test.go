@@ -1,6 +1,7 @@
 package insights
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -324,4 +325,51 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Run(%q): %v", q, err)
 		}
 	})
+}
+
+// The fast paths (scanJSON, lookupJSON) agree with encoding/json's reading of the same messages.
+func TestFastJSONAgreesWithSlowPath(t *testing.T) {
+	msgs := []string{
+		`{"a":1,"b":"x","c":{"d":[1,{"e":"f"}]},"g":true,"h":null,"@i":-2.5e3}`,
+		`{ "a" : 1 , "b" : "x y" }`,
+		`{"esc":"a\"b","n":3}`,
+		`{}`, `[1,2]`, `{"a":1`, `not json`, `{"a":1e999}`,
+	}
+	for _, m := range msgs {
+		var slow []Field
+		if strings.HasPrefix(strings.TrimSpace(m), "{") {
+			slow = slowDiscover(m)
+		}
+		fast := Discover(m, false)
+		slices.SortFunc(fast, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+		if fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Errorf("%s: Discover %v, encoding/json %v", m, fast, slow)
+		}
+		for _, f := range slow {
+			if f.Name[0] == '@' || strings.Contains(f.Name, ".") {
+				continue
+			}
+			ev := &Event{Message: m, Lazy: LazyJSON}
+			if got := ev.Get(f.Name); got != f.Value {
+				t.Errorf("%s: lazy Get(%s) = %v, want %v", m, f.Name, got, f.Value)
+			}
+		}
+		ev := &Event{Message: m, Lazy: LazyJSON}
+		if got := ev.Get("zz"); got.K != Null {
+			t.Errorf("%s: Get(zz) = %v, want null", m, got)
+		}
+	}
+}
+
+// slowDiscover is Discover's encoding/json path alone.
+func slowDiscover(m string) []Field {
+	dec := json.NewDecoder(strings.NewReader(m))
+	dec.UseNumber()
+	var v map[string]any
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	var out []Field
+	flatten("", v, &out)
+	return out
 }
