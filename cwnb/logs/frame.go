@@ -13,6 +13,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/insights"
+	"github.com/cwnb/cwnb/cwnb/internal/parallel"
 )
 
 // Kind is the type of a result column.
@@ -198,8 +199,12 @@ func typed(name string, vals []string, present []bool, timeField bool) (c Column
 			nums[i] = math.NaN()
 			continue
 		}
+		if !numberLike(v) {
+			texts++
+			continue
+		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || v == "" {
+		if err != nil {
 			texts++
 			continue
 		}
@@ -403,18 +408,19 @@ func (r *Result) grid(names []string, vals [][]string, present [][]bool) bool {
 
 // frame builds the gota frame from the columns.
 func (r *Result) frame() {
-	cols := make([]series.Series, 0, len(r.Columns))
-	for i := range r.Columns {
+	cols := make([]series.Series, len(r.Columns))
+	// gota boxes every element it stores: build the columns on every core
+	parallel.For(len(r.Columns), func(i int) {
 		c := &r.Columns[i]
 		switch c.Kind {
 		case Number:
-			cols = append(cols, series.New(c.Floats, series.Float, c.Name))
+			cols[i] = series.New(c.Floats, series.Float, c.Name)
 		case Time:
-			cols = append(cols, series.New(c.text(), series.String, c.Name))
+			cols[i] = series.New(c.text(), series.String, c.Name)
 		default:
-			cols = append(cols, series.New(c.Texts, series.String, c.Name))
+			cols[i] = series.New(c.Texts, series.String, c.Name)
 		}
-	}
+	})
 	if len(cols) == 0 {
 		r.Frame = dataframe.New(series.New([]string{}, series.String, cwnb.TimeColumn))
 		return
@@ -446,4 +452,15 @@ func (r *Result) Pivot(agg string) (times []time.Time, groups []string, values [
 		values = append(values, vals[g*n:(g+1)*n])
 	}
 	return times, groups, values
+}
+
+// numberLike is a cheap test before ParseFloat (whose error allocates): a number starts with a
+// digit, a sign or a point, after optional spaces.
+func numberLike(v string) bool {
+	v = strings.TrimLeft(v, " ")
+	if v == "" {
+		return false
+	}
+	c := v[0]
+	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.'
 }
