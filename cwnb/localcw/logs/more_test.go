@@ -255,3 +255,53 @@ print(json.dumps(out))
 	}
 	_ = math.Abs
 }
+
+// Scenario log groups are listed like ingested ones, and the @ptr of a generated event reads
+// the event back.
+func TestScenarioGroupsAndPointers(t *testing.T) {
+	e := start(t, "api", "lambda")
+	ctx := context.Background()
+	lg, err := e.client.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, g := range lg.LogGroups {
+		names = append(names, aws.ToString(g.LogGroupName))
+	}
+	if !slices.Equal(names, []string{"/aws/lambda/orders-api", "/aws/lambda/thumbnailer"}) {
+		t.Errorf("DescribeLogGroups = %v", names)
+	}
+	ls, err := e.client.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/myservice/api")})
+	if err != nil || len(ls.LogStreams) != 4 {
+		t.Fatalf("DescribeLogStreams = %+v, %v", ls, err)
+	}
+	from := time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)
+	rows, _ := e.query(t, []string{"/aws/lambda/orders-api"}, from, from.Add(59*time.Second),
+		`filter @type = "REPORT" | fields @requestId, @duration, @maxMemoryUsed | limit 3`, 0)
+	m, _ := plain(rows)
+	if len(m) != 3 {
+		t.Fatalf("%d REPORT rows", len(m))
+	}
+	rec, err := e.client.GetLogRecord(ctx, &cloudwatchlogs.GetLogRecordInput{LogRecordPointer: aws.String(m[0]["@ptr"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := rec.LogRecord["@message"]
+	if !strings.HasPrefix(msg, "REPORT RequestId: "+m[0]["@requestId"]) || !strings.Contains(msg, "Duration: "+m[0]["@duration"]+" ms") ||
+		rec.LogRecord["@duration"] != m[0]["@duration"] || rec.LogRecord["@type"] != "REPORT" {
+		t.Errorf("GetLogRecord = %v, want the REPORT line of %v", rec.LogRecord, m[0])
+	}
+	// the bad deploy: errors jump at 13:37
+	rows, _ = e.query(t, []string{"/aws/lambda/orders-api"}, from.Add(-10*time.Minute), from.Add(10*time.Minute-time.Second),
+		`filter @message like /ERROR/ | stats count(*) as errors by bin(10m)`, 0)
+	m, _ = plain(rows)
+	if len(m) != 3 {
+		t.Fatalf("bins %v, want 13:20, 13:30 and 13:40", m)
+	}
+	before, _ := strconv.Atoi(m[0]["errors"]) // 13:27-13:30: before the deploy
+	after, _ := strconv.Atoi(m[2]["errors"])  // 13:40-13:47: after it
+	if after < 5*before {
+		t.Errorf("errors before/after the deploy: %v", m)
+	}
+}
