@@ -19,6 +19,9 @@ import (
 // data).
 func (r *Result) Summary() string {
 	src := fmt.Sprintf("%d queries", r.Queries)
+	if r.Queries == 1 {
+		src = "1 query"
+	}
 	if r.Splits > 0 {
 		src += fmt.Sprintf(" (%d splits)", r.Splits)
 	}

@@ -331,9 +331,11 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 			return nil, fmt.Errorf("logs query ended %s: %w", r.Status, ErrQueryFailed)
 		}
 		for _, row := range r.Results {
-			pairs := make([][2]string, len(row))
-			for i, fv := range row {
-				pairs[i] = [2]string{aws.ToString(fv.Field), aws.ToString(fv.Value)}
+			pairs := make([][2]string, 0, len(row))
+			for _, fv := range row {
+				if f := aws.ToString(fv.Field); f != "@ptr" { // opaque, and not part of a frame
+					pairs = append(pairs, [2]string{f, aws.ToString(fv.Value)})
+				}
 			}
 			rows = append(rows, pairs)
 		}

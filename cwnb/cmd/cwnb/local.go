@@ -33,6 +33,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Serves CloudWatch metrics (PutMetricData, ListMetrics, GetMetricData, GetMetricStatistics)")
 		fmt.Fprintln(stderr, "over the Smithy RPC v2 CBOR protocol of aws-sdk-go-v2 (and awsJson1_0 for the AWS CLI and boto3),")
+		fmt.Fprintln(stderr, "and CloudWatch Logs (log groups, PutLogEvents, Logs Insights queries, EMF) on the same port,")
 		fmt.Fprintln(stderr, "and prints the export lines that point an SDK or the AWS CLI at it. Stop it with Ctrl-C.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
