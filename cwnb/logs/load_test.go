@@ -239,3 +239,19 @@ func TestScenarioLoad(t *testing.T) {
 		t.Errorf("p99 of :00-:05 = %v, of :10-:15 = %v; want the backup's slow requests only at the top of the hour", p99[0], p99[2])
 	}
 }
+
+// Cancelling a load stops its query on the service instead of leaving it running.
+func TestCancelStopsQuery(t *testing.T) {
+	c := serve(t, "api")
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	q := logs.Query{Groups: []string{scenario.APILogGroup}, Query: "stats count(*)", Start: now.Add(-72 * time.Hour), End: now.Add(-time.Hour)}
+	_, err := logs.Load(ctx, q, logs.WithClient(c), logs.WithCacheDir("-"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Load: %v, want the context's deadline", err)
+	}
+	dq, err := c.DescribeQueries(context.Background(), &cloudwatchlogs.DescribeQueriesInput{})
+	if err != nil || len(dq.Queries) != 1 || dq.Queries[0].Status != types.QueryStatusCancelled {
+		t.Errorf("DescribeQueries = %+v, %v; want the query Cancelled", dq, err)
+	}
+}

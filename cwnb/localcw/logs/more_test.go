@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
+	"github.com/cwnb/cwnb/cwnb/localcw/logs"
+	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
 )
 
 // More than one page and more than the default 10,000 rows: the limit parameter raises the cap
@@ -304,4 +307,43 @@ func TestScenarioGroupsAndPointers(t *testing.T) {
 	if after < 5*before {
 		t.Errorf("errors before/after the deploy: %v", m)
 	}
+}
+
+// A running query can be stopped (success, then status Cancelled), and beyond the concurrency
+// quota StartQuery is a LimitExceededException.
+func TestStopAndConcurrencyLimit(t *testing.T) {
+	sc, _ := scenario.New("api", 1)
+	srv := logs.New(logs.Options{Now: testNow, Groups: scenario.LogGroups(sc), MaxConcurrentQueries: 1})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c := logsClient(hs.URL)
+	ctx := context.Background()
+	long := &cloudwatchlogs.StartQueryInput{LogGroupName: aws.String(scenario.APILogGroup), QueryString: aws.String("stats count(*)"),
+		StartTime: aws.Int64(testNow.Add(-72 * time.Hour).Unix()), EndTime: aws.Int64(testNow.Unix())} // about 9 million events
+	sq, err := c.StartQuery(ctx, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.StartQuery(ctx, long)
+	var le *types.LimitExceededException
+	if !errorsAs(err, &le) {
+		t.Errorf("second concurrent query: %v, want LimitExceededException", err)
+	}
+	r, err := c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+	if err != nil || r.Status != types.QueryStatusRunning || len(r.Results) != 0 {
+		t.Fatalf("while running: %v %v", r, err)
+	}
+	st, err := c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId})
+	if err != nil || !st.Success {
+		t.Fatalf("StopQuery: %v %v", st, err)
+	}
+	r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+	if err != nil || r.Status != types.QueryStatusCancelled {
+		t.Errorf("after StopQuery: status %v, %v; want Cancelled", r.Status, err)
+	}
+	sq, err = c.StartQuery(ctx, long)
+	if err != nil {
+		t.Fatalf("after the stop a query may start again: %v", err)
+	}
+	c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId}) // do not leave it running
 }
