@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Field is a named value.
@@ -128,11 +129,11 @@ func Discover(message string, lambda bool) []Field {
 		return nil
 	}
 	var out []Field
-	flatten("", v, &out)
+	flatten("", true, v, &out)
 	return out
 }
 
-func flatten(prefix string, v any, out *[]Field) {
+func flatten(prefix string, top bool, v any, out *[]Field) {
 	if len(*out) >= MaxDiscoveredFields {
 		return
 	}
@@ -145,16 +146,16 @@ func flatten(prefix string, v any, out *[]Field) {
 		sortStrings(keys)
 		for _, k := range keys {
 			name := k
-			if prefix != "" {
+			if !top {
 				name = prefix + "." + k
 			} else if strings.HasPrefix(k, "@") {
 				name = "@" + k
 			}
-			flatten(name, x[k], out)
+			flatten(name, false, x[k], out)
 		}
 	case []any:
 		for i, e := range x {
-			flatten(prefix+"."+strconv.Itoa(i), e, out)
+			flatten(prefix+"."+strconv.Itoa(i), false, e, out)
 		}
 	case json.Number:
 		f, err := x.Float64()
@@ -242,6 +243,9 @@ func lambdaFields(msg string) []Field {
 // strings, the fields in document order. ok is false when the slow path must decide (an escape,
 // a syntax error, more than MaxDiscoveredFields fields).
 func scanJSON(s string) (out []Field, ok bool) {
+	if !utf8.ValidString(s) {
+		return nil, false // encoding/json replaces invalid bytes: let it
+	}
 	sc := jsonScanner{s: s, out: make([]Field, 0, 8)}
 	if !sc.value("", true) {
 		return nil, false
@@ -250,7 +254,35 @@ func scanJSON(s string) (out []Field, ok bool) {
 	if sc.i != len(s) || len(sc.out) > MaxDiscoveredFields {
 		return nil, false
 	}
-	return sc.out, true
+	return dedupFields(sc.out), true
+}
+
+// dedupFields keeps the last of fields with the same name, as encoding/json does with
+// repeated members.
+func dedupFields(fs []Field) []Field {
+	dup := false
+	for i := 1; i < len(fs) && !dup; i++ {
+		for j := range i {
+			if fs[j].Name == fs[i].Name {
+				dup = true
+				break
+			}
+		}
+	}
+	if !dup {
+		return fs
+	}
+	last := map[string]int{}
+	for i, f := range fs {
+		last[f.Name] = i
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if last[f.Name] == i {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 type jsonScanner struct {
@@ -394,6 +426,9 @@ func (sc *jsonScanner) value(name string, top bool) bool {
 // others. sure is false when Discover must decide: not a flat-scannable object, an escape in a
 // string, or the member is an object or an array (whose fields are discovered flattened).
 func lookupJSON(msg, name string) (v Value, sure bool) {
+	if !utf8.ValidString(msg) {
+		return Value{}, false
+	}
 	sc := jsonScanner{s: msg}
 	sc.ws()
 	if sc.i >= len(msg) || msg[sc.i] != '{' {
@@ -420,26 +455,35 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 			return Value{}, false
 		}
 		if k == name {
+			// a repeated member: the last one counts, as in encoding/json
 			switch c := msg[sc.i]; {
 			case c == '{' || c == '[':
 				return Value{}, false
 			case c == '"':
-				v, ok := sc.str()
-				return Str(v), ok
+				s, ok := sc.str()
+				if !ok {
+					return Value{}, false
+				}
+				v = Str(s)
 			case c == '-' || c >= '0' && c <= '9':
 				j := sc.i
 				for j < len(msg) && (msg[j] >= '0' && msg[j] <= '9' || msg[j] == '.' || msg[j] == 'e' || msg[j] == 'E' || msg[j] == '-' || msg[j] == '+') {
 					j++
 				}
 				f, err := strconv.ParseFloat(msg[sc.i:j], 64)
-				return Num(f), err == nil
+				if err != nil {
+					return Value{}, false
+				}
+				sc.i = j
+				v = Num(f)
+			default:
+				sc.out = sc.out[:0]
+				if !sc.value(name, false) || len(sc.out) != 1 {
+					return Value{}, false
+				}
+				v = sc.out[0].Value
 			}
-			if !sc.value(name, false) || len(sc.out) != 1 {
-				return Value{}, false
-			}
-			return sc.out[0].Value, true
-		}
-		if !sc.skip() {
+		} else if !sc.skip() {
 			return Value{}, false
 		}
 		sc.ws()
@@ -447,7 +491,12 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 			return Value{}, false
 		}
 		if msg[sc.i] == '}' {
-			return Value{}, true // not there
+			sc.i++
+			sc.ws()
+			if sc.i != len(msg) {
+				return Value{}, false
+			}
+			return v, true // Null when not found
 		}
 		if msg[sc.i] != ',' {
 			return Value{}, false

@@ -370,6 +370,38 @@ func slowDiscover(m string) []Field {
 		return nil
 	}
 	var out []Field
-	flatten("", v, &out)
+	flatten("", true, v, &out)
 	return out
+}
+
+// FuzzDiscover: no panic, and the fast scanner agrees with encoding/json whenever it answers.
+func FuzzDiscover(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":"x","c":{"d":[1,{"e":"f"}]}}`, `{"@x":true}`, `{"a":"\u00e9"}`, `{}`, `[1]`,
+		"REPORT RequestId: x\tDuration: 1.5 ms\tMemory Size: 128 MB", `{"a":-0.5e-3,"b":null}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		Discover(msg, true)
+		fast, ok := scanJSON(strings.TrimSpace(msg))
+		if !ok {
+			return
+		}
+		slow := slowDiscover(strings.TrimSpace(msg))
+		if slow == nil {
+			return // the fast path is more lenient about control characters in strings
+		}
+		slices.SortStableFunc(fast, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+		slices.SortStableFunc(slow, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+		if fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Fatalf("%q: fast %v, encoding/json %v", msg, fast, slow)
+		}
+		for _, f := range slow {
+			if f.Name == "" || f.Name[0] == '@' || strings.Contains(f.Name, ".") {
+				continue
+			}
+			if v, sure := lookupJSON(strings.TrimSpace(msg), f.Name); sure && v != f.Value {
+				t.Fatalf("%q: lookupJSON(%q) = %v, encoding/json %v", msg, f.Name, v, f.Value)
+			}
+		}
+	})
 }
