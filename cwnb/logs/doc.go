@@ -1,7 +1,7 @@
 // Package logs loads CloudWatch Logs Insights query results into typed frames for notebooks:
 //
 //	q := logs.Query{Groups: []string{"/myservice/api"},
-//		Query: "stats count(*), pct(latency, 99) by bin(1m)"}.Window("2026-11-19T00:00:00Z", "24h")
+//		Query: "stats count(*), pct(Latency, 99) by bin(1m)"}.Window("2026-11-19T00:00:00Z", "24h")
 //	res := logs.MustLoad(q)
 //	res.Display()
 //
@@ -13,7 +13,7 @@
 // A stats ... by bin(P) result is laid on the regular grid of P from Start to End: the service
 // leaves empty bins out, the frame has them, as NaN, or as 0 for count() and count_distinct()
 // (an empty bin has no events, so its count is 0; its average or percentile does not exist).
-// Grouped by other fields too (by endpoint, bin(1m)), it is a long frame, one grid per group,
+// Grouped by other fields too (by Endpoint, bin(1m)), it is a long frame, one grid per group,
 // with the group keys found by parsing the query (Result.Keys): the service does not mark them.
 //
 // Nothing is silently truncated: one query returns at most MaxRows rows (100,000, the service's

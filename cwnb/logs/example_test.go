@@ -36,7 +36,7 @@ func ExampleLoad() {
 	client, stop := localAPI()
 	defer stop()
 	q := logs.Query{Groups: []string{"/myservice/api"},
-		Query: "filter ispresent(latency) | stats count(*) as requests, pct(latency, 99) as p99 by bin(5m)"}.Window("2026-11-19T10:00:00Z", "15m")
+		Query: "filter ispresent(Latency) | stats count(*) as requests, pct(Latency, 99) as p99 by bin(5m)"}.Window("2026-11-19T10:00:00Z", "15m")
 	res, err := logs.Load(context.Background(), q, logs.WithClient(client), logs.WithCacheDir("-"))
 	if err != nil {
 		panic(err)
@@ -57,7 +57,7 @@ func ExampleResult_Pivot() {
 	client, stop := localAPI()
 	defer stop()
 	q := logs.Query{Groups: []string{"/myservice/api"},
-		Query: "filter latency > 3000 | stats count(*) as slow by shard, bin(5m)"}.Window("2026-11-19T10:00:00Z", "15m")
+		Query: "filter Latency > 3000 | stats count(*) as slow by shard, bin(5m)"}.Window("2026-11-19T10:00:00Z", "15m")
 	res := logs.MustLoad(q, logs.WithClient(client), logs.WithCacheDir("-"))
 	times, groups, values := res.Pivot("slow")
 	fmt.Println(res.Keys, len(times), "bins")

@@ -222,7 +222,7 @@ func TestTypesWarningsCacheAndHostileText(t *testing.T) {
 func TestScenarioLoad(t *testing.T) {
 	c := serve(t, "api")
 	q := logs.Query{Groups: []string{scenario.APILogGroup},
-		Query: "filter ispresent(latency) | stats count(*) as n, avg(latency), pct(latency, 95), pct(latency, 99) by bin(5m)"}.Window("2026-11-19T09:00:00Z", "1h")
+		Query: "filter ispresent(Latency) | stats count(*) as n, avg(Latency), pct(Latency, 95), pct(Latency, 99) by bin(5m)"}.Window("2026-11-19T09:00:00Z", "1h")
 	r := load(t, c, q)
 	if r.Rows() != 12 || r.Period != 5*time.Minute {
 		t.Fatalf("%d rows at %v, want 12 five-minute bins", r.Rows(), r.Period)
@@ -234,7 +234,7 @@ func TestScenarioLoad(t *testing.T) {
 	if n != r.RecordsMatched || n < 100000 {
 		t.Errorf("sum of counts %v, records matched %v", n, r.RecordsMatched)
 	}
-	p99 := r.Floats("pct(latency, 99)")
+	p99 := r.Floats("pct(Latency, 99)")
 	if p99[0] < 3000 || p99[2] > 1500 {
 		t.Errorf("p99 of :00-:05 = %v, of :10-:15 = %v; want the backup's slow requests only at the top of the hour", p99[0], p99[2])
 	}

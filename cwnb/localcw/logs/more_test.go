@@ -133,7 +133,7 @@ func TestScenarioLogsAgreeWithMetrics(t *testing.T) {
 	from := time.Date(2026, 11, 19, 9, 58, 0, 0, time.UTC)
 	to := from.Add(5 * time.Minute)
 	rows, _ := e.query(t, []string{"/myservice/api"}, from, to.Add(-time.Second),
-		`filter ispresent(requestId) | stats count(*) as n, sum(status >= 500) as errs, max(latency) as mx by bin(1m)`, 0)
+		`filter ispresent(requestId) | stats count(*) as n, sum(status >= 500) as errs, max(Latency) as mx by bin(1m)`, 0)
 	m, _ := plain(rows)
 	cw := localcwtest.Client(t, e.url)
 	svc := cwtypes.Dimension{Name: aws.String("Service"), Value: aws.String("checkout")}
@@ -189,7 +189,7 @@ c.put_log_events(logGroupName="/py", logStreamName="s", logEvents=[
 out = {}
 for name, group, q, start, end in [
     ("own", "/py", "stats count(*) as n, avg(latency) as a, pct(latency, 50) by path", now - 3600, now),
-    ("api", "/myservice/api", "stats count(*) as n, pct(latency, 99) as p99 by bin(1m)", 1795082400, 1795082519),
+    ("api", "/myservice/api", "stats count(*) as n, pct(Latency, 99) as p99 by bin(1m)", 1795082400, 1795082519),
 ]:
     qid = c.start_query(logGroupName=group, startTime=start, endTime=end, queryString=q)["queryId"]
     while True:
@@ -240,7 +240,7 @@ print(json.dumps(out))
 	// the api scenario through botocore equals the same query through the Go SDK
 	var api res
 	json.Unmarshal(out["api"], &api)
-	rows, _ := e.query(t, []string{"/myservice/api"}, time.Unix(1795082400, 0), time.Unix(1795082519, 0), "stats count(*) as n, pct(latency, 99) as p99 by bin(1m)", 0)
+	rows, _ := e.query(t, []string{"/myservice/api"}, time.Unix(1795082400, 0), time.Unix(1795082519, 0), "stats count(*) as n, pct(Latency, 99) as p99 by bin(1m)", 0)
 	if len(rows) != 2 || len(api.Results) != 2 {
 		t.Fatalf("api rows: go %d, botocore %d; want 2", len(rows), len(api.Results))
 	}
@@ -346,4 +346,78 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 		t.Fatalf("after the stop a query may start again: %v", err)
 	}
 	c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId}) // do not leave it running
+}
+
+// The api request log is EMF: extracting the metrics of one minute's lines gives the scenario's
+// own metrics for that minute (read through GetMetricData): the same Latency samples, the same
+// RequestCount and 5XXError sums, for both dimension sets.
+func TestScenarioLogIsEMFOfItsMetrics(t *testing.T) {
+	e := start(t, "api")
+	sc, _ := scenario.New("api", 1)
+	minute := time.Date(2026, 11, 19, 11, 0, 0, 0, time.UTC) // a backup minute: slow requests and 5XX
+	type agg struct {
+		n, sum, max float64
+	}
+	got := map[string]*agg{}
+	scenario.LogGroups(sc)[0].Generate(minute, minute.Add(time.Minute), func(ms int64, _ string, msg []byte) bool {
+		ds, err := logs.ExtractEMF(string(msg))
+		if err != nil {
+			t.Fatalf("%s: %v", msg, err)
+		}
+		for _, d := range ds {
+			k := d.Name + " " + d.Dims["Endpoint"]
+			if got[k] == nil {
+				got[k] = &agg{}
+			}
+			for _, v := range d.Values {
+				got[k].n++
+				got[k].sum += v
+				got[k].max = max(got[k].max, v)
+			}
+			if d.Time.UnixMilli() != ms || d.Namespace != "MyService/API" || d.Dims["Service"] != "checkout" {
+				t.Fatalf("datum %+v of an event at %d", d, ms)
+			}
+		}
+		return true
+	})
+	cw := localcwtest.Client(t, e.url)
+	var qs []cwtypes.MetricDataQuery
+	ids := map[string]string{}
+	for i, name := range []string{"Latency", "RequestCount", "5XXError"} {
+		for j, ep := range []string{"", "/cart"} {
+			dims := []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String("checkout")}}
+			if ep != "" {
+				dims = append(dims, cwtypes.Dimension{Name: aws.String("Endpoint"), Value: aws.String(ep)})
+			}
+			for _, stat := range []string{"Sum", "SampleCount", "Maximum"} {
+				id := fmt.Sprintf("m%d%d%s", i, j, strings.ToLower(stat))
+				ids[id] = name + " " + ep + " " + stat
+				qs = append(qs, cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+					Metric: &cwtypes.Metric{Namespace: aws.String("MyService/API"), MetricName: aws.String(name), Dimensions: dims},
+					Period: aws.Int32(60), Stat: aws.String(stat)}})
+			}
+		}
+	}
+	out, err := cw.GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{StartTime: aws.Time(minute), EndTime: aws.Time(minute.Add(time.Minute)), MetricDataQueries: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.MetricDataResults {
+		f := strings.Fields(ids[aws.ToString(r.Id)])
+		name, stat, ep := f[0], f[len(f)-1], ""
+		if len(f) == 3 {
+			ep = f[1]
+		}
+		a := got[name+" "+ep]
+		if a == nil || len(r.Values) != 1 {
+			t.Fatalf("%s: metric %v, EMF %v", ids[aws.ToString(r.Id)], r.Values, a)
+		}
+		want := map[string]float64{"Sum": a.sum, "SampleCount": a.n, "Maximum": a.max}[stat]
+		if name != "Latency" && stat != "Sum" {
+			continue // the scenario publishes counts as one datum a minute, EMF one per request: only the sums compare
+		}
+		if math.Abs(r.Values[0]-want) > 1e-6*math.Max(1, want) {
+			t.Errorf("%s: metrics %v, EMF of the log %v", ids[aws.ToString(r.Id)], r.Values[0], want)
+		}
+	}
 }

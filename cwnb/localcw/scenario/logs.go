@@ -28,10 +28,12 @@ const LambdaLogGroupPrefix = "/aws/lambda/"
 
 // LogGroups returns the log groups scenario sc writes, or nil when it writes none.
 //
-// api writes /myservice/api: one JSON line per request, {"requestId", "endpoint", "status",
-// "latency" (ms), "customer", "shard"}, with exactly the latencies, request counts and 5XX
-// counts of the minute's MyService/API metrics (Latency, RequestCount, 5XXError per
-// Endpoint), plus the backup job's own lines at :00 and :05 of every hour ({"job":"backup",
+// api writes /myservice/api: one line per request, an Embedded Metric Format document with the
+// request's fields {"Service", "Endpoint", "requestId", "status", "Latency" (ms),
+// "RequestCount" (1), "5XXError" (0 or 1), "customer", "shard"} whose metrics match the minute's
+// MyService/API metrics (by Endpoint and Service, and by Service): the same Latency samples, and
+// the same Sum of RequestCount and 5XXError (the scenario publishes those as one count a
+// minute, EMF as one 1 or 0 per request). Plus the backup job's own lines at :00 and :05 of every hour ({"job":"backup",
 // "event":"start"|"done", "shard":"s2"}). The backup locks shard s2: the requests it makes slow
 // are requests of s2's customers.
 //
@@ -173,14 +175,25 @@ func apiLogs(sc Scenario) LogGroup {
 				if ms < lo || ms >= hi {
 					continue
 				}
-				buf = append(buf[:0], `{"requestId":"`...)
-				buf = appendID(buf, at(kShuffle, sec*100000+int64(i)))
-				buf = append(buf, `","endpoint":"`...)
+				// An Embedded Metric Format document: the request's fields, and the metrics
+				// they make (Latency, RequestCount, 5XXError by Service and Endpoint, and by
+				// Service), exactly the samples of the scenario's metrics.
+				buf = append(buf[:0], `{"_aws":{"Timestamp":`...)
+				buf = strconv.AppendInt(buf, ms, 10)
+				buf = append(buf, apiEMFDirective...)
+				buf = append(buf, `,"Service":"checkout","Endpoint":"`...)
 				buf = append(buf, eps[q.ep]...)
+				buf = append(buf, `","requestId":"`...)
+				buf = appendID(buf, at(kShuffle, sec*100000+int64(i)))
 				buf = append(buf, `","status":`...)
 				buf = strconv.AppendInt(buf, int64(q.status), 10)
-				buf = append(buf, `,"latency":`...)
+				buf = append(buf, `,"Latency":`...)
 				buf = strconv.AppendFloat(buf, q.latency, 'f', -1, 64)
+				if q.status >= 500 {
+					buf = append(buf, `,"RequestCount":1,"5XXError":1`...)
+				} else {
+					buf = append(buf, `,"RequestCount":1,"5XXError":0`...)
+				}
 				buf = append(buf, `,"customer":"c-`...)
 				buf = append(buf, byte('0'+q.cust/10), byte('0'+q.cust%10))
 				buf = append(buf, `","shard":"s`...)
@@ -194,6 +207,10 @@ func apiLogs(sc Scenario) LogGroup {
 	}
 	return LogGroup{Name: APILogGroup, Streams: streams, Generate: gen}
 }
+
+// apiEMFDirective is the metric directive of every api request line, after its timestamp.
+const apiEMFDirective = `,"CloudWatchMetrics":[{"Namespace":"` + apiNamespace + `","Dimensions":[["Endpoint","Service"],["Service"]],` +
+	`"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"RequestCount","Unit":"Count"},{"Name":"5XXError","Unit":"Count"}]}]}`
 
 const hexDigits = "0123456789abcdef"
 
