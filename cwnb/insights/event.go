@@ -257,8 +257,8 @@ func scanJSON(s string) (out []Field, ok bool) {
 	return dedupFields(sc.out), true
 }
 
-// dedupFields keeps the last of fields with the same name, as encoding/json does with
-// repeated members.
+// dedupFields keeps the first of fields with the same name (a repeated member: the first one
+// counts, as lookupJSON, which stops at it, reads it; encoding/json would keep the last).
 func dedupFields(fs []Field) []Field {
 	dup := false
 	for i := 1; i < len(fs) && !dup; i++ {
@@ -272,13 +272,11 @@ func dedupFields(fs []Field) []Field {
 	if !dup {
 		return fs
 	}
-	last := map[string]int{}
-	for i, f := range fs {
-		last[f.Name] = i
-	}
+	seen := map[string]bool{}
 	out := fs[:0]
-	for i, f := range fs {
-		if last[f.Name] == i {
+	for _, f := range fs {
+		if !seen[f.Name] {
+			seen[f.Name] = true
 			out = append(out, f)
 		}
 	}
@@ -455,34 +453,26 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 			return Value{}, false
 		}
 		if k == name {
-			// a repeated member: the last one counts, as in encoding/json
+			// the first occurrence counts (the rest of the message is not checked)
 			switch c := msg[sc.i]; {
 			case c == '{' || c == '[':
 				return Value{}, false
 			case c == '"':
 				s, ok := sc.str()
-				if !ok {
-					return Value{}, false
-				}
-				v = Str(s)
+				return Str(s), ok
 			case c == '-' || c >= '0' && c <= '9':
 				j := sc.i
 				for j < len(msg) && (msg[j] >= '0' && msg[j] <= '9' || msg[j] == '.' || msg[j] == 'e' || msg[j] == 'E' || msg[j] == '-' || msg[j] == '+') {
 					j++
 				}
 				f, err := strconv.ParseFloat(msg[sc.i:j], 64)
-				if err != nil {
-					return Value{}, false
-				}
-				sc.i = j
-				v = Num(f)
-			default:
-				sc.out = sc.out[:0]
-				if !sc.value(name, false) || len(sc.out) != 1 {
-					return Value{}, false
-				}
-				v = sc.out[0].Value
+				return Num(f), err == nil
 			}
+			sc.out = sc.out[:0]
+			if !sc.value(name, false) || len(sc.out) != 1 {
+				return Value{}, false
+			}
+			return sc.out[0].Value, true
 		} else if !sc.skip() {
 			return Value{}, false
 		}

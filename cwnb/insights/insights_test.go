@@ -386,6 +386,11 @@ func FuzzDiscover(f *testing.F) {
 		if !ok {
 			return
 		}
+		raw := jsonScanner{s: strings.TrimSpace(msg)}
+		raw.value("", true)
+		if len(dedupFields(slices.Clone(raw.out))) != len(raw.out) {
+			return // repeated members: the first counts here, the last in encoding/json
+		}
 		slow := slowDiscover(strings.TrimSpace(msg))
 		if slow == nil {
 			return // the fast path is more lenient about control characters in strings

@@ -178,10 +178,7 @@ func apiLogs(sc Scenario) LogGroup {
 				// An Embedded Metric Format document: the request's fields, and the metrics
 				// they make (Latency, RequestCount, 5XXError by Service and Endpoint, and by
 				// Service), exactly the samples of the scenario's metrics.
-				buf = append(buf[:0], `{"_aws":{"Timestamp":`...)
-				buf = strconv.AppendInt(buf, ms, 10)
-				buf = append(buf, apiEMFDirective...)
-				buf = append(buf, `,"Service":"checkout","Endpoint":"`...)
+				buf = append(buf[:0], `{"Service":"checkout","Endpoint":"`...)
 				buf = append(buf, eps[q.ep]...)
 				buf = append(buf, `","requestId":"`...)
 				buf = appendID(buf, at(kShuffle, sec*100000+int64(i)))
@@ -198,7 +195,10 @@ func apiLogs(sc Scenario) LogGroup {
 				buf = append(buf, byte('0'+q.cust/10), byte('0'+q.cust%10))
 				buf = append(buf, `","shard":"s`...)
 				buf = append(buf, byte('0'+q.cust%4))
-				buf = append(buf, `"}`...)
+				buf = append(buf, `","_aws":{"Timestamp":`...)
+				buf = strconv.AppendInt(buf, ms, 10)
+				buf = append(buf, apiEMFDirective...)
+				buf = append(buf, '}')
 				if !emit(ms, streams[i%3], buf) {
 					return
 				}
