@@ -101,7 +101,9 @@ const MaxDiscoveredFields = 1000
 // starting with @ gets another @); for a Lambda platform line (lambda true) START, END and
 // REPORT's @type, @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed and
 // @initDuration (memory in bytes, 1 MB = 1,000,000 bytes). JSON numbers are numbers, strings are
-// strings, booleans and null are the strings "true", "false" and "null".
+// strings, booleans and null are the strings "true", "false" and "null". Of a member repeated in
+// one object the first occurrence counts (the last, as encoding/json reads it, in a message
+// whose strings hold escapes: the rare case a fast path leaves to encoding/json).
 func Discover(message string, lambda bool) []Field {
 	if lambda {
 		if fs := lambdaFields(message); fs != nil {
