@@ -66,7 +66,8 @@ type Options struct {
 	Poll time.Duration
 	// Timeout bounds one query's run; the loader then stops it. 0 is 15 minutes.
 	Timeout time.Duration
-	// Progress receives one line per finished query ("" for none); nil: none.
+	// Progress receives one line per finished query; nil: none. (In a GoNB notebook a running
+	// query also shows its state in the cell, cleared when the load ends.)
 	Progress io.Writer
 	// Now is the clock that decides whether a window is complete (cacheable); zero: CWNB_NOW if
 	// set, else the wall clock.
@@ -169,9 +170,11 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 			}
 			o.Client = cl
 		}
-		f := &fetcher{o: o, q: q, shape: shape}
+		f := &fetcher{o: o, q: q, shape: shape, progress: newProgress(o.Progress)}
 		raw = &rawResult{}
-		if err := f.fetch(ctx, q.Start.Unix(), q.End.Unix()-1, raw); err != nil {
+		err := f.fetch(ctx, q.Start.Unix(), q.End.Unix()-1, raw)
+		f.progress.done()
+		if err != nil {
 			return nil, err
 		}
 		if c != nil && complete {
@@ -227,9 +230,10 @@ type rawResult struct {
 }
 
 type fetcher struct {
-	o     Options
-	q     Query
-	shape insights.Shape
+	o        Options
+	q        Query
+	shape    insights.Shape
+	progress *progress
 }
 
 // fetch runs the query over [lo, hi] (epoch seconds, both inclusive), splitting the window in
@@ -302,6 +306,7 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 	}
 	deadline := time.Now().Add(f.o.Timeout)
 	wait := f.o.Poll
+	window := time.Unix(lo, 0).UTC().Format(time.RFC3339) + " .. " + time.Unix(hi+1, 0).UTC().Format(time.RFC3339)
 	var rows [][][2]string
 	var token *string
 	for {
@@ -318,6 +323,7 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 				stop()
 				return nil, fmt.Errorf("logs query ran longer than %s and was stopped: %w; narrow the window or raise the timeout", f.o.Timeout, ErrQueryFailed)
 			}
+			f.progress.running(window, out.Queries)
 			select {
 			case <-ctx.Done():
 				stop()
@@ -345,9 +351,7 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 			out.Bytes += r.Statistics.BytesScanned
 		}
 		if r.NextToken == nil {
-			if f.o.Progress != nil {
-				fmt.Fprintf(f.o.Progress, "logs: %s .. %s: %d rows\n", time.Unix(lo, 0).UTC().Format(time.RFC3339), time.Unix(hi+1, 0).UTC().Format(time.RFC3339), len(rows))
-			}
+			f.progress.finished(window, len(rows))
 			return rows, nil
 		}
 		token = r.NextToken

@@ -146,7 +146,11 @@ func TestSplitRaw(t *testing.T) {
 		msgs[i] = fmt.Sprintf(`{"i":%d,"v":"%d"}`, i, i%7)
 	}
 	put(t, c, "/raw", t0, 1300*time.Millisecond, msgs)
-	r := load(t, c, logs.Query{Groups: []string{"/raw"}, Query: "fields @timestamp, i", Start: t0, End: t0.Add(2 * time.Hour)}, logs.WithMaxRows(1000))
+	var progress strings.Builder
+	r := load(t, c, logs.Query{Groups: []string{"/raw"}, Query: "fields @timestamp, i", Start: t0, End: t0.Add(2 * time.Hour)}, logs.WithMaxRows(1000), logs.WithProgress(&progress))
+	if n := strings.Count(progress.String(), " rows\n"); n != r.Queries {
+		t.Errorf("progress: %d lines for %d queries:\n%s", n, r.Queries, progress.String())
+	}
 	got := r.Floats("i")
 	if len(got) != len(msgs) || r.Splits == 0 {
 		t.Fatalf("%d rows in %d queries (%d splits), want %d", len(got), r.Queries, r.Splits, len(msgs))
