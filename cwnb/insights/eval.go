@@ -621,9 +621,6 @@ func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
 			}
 			rows = g.rows()
 		case sSort:
-			if !sorted {
-				break
-			}
 			rows = sortRows(rows, st)
 		case sDedup:
 			rows = dedup(rows, st.fields)
