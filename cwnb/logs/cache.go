@@ -62,6 +62,21 @@ func (c *cache) get(key string) *rawResult {
 	return f.Result
 }
 
+// getAnyEndpoint finds key's entry recorded against any endpoint (for offline re-runs of a
+// notebook whose cache was made against another endpoint).
+func (c *cache) getAnyEndpoint(key string) *rawResult {
+	matches, _ := filepath.Glob(filepath.Join(c.dir, "*", filepath.Base(key)))
+	for _, m := range matches {
+		rel, err := filepath.Rel(c.dir, m)
+		if err == nil {
+			if r := c.get(rel); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
 func (c *cache) put(key string, r *rawResult) error {
 	path := filepath.Join(c.dir, key)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

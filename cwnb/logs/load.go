@@ -72,6 +72,9 @@ type Options struct {
 	// Now is the clock that decides whether a window is complete (cacheable); zero: CWNB_NOW if
 	// set, else the wall clock.
 	Now time.Time
+	// Offline answers only from the cache (also CWNB_OFFLINE=1), from entries recorded against
+	// any endpoint; a miss is an error wrapping cwnb.ErrOffline.
+	Offline bool
 }
 
 // Option adjusts Options.
@@ -155,12 +158,20 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 	key := cacheKey(endpointName(), q, o.MaxRows)
 	// a window that ended 5 minutes ago is complete: late events are rare after that
 	complete := !q.End.After(now.Add(-5 * time.Minute))
+	offline := o.Offline || os.Getenv("CWNB_OFFLINE") == "1" || strings.EqualFold(os.Getenv("CWNB_OFFLINE"), "true")
 	var raw *rawResult
-	if c != nil && complete {
+	if c != nil && (complete || offline) {
 		raw = c.get(key)
+		if raw == nil && offline {
+			raw = c.getAnyEndpoint(key)
+		}
 		if raw != nil {
 			res.Cached = true
 		}
+	}
+	if raw == nil && offline {
+		return nil, fmt.Errorf("logs: offline (CWNB_OFFLINE or Options.Offline) and the cache has no result for %q over %s/%s: %w; load once online with the same query and window, or point CWNB_CACHE at a cache that has it",
+			q.Query, q.Start.Format(time.RFC3339), q.End.Format(time.RFC3339), cwnb.ErrOffline)
 	}
 	if raw == nil {
 		if o.Client == nil {

@@ -2,6 +2,7 @@ package logs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -216,6 +217,16 @@ func TestTypesWarningsCacheAndHostileText(t *testing.T) {
 	if !r2.Cached || r2.Queries != 0 || !slices.Equal(r2.Texts("who"), r.Texts("who")) {
 		t.Errorf("second load: cached %v, %d queries; want the cache", r2.Cached, r2.Queries)
 	}
+	// offline: the cached window answers, another window is a clear error
+	r3, err := logs.Load(context.Background(), q, append(opts, func(o *logs.Options) { o.Offline = true })...)
+	if err != nil || !r3.Cached {
+		t.Errorf("offline load of a cached window: %v", err)
+	}
+	q2 := q
+	q2.End = q.End.Add(time.Minute)
+	if _, err := logs.Load(context.Background(), q2, append(opts, func(o *logs.Options) { o.Offline = true })...); !errors.Is(err, cwnb.ErrOffline) {
+		t.Errorf("offline miss: %v, want cwnb.ErrOffline", err)
+	}
 	if r.BytesScanned <= 0 || r.Cost != r.BytesScanned/1e9*logs.CostPerGB || !strings.Contains(r.Summary(), "est. $") {
 		t.Errorf("cost: %v bytes, $%v; summary %q", r.BytesScanned, r.Cost, r.Summary())
 	}
@@ -257,5 +268,38 @@ func TestCancelStopsQuery(t *testing.T) {
 	dq, err := c.DescribeQueries(context.Background(), &cloudwatchlogs.DescribeQueriesInput{})
 	if err != nil || len(dq.Queries) != 1 || dq.Queries[0].Status != types.QueryStatusCancelled {
 		t.Errorf("DescribeQueries = %+v, %v; want the query Cancelled", dq, err)
+	}
+}
+
+// Log text that looks like markup stays text in a chart: a group key holding </script> does not
+// end the chart's script.
+func TestHostileGroupKeyInChart(t *testing.T) {
+	c := serve(t)
+	t0 := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
+	evil := `</script><img src=x onerror=alert(1)>"'`
+	var msgs []string
+	for i := range 20 {
+		ep := "/ok"
+		if i%2 == 0 {
+			ep = evil
+		}
+		b, _ := json.Marshal(map[string]any{"ep": ep, "ms": i})
+		msgs = append(msgs, string(b))
+	}
+	put(t, c, "/evil", t0, 30*time.Second, msgs)
+	r := load(t, c, logs.Query{Groups: []string{"/evil"}, Query: "stats avg(ms) as avg by ep, bin(1m)", Start: t0, End: t0.Add(10 * time.Minute)})
+	if _, groups, _ := r.Pivot("avg"); !slices.Contains(groups, evil) {
+		t.Fatalf("groups %q, want the hostile key as it is", groups)
+	}
+	ch, err := r.Plot("avg by ep", "None", "avg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ch.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h, "<img src=x") || strings.Count(h, "</script>") != strings.Count(h, "<script") {
+		t.Errorf("the group key escaped the chart's script:\n%s", h)
 	}
 }
