@@ -334,7 +334,11 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 				stop()
 				return nil, fmt.Errorf("logs query ran longer than %s and was stopped: %w; narrow the window or raise the timeout", f.o.Timeout, ErrQueryFailed)
 			}
-			f.progress.running(window, out.Queries)
+			var scanned float64
+			if r.Statistics != nil {
+				scanned = r.Statistics.RecordsScanned
+			}
+			f.progress.running(window, out.Queries, scanned)
 			select {
 			case <-ctx.Done():
 				stop()

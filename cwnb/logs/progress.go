@@ -30,8 +30,8 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-// running reports a query still running over window, after its queries so far.
-func (p *progress) running(window string, queries int) {
+// running reports a query still running over window, with the records it has read so far.
+func (p *progress) running(window string, queries int, scanned float64) {
 	if !p.notebook {
 		return
 	}
@@ -40,7 +40,7 @@ func (p *progress) running(window string, queries int) {
 		return
 	}
 	p.last, p.shown = now, true
-	text := fmt.Sprintf("cwnb logs: query %d (%s) running… %v", queries, window, now.Sub(p.began).Round(100*time.Millisecond))
+	text := fmt.Sprintf("cwnb logs: query %d (%s) running… %.0f records read, %v", queries, window, scanned, now.Sub(p.began).Round(100*time.Millisecond))
 	gonbui.UpdateHTML(p.id, "<small>"+html.EscapeString(text)+"</small>")
 }
 

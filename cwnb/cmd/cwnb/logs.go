@@ -94,7 +94,7 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	default:
 		return fmt.Errorf("give the window: -since 1h, or -start and -end (RFC 3339)")
 	}
-	var lopts []logs.Option
+	lopts := []logs.Option{logs.WithProgress(stderr)} // one line per query, beside the summary
 	if *maxRows != 0 {
 		lopts = append(lopts, logs.WithMaxRows(*maxRows))
 	}

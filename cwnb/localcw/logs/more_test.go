@@ -333,6 +333,11 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 	if err != nil || r.Status != types.QueryStatusRunning || len(r.Results) != 0 {
 		t.Fatalf("while running: %v %v", r, err)
 	}
+	time.Sleep(50 * time.Millisecond)
+	r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+	if err != nil || r.Statistics == nil || r.Statistics.RecordsScanned <= 0 || r.Statistics.BytesScanned <= 0 {
+		t.Errorf("a running query reports the records read so far: %+v, %v", r.Statistics, err)
+	}
 	st, err := c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId})
 	if err != nil || !st.Success {
 		t.Fatalf("StopQuery: %v %v", st, err)

@@ -32,6 +32,9 @@ type query struct {
 	res    *insights.Result
 	stop   atomic.Bool
 	done   chan struct{}
+	// while running: the events and bytes read so far, which GetQueryResults reports as the
+	// service does for a running query
+	scanned, bytes atomic.Int64
 }
 
 type startQueryInput struct {
@@ -143,8 +146,14 @@ func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 	}
 	all := mergeEvents(seqs)
 	events := func(yield func(*insights.Event) bool) {
+		n := int64(0)
 		for ev := range all {
-			if qu.stop.Load() || !yield(ev) {
+			if n++; n%4096 == 0 && qu.stop.Load() {
+				return
+			}
+			qu.scanned.Add(1)
+			qu.bytes.Add(int64(len(ev.Message)))
+			if !yield(ev) {
 				return
 			}
 		}
@@ -224,6 +233,8 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		QueryLanguage string          `json:"queryLanguage"`
 	}{Results: [][]resultField{}, Status: status, QueryLanguage: "CWLI"}
 	if res == nil {
+		// running: no rows yet, but the records read so far
+		out.Statistics = queryStatistics{RecordsScanned: float64(qu.scanned.Load()), BytesScanned: float64(qu.bytes.Load())}
 		return out, nil
 	}
 	start, err := offsetToken(in.NextToken, len(res.Rows))
