@@ -394,3 +394,79 @@ func errorsAs[T error](err error, target *T) bool {
 	}
 	return asError(err, target)
 }
+
+// Several log groups in one query (merged newest first), StartQuery times in milliseconds,
+// system fields, and FilterLogEvents' pattern syntax.
+func TestSeveralGroupsMillisAndPatterns(t *testing.T) {
+	e := start(t)
+	t0 := testNow.Add(-time.Hour)
+	a := testEvents(40, t0)
+	b := testEvents(30, t0.Add(3*time.Second))
+	e.ingest(t, "/one", a)
+	e.ingest(t, "/two", b)
+	ctx := context.Background()
+	rows, out := e.query(t, []string{"/one", "/two"}, t0, testNow, "fields @timestamp, @log, @logStream, @ingestionTime", 0)
+	if len(rows) != 70 || out.Statistics.RecordsScanned != 70 {
+		t.Fatalf("%d rows, %v scanned; want 70", len(rows), out.Statistics.RecordsScanned)
+	}
+	m, _ := plain(rows)
+	logs := map[string]int{}
+	for i, r := range m {
+		logs[r["@log"]]++
+		if i > 0 && r["@timestamp"] > m[i-1]["@timestamp"] {
+			t.Fatalf("row %d newer than row %d: %s > %s", i, i-1, r["@timestamp"], m[i-1]["@timestamp"])
+		}
+		if r["@logStream"] != "a" && r["@logStream"] != "b" || r["@ingestionTime"] != testNow.Format(tsLayout) {
+			t.Fatalf("row %d: %v", i, r)
+		}
+	}
+	if logs["123456789012:/one"] != 40 || logs["123456789012:/two"] != 30 {
+		t.Errorf("rows per @log: %v", logs)
+	}
+	// the same window in milliseconds: both ends inclusive to the millisecond
+	sq, err := e.client.StartQuery(ctx, &cloudwatchlogs.StartQueryInput{LogGroupNames: []string{"/one"}, QueryString: aws.String("stats count(*) as n"),
+		StartTime: aws.Int64(a[1].t.UnixMilli()), EndTime: aws.Int64(a[5].t.UnixMilli())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.logs.Wait(*sq.QueryId)
+	r, err := e.client.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+	if err != nil || len(r.Results) != 1 || aws.ToString(r.Results[0][0].Value) != "5" {
+		t.Errorf("millisecond window [event 1, event 5]: %+v, %v; want 5 events", r, err)
+	}
+	// filter patterns, with the answer computed from the events
+	for _, c := range []struct {
+		pattern string
+		want    func(ev testEvent) bool
+	}{
+		{`{ $.status = 500 }`, func(ev testEvent) bool { return ev.status == 500 }},
+		{`{ $.latency > 300 && $.endpoint = "/a" }`, func(ev testEvent) bool { return ev.latency > 300 && ev.endpoint == "/a" }},
+		{`{ $.customer = "c1" || $.customer = "c2" }`, func(ev testEvent) bool { return ev.customer == "c1" || ev.customer == "c2" }},
+		{`"/b" -c3`, func(ev testEvent) bool { return ev.endpoint == "/b" && ev.customer != "c3" }},
+		{`?c0 ?c4`, func(ev testEvent) bool { return ev.customer == "c0" || ev.customer == "c4" }},
+	} {
+		fl, err := e.client.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/one"), FilterPattern: aws.String(c.pattern),
+			StartTime: aws.Int64(t0.UnixMilli())})
+		if err != nil {
+			t.Fatalf("%s: %v", c.pattern, err)
+		}
+		var got, want []string
+		for _, ev := range fl.Events {
+			got = append(got, aws.ToString(ev.Message))
+		}
+		for _, ev := range a {
+			if c.want(ev) {
+				want = append(want, ev.msg)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d events, want %d", c.pattern, len(got), len(want))
+		}
+	}
+	var ip *types.InvalidParameterException
+	if _, err := e.client.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/one"), FilterPattern: aws.String("[ip, user]")}); !errorsAs(err, &ip) {
+		t.Errorf("space-delimited pattern: %v, want InvalidParameterException", err)
+	}
+}
