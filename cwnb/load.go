@@ -895,7 +895,7 @@ func (e *CallError) Error() string {
 			hint = "; CloudWatch is throttling: lower Options.RateLimit or raise Options.MaxAttempts"
 		case "AccessDenied", "AccessDeniedException":
 			hint = "; the credentials need cloudwatch:GetMetricData"
-		case "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "MissingRequiredParameter":
+		case "ValidationError", "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "MissingRequiredParameter":
 			hint = "; CloudWatch rejected the query as written: check the names above"
 		}
 	}
