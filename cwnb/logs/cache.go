@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,8 +15,8 @@ import (
 	"github.com/cwnb/cwnb/cwnb"
 )
 
-// cache keeps the rows of complete windows as JSON files, one per (endpoint, query, window),
-// under <dir>/<endpoint>/. A file that does not decode is ignored and rewritten.
+// cache keeps the rows of complete windows as gzipped JSON files, one per (endpoint, query,
+// window), under <dir>/<endpoint>/. A file that does not decode is ignored and rewritten.
 type cache struct{ dir string }
 
 func openCache(dir string) *cache {
@@ -46,16 +48,21 @@ func cacheKey(endpoint string, q Query, maxRows int) string {
 		}
 		return '_'
 	}, endpoint)
-	return filepath.Join(safe, hex.EncodeToString(h.Sum(nil))[:24]+".json")
+	return filepath.Join(safe, hex.EncodeToString(h.Sum(nil))[:24]+".json.gz")
 }
 
 func (c *cache) get(key string) *rawResult {
-	b, err := os.ReadFile(filepath.Join(c.dir, key))
+	file, err := os.Open(filepath.Join(c.dir, key))
+	if err != nil {
+		return nil
+	}
+	defer file.Close()
+	zr, err := gzip.NewReader(file)
 	if err != nil {
 		return nil
 	}
 	var f cacheFile
-	if json.Unmarshal(b, &f) != nil || f.Format != cacheFormat || f.Result == nil {
+	if json.NewDecoder(zr).Decode(&f) != nil || f.Format != cacheFormat || f.Result == nil {
 		return nil
 	}
 	f.Result.Queries, f.Result.Splits = 0, 0 // no query was sent for this result
@@ -82,15 +89,24 @@ func (c *cache) put(key string, r *rawResult) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	b, err := json.Marshal(cacheFile{Format: cacheFormat, Result: r})
-	if err != nil {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(cacheFile{Format: cacheFormat, Result: r}); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(b); err != nil {
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err

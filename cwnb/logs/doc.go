@@ -22,5 +22,6 @@
 // fixed-length bin, split on bin boundaries). Otherwise Load returns ErrTooManyRows with what
 // to change. Queries are polled with backoff, stopped on cancel and after Timeout, and every
 // result carries the records and bytes scanned and their cost (CostPerGB). Results of complete
-// windows (ended 5 minutes before now) are cached on disk, so a notebook re-runs offline.
+// windows (ended 5 minutes before now) are cached on disk (gzipped JSON under the cwnb cache
+// directory's logs/), so a notebook re-runs offline: CWNB_OFFLINE=1 answers only from the cache.
 package logs

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -301,5 +303,32 @@ func TestHostileGroupKeyInChart(t *testing.T) {
 	}
 	if strings.Contains(h, "<img src=x") || strings.Count(h, "</script>") != strings.Count(h, "<script") {
 		t.Errorf("the group key escaped the chart's script:\n%s", h)
+	}
+}
+
+// A damaged cache file is not an answer: the load goes to the service again and rewrites it.
+func TestCorruptCacheRefetches(t *testing.T) {
+	c := serve(t)
+	t0 := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
+	put(t, c, "/c", t0, time.Second, []string{`{"a":1}`, `{"a":2}`})
+	dir := t.TempDir()
+	q := logs.Query{Groups: []string{"/c"}, Query: "stats sum(a) as s", Start: t0, End: t0.Add(time.Hour)}
+	opts := []logs.Option{logs.WithClient(c), logs.WithCacheDir(dir), func(o *logs.Options) { o.Now = now }}
+	if _, err := logs.Load(context.Background(), q, opts...); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.json.gz"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	if err := os.WriteFile(files[0], []byte("not gzip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := logs.Load(context.Background(), q, opts...)
+	if err != nil || r.Cached || r.Queries != 1 || r.Floats("s")[0] != 3 {
+		t.Fatalf("after corruption: %v, cached %v, %d queries", err, r != nil && r.Cached, r.Queries)
+	}
+	if r2, err := logs.Load(context.Background(), q, opts...); err != nil || !r2.Cached {
+		t.Errorf("the rewritten entry: %v", err)
 	}
 }
