@@ -91,6 +91,10 @@ func TestScalarsAndFilters(t *testing.T) {
 		"time": {`fields toMillis(@timestamp) - toMillis(datefloor(@timestamp, 1h)) as v | filter dateceil(@timestamp, 1m) >= @timestamp`, func(i int) (string, bool) {
 			return strconv.Itoa(i * 13 * 1000 % 3600000), true
 		}},
+		"the other functions": {`fields floor(log(100) * 100) as ln100 | fields concat(tolower("AB"), rtrim("x  "), rtrim("yzz", "z"), strcontains(ep, "e1"), ln100, isValidIpV4(ip), isIpInSubnet(ip, "10.0.0.0/24"), isIpv6InSubnet("::1", "::/64"), toMillis(fromMillis(lat))) as v | limit any 100000`, func(i int) (string, bool) {
+			// log is the natural logarithm: floor(ln(100)·100) = 460
+			return fmt.Sprintf("abxy%d4601%d1%d", b2i(i%3 == 1), b2i(i%2 == 0), (i*53)%400), true
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rows := run(t, c.q+" | sort @timestamp asc | limit 10000", evs)
@@ -105,6 +109,13 @@ func TestScalarsAndFilters(t *testing.T) {
 			}
 		})
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func head(s []string) []string {
