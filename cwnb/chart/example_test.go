@@ -280,3 +280,41 @@ func ExampleFromEcharts() {
 	// Requests per API
 	// Requests per API: GET /users 41,000, POST /orders 4,500
 }
+
+// A notebook stores a chart as two outputs: the picture once (image/png, with the alt text), then
+// the interactive chart, which names the picture instead of repeating it. Rendering the same
+// chart again gives the same bytes.
+func ExampleChart_Outputs() {
+	times, avg, p99 := latency()
+	build := func() *chart.Chart {
+		c, err := chart.Line(chart.TimeSeries{Title: "Average against p99", Times: times,
+			Series: []chart.Series{{Name: "Average", Unit: "Milliseconds", Values: avg}, {Name: "p99", Unit: "Milliseconds", Values: p99}},
+		}, chart.WithMode(chart.Both))
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	outs, err := build().Outputs()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range outs {
+		var keys []string
+		for k := range o {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Println(keys)
+	}
+	html := outs[1][chart.MIMEHTML].(string)
+	fmt.Println(strings.Contains(html, "data:image/png"), strings.Contains(html, "data-cwnb-image="))
+	again, _ := build().Outputs()
+	fmt.Println(again[1][chart.MIMEHTML] == html)
+	// Output:
+	// [image/png text/plain]
+	// [text/html]
+	// false true
+	// true
+}
