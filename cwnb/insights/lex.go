@@ -110,12 +110,10 @@ func (l *lexer) next() (token, error) {
 				l.pos++
 			}
 		}
-		numEnd := l.pos
 		if l.pos < len(l.src) && (l.src[l.pos] >= 'a' && l.src[l.pos] <= 'z' || l.src[l.pos] >= 'A' && l.src[l.pos] <= 'Z') {
 			for l.pos < len(l.src) && (l.src[l.pos] >= 'a' && l.src[l.pos] <= 'z' || l.src[l.pos] >= 'A' && l.src[l.pos] <= 'Z') {
 				l.pos++
 			}
-			_ = numEnd
 			return token{kind: tDuration, text: l.src[start:l.pos], pos: start, end: l.pos}, nil
 		}
 		return token{kind: tNumber, text: l.src[start:l.pos], pos: start, end: l.pos}, nil

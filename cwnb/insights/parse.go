@@ -210,7 +210,6 @@ func (p *parser) command() (command, error) {
 		return nil, p.err("expected a command (fields, display, filter, stats, sort, limit, parse, dedup), found %q", p.tokText())
 	}
 	name := strings.ToLower(p.tok.text)
-	pos := p.tok.pos
 	switch name {
 	case "fields", "display", "filter", "stats", "sort", "limit", "parse", "dedup":
 	default:
@@ -297,7 +296,6 @@ func (p *parser) command() (command, error) {
 			}
 		}
 	}
-	_ = pos
 	return nil, p.err("unreachable")
 }
 
