@@ -526,6 +526,13 @@ const DefaultLimit = 10000
 // last; a stats row lists the by fields, then the aggregates. Fields without a value are
 // omitted from the row.
 func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
+	return q.RunPartial(events, limit, 0, nil)
+}
+
+// RunPartial is Run that also calls partial, every `every` events read, with the rows the query
+// would return if the events ended there and the statistics so far: the partial results of a
+// running query. partial runs on RunPartial's goroutine; the rows it gets are its own.
+func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partial func(rows [][]ResultField, matched, scanned, bytes float64)) (*Result, error) {
 	p, err := q.compile()
 	if err != nil {
 		return nil, err
@@ -550,6 +557,67 @@ func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
 		sorted = sorted || st.kind == sSort || st.kind == sStats
 		hasLimit = hasLimit || st.kind == sLimit
 	}
+	last := p.stages[len(p.stages)-1]
+	isStats := slices.ContainsFunc(p.stages, func(s stage) bool { return s.isStats })
+	cols := last.cols
+	if len(cols) == 0 {
+		cols = []string{"@timestamp", "@message"}
+	}
+	// finish runs the stages after the collected ones over rows (which it may reorder and cut)
+	// and formats the result rows.
+	finish := func(rows []*row, rest []stage) [][]ResultField {
+		for i := range rest {
+			st := &rest[i]
+			switch st.kind {
+			case sStream:
+				kept := rows[:0]
+				for _, r := range rows {
+					if st.stream(r) {
+						kept = append(kept, r)
+					}
+				}
+				rows = kept
+			case sStats:
+				g := newGrouper(st)
+				for _, r := range rows {
+					g.add(r)
+				}
+				rows = g.rows()
+			case sSort:
+				rows = sortRows(rows, st)
+			case sDedup:
+				rows = dedup(rows, st.fields)
+			case sLimit:
+				if len(rows) > st.n {
+					if !hasSortBefore(p.stages, st) {
+						rows = rows[len(rows)-st.n:] // the newest
+					} else {
+						rows = rows[:st.n]
+					}
+				}
+			}
+		}
+		if !sorted {
+			slices.Reverse(rows) // newest first
+		}
+		if !hasLimit && len(rows) > limit {
+			rows = rows[:limit]
+		}
+		out := make([][]ResultField, 0, len(rows))
+		for _, r := range rows {
+			fs := make([]ResultField, 0, len(cols)+1)
+			for _, c := range cols {
+				if v := r.get(c); v.K != Null {
+					fs = append(fs, ResultField{c, v.Text()})
+				}
+			}
+			if !isStats && r.ev != nil {
+				fs = append(fs, ResultField{"@ptr", r.ev.ptr()})
+			}
+			out = append(out, fs)
+		}
+		return out
+	}
 	// A raw query that keeps its time order needs only its newest rows.
 	keepTail := 0
 	if !sorted && !slices.ContainsFunc(rest, func(s stage) bool { return s.kind == sDedup }) {
@@ -567,8 +635,26 @@ func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
 		agg = newGrouper(&rest[0])
 	}
 	ring := 0
+	// collected returns the rows collected so far, in time order, and the stages still to run.
+	collected := func() ([]*row, []stage) {
+		if agg != nil {
+			return agg.rows(), rest[1:]
+		}
+		out := rows
+		if ring > 0 {
+			out = append(slices.Clone(rows[ring:]), rows[:ring]...)
+		}
+		return out, rest
+	}
 	scratch := &row{}
 	for ev := range events {
+		if partial != nil && every > 0 && res.RecordsScanned > 0 && int64(res.RecordsScanned)%int64(every) == 0 {
+			snap, snapRest := collected()
+			if agg == nil {
+				snap = slices.Clone(snap) // finish reorders and cuts its rows
+			}
+			partial(finish(snap, snapRest), res.RecordsMatched, res.RecordsScanned, res.BytesScanned)
+		}
 		res.RecordsScanned++
 		res.BytesScanned += float64(len(ev.Message))
 		r := scratch
@@ -596,69 +682,7 @@ func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
 		}
 		rows = append(rows, kept)
 	}
-	if ring > 0 {
-		rows = append(rows[ring:], rows[:ring]...)
-	}
-	if agg != nil {
-		rows = agg.rows()
-		rest = rest[1:]
-	}
-	for i := range rest {
-		st := &rest[i]
-		switch st.kind {
-		case sStream:
-			out := rows[:0]
-			for _, r := range rows {
-				if st.stream(r) {
-					out = append(out, r)
-				}
-			}
-			rows = out
-		case sStats:
-			g := newGrouper(st)
-			for _, r := range rows {
-				g.add(r)
-			}
-			rows = g.rows()
-		case sSort:
-			rows = sortRows(rows, st)
-		case sDedup:
-			rows = dedup(rows, st.fields)
-		case sLimit:
-			if len(rows) > st.n {
-				if !hasSortBefore(p.stages, st) {
-					rows = rows[len(rows)-st.n:] // the newest
-				} else {
-					rows = rows[:st.n]
-				}
-			}
-		}
-	}
-	last := p.stages[len(p.stages)-1]
-	isStats := slices.ContainsFunc(p.stages, func(s stage) bool { return s.isStats })
-	if !sorted {
-		slices.Reverse(rows) // newest first
-	}
-	if !hasLimit && len(rows) > limit {
-		rows = rows[:limit]
-	}
-	cols := last.cols
-	if len(cols) == 0 {
-		cols = []string{"@timestamp", "@message"}
-	}
-	res.Rows = make([][]ResultField, 0, len(rows))
-	for _, r := range rows {
-		out := make([]ResultField, 0, len(cols)+1)
-		for _, c := range cols {
-			if v := r.get(c); v.K != Null {
-				out = append(out, ResultField{c, v.Text()})
-			}
-		}
-		if !isStats && r.ev != nil {
-			out = append(out, ResultField{"@ptr", r.ev.ptr()})
-		}
-		res.Rows = append(res.Rows, out)
-	}
+	res.Rows = finish(collected())
 	return res, nil
 }
 

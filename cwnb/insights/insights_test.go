@@ -421,3 +421,42 @@ func FuzzDiscover(f *testing.F) {
 		}
 	})
 }
+
+// RunPartial's snapshots are what Run would return over the events read so far.
+func TestRunPartial(t *testing.T) {
+	evs := events(1000)
+	for _, q := range []string{
+		"stats count(*) as n, pct(lat, 90) by ep",
+		"fields lat | filter lat > 100 | limit 7",
+		"fields lat, ep | sort lat desc | dedup ep",
+	} {
+		p, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		final, err := p.RunPartial(slices.Values(evs), 0, 300, func(rows [][]ResultField, matched, scanned, bytes float64) {
+			calls++
+			// a snapshot after k events equals Run over those k events
+			k := int(scanned)
+			want, _ := p.Run(slices.Values(evs[:k]), 0)
+			if fmt.Sprint(rows) != fmt.Sprint(want.Rows) || matched != want.RecordsMatched || bytes != want.BytesScanned {
+				t.Errorf("%s: snapshot after %d events differs from Run over them:\n%v\n%v", q, k, head2(rows), head2(want.Rows))
+			}
+		})
+		if err != nil || calls != 3 {
+			t.Fatalf("%s: %v, %d snapshots; want 3", q, err, calls)
+		}
+		want, _ := p.Run(slices.Values(evs), 0)
+		if fmt.Sprint(final.Rows) != fmt.Sprint(want.Rows) {
+			t.Errorf("%s: RunPartial's result differs from Run's", q)
+		}
+	}
+}
+
+func head2(r [][]ResultField) [][]ResultField {
+	if len(r) > 3 {
+		return r[:3]
+	}
+	return r
+}

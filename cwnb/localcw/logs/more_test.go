@@ -333,10 +333,26 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 	if err != nil || r.Status != types.QueryStatusRunning || len(r.Results) != 0 {
 		t.Fatalf("while running: %v %v", r, err)
 	}
-	time.Sleep(50 * time.Millisecond)
-	r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
-	if err != nil || r.Statistics == nil || r.Statistics.RecordsScanned <= 0 || r.Statistics.BytesScanned <= 0 {
-		t.Errorf("a running query reports the records read so far: %+v, %v", r.Statistics, err)
+	// a running query reports the records read so far, and after a snapshot partial rows: the
+	// count(*) of the events read until then
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+		if err != nil || r.Status != types.QueryStatusRunning {
+			t.Fatalf("while running: %v %v", r, err)
+		}
+		if r.Statistics == nil || (r.Statistics.RecordsScanned > 0) != (r.Statistics.BytesScanned > 0) {
+			t.Fatalf("a running query reports the records read so far: %+v", r.Statistics)
+		}
+		if len(r.Results) > 0 {
+			n, _ := strconv.ParseFloat(aws.ToString(r.Results[0][0].Value), 64)
+			if n <= 0 || n != r.Statistics.RecordsMatched || n > r.Statistics.RecordsScanned {
+				t.Errorf("partial count(*) %v with statistics %+v", n, r.Statistics)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no partial results after 20 s")
+		}
 	}
 	st, err := c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId})
 	if err != nil || !st.Success {

@@ -32,10 +32,16 @@ type query struct {
 	res    *insights.Result
 	stop   atomic.Bool
 	done   chan struct{}
-	// while running: the events and bytes read so far, which GetQueryResults reports as the
+	// while running: the events and bytes read so far, and the rows and records matched at the
+	// last snapshot (partial, guarded by Server.mu), which GetQueryResults returns as the
 	// service does for a running query
 	scanned, bytes atomic.Int64
+	partial        *insights.Result
 }
+
+// partialEvery is how many events a running query reads between snapshots of its partial
+// results.
+const partialEvery = 100000
 
 type startQueryInput struct {
 	LogGroupName        string   `json:"logGroupName"`
@@ -158,7 +164,11 @@ func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 			}
 		}
 	}
-	res, err := q.Run(events, qu.limit)
+	res, err := q.RunPartial(events, qu.limit, partialEvery, func(rows [][]insights.ResultField, matched, scanned, bytes float64) {
+		s.mu.Lock()
+		qu.partial = &insights.Result{Rows: rows, RecordsMatched: matched, RecordsScanned: scanned, BytesScanned: bytes}
+		s.mu.Unlock()
+	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running--
@@ -210,9 +220,9 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 	s.mu.RLock()
 	qu, ok := s.queries[in.QueryID]
 	var status string
-	var res *insights.Result
+	var res, partial *insights.Result
 	if ok {
-		status, res = qu.status, qu.res
+		status, res, partial = qu.status, qu.res, qu.partial
 	}
 	s.mu.RUnlock()
 	if !ok {
@@ -232,9 +242,16 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		NextToken     string          `json:"nextToken,omitempty"`
 		QueryLanguage string          `json:"queryLanguage"`
 	}{Results: [][]resultField{}, Status: status, QueryLanguage: "CWLI"}
-	if res == nil {
-		// running: no rows yet, but the records read so far
+	if res == nil && status == statusRunning {
+		// running: the rows of the last snapshot (none before the first) and the records read so far
 		out.Statistics = queryStatistics{RecordsScanned: float64(qu.scanned.Load()), BytesScanned: float64(qu.bytes.Load())}
+		if partial == nil {
+			return out, nil
+		}
+		res = partial
+		out.Statistics.RecordsMatched = partial.RecordsMatched
+	}
+	if res == nil {
 		return out, nil
 	}
 	start, err := offsetToken(in.NextToken, len(res.Rows))
@@ -252,7 +269,9 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 	if end < len(res.Rows) {
 		out.NextToken = strconv.Itoa(end)
 	}
-	out.Statistics = queryStatistics{res.RecordsMatched, res.RecordsScanned, res.BytesScanned}
+	if res != partial {
+		out.Statistics = queryStatistics{res.RecordsMatched, res.RecordsScanned, res.BytesScanned}
+	}
 	return out, nil
 }
 

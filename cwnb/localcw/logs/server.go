@@ -10,6 +10,9 @@
 // UnknownOperationException; a query outside the engine's subset is a
 // MalformedQueryException that names the command or function and its position.
 //
+// Queries run in the background: GetQueryResults says Running, with the records read so far and
+// partial rows (a snapshot every 100,000 events), until Complete.
+//
 // Scenario log groups (scenario.LogGroups) are served as if ingested: generated on demand for the
 // window a query asks, never after the server clock.
 package logs
