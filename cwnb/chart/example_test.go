@@ -39,7 +39,7 @@ func ExampleLine() {
 			{Name: "Average", Unit: "Milliseconds", Values: avg},
 			{Name: "p99", Unit: "Milliseconds", Values: p99},
 		},
-		Events:     chart.Recurring(":00 backup", times[0], times[len(times)-1], time.Hour, 0, 5*time.Minute),
+		Events:     must(chart.Recurring(":00 backup", times[0], times[len(times)-1], time.Hour, 0, 5*time.Minute)),
 		Thresholds: []chart.Threshold{{Name: "SLO", Value: 1000, Unit: "Milliseconds"}},
 	}, chart.WithMaxPoints(1000, chart.LTTB))
 	if err != nil {
@@ -215,7 +215,12 @@ func ExampleSmallMultiples() {
 
 func ExampleRecurring() {
 	from := time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)
-	for _, e := range chart.Recurring(":00 backup", from, from.Add(3*time.Hour), time.Hour, 0, 5*time.Minute) {
+	events, err := chart.Recurring(":00 backup", from, from.Add(3*time.Hour), time.Hour, 0, 5*time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range events {
 		fmt.Println(e.Name, e.Start.Format("15:04"), e.End.Format("15:04"))
 	}
 	// Output:
@@ -317,4 +322,12 @@ func ExampleChart_Outputs() {
 	// [text/html]
 	// false true
 	// true
+}
+
+// must returns v, or panics with err: for examples whose inputs are known to be valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

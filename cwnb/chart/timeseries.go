@@ -67,12 +67,25 @@ type TimeSeries struct {
 	OneAxis bool
 }
 
+// MaxRecurring is the most events Recurring generates; a recurrence that would need more is an
+// error (a bare number as a duration is nanoseconds: Recurring(..., 3600, 0, 300) is a typo that
+// would otherwise draw billions of events).
+const MaxRecurring = 10000
+
 // Recurring returns one Event per period in [from, to): each starts at a multiple of every since
 // the Unix epoch plus offset and lasts dur (zero: a line). Recurring(":00 backup", from, to,
-// time.Hour, 0, 5*time.Minute) marks the first five minutes of every hour.
-func Recurring(name string, from, to time.Time, every, offset, dur time.Duration) []Event {
-	if every <= 0 || !to.After(from) {
-		return nil
+// time.Hour, 0, 5*time.Minute) marks the first five minutes of every hour. A recurrence of more
+// than MaxRecurring events in the window, or a cycle that is not positive, is an error.
+func Recurring(name string, from, to time.Time, every, offset, dur time.Duration) ([]Event, error) {
+	if every <= 0 {
+		return nil, fmt.Errorf("chart: recurring event %q: cycle %s is not positive; use a duration such as time.Hour", name, every)
+	}
+	if !to.After(from) {
+		return nil, nil
+	}
+	if n := to.Sub(from) / every; n > MaxRecurring {
+		return nil, fmt.Errorf("chart: recurring event %q: a cycle of %s draws %d events between %s and %s, over the cap of %d; a bare number is nanoseconds: write time.Hour, not 3600",
+			name, every, n, from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), MaxRecurring)
 	}
 	start := from.Add(-offset).Truncate(0)
 	// Epoch-aligned: time.Truncate rounds from year 1, not from the Unix epoch.
@@ -90,7 +103,7 @@ func Recurring(name string, from, to time.Time, every, offset, dur time.Duration
 		}
 		out = append(out, e)
 	}
-	return out
+	return out, nil
 }
 
 func ms(t time.Time) float64 { return float64(t.UnixMilli()) }
