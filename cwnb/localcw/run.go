@@ -130,6 +130,9 @@ func Banner(url string, opts Options) string {
 		fmt.Fprintf(&b, "# faults: %s\n", opts.Faults)
 	}
 	fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", url)
+	if opts.Logs != nil {
+		fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", url)
+	}
 	fmt.Fprintf(&b, "export AWS_ACCESS_KEY_ID=local\n")
 	fmt.Fprintf(&b, "export AWS_SECRET_ACCESS_KEY=local\n")
 	// AWS_REGION for the SDKs, AWS_DEFAULT_REGION for the AWS CLI and boto3, which need it.

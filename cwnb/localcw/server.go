@@ -28,6 +28,10 @@ type Options struct {
 	Faults Faults
 	// Logf, when set, receives one line per failed request (400s and 500s).
 	Logf func(format string, args ...any)
+	// Logs, when set, builds the handler of a local CloudWatch Logs served on the same listener:
+	// requests whose X-Amz-Target starts with LogsTargetPrefix go to it. It receives the server,
+	// so that Embedded Metric Format logs can publish metrics into it (PublishValues).
+	Logs func(metrics *Server) http.Handler
 	// MaxRequestDatapoints caps the work of one GetMetricData request: the datapoints its metric
 	// queries span (window / period, summed over the queries) when the answer must be computed.
 	// Above it the request fails with ValidationError (GetMetricData's code for a request it
@@ -35,6 +39,9 @@ type Options struct {
 	// change. 0 means DefaultMaxRequestDatapoints; a negative value, no cap.
 	MaxRequestDatapoints int
 }
+
+// LogsTargetPrefix is the X-Amz-Target prefix of CloudWatch Logs operations (awsJson1_1).
+const LogsTargetPrefix = "Logs_20140328."
 
 // DefaultMaxRequestDatapoints is the default Options.MaxRequestDatapoints: 50 full pages of
 // 100,800 datapoints, far above what one notebook load asks and far below a request (500 series
@@ -57,6 +64,8 @@ type Server struct {
 	pages      pageCache
 	alarms     alarmBook // alarms.go
 
+	logs http.Handler // Options.Logs
+
 	// aggregated counts the series aggregations GetMetricData ran (one per metric, statistic
 	// set and period): how much work a request did, for tests of cancellation.
 	aggregated atomic.Int64
@@ -74,6 +83,9 @@ func New(opts Options) *Server {
 	}
 	for _, sc := range opts.Scenarios {
 		s.addScenario(sc)
+	}
+	if opts.Logs != nil {
+		s.logs = opts.Logs(s)
 	}
 	return s
 }
@@ -152,6 +164,10 @@ func route(r *http.Request) (string, protocol, bool) {
 
 // ServeHTTP serves one CloudWatch request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.logs != nil && strings.HasPrefix(r.Header.Get("X-Amz-Target"), LogsTargetPrefix) {
+		s.logs.ServeHTTP(w, r)
+		return
+	}
 	w.Header().Set("X-Amzn-RequestId", s.requestID())
 	op, proto, ok := route(r)
 	if !ok {
