@@ -72,7 +72,7 @@ func Example() {
 	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "5m"), opts...)
 	res.Display()
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:05:00Z · period 1m (auto) · 5 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:05:00Z · period 1m (auto) · 5 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 	// note: period 1m chosen automatically for a 5m window starting 14h ago (set Query.Period to choose)
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z             50.5           99
@@ -446,7 +446,7 @@ func ExampleResult_Summary() {
 	q.Period = 5 * time.Minute
 	fmt.Println(cwnb.MustLoad(q, opts...).Summary())
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 }
 
 func ExampleResult_String() {
@@ -459,7 +459,7 @@ func ExampleResult_String() {
 	fmt.Print(cwnb.MustLoad(q, opts...))
 	// Output:
 	// Is the average hiding our tail?
-	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z          138.875          480
 	//   2026-11-19T10:05:00Z              404          950
@@ -485,7 +485,7 @@ func ExampleResult_Display() {
 	q.Period = time.Minute
 	cwnb.MustLoad(q, opts...).Display()
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:02:00Z · period 1m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:02:00Z · period 1m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z             50.5           99
 	//   2026-11-19T10:01:00Z              101          198
@@ -761,7 +761,7 @@ func ExampleCallError() {
 	var ce *cwnb.CallError
 	var ae smithy.APIError
 	fmt.Println(errors.As(err, &ce), ce.Region, ce.IDs, errors.As(err, &ae), ae.ErrorCode())
-	fmt.Println(strings.Contains(err.Error(), "lower Options.RateLimit"))
+	fmt.Println(strings.Contains(err.Error(), "lower the request rate with WithRateLimit"))
 	// Output:
 	// true us-east-1 [m1_avg m1_p99] true Throttling
 	// true

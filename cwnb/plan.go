@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// MaxQueriesPerCall is CloudWatch's limit of queries in one GetMetricData call.
-const MaxQueriesPerCall = 500
-
 // closure returns need plus every query they reference, directly or not, in request order.
 func closure(all []*unit, need []*unit) []*unit {
 	byID := make(map[string]*unit, len(all))

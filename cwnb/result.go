@@ -174,9 +174,12 @@ type Result struct {
 	Regions    []string
 	Endpoint   string // "aws", "local" or a host: the cache's name for the endpoint
 
-	Calls            int     // GetMetricData requests sent, pages included
+	// What this run did. Display, String and HTML leave these out, so that a notebook saved
+	// after a re-run on the same data does not change; the progress line shows them.
+	Calls            int     // GetMetricData requests sent, pages included (0 when all came from the cache)
+	Retries          int     // requests the SDK sent again after throttling or a transient failure
 	MetricsRequested int     // metrics the calls requested, SEARCH results included
-	Cost             float64 // estimated dollars: MetricsRequested × CostPerMetric
+	Cost             float64 // estimated dollars of this run: MetricsRequested × $0.01 / 1,000
 	Cache            CacheStats
 	Messages         []Message // call-level messages
 	Warnings         Warnings  // things to act on: coarsened periods, partial data, corrupt cache entries
@@ -184,7 +187,8 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader *Loader // the loader that made the result
+	loader  *Loader // the loader that made the result
+	display string  // the notebook output block of the load's progress, for Display to fill
 }
 
 // Loader returns the loader that made r (its client, cache and options), or nil for a result
