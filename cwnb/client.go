@@ -137,8 +137,8 @@ func (l *Loader) profileName() string {
 
 // credentialsError says that no usable credentials were found and what to do.
 func (l *Loader) credentialsError(region string, err error) error {
-	return fmt.Errorf("%w: no usable AWS credentials for profile %s in %s (%v); log in (aws sso login, or export AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
-		ErrCredentials, l.profileName(), region, rootCause(err))
+	return errorf([]error{ErrCredentials, err}, "no usable AWS credentials for profile %s in %s (%v); log in (aws sso login, or export AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
+		l.profileName(), region, rootCause(err))
 }
 
 // rootCause is the innermost error of a chain of single wraps, the part worth showing.
@@ -170,11 +170,11 @@ func (l *Loader) explain(region string, c API, err error) error {
 			cause = op
 		}
 		if endpointName(l.endpointURL(c)) == "aws" {
-			return fmt.Errorf("%w: cannot reach CloudWatch in %s at %s (%v); check the network and the region, or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
-				ErrUnreachable, region, ep, cause)
+			return errorf([]error{ErrUnreachable, err}, "cannot reach CloudWatch in %s at %s (%v); check the network and the region, or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
+				region, ep, cause)
 		}
-		return fmt.Errorf("%w: nothing answers at the CloudWatch endpoint %s (%v); start the local CloudWatch (`cwnb local`), or unset AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL (or the Endpoint option) to use AWS, or set CWNB_OFFLINE=1 to re-run from the committed cache",
-			ErrUnreachable, ep, cause)
+		return errorf([]error{ErrUnreachable, err}, "nothing answers at the CloudWatch endpoint %s (%v); start the local CloudWatch (`cwnb local`), or unset AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL (or the Endpoint option) to use AWS, or set CWNB_OFFLINE=1 to re-run from the committed cache",
+			ep, cause)
 	case fetch.ErrCredentials:
 		return l.credentialsError(region, err)
 	}

@@ -2,6 +2,7 @@ package cwnb
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/cwnb/cwnb/cwnb/internal/fetch"
 )
@@ -22,3 +23,21 @@ var (
 	// ErrTooBig: the load is estimated to need more memory than Options.MemoryLimit allows.
 	ErrTooBig = errors.New("load too big")
 )
+
+// kindError is an error whose text is a whole sentence and which wraps sentinels (and perhaps
+// the error that caused it) for errors.Is and errors.As, without their texts in its own.
+type kindError struct {
+	text  string
+	kinds []error
+}
+
+// Error returns the sentence.
+func (e *kindError) Error() string { return e.text }
+
+// Unwrap returns the sentinels and cause.
+func (e *kindError) Unwrap() []error { return e.kinds }
+
+// errorf builds a kindError wrapping kinds from a format (which takes no %w).
+func errorf(kinds []error, format string, args ...any) error {
+	return &kindError{text: fmt.Sprintf(format, args...), kinds: kinds}
+}

@@ -108,7 +108,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 		return nil, errors.New("cwnb: Load with a nil context; pass context.Background()")
 	}
 	began := time.Now()
-	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, fmt.Errorf("%w: the load took longer than its timeout of %v; raise it with WithTimeout, or load fewer series or a shorter window", ErrTimeout, l.opts.Timeout))
+	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errorf([]error{ErrTimeout}, "the load took longer than its timeout of %v; raise it with WithTimeout, or load fewer series or a shorter window", l.opts.Timeout))
 	defer cancel()
 	now := l.opts.Now().UTC()
 	p, err := l.plan(ctx, q, now)

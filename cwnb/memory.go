@@ -54,8 +54,8 @@ func (l *Loader) checkMemory(p *prepared) error {
 	for estimateBytes(series, int(p.end.Sub(p.start)/longer)) > limit && longer < 24*time.Hour {
 		longer = nextPeriod(longer)
 	}
-	return fmt.Errorf("%w: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise the limit with WithMemoryLimit",
-		ErrTooBig, series, rows, fmtDur(p.res.Period), fmtBytes(need), what, fmtBytes(limit), fmtDur(longer))
+	return errorf([]error{ErrTooBig}, "the load is too big: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise the limit with WithMemoryLimit",
+		series, rows, fmtDur(p.res.Period), fmtBytes(need), what, fmtBytes(limit), fmtDur(longer))
 }
 
 // nextPeriod is the next period people use after p: 1m, 5m, 15m, 1h, 6h, 1d.

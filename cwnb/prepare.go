@@ -73,18 +73,18 @@ func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 func checkWindow(w Window, us []*unit, start, end, now time.Time, young bool) (time.Duration, error) {
 	clock := "the loader's clock; CWNB_NOW or Options.Now pins it"
 	if !start.Before(now) {
-		return 0, fmt.Errorf("%w: %w: window %s starts at or after now (%s, %s): CloudWatch has no data there yet; move the window before now",
-			ErrInvalid, ErrWindow, w, now.Format(time.RFC3339), clock)
+		return 0, errorf([]error{ErrInvalid, ErrWindow}, "window %s starts at or after now (%s, %s): CloudWatch has no data there yet; move the window before now",
+			w, now.Format(time.RFC3339), clock)
 	}
 	age := now.Sub(start)
 	if age > retentionLimit && !young {
 		oldest := now.Add(-retentionLimit).Truncate(time.Hour).Add(time.Hour)
 		if now.Sub(end) >= retentionLimit {
-			return 0, fmt.Errorf("%w: %w: %w: window %s ends more than 455 days before now (%s, %s): CloudWatch keeps nothing that old; move the window after %s, or load it from a cache that holds it",
-				ErrInvalid, ErrWindow, errTooOld, w, now.Format(time.RFC3339), clock, oldest.Format(time.RFC3339))
+			return 0, errorf([]error{ErrInvalid, ErrWindow, errTooOld}, "window %s ends more than 455 days before now (%s, %s): CloudWatch keeps nothing that old; move the window after %s, or load it from a cache that holds it",
+				w, now.Format(time.RFC3339), clock, oldest.Format(time.RFC3339))
 		}
-		return 0, fmt.Errorf("%w: %w: %w: window %s starts more than 455 days before now (%s): CloudWatch keeps nothing that old; start it at %s or later",
-			ErrInvalid, ErrWindow, errTooOld, w, now.Format(time.RFC3339), oldest.Format(time.RFC3339))
+		return 0, errorf([]error{ErrInvalid, ErrWindow, errTooOld}, "window %s starts more than 455 days before now (%s): CloudWatch keeps nothing that old; start it at %s or later",
+			w, now.Format(time.RFC3339), oldest.Format(time.RFC3339))
 	}
 	for _, u := range us {
 		if u.kind == kindSQL && age > 14*24*time.Hour && !young {
