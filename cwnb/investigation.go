@@ -432,6 +432,9 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 			if val.Kind != yaml.ScalarNode || val.Value == "" {
 				return nil, yamlErr(name, val, "dimension %s needs a single non-empty value", k.Value)
 			}
+			if _, dup := d[k.Value]; dup {
+				return nil, yamlErr(name, k, "dimension %s appears twice; keep one (a metric has one value per dimension)", k.Value)
+			}
 			d[k.Value] = val.Value
 		}
 	case yaml.SequenceNode:
@@ -443,6 +446,9 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 			}
 			if c.Kind != yaml.MappingNode || c.Decode(&kv) != nil || kv.Name == "" || kv.Value == "" {
 				return nil, yamlErr(name, c, "a dimension in list form needs Name and Value, like {Name: Service, Value: checkout}")
+			}
+			if _, dup := d[kv.Name]; dup {
+				return nil, yamlErr(name, c, "dimension %s appears twice; keep one (a metric has one value per dimension)", kv.Name)
 			}
 			d[kv.Name] = kv.Value
 		}

@@ -85,6 +85,8 @@ func TestParseInvestigationErrors(t *testing.T) {
 		{"metrics not a list", "window: {last: 24h}\nmetrics: {namespace: A}\n", "tail.yaml:2: metrics must be a list"},
 		{"dimension without value", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions: {Service: }\n", "tail.yaml:5: dimension Service"},
 		{"empty", "", "is empty"},
+		{"duplicate dimension", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions:\n      Service: a\n      Service: b\n", "tail.yaml:7: dimension Service appears twice"},
+		{"duplicate dimension in list form", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions:\n      - {Name: S, Value: a}\n      - {Name: S, Value: b}\n", "tail.yaml:7: dimension S appears twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
