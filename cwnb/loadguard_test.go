@@ -296,3 +296,42 @@ func TestMemoryLimit(t *testing.T) {
 		t.Errorf("under the limit: %v", err)
 	}
 }
+
+// TestDisplayIsDeterministic: what a notebook saves (String, HTML) is byte-identical whether the
+// load was cold, served by the cache, or made under throttling with retries; what the runs did
+// differs and stays out of it.
+func TestDisplayIsDeterministic(t *testing.T) {
+	from := testNow.Add(-10 * time.Hour)
+	q := Query{Title: "ramp", Metrics: []Metric{{Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout"}, Stats: []string{"Average", "p99"}}},
+		Expressions: []Expression{{ID: "s", Expr: `SEARCH('{MyService/API,Service} Latency', 'Maximum')`}}, Window: Between(from, from.Add(10*time.Minute)), Period: time.Minute}
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	putRamp(t, url, from, 10, map[int]bool{4: true})
+	dir := t.TempDir()
+	cold, err := testLoader(t, url, dir, testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, err := testLoader(t, url, dir, testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults, _ := localcw.ParseFaults("throttle=0.5,seed=5")
+	_, url2 := localcwtest.Start(t, localcw.Options{Now: testNow, Faults: faults})
+	putRamp(t, url2, from, 10, map[int]bool{4: true})
+	retried, err := testLoader(t, url2, t.TempDir(), testNow).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cold.Calls == 0 || cached.Calls != 0 || cached.Cache.Hits == 0 || retried.Retries == 0 {
+		t.Fatalf("the runs did not differ: calls %d/%d, hits %d, retries %d", cold.Calls, cached.Calls, cached.Cache.Hits, retried.Retries)
+	}
+	for _, r := range []*Result{cached, retried} {
+		if r.String() != cold.String() || r.HTML() != cold.HTML() {
+			t.Errorf("output differs from the cold run's:\n%s\nvs\n%s", r, cold)
+		}
+	}
+	// 2 metrics and 1 SEARCH series: 3 metrics at $0.01 per 1,000.
+	if !strings.Contains(cold.Summary(), "est. $0.00003 per uncached load") || strings.Contains(cold.String(), "calls") {
+		t.Errorf("summary %q", cold.Summary())
+	}
+}
