@@ -36,9 +36,9 @@ import (
 // Keys: title, question, region, regions, window (start, end, length, last, delay), period, fill
 // (nan, zero, ffill, linear), max_gap, metrics (id, namespace, name or metric, stat/stats/
 // statistic/statistics, dimensions or dims, unit, period, label, account, hidden) and
-// expressions (id, expression or expr, label, period, account, hidden). Durations are Go
-// durations or whole days ("7d"). An unknown key or a bad value is an error naming the file and
-// line.
+// expressions (id, expression or expr, label, unit, period, account, hidden). Durations are Go
+// durations or whole days ("7d"). An unknown key, a key or dimension given twice, or a bad value
+// is an error naming the file and line. Labels name the result's columns as Result.Columns says.
 type Investigation struct {
 	Path     string // the file it was read from, if any
 	Title    string
@@ -461,7 +461,7 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 func parseExpressionNode(name string, n *yaml.Node, i int) (Expression, []string, error) {
 	var e Expression
 	var exprNode *yaml.Node
-	err := eachKey(name, n, []string{"id", "expression", "expr", "label", "period", "account", "hidden"}, func(key string, v *yaml.Node) error {
+	err := eachKey(name, n, []string{"id", "expression", "expr", "label", "unit", "period", "account", "hidden"}, func(key string, v *yaml.Node) error {
 		var err error
 		switch key {
 		case "id":
@@ -474,6 +474,8 @@ func parseExpressionNode(name string, n *yaml.Node, i int) (Expression, []string
 			e.Expr, err = scalar(name, v, key)
 		case "label":
 			e.Label, err = scalar(name, v, key)
+		case "unit":
+			e.Unit, err = scalar(name, v, key)
 		case "period":
 			e.Period, err = durationNode(name, v, key, true)
 		case "account":

@@ -335,3 +335,44 @@ func TestDisplayIsDeterministic(t *testing.T) {
 		t.Errorf("summary %q", cold.Summary())
 	}
 }
+
+// TestColumnNames: the loader names columns by the rule of Result.Columns, metric math without a
+// Label gets a readable name and "%" for a ratio times 100, and an unknown column is an error that
+// lists the columns.
+func TestColumnNames(t *testing.T) {
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	from := testNow.Add(-10 * time.Hour)
+	putRamp(t, url, from, 10, nil)
+	cart := Metric{ID: "cart", Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "cart"}, Stats: []string{"Sum"}}
+	co := Metric{ID: "co", Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout"}, Stats: []string{"Sum", "p99"}}
+	named := Metric{ID: "named", Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout"}, Stats: []string{"Maximum"}, Label: "worst"}
+	q := Query{Metrics: []Metric{cart, co, named}, Expressions: []Expression{
+		{ID: "share", Expr: "co_sum / (co_sum + cart) * 100"},
+		{ID: "pct", Expr: "cart / co_sum * 100"},
+		{ID: "x", Expr: "co_p99 / named", Label: "p99 over max", Unit: "ratio"},
+	}, Window: Between(from, from.Add(10*time.Minute)), Period: time.Minute}
+	res, err := testLoader(t, url, t.TempDir(), testNow, WithSuggest(false)).Load(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Latency cart Sum", "Latency checkout Sum", "Latency p99", "worst",
+		"Latency checkout Sum / (Latency checkout Sum + Latency cart Sum) * 100", "Latency cart Sum / Latency checkout Sum * 100", "p99 over max"}
+	if got := res.Columns(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("columns\n%q\nwant\n%q", got, want)
+	}
+	units := map[string]string{}
+	for _, s := range res.Series {
+		units[s.ID] = s.Unit
+	}
+	if units["share"] != "" || units["pct"] != "%" || units["x"] != "ratio" {
+		t.Errorf("units %v; want share none (not a plain ratio), pct %%, x ratio", units)
+	}
+	_, ok := res.Lookup("Duration p99")
+	defer func() {
+		err, _ := recover().(error)
+		if !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `"Latency p99"`) || ok {
+			t.Errorf("Values of an unknown column: %v", err)
+		}
+	}()
+	res.Values("Duration p99")
+}

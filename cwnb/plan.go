@@ -147,7 +147,8 @@ func lastID(us []*unit) string {
 
 // defaultLabels gives every metric query without a Label one that is unique within the load:
 // "Latency p99", then with dimension values ("Latency checkout p99") when two metrics share a
-// name, then with the id.
+// name, then with the id; and every metric-math query without a Label a readable name made of
+// the labels of what it uses (see mathLabel).
 func defaultLabels(us []*unit) {
 	count := map[string]int{}
 	base := func(u *unit) string { return u.metric.Name + " " + u.stat }
@@ -181,5 +182,12 @@ func defaultLabels(us []*unit) {
 		}
 		used[l] = true
 		u.label = l
+	}
+	byID := make(map[string]*unit, len(us))
+	for _, u := range us {
+		byID[u.id] = u
+	}
+	for _, u := range us { // in request order: an expression may use one defined before it
+		u.named = mathLabel(u, byID)
 	}
 }

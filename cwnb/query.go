@@ -44,6 +44,7 @@ func (d Dims) names() []string {
 //   - Unit: no unit filter (CloudWatch returns the data whatever unit it was published with).
 //   - Period: the Query's period.
 //   - Label: Name and statistic ("Latency p99"); with a Label and several Stats, Label + " " + stat.
+//     The label is the series' column name; Result.Columns gives the whole naming rule.
 //   - AccountID: the caller's account; set it to read a source account of cross-account observability.
 //   - Hidden: false. A hidden metric is sent with ReturnData false: only expressions see it.
 type Metric struct {
@@ -62,12 +63,15 @@ type Metric struct {
 // Expression is a CloudWatch expression query: metric math over other queries of the same Query
 // by id ("errors / invocations * 100"), a SEARCH ("SEARCH('{AWS/EC2,InstanceId} CPUUtilization',
 // 'Average')") or a Metrics Insights SQL query ("SELECT AVG(CPUUtilization) FROM ...").
-// Zero fields mean: ID "e1", "e2", ... by position; Label what CloudWatch returns; Period the
-// Query's period; AccountID the caller's account; Hidden false.
+// Zero fields mean: ID "e1", "e2", ... by position; Label, for metric math, the expression with
+// each id replaced by that query's label ("Errors Sum / Invocations Sum * 100"), and for SEARCH and
+// SQL what CloudWatch returns per series; Unit "%" for a ratio times 100 ("a / b * 100"), else
+// none; Period the Query's period; AccountID the caller's account; Hidden false.
 type Expression struct {
 	ID        string
 	Expr      string
 	Label     string
+	Unit      string // the unit of the result, for charts ("%", "Milliseconds", "Count/Second")
 	Period    time.Duration
 	AccountID string
 	Hidden    bool
@@ -181,6 +185,8 @@ type unit struct {
 	hidden bool
 	refs   []string // direct references (math)
 	order  int
+	unit   string // the result's unit: Metric.Unit, Expression.Unit, or derived
+	named  string // the readable label of metric math without a Label (not sent to CloudWatch)
 }
 
 // statID turns a statistic into a string usable in a query id: "Average" → "avg",
@@ -320,7 +326,7 @@ func (q *Query) units() ([]*unit, error) {
 				label = m.Label
 			}
 			u := &unit{id: id, kind: kindMetric, metric: m, stat: canon, label: label,
-				period: m.Period, acct: m.AccountID, hidden: m.Hidden}
+				period: m.Period, acct: m.AccountID, hidden: m.Hidden, unit: m.Unit}
 			if err := add(u, what); err != nil {
 				return nil, err
 			}
@@ -343,7 +349,7 @@ func (q *Query) units() ([]*unit, error) {
 		if err := validPeriod(e.Period); err != nil {
 			return nil, invalidf("%s: %v", what, err)
 		}
-		u := &unit{id: id, expr: src, label: e.Label, period: e.Period, acct: e.AccountID, hidden: e.Hidden}
+		u := &unit{id: id, expr: src, label: e.Label, period: e.Period, acct: e.AccountID, hidden: e.Hidden, unit: e.Unit}
 		if isSQL(src) {
 			u.kind = kindSQL
 		} else {
@@ -353,6 +359,9 @@ func (q *Query) units() ([]*unit, error) {
 			}
 			u.refs = x.Refs()
 			u.kind = kindMath
+			if u.unit == "" && isPercent(src) {
+				u.unit = "%"
+			}
 			if len(x.Searches()) > 0 {
 				u.kind = kindSearch
 				if u.label == "" {
@@ -521,4 +530,38 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%ds", d/time.Second)
 	}
 	return d.String()
+}
+
+// percentForm matches a ratio times 100, with or without parentheses: "a / b * 100",
+// "100 * (a / b)", "(a/b)*100".
+var percentForm = regexp.MustCompile(`^(?:\(?[a-z][A-Za-z0-9_]*/[a-z][A-Za-z0-9_]*\)?\*100(?:\.0*)?|100(?:\.0*)?\*\(?[a-z][A-Za-z0-9_]*/[a-z][A-Za-z0-9_]*\)?)$`)
+
+// isPercent reports whether a metric-math expression is a ratio of two queries times 100.
+func isPercent(src string) bool {
+	return percentForm.MatchString(strings.Join(strings.Fields(src), ""))
+}
+
+// idToken finds query ids in an expression.
+var idToken = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// mathLabel is the readable label of a metric-math query without a Label: its expression with
+// every id of another query replaced by that query's label, spaces around operators as written.
+// Function names and ids without a label stay as they are. "" for a query that is not math.
+func mathLabel(u *unit, byID map[string]*unit) string {
+	if u.kind != kindMath || u.label != "" {
+		return ""
+	}
+	refs := map[string]bool{}
+	for _, r := range u.refs {
+		refs[r] = true
+	}
+	return idToken.ReplaceAllStringFunc(u.expr, func(id string) string {
+		if r := byID[id]; refs[id] && r != nil && r.label != "" {
+			return r.label
+		}
+		if r := byID[id]; refs[id] && r != nil && r.named != "" {
+			return "(" + r.named + ")"
+		}
+		return id
+	})
 }
