@@ -302,7 +302,7 @@ func (e *CallError) Error() string {
 			hint = "; CloudWatch is throttling: lower the request rate with WithRateLimit, or raise Options.MaxAttempts"
 		case "AccessDenied", "AccessDeniedException":
 			hint = "; the credentials need cloudwatch:GetMetricData"
-		case "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "MissingRequiredParameter":
+		case "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "MissingRequiredParameter", "ValidationError":
 			hint = "; CloudWatch rejected the query as written: check the names above"
 		}
 	}
