@@ -23,7 +23,7 @@ type Bucket struct {
 	raw      []sample  // raw values; sorted by value unless unsorted is set
 	cum      []float64 // cumulative counts of raw once sorted: cum[i] = c₀ + … + cᵢ
 	w        float64   // cum[len(cum)-1]: the total raw count, summed in sorted order
-	sets     []Set     // statistic sets that could not become raw values
+	sets     int       // how many statistic sets could not become raw values
 	unsorted bool
 	runs     []int32  // where Add started a new ascending run since the last sort
 	bounds   []int32  // run boundaries while sorting
@@ -40,7 +40,7 @@ type Bucket struct {
 func (b *Bucket) Reset() {
 	b.raw = b.raw[:0]
 	b.cum = b.cum[:0]
-	b.sets = b.sets[:0]
+	b.sets = 0
 	b.unsorted = false
 	b.runs = b.runs[:0]
 	b.w = 0
@@ -138,25 +138,31 @@ func (b *Bucket) note(lo, hi, count, sum float64) {
 	}
 }
 
-// AddSet adds a statistic set. As CloudWatch does, a set whose Minimum equals its Maximum
-// (which covers SampleCount = 1 with Minimum = Maximum = Sum) becomes the raw value Minimum
-// with count SampleCount. Any other set contributes to Average, Sum, Minimum, Maximum and
-// SampleCount only: rank statistics (NeedsSamples) of the bucket become unavailable, and
-// absolute-bound statistics stay available only while the set lies wholly on one side of
-// each bound. Sets with a SampleCount that is not finite and positive, or with a non-finite
-// field, are ignored.
+// AddSet adds a statistic set. A set that is raw values, SampleCount copies of one value
+// (Minimum = Maximum and Sum = Minimum·SampleCount, which covers SampleCount = 1 with
+// Minimum = Maximum = Sum), becomes the raw value Minimum with count SampleCount, as CloudWatch
+// documents for percentiles (Statistics-definitions.html). Any other set, including one with
+// Minimum = Maximum whose Sum disagrees, contributes its own Sum, Minimum, Maximum and
+// SampleCount to the basic statistics only: every other statistic (NeedsSamples) of the bucket
+// becomes unavailable, as CloudWatch needs raw data points for them. Sets with a SampleCount
+// that is not finite and positive, or with a non-finite field, are ignored.
 func (b *Bucket) AddSet(s Set) {
 	if !(s.SampleCount > 0) || math.IsInf(s.SampleCount, 0) || !finite(s.Sum) || !finite(s.Minimum) || !finite(s.Maximum) {
 		return
 	}
-	if s.Minimum == s.Maximum {
+	if s.Minimum == s.Maximum && sameSum(s.Sum, s.Minimum*s.SampleCount) {
 		b.Add(s.Minimum, s.SampleCount)
 		return
 	}
 	lo, hi := min(s.Minimum, s.Maximum), max(s.Minimum, s.Maximum)
-	s.Minimum, s.Maximum = lo, hi
-	b.sets = append(b.sets, s)
+	b.sets++
 	b.note(lo, hi, s.SampleCount, s.Sum)
+}
+
+// sameSum reports whether a set's Sum equals Minimum·SampleCount up to the rounding of a
+// client that computed one from the other (3 × 0.1 is 0.30000000000000004).
+func sameSum(sum, product float64) bool {
+	return math.Abs(sum-product) <= 1e-12*max(math.Abs(sum), math.Abs(product))
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -189,9 +195,9 @@ func (b *Bucket) sortRaw() {
 }
 
 // Compute returns statistic s of the bucket, and false when it has no value: the bucket is
-// empty; s needs raw samples (NeedsSamples) and the bucket holds a statistic set that is not
-// raw values, or a negative value; an absolute-bound statistic straddles a statistic set; or a
-// trimmed mean keeps no values. A value published with count c weighs c everywhere below.
+// empty; s needs raw samples (NeedsSamples: any statistic but the basic five) and the bucket
+// holds a statistic set that is not raw values, or a negative value; or a trimmed mean keeps
+// no values. A value published with count c weighs c everywhere below.
 // Let the N raw values, sorted, be x₁ ≤ … ≤ x_N with counts c₁ … c_N, Cᵢ = c₁ + … + cᵢ and
 // W = C_N; value i occupies the rank interval (Cᵢ₋₁, Cᵢ].
 //
@@ -209,8 +215,7 @@ func (b *Bucket) sortRaw() {
 //     values trimmed off each side are replaced by the nearest kept value. IQM = TM(25%:75%).
 //   - Absolute bounds (a:b) select the values in (a, b] (a missing bound is unbounded):
 //     TC = Σ cᵢ, TS = Σ cᵢxᵢ and TM = TS/TC over those values; PR = 100·TC/SampleCount;
-//     WM is the mean of all values clamped to [a, b]. A statistic set counts wholly in or out
-//     when it lies on one side of each bound (Minimum > a and Maximum ≤ b is wholly inside).
+//     WM is the mean of all values clamped to [a, b].
 //
 // TM over an empty selection has no value; TC, TS and PR are then 0.
 func (b *Bucket) Compute(s Stat) (float64, bool) {
@@ -231,7 +236,7 @@ func (b *Bucket) Compute(s Stat) (float64, bool) {
 		return b.n, true
 	}
 	if s.NeedsSamples() {
-		if len(b.sets) > 0 || b.negative || b.rawN == 0 {
+		if b.sets > 0 || b.negative || b.rawN == 0 {
 			return math.NaN(), false
 		}
 		b.sortRaw()
@@ -378,34 +383,12 @@ func (b *Bucket) absolute(k Kind, lo, hi float64) (float64, bool) {
 		for _, s := range b.raw {
 			ts += s.c * min(max(s.v, lo), hi)
 		}
-		for _, s := range b.sets {
-			switch {
-			case s.Minimum >= lo && s.Maximum <= hi:
-				ts += s.Sum
-			case s.Maximum <= lo:
-				ts += s.SampleCount * lo
-			case s.Minimum >= hi:
-				ts += s.SampleCount * hi
-			default:
-				return math.NaN(), false
-			}
-		}
 		return ts / b.n, true
 	}
 	for _, s := range b.raw {
 		if s.v > lo && s.v <= hi {
 			tc += s.c
 			ts += s.c * s.v
-		}
-	}
-	for _, s := range b.sets {
-		switch {
-		case s.Minimum > lo && s.Maximum <= hi:
-			tc += s.SampleCount
-			ts += s.Sum
-		case s.Maximum <= lo || s.Minimum > hi:
-		default:
-			return math.NaN(), false
 		}
 	}
 	switch k {

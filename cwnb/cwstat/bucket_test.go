@@ -129,11 +129,14 @@ func TestCompute(t *testing.T) {
 			},
 		},
 		{
-			name:    "negative value hides rank statistics",
-			samples: ones(-1, 5, 9),
+			// Statistics-definitions.html: none but the basic five over any negative value,
+			// whatever the bounds (issue 11, item 4: Values [-5, 1, 2, 3]).
+			name:    "negative value hides every statistic but the basic five",
+			samples: ones(-5, 1, 2, 3),
 			want: map[string]result{
-				"Minimum": one(-1), "Sum": one(13), "p50": no, "IQM": no, "TM(10%:90%)": no, "tc90": no,
-				"TM(0:)": one(7), "PR(:0)": one(100.0 / 3), "WM(0:5)": one(10.0 / 3),
+				"Minimum": one(-5), "Sum": one(1), "Average": one(0.25), "SampleCount": one(4),
+				"p50": no, "IQM": no, "TM(10%:90%)": no, "tc90": no,
+				"TM(0:)": no, "PR(:2)": no, "TC(0:10)": no, "TS(0:10)": no, "WM(0:2)": no,
 			},
 		},
 		{
@@ -144,16 +147,30 @@ func TestCompute(t *testing.T) {
 			},
 		},
 		{
+			// Issue 11, item 2: Min = Max but Sum ≠ Min·SampleCount is not raw values; its Sum
+			// stands, and no percentile exists (Statistics-definitions.html).
+			name: "set with Min=Max and another Sum keeps its Sum",
+			sets: []Set{{SampleCount: 3, Sum: 100, Minimum: 5, Maximum: 5}},
+			want: map[string]result{
+				"SampleCount": one(3), "Sum": one(100), "Average": one(100.0 / 3), "Minimum": one(5), "Maximum": one(5),
+				"p50": no, "IQM": no, "TC(:10)": no, "PR(:10)": no,
+			},
+		},
+		{
+			name: "set of 0.1 three times is raw values despite rounding",
+			sets: []Set{{SampleCount: 3, Sum: 0.3, Minimum: 0.1, Maximum: 0.1}},
+			want: map[string]result{"Sum": one(0.3), "p50": one(0.1), "TC(:1)": one(3)},
+		},
+		{
 			name:    "opaque set",
 			samples: ones(1, 2),
 			sets:    []Set{{SampleCount: 4, Sum: 30, Minimum: 5, Maximum: 10}},
 			want: map[string]result{
 				"SampleCount": one(6), "Sum": one(33), "Average": one(5.5), "Minimum": one(1), "Maximum": one(10),
 				"p50": no, "IQM": no, "TM(10%:90%)": no, "tc90": no,
-				// Absolute bounds: the set is wholly inside or outside, or the answer is unknown.
-				"TC(:10)": one(6), "TS(:10)": one(33), "TM(:10)": one(5.5), "PR(2:)": one(4 * 100.0 / 6),
-				"TC(:4)": one(2), "TC(:7)": no, "PR(5:)": no, "PR(4.9:)": one(4 * 100.0 / 6),
-				"WM(5:10)": one((5 + 5 + 30) / 6.0), "WM(:7)": no,
+				// Issue 11, item 3: CloudWatch needs raw data points for every statistic but
+				// the basic five, absolute bounds included.
+				"TC(:10)": no, "TS(:10)": no, "TM(:10)": no, "PR(2:)": no, "WM(5:10)": no,
 			},
 		},
 		{
@@ -318,15 +335,15 @@ func reference(s Stat, xs []float64) (float64, bool) {
 		return xs[len(xs)-1], true
 	case SampleCount:
 		return float64(len(xs)), true
+	}
+	// Statistics-definitions.html: no other statistic over a negative value.
+	if neg {
+		return math.NaN(), false
+	}
+	switch s.Kind {
 	case Percentile:
-		if neg {
-			return math.NaN(), false
-		}
 		return refPercentile(xs, s.P), true
 	case IQM:
-		if neg {
-			return math.NaN(), false
-		}
 		return refRanked(TrimmedMean, xs, 25, 75)
 	}
 	if s.Absolute {
@@ -338,9 +355,6 @@ func reference(s Stat, xs []float64) (float64, bool) {
 			hi = s.Hi
 		}
 		return refAbsolute(s.Kind, xs, lo, hi)
-	}
-	if neg {
-		return math.NaN(), false
 	}
 	a, b := 0.0, 100.0
 	if s.HasLo {
@@ -632,8 +646,8 @@ func TestIdentities(t *testing.T) {
 	}
 }
 
-// TestAddSet checks how statistic sets enter a bucket: Min=Max becomes raw values exactly as
-// Add would, anything else is summarized only.
+// TestAddSet checks how statistic sets enter a bucket: Min=Max with Sum=Min·SampleCount becomes
+// raw values exactly as Add would, anything else is summarized only.
 func TestAddSet(t *testing.T) {
 	stats := make([]Stat, len(refStats))
 	for i, name := range refStats {
@@ -659,7 +673,7 @@ func TestAddSet(t *testing.T) {
 		v, ok := b.Compute(mustParse(t, name))
 		got = append(got, result{v, ok})
 	}
-	want := []result{{10, true}, {20, true}, {15, true}, {math.NaN(), false}, {2, true}, {math.NaN(), false}}
+	want := []result{{10, true}, {20, true}, {15, true}, {math.NaN(), false}, {math.NaN(), false}, {math.NaN(), false}}
 	if diff := cmp.Diff(want, got, approx); diff != "" {
 		t.Errorf("swapped set (-want +got):\n%s", diff)
 	}

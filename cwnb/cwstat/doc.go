@@ -15,10 +15,12 @@
 //
 // A Bucket collects the samples of one period: raw values with counts (Bucket.Add, from Value
 // or Values+Counts) and statistic sets (Bucket.AddSet, from StatisticValues, turned into raw
-// values where CloudWatch does). Bucket.Compute and Bucket.ComputeAll return a statistic and
-// whether it has a value: an empty period has none, and rank statistics (percentiles, IQM,
-// percentage bounds) have none when the bucket holds a negative value or a statistic set that
-// is not raw values, as in CloudWatch. The rule is applied per bucket, that is per period.
+// values when Minimum = Maximum and Sum = Minimum·SampleCount, as CloudWatch documents).
+// Bucket.Compute and Bucket.ComputeAll return a statistic and whether it has a value: an empty
+// period has none, and every statistic but the basic five (percentiles, TM, WM, TC, TS, PR and
+// IQM, whatever their bounds) has none when the bucket holds a negative value or a statistic
+// set that is not raw values, as in CloudWatch, which needs raw, non-negative data points for
+// them. The rule is applied per bucket, that is per period.
 // A Bucket sorts its values once for all statistics and reuses its memory across Reset. The
 // sort is a natural merge sort: each Values+Counts datum usually arrives ascending, so a
 // period of one datum needs no sort at all and a period of a few datums only merges them.

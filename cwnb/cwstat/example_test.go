@@ -21,7 +21,7 @@ func ExampleParse() {
 	// p99.9: kind p, needs samples true
 	// tm99: kind TM, needs samples true
 	// TM(10%:90%): kind TM, needs samples true
-	// PR(:300): kind PR, needs samples false
+	// PR(:300): kind PR, needs samples true
 	// unknown statistic "P99": names are case-sensitive: use p99
 	// invalid statistic "TM(90%:10%)": lower bound 90% must be below upper bound 10%; write the smaller bound first
 }
@@ -142,24 +142,27 @@ func ExampleBucket_AddValues() {
 
 func ExampleBucket_AddSet() {
 	var b cwstat.Bucket
-	// SampleCount 1 with Minimum = Maximum = Sum, and Minimum = Maximum: raw values.
+	// Minimum = Maximum and Sum = Minimum·SampleCount (SampleCount 1 included): raw values.
 	b.AddSet(cwstat.Set{SampleCount: 1, Sum: 7, Minimum: 7, Maximum: 7})
 	b.AddSet(cwstat.Set{SampleCount: 3, Sum: 6, Minimum: 2, Maximum: 2})
 	p50, _ := cwstat.Parse("p50")
+	tc, _ := cwstat.Parse("TC(3:10)")
 	v, ok := b.Compute(p50)
 	fmt.Println("p50:", v, ok)
-	// Any other set is a summary only: no percentiles for this period.
+	// Any other set is a summary only: the basic statistics count it, and no other statistic
+	// exists for this period, absolute bounds included.
 	b.AddSet(cwstat.Set{SampleCount: 2, Sum: 10, Minimum: 4, Maximum: 6})
 	v, ok = b.Compute(p50)
 	fmt.Println("p50:", v, ok)
-	// Absolute bounds still work while the set is wholly inside or outside them.
-	tc, _ := cwstat.Parse("TC(3:10)")
 	v, ok = b.Compute(tc)
-	fmt.Println("TC(3:10):", v, ok, "of", b.Len())
+	fmt.Println("TC(3:10):", v, ok)
+	sum, _ := b.Compute(cwstat.Stat{Kind: cwstat.Sum})
+	fmt.Println("Sum:", sum, "of", b.Len())
 	// Output:
 	// p50: 2 true
 	// p50: NaN false
-	// TC(3:10): 3 true of 6
+	// TC(3:10): NaN false
+	// Sum: 23 of 6
 }
 
 func ExampleParseError() {

@@ -95,20 +95,18 @@ func Basic() []Stat {
 	return []Stat{{Kind: Average}, {Kind: Sum}, {Kind: Minimum}, {Kind: Maximum}, {Kind: SampleCount}}
 }
 
-// NeedsSamples reports whether s can only be computed from raw values (Value or Values+Counts,
-// or a statistic set that CloudWatch turns into raw values): percentiles, IQM, and TM, WM, TC
-// and TS with percentage bounds. They depend on the ranks of the values, and CloudWatch does
-// not compute them when any value in the period is negative. The basic statistics never need
-// samples; absolute-bound TM, WM, TC, TS and PR are computed from raw values and from any
-// statistic set that lies wholly on one side of each bound (see Bucket.Compute).
+// NeedsSamples reports whether s can only be computed from raw values (Value, Values+Counts, or
+// a statistic set that is raw values: Minimum = Maximum and Sum = Minimum·SampleCount): every
+// statistic but the five basic ones, that is percentiles, TM, WM, TC, TS, PR and IQM, with
+// percentage or absolute bounds. CloudWatch needs raw data points for them and does not compute
+// them for a period that holds any other statistic set, or any negative value
+// (Statistics-definitions.html). The basic statistics never need samples.
 func (s Stat) NeedsSamples() bool {
 	switch s.Kind {
-	case Percentile, IQM:
-		return true
-	case TrimmedMean, WinsorizedMean, TrimmedCount, TrimmedSum:
-		return !s.Absolute
+	case Average, Sum, Minimum, Maximum, SampleCount:
+		return false
 	}
-	return false
+	return true
 }
 
 // String returns the canonical spelling of s, the form CloudWatch documents and echoes back:

@@ -170,11 +170,11 @@ func TestNeedsSamplesAndRollup(t *testing.T) {
 		"TC(10%:90%)":  {true, RollupNone, ""},
 		"TS(:90%)":     {true, RollupNone, ""},
 		"WM(5%:)":      {true, RollupNone, ""},
-		"TM(150:1000)": {false, RollupWeightedMean, "TC(150:1000)"},
-		"TC(:0.5)":     {false, RollupSum, ""},
-		"TS(3:)":       {false, RollupSum, ""},
-		"WM(100:200)":  {false, RollupWeightedMean, "SampleCount"},
-		"PR(:300)":     {false, RollupWeightedMean, "SampleCount"},
+		"TM(150:1000)": {true, RollupWeightedMean, "TC(150:1000)"},
+		"TC(:0.5)":     {true, RollupSum, ""},
+		"TS(3:)":       {true, RollupSum, ""},
+		"WM(100:200)":  {true, RollupWeightedMean, "SampleCount"},
+		"PR(:300)":     {true, RollupWeightedMean, "SampleCount"},
 	}
 	got := map[string]props{}
 	for name := range tests {

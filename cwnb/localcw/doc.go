@@ -34,7 +34,12 @@
 //     InvalidParameterValue, InvalidParameterCombination, MissingParameter, InvalidNextToken;
 //     "Message" for InternalServiceFault), with the status of the shape and
 //     X-Amzn-Query-Error: <Code>;Sender|Receiver, so errors.As into the SDK's types works and
-//     ErrorCode() gives the classic code.
+//     ErrorCode() gives the classic code. GetMetricData, whose only modeled error is
+//     InvalidNextToken, answers a request it cannot serve (bad Id, duplicate Ids, bad Stat,
+//     period, unit or expression, StartTime = EndTime, ...) with ValidationError, as the real
+//     service does, in the service's wording ("The value M1 for parameter
+//     MetricDataQueries.member.1.Id is not matching the expected pattern ^[a-z][a-zA-Z0-9_]*$.")
+//     followed by a hint; a missing StartTime or EndTime stays MissingParameter.
 //   - The AWS CLI and boto3 (botocore) reach CloudWatch through awsJson1_0 (POST / with
 //     X-Amz-Target: GraniteServiceVersion20100801.<Op>, epoch-second timestamps): served too,
 //     through the same handlers, so `aws --endpoint-url ... cloudwatch get-metric-data` works.
@@ -48,8 +53,9 @@
 //     500 per page with NextToken; metrics with data in the last two weeks, scenario metrics
 //     included.
 //   - GetMetricData: every statistic through package cwstat, computed from the raw samples of
-//     each period (statistic sets give rank statistics only where CloudWatch does; none with
-//     negative values); StartTime rounded down (to the period's division of a minute for 1, 5,
+//     each period (a statistic set counts as raw values only when Minimum = Maximum and Sum =
+//     Minimum·SampleCount; a period holding another set, or a negative value, has the five basic
+//     statistics only, as CloudWatch needs raw, non-negative data points for the others); StartTime rounded down (to the period's division of a minute for 1, 5,
 //     10, 20 and 30 s periods, else to the minute under 15 days, 5 minutes under 63 days, the
 //     hour beyond) and buckets counted from it; EndTime exclusive; empty periods omitted;
 //     standard-resolution data stored at the minute, high-resolution data at the second for
@@ -64,7 +70,18 @@
 //     metricmath, one result per series a SEARCH finds (at most 500, with a
 //     MaxQueryResultsExceeded message beyond).
 //   - GetMetricStatistics: Statistics and ExtendedStatistics, the 1,440-datapoint limit with the
-//     service's message, datapoints with their unit.
+//     service's message (numbers without separators), datapoints with their unit; without a
+//     Unit, data published in several units gives one datapoint per unit and period, as
+//     CloudWatch aggregates units separately.
+//   - Dynamic labels (graph-dynamic-labels.html): ${LABEL}; ${PROP('MetricName' | 'Namespace' |
+//     'Dim.<name>' | 'Stat' | 'Period')} for metric queries and SEARCH results; and, from each
+//     whole result whatever the page, ${AVG}, ${SUM}, ${MIN}, ${MAX}, ${FIRST}, ${LAST},
+//     ${DATAPOINT_COUNT}, ${MIN_MAX_RANGE}, ${FIRST_LAST_RANGE}, ${FIRST_LAST_TIME_RANGE} and
+//     ${FIRST|LAST|MIN|MAX_TIME} with their _RELATIVE forms, times at the offset of
+//     LabelOptions.Timezone.
+//
+// testdata/parity.py checks these rules through botocore (awsJson1_0 and Smithy RPC v2 CBOR)
+// and the AWS CLI v1, computing the expected answers itself; TestParityBotocore runs it.
 //
 // # Not faithful
 //
@@ -74,12 +91,12 @@
 //   - Default labels are the metric name, followed by the statistic and the period in seconds
 //     when the metric queries of a call differ in them ("Latency p99 300"); expressions default
 //     to their Id; SEARCH series to metricmath.SearchLabel, prefixed with the query's Label when
-//     it has a static one (so that the series stay distinct). Of the dynamic labels, ${LABEL} and
-//     ${PROP('MetricName' | 'Namespace' | 'Dim.<name>' | 'Stat' | 'Period')} are expanded (for
-//     metric queries and SEARCH results); the others (${AVG}, ${MAX}, time formats, ...) are left
-//     as written and LabelOptions.Timezone is only validated.
-//   - Buckets with data from several units are aggregated together (with the MultipleUnits
-//     message); the real service's choice is not documented.
+//     it has a static one (so that the series stay distinct). The formats of dynamic label values
+//     are not documented: numbers are written in their shortest exact form (4.25), times in RFC
+//     3339 (2026-11-20T09:31:00-01:30), durations as "1h 57m"; ${PROP('Region')},
+//     ${PROP('AccountId')} and ${PROP('AccountLabel')} are left as written.
+//   - GetMetricData without a Unit aggregates a bucket with data from several units together,
+//     with the MultipleUnits message; the real service's answer there is not documented.
 //   - Metrics Insights (SQL) queries, anomaly detection bands, cross-account queries
 //     (AccountId), alarms, dashboards and every other operation are refused with an error that
 //     names them. Requests are not authenticated (SigV4 is not checked): keep the server on

@@ -44,6 +44,33 @@ func invalidValue(format string, args ...any) *apiError {
 	return &apiError{"InvalidParameterValueException", "InvalidParameterValue", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
+// validationError is how GetMetricData reports a request it cannot serve as written: the
+// operation models no InvalidParameterValue error (its only modeled error is InvalidNextToken),
+// and the real service answers ValidationError, with messages such as "The value M1 for
+// parameter MetricDataQueries.member.1.Id is not matching the expected pattern
+// ^[a-z][a-zA-Z0-9_]*$." (observed in public reports: telegraf#5420, yace#385) or "The parameter
+// StartTime must not equal parameter EndTime." (beats#32687). The shape is not in the
+// CloudWatch model, so the SDK returns a smithy.GenericAPIError whose ErrorCode() is
+// "ValidationError".
+func validationError(format string, args ...any) *apiError {
+	return &apiError{"ValidationError", "ValidationError", http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// asValidation turns the request-validation errors of GetMetricData's shared checks (units,
+// dimensions, periods, statistics, required members) into the ValidationError the service
+// answers for that operation, keeping their message. Other errors pass unchanged.
+func asValidation(err error) error {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch ae.Code {
+	case "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter":
+		return validationError("%s", ae.Message)
+	}
+	return err
+}
+
 func invalidCombination(format string, args ...any) *apiError {
 	return &apiError{"InvalidParameterCombinationException", "InvalidParameterCombination", http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }

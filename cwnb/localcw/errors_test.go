@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/smithy-go"
 )
 
 // errorKind checks that err is of the SDK's typed error T (errors.As), as the SDK builds it from
@@ -34,6 +35,13 @@ var (
 	invalidCombination = typed[*types.InvalidParameterCombinationException]()
 	missingParameter   = typed[*types.MissingRequiredParameterException]()
 	invalidNextToken   = typed[*types.InvalidNextToken]()
+	// validation is the ValidationError GetMetricData answers for a request it cannot serve:
+	// not a modeled shape, so a smithy.GenericAPIError with that code.
+	validation = errorKind{"ValidationError", func(err error) bool {
+		var ae smithy.APIError
+		var gen *smithy.GenericAPIError
+		return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && errors.As(err, &gen)
+	}}
 )
 
 func TestPutMetricDataValidation(t *testing.T) {
@@ -80,7 +88,7 @@ func TestPutMetricDataValidation(t *testing.T) {
 		{"NaN value", "T", datum(func(d *types.MetricDatum) { d.Value = aws.Float64(math.NaN()) }), invalidValue, "InvalidParameterValue", "NaN"},
 		{"Inf in values", "T", datum(func(d *types.MetricDatum) { d.Value, d.Values = nil, []float64{1, math.Inf(1)} }), invalidValue, "InvalidParameterValue", "Values.member.2"},
 		{"too large", "T", datum(func(d *types.MetricDatum) { d.Value = aws.Float64(math.Ldexp(1, 361)) }), invalidValue, "InvalidParameterValue", "2^360"},
-		{"older than two weeks", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(-14*24*time.Hour - time.Minute)) }), invalidValue, "InvalidParameterValue", "two weeks"},
+		{"older than two weeks", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(-14*24*time.Hour - time.Minute)) }), invalidValue, "InvalidParameterValue", "The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks"},
 		{"over two hours ahead", "T", datum(func(d *types.MetricDatum) { d.Timestamp = aws.Time(now.Add(2*time.Hour + time.Minute)) }), invalidValue, "InvalidParameterValue", "two hours"},
 		{"bad unit", "T", datum(func(d *types.MetricDatum) { d.Unit = "Furlongs" }), invalidValue, "InvalidParameterValue", "Furlongs"},
 		{"bad storage resolution", "T", datum(func(d *types.MetricDatum) { d.StorageResolution = aws.Int32(30) }), invalidValue, "InvalidParameterValue", "StorageResolution"},
@@ -156,22 +164,35 @@ func TestGetMetricDataValidation(t *testing.T) {
 			for i := range 501 {
 				in.MetricDataQueries = append(in.MetricDataQueries, q(fmt.Sprintf("m%d", i)))
 			}
-		}), invalidValue, "InvalidParameterValue", "greater than 500"},
-		{"id with upper-case start", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Id = aws.String("M1") }), invalidValue, "InvalidParameterValue", "lowercase letter"},
-		{"id with dash", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Id = aws.String("m-1") }), invalidValue, "InvalidParameterValue", "m-1"},
-		{"duplicate id", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries = append(in.MetricDataQueries, q("m1")) }), invalidValue, "InvalidParameterValue", "unique"},
-		{"start after end", base(func(in *cloudwatch.GetMetricDataInput) { in.StartTime = aws.Time(now) }), invalidValue, "InvalidParameterValue", "StartTime must be less than"},
+		}), validation, "ValidationError", "greater than 500"},
+		// The service's own wording (telegraf#5420), then our hint.
+		{"id with upper-case start", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Id = aws.String("M1") }), validation, "ValidationError",
+			"The value M1 for parameter MetricDataQueries.member.1.Id is not matching the expected pattern ^[a-z][a-zA-Z0-9_]*$. An Id must start with a lowercase letter"},
+		{"id with dash", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Id = aws.String("m-1") }), validation, "ValidationError", "m-1"},
+		{"duplicate id", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries = append(in.MetricDataQueries, q("m1")) }), validation, "ValidationError", "unique"},
+		{"start after end", base(func(in *cloudwatch.GetMetricDataInput) { in.StartTime = aws.Time(now.Add(time.Minute)) }), validation, "ValidationError", "StartTime must be less than"},
 		{"no start", base(func(in *cloudwatch.GetMetricDataInput) { in.StartTime = nil }), missingParameter, "MissingParameter", "StartTime"},
-		{"period 90", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(90) }), invalidValue, "InvalidParameterValue", "multiple of 60"},
-		{"period 15", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(15) }), invalidValue, "InvalidParameterValue", "1, 5, 10, 20 or 30"},
-		{"period 0", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(0) }), invalidValue, "InvalidParameterValue", "period"},
-		{"bad statistic", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Stat = aws.String("Mean") }), invalidValue, "InvalidParameterValue", "Mean"},
-		{"no statistic", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Stat = nil }), missingParameter, "MissingParameter", "Stat"},
-		{"metric and expression", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Expression = aws.String("m1*2") }), invalidCombination, "InvalidParameterCombination", "mutually exclusive"},
-		{"neither metric nor expression", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat = nil }), invalidCombination, "InvalidParameterCombination", "Exactly one"},
-		{"nothing returned", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].ReturnData = aws.Bool(false) }), invalidValue, "InvalidParameterValue", "ReturnData"},
-		{"bad ScanBy", base(func(in *cloudwatch.GetMetricDataInput) { in.ScanBy = "Sideways" }), invalidValue, "InvalidParameterValue", "ScanBy"},
-		{"bad unit", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Unit = "Parsecs" }), invalidValue, "InvalidParameterValue", "Parsecs"},
+		{"period 90", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(90) }), validation, "ValidationError", "multiple of 60"},
+		{"period 15", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(15) }), validation, "ValidationError", "1, 5, 10, 20 or 30"},
+		{"period 0", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Period = aws.Int32(0) }), validation, "ValidationError", "period"},
+		{"bad statistic", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Stat = aws.String("Mean") }), validation, "ValidationError", "Mean"},
+		// yace#385: "The value None for parameter MetricDataQueries.member.223.MetricStat.Stat is not a valid statistic."
+		{"upper-case percentile", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Stat = aws.String("P99") }), validation, "ValidationError",
+			"The value P99 for parameter MetricDataQueries.member.1.MetricStat.Stat is not a valid statistic. unknown statistic \"P99\": names are case-sensitive: use p99"},
+		// beats#32687.
+		{"start equals end", base(func(in *cloudwatch.GetMetricDataInput) { in.StartTime = aws.Time(now); in.EndTime = aws.Time(now) }), validation, "ValidationError", "The parameter StartTime must not equal parameter EndTime"},
+		{"bad expression", base(func(in *cloudwatch.GetMetricDataInput) {
+			in.MetricDataQueries = append(in.MetricDataQueries, types.MetricDataQuery{Id: aws.String("e1"), Expression: aws.String("m1 +")})
+		}), validation, "ValidationError", "Error in expression e1"},
+		{"unknown reference", base(func(in *cloudwatch.GetMetricDataInput) {
+			in.MetricDataQueries = append(in.MetricDataQueries, types.MetricDataQuery{Id: aws.String("e1"), Expression: aws.String("m2 * 2")})
+		}), validation, "ValidationError", "m2"},
+		{"no statistic", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Stat = nil }), validation, "ValidationError", "Stat"},
+		{"metric and expression", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].Expression = aws.String("m1*2") }), validation, "ValidationError", "mutually exclusive"},
+		{"neither metric nor expression", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat = nil }), validation, "ValidationError", "Exactly one"},
+		{"nothing returned", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].ReturnData = aws.Bool(false) }), validation, "ValidationError", "ReturnData"},
+		{"bad ScanBy", base(func(in *cloudwatch.GetMetricDataInput) { in.ScanBy = "Sideways" }), validation, "ValidationError", "ScanBy"},
+		{"bad unit", base(func(in *cloudwatch.GetMetricDataInput) { in.MetricDataQueries[0].MetricStat.Unit = "Parsecs" }), validation, "ValidationError", "Parsecs"},
 		{"bad NextToken", base(func(in *cloudwatch.GetMetricDataInput) { in.NextToken = aws.String("garbage") }), invalidNextToken, "InvalidNextToken", "NextToken"},
 	}
 	for _, tt := range tests {
@@ -188,7 +209,7 @@ func TestGetMetricStatisticsLimit(t *testing.T) {
 		Namespace: aws.String("T"), MetricName: aws.String("M"), Period: aws.Int32(60),
 		StartTime: aws.Time(now.Add(-25 * time.Hour)), EndTime: aws.Time(now), Statistics: []types.Statistic{types.StatisticAverage},
 	})
-	checkErr(t, err, invalidCombination, "InvalidParameterCombination", "1,500 datapoints, which exceeds the limit of 1,440")
+	checkErr(t, err, invalidCombination, "InvalidParameterCombination", "You have requested up to 1500 datapoints, which exceeds the limit of 1440.")
 }
 
 func TestListMetricsBadToken(t *testing.T) {

@@ -125,7 +125,7 @@ func TestMetricMathAndSearch(t *testing.T) {
 				StartTime: aws.Time(t0), EndTime: aws.Time(now),
 				MetricDataQueries: []types.MetricDataQuery{hidden("m1", hostA), expr("e1", tt.expr)},
 			})
-			checkErr(t, err, invalidValue, "InvalidParameterValue", tt.message)
+			checkErr(t, err, validation, "ValidationError", tt.message)
 		})
 	}
 
@@ -134,7 +134,7 @@ func TestMetricMathAndSearch(t *testing.T) {
 			StartTime: aws.Time(t0), EndTime: aws.Time(now),
 			MetricDataQueries: []types.MetricDataQuery{hidden("m1", hostA), expr("e1", "e2+m1"), expr("e2", "e1*2")},
 		})
-		checkErr(t, err, invalidValue, "InvalidParameterValue", "circular")
+		checkErr(t, err, validation, "ValidationError", "circular")
 	})
 
 	t.Run("expression over expression", func(t *testing.T) {

@@ -30,6 +30,14 @@ func FuzzRequest(f *testing.F) {
 			map[string]any{"Id": "s", "Expression": "SEARCH('{T} M', 'Average', 1)"}}},
 		map[string]any{"Namespace": "T", "MetricName": "M", "StartTime": tag(now.Add(-time.Hour)), "EndTime": tag(now), "Period": 60, "Statistics": []any{"Average"}, "ExtendedStatistics": []any{"p50"}},
 		map[string]any{"NextToken": "Z21kMTp4OjE"},
+		// Issue 11: a statistic set with Minimum = Maximum and another Sum, negative values, and
+		// dynamic labels with LabelOptions.
+		map[string]any{"Namespace": "T", "MetricData": []any{
+			map[string]any{"MetricName": "M", "StatisticValues": map[string]any{"SampleCount": 3.0, "Sum": 100.0, "Minimum": 5.0, "Maximum": 5.0}},
+			map[string]any{"MetricName": "M", "Values": []any{-5.0, 1.0}}}},
+		map[string]any{"StartTime": tag(now.Add(-time.Hour)), "EndTime": tag(now), "LabelOptions": map[string]any{"Timezone": "-0130"},
+			"MetricDataQueries": []any{map[string]any{"Id": "m", "Label": "${MAX} ${MAX_TIME} ${FIRST_TIME_RELATIVE} ${DATAPOINT_COUNT} ${",
+				"MetricStat": map[string]any{"Metric": map[string]any{"Namespace": "T", "MetricName": "M"}, "Period": 60, "Stat": "PR(:2)"}}}},
 	}
 	for i, s := range seeds {
 		b, err := cbor.Marshal(s)

@@ -26,7 +26,10 @@ const (
 	maxLabelLen         = 1024
 )
 
-var idPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
+// idPatternText is the Id pattern as the service spells it in its messages.
+const idPatternText = `^[a-z][a-zA-Z0-9_]*$`
+
+var idPattern = regexp.MustCompile(idPatternText)
 
 // query is one validated MetricDataQuery.
 type query struct {
@@ -78,7 +81,7 @@ func parseQueries(in *wire.GetMetricDataInput) ([]*query, error) {
 			return nil, missingParameter(q.param() + ".Id")
 		}
 		if !idPattern.MatchString(mq.Id) {
-			return nil, invalidValue("The value %s for parameter %s.Id is invalid: an Id must start with a lowercase letter and contain only letters, digits and underscores.", mq.Id, q.param())
+			return nil, validationError("The value %s for parameter %s.Id is not matching the expected pattern %s. An Id must start with a lowercase letter and contain only letters, digits and underscores.", mq.Id, q.param(), idPatternText)
 		}
 		if len(mq.Id) > 255 {
 			return nil, invalidValue("The value for parameter %s.Id is longer than 255 characters.", q.param())
@@ -163,7 +166,7 @@ func parseMetricStat(q *query, mq *wire.MetricDataQuery) error {
 	}
 	st, err := cwstat.Parse(ms.Stat)
 	if err != nil {
-		return invalidValue("The value %s for parameter %s.Stat is invalid: %v", ms.Stat, p, err)
+		return validationError("The value %s for parameter %s.Stat is not a valid statistic. %v", ms.Stat, p, err)
 	}
 	if err := checkUnit(ms.Unit, p+".Unit"); err != nil {
 		return err
@@ -212,17 +215,16 @@ type request struct {
 	max        int
 	offset     int
 	hash       string
+	tz         int // LabelOptions.Timezone, minutes east of UTC
 }
 
+// parseGetMetricData validates a request whose StartTime and EndTime are set.
 func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, error) {
 	r := &request{}
-	if in.StartTime == nil || in.StartTime.IsZero() {
-		return nil, missingParameter("StartTime")
-	}
-	if in.EndTime == nil || in.EndTime.IsZero() {
-		return nil, missingParameter("EndTime")
-	}
 	r.start, r.end = *in.StartTime, *in.EndTime
+	if r.start.Equal(r.end) {
+		return nil, validationError("The parameter StartTime must not equal parameter EndTime (both %s); widen the window.", r.start.Format(time.RFC3339))
+	}
 	if !r.start.Before(r.end) {
 		return nil, invalidValue("The parameter StartTime must be less than the parameter EndTime (StartTime %s, EndTime %s).", r.start.Format(time.RFC3339), r.end.Format(time.RFC3339))
 	}
@@ -244,9 +246,11 @@ func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, erro
 		r.max = min(r.max, s.opts.Faults.PageSize)
 	}
 	if in.LabelOptions != nil && in.LabelOptions.Timezone != "" {
-		if _, err := parseTimezone(in.LabelOptions.Timezone); err != nil {
+		tz, err := parseTimezone(in.LabelOptions.Timezone)
+		if err != nil {
 			return nil, invalidValue("The value %s for parameter LabelOptions.Timezone is invalid: use +HHMM or -HHMM, e.g. -0500.", in.LabelOptions.Timezone)
 		}
+		r.tz = tz
 	}
 	qs, err := parseQueries(in)
 	if err != nil {
@@ -273,6 +277,7 @@ func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, erro
 	return r, nil
 }
 
+// parseTimezone parses LabelOptions.Timezone, +HHMM or -HHMM, into minutes east of UTC.
 func parseTimezone(tz string) (int, error) {
 	if len(tz) != 5 || (tz[0] != '+' && tz[0] != '-') {
 		return 0, fmt.Errorf("bad timezone")
@@ -281,6 +286,9 @@ func parseTimezone(tz string) (int, error) {
 	mm, err2 := strconv.Atoi(tz[3:5])
 	if err1 != nil || err2 != nil || hh > 23 || mm > 59 {
 		return 0, fmt.Errorf("bad timezone")
+	}
+	if tz[0] == '-' {
+		return -(hh*60 + mm), nil
 	}
 	return hh*60 + mm, nil
 }
@@ -306,9 +314,20 @@ func parsePageToken(tok, hash string) (int, error) {
 }
 
 func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricDataOutput, error) {
+	// A missing top-level member is MissingParameter, as for the other operations; anything
+	// else wrong with the request is ValidationError (asValidation).
+	if in.StartTime == nil || in.StartTime.IsZero() {
+		return nil, missingParameter("StartTime")
+	}
+	if in.EndTime == nil || in.EndTime.IsZero() {
+		return nil, missingParameter("EndTime")
+	}
+	if len(in.MetricDataQueries) == 0 {
+		return nil, missingParameter("MetricDataQueries")
+	}
 	r, err := s.parseGetMetricData(in)
 	if err != nil {
-		return nil, err
+		return nil, asValidation(err)
 	}
 	// A first page is always computed afresh (data may have been published since); the pages
 	// that follow a NextToken come from the snapshot the first page took, so that they are
@@ -322,7 +341,7 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 	if !ok {
 		results, messages, err = s.compute(r)
 		if err != nil {
-			return nil, err
+			return nil, asValidation(err)
 		}
 		s.pages.put(r.hash, results, messages)
 	}
@@ -412,6 +431,11 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 			continue
 		}
 		results = append(results, mathResults[q]...)
+	}
+	// Dynamic label values (${MAX}, ${LAST_TIME}, ...) are computed from each whole result, in
+	// ascending time order, before paging and ScanBy.
+	for i := range results {
+		results[i].label = expandStats(results[i].label, results[i].t, results[i].v, r.tz, now)
 	}
 	if !r.ascending {
 		// Reverse in place, once per series: results that share a series (the same metric and

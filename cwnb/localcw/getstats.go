@@ -1,7 +1,7 @@
 package localcw
 
 import (
-	"fmt"
+	"cmp"
 	"slices"
 	"time"
 
@@ -53,7 +53,8 @@ func (s *Server) getMetricStatistics(in *wire.GetMetricStatisticsInput) (*wire.G
 	var stats []cwstat.Stat
 	for i, name := range in.Statistics {
 		if !slices.Contains(basicStatistics, name) {
-			return nil, invalidValue("The value %s for parameter Statistics.member.%d is invalid; use SampleCount, Average, Sum, Minimum or Maximum (other statistics go in ExtendedStatistics).", name, i+1)
+			// The service's wording (cloud-custodian#9137), then where the statistic goes.
+			return nil, invalidValue("The parameter Statistics.member.%d must be a value in the set [SampleCount, Average, Sum, Minimum, Maximum]. %q is not one; other statistics go in ExtendedStatistics.", i+1, name)
 		}
 		st, err := cwstat.Parse(name)
 		if err != nil {
@@ -77,66 +78,82 @@ func (s *Server) getMetricStatistics(in *wire.GetMetricStatisticsInput) (*wire.G
 		n++
 	}
 	if n > maxStatisticsPoints {
-		return nil, invalidCombination("You have requested up to %s datapoints, which exceeds the limit of %s. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(int64(n)), thousands(maxStatisticsPoints))
+		return nil, invalidCombination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, maxStatisticsPoints)
 	}
 	out := &wire.GetMetricStatisticsOutput{Label: in.MetricName, Datapoints: []wire.Datapoint{}}
 	if !periodRetained(start, now, period) {
 		return out, nil
 	}
 	sr := s.store.Get(store.Metric{Namespace: in.Namespace, Name: in.MetricName, Dims: dims(in.Dimensions)})
-	agg := aggregate(sr, g, in.Unit, stats, now.Add(-hiResRetention), now.Add(-hourRetention))
-	unit := in.Unit
-	if unit == "" && len(agg.units) == 1 {
-		unit = agg.units[0]
-	}
-	byTime := map[int64]*wire.Datapoint{}
-	var order []int64
-	for i, st := range stats {
-		name := ""
-		if i >= len(in.Statistics) {
-			name = in.ExtendedStatistics[i-len(in.Statistics)]
+	hiResCutoff, scanFrom := now.Add(-hiResRetention), now.Add(-hourRetention)
+	agg := aggregate(sr, g, in.Unit, stats, hiResCutoff, scanFrom)
+	// CloudWatch aggregates data published in different units separately: without a Unit, a
+	// period holding two units gives one datapoint per unit (User Guide, CloudWatch concepts,
+	// Units).
+	perUnit := []aggregation{agg}
+	units := []string{in.Unit}
+	if in.Unit == "" && len(agg.units) > 1 {
+		perUnit, units = perUnit[:0], agg.units
+		for _, u := range units {
+			perUnit = append(perUnit, aggregate(sr, g, u, stats, hiResCutoff, scanFrom))
 		}
-		p := agg.series[i]
-		for k, t := range p.t {
-			dp := byTime[t]
-			if dp == nil {
-				dp = &wire.Datapoint{Timestamp: time.UnixMilli(t).UTC(), Unit: unit}
-				byTime[t] = dp
-				order = append(order, t)
+	} else if in.Unit == "" && len(agg.units) == 1 {
+		units[0] = agg.units[0]
+	}
+	type key struct {
+		t    int64
+		unit int
+	}
+	byKey := map[key]*wire.Datapoint{}
+	var order []key
+	for u, agg := range perUnit {
+		unit := units[u]
+		if unit == "" {
+			unit = "None"
+		}
+		for i, st := range stats {
+			name := ""
+			if i >= len(in.Statistics) {
+				name = in.ExtendedStatistics[i-len(in.Statistics)]
 			}
-			v := p.v[k]
-			switch {
-			case name != "":
-				if dp.ExtendedStatistics == nil {
-					dp.ExtendedStatistics = map[string]float64{}
+			p := agg.series[i]
+			for k, t := range p.t {
+				dp := byKey[key{t, u}]
+				if dp == nil {
+					dp = &wire.Datapoint{Timestamp: time.UnixMilli(t).UTC(), Unit: unit}
+					byKey[key{t, u}] = dp
+					order = append(order, key{t, u})
 				}
-				dp.ExtendedStatistics[name] = v
-			case st.Kind == cwstat.SampleCount:
-				dp.SampleCount = &v
-			case st.Kind == cwstat.Average:
-				dp.Average = &v
-			case st.Kind == cwstat.Sum:
-				dp.Sum = &v
-			case st.Kind == cwstat.Minimum:
-				dp.Minimum = &v
-			case st.Kind == cwstat.Maximum:
-				dp.Maximum = &v
+				v := p.v[k]
+				switch {
+				case name != "":
+					if dp.ExtendedStatistics == nil {
+						dp.ExtendedStatistics = map[string]float64{}
+					}
+					dp.ExtendedStatistics[name] = v
+				case st.Kind == cwstat.SampleCount:
+					dp.SampleCount = &v
+				case st.Kind == cwstat.Average:
+					dp.Average = &v
+				case st.Kind == cwstat.Sum:
+					dp.Sum = &v
+				case st.Kind == cwstat.Minimum:
+					dp.Minimum = &v
+				case st.Kind == cwstat.Maximum:
+					dp.Maximum = &v
+				}
 			}
 		}
 	}
-	slices.Sort(order)
-	for _, t := range order {
-		out.Datapoints = append(out.Datapoints, *byTime[t])
+	slices.SortFunc(order, func(a, b key) int {
+		if a.t != b.t {
+			return cmp.Compare(a.t, b.t)
+		}
+		return cmp.Compare(a.unit, b.unit)
+	})
+	for _, k := range order {
+		out.Datapoints = append(out.Datapoints, *byKey[k])
 	}
 	s.datapoints.Add(int64(len(order)))
 	return out, nil
-}
-
-// thousands formats n with comma separators, as CloudWatch's messages do.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -235,7 +235,8 @@ func datum(md *wire.MetricDatum, param string, now time.Time) (store.Datum, erro
 		t = *md.Timestamp
 	}
 	if t.Before(now.Add(-maxPastAge)) {
-		return d, invalidValue("The parameter %s.Timestamp must specify a time no more than two weeks in the past (got %s, server time %s).", param, t.Format(time.RFC3339), now.Format(time.RFC3339))
+		// The service's wording (cloud-custodian#2559), then the times compared.
+		return d, invalidValue("The parameter %s.Timestamp must specify a time within the past two weeks (got %s, server time %s).", param, t.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	if t.After(now.Add(maxFutureSkew)) {
 		return d, invalidValue("The parameter %s.Timestamp must specify a time no more than two hours in the future (got %s, server time %s).", param, t.Format(time.RFC3339), now.Format(time.RFC3339))

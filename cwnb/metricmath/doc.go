@@ -43,7 +43,7 @@
 // # Functions
 //
 //	ABS CEIL FLOOR LOG LOG10   TS|TS[] -> same; per datapoint (non-finite results dropped)
-//	SUM AVG MIN MAX            TS -> S over its datapoints; TS[] -> TS per timestamp
+//	SUM AVG MIN MAX STDDEV     TS -> S over its datapoints; TS[] -> TS per timestamp
 //	DATAPOINT_COUNT            TS -> S (number of datapoints); TS[] -> TS (series with a value)
 //	METRIC_COUNT               TS[] -> S (number of series)
 //	FILL(x, S|TS|REPEAT|LINEAR) TS|TS[] -> same; fills every grid timestamp without a value
@@ -61,9 +61,12 @@
 //
 // Details where the documentation is silent (choices made here, each tested):
 //
-//   - SUM/AVG/MIN/MAX over an array: a timestamp where no series has a value has no result.
-//     AVG divides by the number of series in the array (missing counts as 0, as documented);
-//     SUM, MIN and MAX use the values present.
+//   - SUM/AVG/MIN/MAX/STDDEV over an array: a timestamp where no series has a value has no
+//     result. AVG divides by the number of series in the array (missing counts as 0, as
+//     documented); SUM, MIN, MAX and STDDEV use the values present (MIN and MAX are the lowest
+//     and highest value among the series at each timestamp, as documented: a missing value is
+//     not a 0 there). STDDEV is the population standard deviation (divide by n; the
+//     documentation does not say which).
 //   - Of a TS with no datapoints, SUM/AVG/MIN/MAX are NaN (no value); used with a series this
 //     drops its datapoints with ArithmeticError. DATAPOINT_COUNT is 0.
 //   - FILL(x, REPEAT) leaves the timestamps before x's first datapoint empty; FILL(x, LINEAR)
@@ -80,9 +83,10 @@
 //   - SORT puts series without datapoints last in either order; ties keep the array's order.
 //   - FIRST/LAST of an empty array give a series with no datapoints.
 //
-// Not supported (an error wrapping ErrUnsupported, never a wrong answer):
-// ANOMALY_DETECTION_BAND, INSIGHT_RULE_METRIC, SERVICE_QUOTA, LAMBDA, STDDEV, Metrics Insights
-// queries (SELECT ...), and cross-account search (:aws.AccountId).
+// Not supported (an error wrapping ErrUnsupported that names the function as a documented one,
+// never a wrong answer): ANOMALY_DETECTION_BAND, DB_PERF_INSIGHTS, INSIGHT_RULE_METRIC,
+// SERVICE_QUOTA, LAMBDA, Metrics Insights queries (SELECT ...), and cross-account search
+// (:aws.AccountId).
 //
 // # Labels
 //

@@ -447,6 +447,7 @@ const (
 	aggMin
 	aggMax
 	aggCount
+	aggStddev
 )
 
 // reduce computes an aggregate over the present (non-NaN) values of xs. count is how many were
@@ -471,6 +472,15 @@ func reduce(k aggKind, xs []float64) float64 {
 		return math.NaN()
 	}
 	switch k {
+	case aggStddev:
+		mean := sum / float64(n)
+		var ss float64
+		for _, x := range xs {
+			if !math.IsNaN(x) {
+				ss += (x - mean) * (x - mean)
+			}
+		}
+		return math.Sqrt(ss / float64(n))
 	case aggSum:
 		return sum
 	case aggAvg:
@@ -482,12 +492,14 @@ func reduce(k aggKind, xs []float64) float64 {
 	}
 }
 
-// aggregate builds SUM, AVG, MIN, MAX and DATAPOINT_COUNT. Over one time series they return a
-// number computed from its datapoints; over an array they return a time series computed per
-// timestamp across the array. Per timestamp, a timestamp where no series has a value stays
-// missing; otherwise SUM adds the values present, MIN/MAX/DATAPOINT_COUNT use the values present,
-// and AVG divides the sum of the values present by the number of series, because CloudWatch
-// documents that AVG over an array treats missing values as 0.
+// aggregate builds SUM, AVG, MIN, MAX, STDDEV and DATAPOINT_COUNT. Over one time series they
+// return a number computed from its datapoints; over an array they return a time series computed
+// per timestamp across the array. Per timestamp, a timestamp where no series has a value stays
+// missing; otherwise SUM adds the values present, MIN/MAX/DATAPOINT_COUNT/STDDEV use the values
+// present, and AVG divides the sum of the values present by the number of series, because
+// CloudWatch documents that AVG over an array treats missing values as 0. STDDEV is the
+// population standard deviation, √(Σ(x−x̄)²/n) over the n values present (the documentation
+// does not say which; a single value gives 0).
 func aggregate(k aggKind) func(*evaluator, *callNode) (value, error) {
 	return func(ev *evaluator, c *callNode) (value, error) {
 		v, err := ev.seriesArg(c, 0)
@@ -498,6 +510,9 @@ func aggregate(k aggKind) func(*evaluator, *callNode) (value, error) {
 			s := v.ts[0]
 			r := reduce(k, s.v)
 			return value{kind: kScalar, num: r, dropped: s.dropped}, nil
+		}
+		if k == aggStddev {
+			return value{kind: kSeries, ts: []*series{stddevAcross(v.ts, ev.n)}}, nil
 		}
 		// Accumulate series by series (row-major) rather than timestamp by timestamp: the
 		// inputs are separate slices, and walking each once is far kinder to the cache.
@@ -535,6 +550,44 @@ func aggregate(k aggKind) func(*evaluator, *callNode) (value, error) {
 		}
 		return value{kind: kSeries, ts: []*series{o}}, nil
 	}
+}
+
+// stddevAcross is STDDEV over an array: per timestamp, the population standard deviation of
+// the values present, in two passes (mean, then squared deviations) to stay accurate when the
+// values are large and close together. A timestamp where no series has a value stays missing.
+func stddevAcross(ts []*series, n int) *series {
+	o := &series{v: make([]float64, n)}
+	cnt := make([]int32, n)
+	for _, s := range ts {
+		o.dropped = o.dropped || s.dropped
+		for i, x := range s.v {
+			if !math.IsNaN(x) {
+				o.v[i] += x
+				cnt[i]++
+			}
+		}
+	}
+	mean := make([]float64, n)
+	for i, c := range cnt {
+		mean[i] = o.v[i] / float64(c)
+		o.v[i] = 0
+	}
+	for _, s := range ts {
+		for i, x := range s.v {
+			if !math.IsNaN(x) {
+				d := x - mean[i]
+				o.v[i] += d * d
+			}
+		}
+	}
+	for i, c := range cnt {
+		if c == 0 {
+			o.v[i] = math.NaN()
+		} else {
+			o.v[i] = math.Sqrt(o.v[i] / float64(c))
+		}
+	}
+	return o
 }
 
 func evalMetricCount(ev *evaluator, c *callNode) (value, error) {

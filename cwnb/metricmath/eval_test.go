@@ -95,6 +95,10 @@ func TestEval(t *testing.T) {
 		{"AVG of array", "AVG([m1, m2])", nil, []Series{ts("", 5.5, 1, nan, 2, 12.5)}},
 		{"MIN of array", "MIN([m1, m2])", nil, []Series{ts("", 1, 2, nan, 0, 5)}},
 		{"MAX of array", "MAX([m1, m2])", nil, []Series{ts("", 10, 2, nan, 4, 20)}},
+		// STDDEV (population): m1's values 1 2 4 5 have mean 3 and squared deviations 4 1 1 4,
+		// so √(10/4); across [m1, m2]: (1,10) → 4.5, (2) → 0, (4,0) → 2, (5,20) → 7.5.
+		{"STDDEV of series", "m1*0 + STDDEV(m1)", nil, []Series{ts("m1L", 1.5811388300841898, 1.5811388300841898, nan, 1.5811388300841898, 1.5811388300841898)}},
+		{"STDDEV of array", "STDDEV([m1, m2])", nil, []Series{ts("", 4.5, 0, nan, 2, 7.5)}},
 		{"DATAPOINT_COUNT of array", "DATAPOINT_COUNT([m1, m2, m3])", nil, []Series{ts("", 2, 1, nan, 2, 2)}},
 		{"SUM of array with one element", "SUM([m1])", nil, []Series{ts("", 1, 2, nan, 4, 5)}},
 		{"nested arrays flatten", "SUM([m1, [m2, m1]])", nil, []Series{ts("", 12, 4, nan, 8, 30)}},

@@ -19,13 +19,15 @@ type funcSpec struct {
 
 var funcs map[string]*funcSpec
 
-// unsupportedFuncs are CloudWatch metric math functions cwnb rejects with ErrUnsupported.
+// unsupportedFuncs are CloudWatch metric math functions (and Metrics Insights' SELECT) that
+// CloudWatch documents and cwnb does not evaluate: it rejects them with ErrUnsupported, naming
+// them as documented functions rather than unknown ones.
 var unsupportedFuncs = map[string]struct{}{
 	"ANOMALY_DETECTION_BAND": {},
+	"DB_PERF_INSIGHTS":       {},
 	"INSIGHT_RULE_METRIC":    {},
 	"SERVICE_QUOTA":          {},
 	"LAMBDA":                 {},
-	"STDDEV":                 {},
 	"SELECT":                 {},
 	"MIN_TIMESTAMP":          {},
 }
@@ -41,6 +43,7 @@ func init() {
 		{name: "AVG", minArgs: 1, maxArgs: 1, usage: "AVG(m1) (a number) or AVG([m1, m2]) (a time series)", eval: aggregate(aggAvg)},
 		{name: "MIN", minArgs: 1, maxArgs: 1, usage: "MIN(m1) (a number) or MIN([m1, m2]) (a time series)", eval: aggregate(aggMin)},
 		{name: "MAX", minArgs: 1, maxArgs: 1, usage: "MAX(m1) (a number) or MAX([m1, m2]) (a time series)", eval: aggregate(aggMax)},
+		{name: "STDDEV", minArgs: 1, maxArgs: 1, usage: "STDDEV(m1) (a number) or STDDEV([m1, m2]) (a time series)", eval: aggregate(aggStddev)},
 		{name: "DATAPOINT_COUNT", minArgs: 1, maxArgs: 1, usage: "DATAPOINT_COUNT(m1) (a number) or DATAPOINT_COUNT(METRICS()) (a time series)", eval: aggregate(aggCount)},
 		{name: "METRIC_COUNT", minArgs: 1, maxArgs: 1, usage: "METRIC_COUNT(METRICS())", eval: evalMetricCount},
 		{name: "FILL", minArgs: 2, maxArgs: 2, usage: "FILL(m1, 0), FILL(m1, m2), FILL(m1, REPEAT) or FILL(METRICS(), LINEAR)",

@@ -369,7 +369,7 @@ func (p *parser) parseCall(name token) (node, error) {
 	if !ok {
 		if _, known := unsupportedFuncs[name.text]; known {
 			return nil, &Error{Source: p.src, Pos: name.pos, End: name.end, Err: ErrUnsupported,
-				Msg: fmt.Sprintf("function %s is not supported by cwnb's metric math; %s", name.text, supportedList())}
+				Msg: fmt.Sprintf("function %s is not supported by cwnb's metric math: it is a documented CloudWatch function that the local evaluation does not compute; %s", name.text, supportedList())}
 		}
 		if _, ok := funcs[strings.ToUpper(name.text)]; ok {
 			return nil, errAt(p.src, name.pos, name.end, "function names are upper case; write %s(...)", strings.ToUpper(name.text))

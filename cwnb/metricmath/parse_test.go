@@ -27,7 +27,10 @@ func TestParseErrors(t *testing.T) {
 		{"id called as function", "foo(m1)", 0, []string{"is an id, not a function", "supported: ABS"}, false},
 		{"unsupported function", "ANOMALY_DETECTION_BAND(m1, 2)", 0,
 			[]string{"function ANOMALY_DETECTION_BAND is not supported by cwnb's metric math", "supported: ABS, AVG"}, true},
-		{"STDDEV unsupported", "m1/STDDEV(m1)", 3, []string{"STDDEV is not supported"}, true},
+		// Issue 11, item 7: a documented function the local evaluation does not compute is named
+		// as such, not called unknown.
+		{"DB_PERF_INSIGHTS unsupported", "m1/DB_PERF_INSIGHTS('RDS', 'db-ABC', 'db.load.avg')", 3,
+			[]string{"function DB_PERF_INSIGHTS is not supported", "documented CloudWatch function"}, true},
 		{"unknown function", "FOO(m1)", 0, []string{"unknown function FOO", "supported:"}, false},
 		{"mixed-case function", "Sum(m1)", 0, []string{"write SUM(...)"}, false},
 		{"bare upper-case name", "M1 * 2", 0, []string{"unknown name M1", "lower-case"}, false},
