@@ -63,7 +63,7 @@ type job struct {
 }
 
 // jobs plans the calls that fetch what the cache lacks: visible queries grouped by region and
-// missing interval, split into batches. Offline, a miss is an *OfflineError.
+// missing interval, split into batches. Offline, a miss is an *offlineError.
 func (l *Loader) jobs(p *prepared) ([]*job, error) {
 	type groupKey struct {
 		region string
@@ -85,7 +85,7 @@ func (l *Loader) jobs(p *prepared) ([]*job, error) {
 		}
 	}
 	if len(offMiss) > 0 {
-		return nil, &OfflineError{Dir: l.cache.Dir(), Missing: offMiss}
+		return nil, &offlineError{Dir: l.cache.Dir(), Missing: offMiss}
 	}
 	var jobs []*job
 	for _, k := range order {

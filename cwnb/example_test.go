@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -234,18 +235,6 @@ func ExampleRetention() {
 	// 720h0m0s 5m0s true
 	// 2400h0m0s 1h0m0s true
 	// 12000h0m0s 0s false
-}
-
-func ExampleFillValues() {
-	nan := func() float64 { var z float64; return z / z }()
-	v := []float64{1, nan, nan, 4, nan}
-	fmt.Println(cwnb.FillValues(v, cwnb.FillLinear, 0))
-	fmt.Println(cwnb.FillValues(v, cwnb.FillForward, 1))
-	fmt.Println(cwnb.FillValues(v, cwnb.FillZero, 0))
-	// Output:
-	// [1 2 3 4 NaN]
-	// [1 1 NaN 4 4]
-	// [1 0 0 4 0]
 }
 
 func ExampleParseFill() {
@@ -532,16 +521,6 @@ metrics:
     dimensions: {Service: checkout}
 `
 
-func ExampleParseInvestigation() {
-	inv, err := cwnb.ParseInvestigation("tail.yaml", []byte(exampleYAML))
-	fmt.Println(inv.Title, inv.Query.Window, inv.Query.Period, err)
-	_, err = cwnb.ParseInvestigation("tail.yaml", []byte("window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    stat: p99x\n"))
-	fmt.Println(strings.Contains(err.Error(), `tail.yaml:5: `), strings.Contains(err.Error(), `"p99x"`))
-	// Output:
-	// Is the average hiding our tail? 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z 5m0s <nil>
-	// true true
-}
-
 func ExampleReadInvestigation() {
 	dir, _ := os.MkdirTemp("", "cwnb-inv-")
 	defer os.RemoveAll(dir)
@@ -712,9 +691,12 @@ func ExampleWithCacheDir() {
 func ExampleWithRateLimit() {
 	var o cwnb.Options
 	cwnb.WithRateLimit(5)(&o)
-	fmt.Println(o.RateLimit, cwnb.DefaultRateLimit)
+	fmt.Println(o.RateLimit)
+	_, err := cwnb.New(cwnb.WithRateLimit(math.Inf(1)))
+	fmt.Println(err)
 	// Output:
-	// 5 25
+	// 5
+	// cwnb: WithRateLimit(+Inf): the rate must be a positive number of requests per second, such as 25
 }
 
 // WithClient plugs in any client: here a real SDK client for a local CloudWatch.
@@ -776,17 +758,18 @@ func ExampleCallError_Error() {
 	// connection refused
 }
 
-func ExampleOfflineError() {
+// An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
+// lists what the cache lacks.
+func ExampleWithOffline_miss() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
 		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"))
-	var oe *cwnb.OfflineError
-	fmt.Println(errors.Is(err, cwnb.ErrOffline), errors.As(err, &oe), len(oe.Missing))
-	fmt.Println(oe.Missing[0])
+	fmt.Println(errors.Is(err, cwnb.ErrOffline))
+	fmt.Println(strings.Contains(err.Error(), "lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z"))
 	// Output:
-	// true true 2
-	// us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z
+	// true
+	// true
 }
 
 func ExampleMessage_String() {

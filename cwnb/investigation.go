@@ -52,7 +52,7 @@ func ReadInvestigation(path string) (*Investigation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("investigation file: %w", err)
 	}
-	inv, err := ParseInvestigation(path, data)
+	inv, err := parseInvestigation(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func yamlErr(name string, n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%w: %s:%d: %s", ErrInvestigation, name, line, fmt.Sprintf(format, args...))
 }
 
-// ParseInvestigation parses an investigation file's content; name is used in errors.
-func ParseInvestigation(name string, data []byte) (*Investigation, error) {
+// parseInvestigation parses an investigation file's content; name is used in errors.
+func parseInvestigation(name string, data []byte) (*Investigation, error) {
 	if name == "" {
 		name = "investigation"
 	}
@@ -106,7 +106,7 @@ func ParseInvestigation(name string, data []byte) (*Investigation, error) {
 	return p.finish(root)
 }
 
-// invParser holds what ParseInvestigation has read so far.
+// invParser holds what parseInvestigation has read so far.
 type invParser struct {
 	name       string
 	inv        *Investigation

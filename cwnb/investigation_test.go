@@ -42,7 +42,7 @@ expressions:
 `
 
 func TestParseInvestigation(t *testing.T) {
-	inv, err := ParseInvestigation("tail.yaml", []byte(tailYAML))
+	inv, err := parseInvestigation("tail.yaml", []byte(tailYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestParseInvestigationErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseInvestigation("tail.yaml", []byte(tc.yaml))
+			_, err := parseInvestigation("tail.yaml", []byte(tc.yaml))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.want)
 			}

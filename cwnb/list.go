@@ -41,9 +41,9 @@ type Filter struct {
 
 const listExt = ".cwl"
 
-// ListMaxAge is how long a listing stays in the cache before List asks CloudWatch again (offline
+// listMaxAge is how long a listing stays in the cache before List asks CloudWatch again (offline
 // mode uses a listing of any age).
-const ListMaxAge = time.Hour
+const listMaxAge = time.Hour
 
 // Listing is what List found.
 type Listing struct {
@@ -81,7 +81,7 @@ type listCacheFile struct {
 }
 
 // List runs ListMetrics (every page) in each region and returns the metrics as a frame and as
-// Metric values. ListMetrics costs nothing, but a listing is cached for ListMaxAge so that a
+// Metric values. ListMetrics costs nothing, but a listing is cached for an hour so that a
 // notebook re-run makes no call, and offline mode answers from the cache.
 func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
 	if l == nil || ctx == nil {
@@ -156,11 +156,11 @@ func (l *Loader) listRegion(ctx context.Context, region string, f Filter) (*list
 			}
 		}
 	}
-	if lc != nil && (l.opts.Offline || l.opts.Now().Sub(lc.Written) < ListMaxAge) {
+	if lc != nil && (l.opts.Offline || l.opts.Now().Sub(lc.Written) < listMaxAge) {
 		return lc, 0, nil
 	}
 	if l.opts.Offline {
-		return nil, 0, &OfflineError{Dir: l.cache.Dir(), Missing: []string{fmt.Sprintf("%s listing %s", region, describeFilter(f))}}
+		return nil, 0, &offlineError{Dir: l.cache.Dir(), Missing: []string{fmt.Sprintf("%s listing %s", region, describeFilter(f))}}
 	}
 	lc = &listCacheFile{Version: 1, Key: keyDesc, Written: l.opts.Now().UTC()}
 	caller := &fetch.Caller{Limiter: l.limiter, CallTimeout: l.opts.CallTimeout}

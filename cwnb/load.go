@@ -73,14 +73,14 @@ func MustLoad(q Query, optFns ...func(*Options)) *Result {
 // ErrOffline is wrapped by the error of an offline load that the cache cannot answer.
 var ErrOffline = errors.New("offline and not in the cache")
 
-// OfflineError lists what an offline load missed in the cache. It wraps ErrOffline.
-type OfflineError struct {
+// offlineError lists what an offline load missed in the cache. It wraps ErrOffline.
+type offlineError struct {
 	Dir     string
 	Missing []string // "us-east-1 Latency p99 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z"
 }
 
 // Error lists up to five missing queries and says how to fill the cache.
-func (e *OfflineError) Error() string {
+func (e *offlineError) Error() string {
 	const show = 5
 	m := e.Missing
 	more := ""
@@ -93,7 +93,7 @@ func (e *OfflineError) Error() string {
 }
 
 // Unwrap returns ErrOffline.
-func (e *OfflineError) Unwrap() error { return ErrOffline }
+func (e *offlineError) Unwrap() error { return ErrOffline }
 
 // Load validates q, answers what it can from the cache, fetches the rest with the fewest
 // GetMetricData calls, stores complete periods in the cache and returns the result. Nothing is

@@ -231,9 +231,9 @@ func TestLoadCacheRerun(t *testing.T) {
 		t.Errorf("offline values differ:\n%s", diff)
 	}
 	_, err = testLoader(t, url, t.TempDir(), testNow, WithOffline(true)).Load(context.Background(), q)
-	var oe *OfflineError
+	var oe *offlineError
 	if !errors.Is(err, ErrOffline) || !errors.As(err, &oe) || !strings.Contains(err.Error(), "Latency p99") {
-		t.Errorf("offline miss error = %v, want an *OfflineError naming Latency p99", err)
+		t.Errorf("offline miss error = %v, want an *offlineError naming Latency p99", err)
 	}
 	t.Setenv("CWNB_OFFLINE", "1")
 	_, err = testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)

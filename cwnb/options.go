@@ -10,15 +10,13 @@ import (
 	"time"
 )
 
-// Defaults of the Options a loader runs with when a field is zero.
+// Defaults of the Options a loader runs with when a field is zero (the Options docs say them).
 const (
-	// DefaultRateLimit is the default client-side limit on CloudWatch requests per second, half
-	// of GetMetricData's 50 TPS quota so that a notebook leaves room for dashboards and alarms.
-	DefaultRateLimit = 25
-	// DefaultCallTimeout bounds one CloudWatch call, the SDK's retries included.
-	DefaultCallTimeout = 2 * time.Minute
-	// DefaultTimeout bounds a whole load.
-	DefaultTimeout = 15 * time.Minute
+	// defaultRateLimit is half of GetMetricData's 50 TPS quota, so that a notebook leaves room
+	// for dashboards and alarms.
+	defaultRateLimit   = 25
+	defaultCallTimeout = 2 * time.Minute
+	defaultTimeout     = 15 * time.Minute
 )
 
 // insightsRateLimit bounds calls holding a Metrics Insights query (quota: 10 TPS).
@@ -50,11 +48,12 @@ type Options struct {
 	CacheDir string
 	// NoCache disables the cache: every load is fetched and nothing is written.
 	NoCache bool
-	// Offline serves loads only from the cache and fails on a miss with an *OfflineError. It is
+	// Offline serves loads only from the cache and fails on a miss with an error wrapping
+	// ErrOffline that lists what the cache lacks. It is
 	// also turned on by the environment variable CWNB_OFFLINE=1.
 	Offline bool
-	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means
-	// DefaultRateLimit. Calls holding a Metrics Insights query are further held to 5 per second.
+	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means 25, half
+	// of GetMetricData's quota of 50, leaving room for dashboards and alarms. Calls holding a Metrics Insights query are further held to 5 per second.
 	RateLimit float64
 	// MaxAttempts is how many times the SDK tries a request that was throttled or failed
 	// transiently (with jittered exponential backoff); 0 means 8. It applies to clients the
@@ -62,10 +61,9 @@ type Options struct {
 	MaxAttempts int
 	// Concurrency is how many calls may be in flight at once; 0 means 4.
 	Concurrency int
-	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means
-	// DefaultCallTimeout.
+	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means 2 minutes.
 	CallTimeout time.Duration
-	// Timeout bounds a whole load; 0 means DefaultTimeout.
+	// Timeout bounds a whole load; 0 means 15 minutes.
 	Timeout time.Duration
 	// MemoryLimit is the most memory, in bytes, that a load may be estimated to need; 0 means the
 	// memory available now (MemAvailable in /proc/meminfo; no limit where it cannot be read) and
@@ -112,7 +110,7 @@ func WithOffline(offline bool) func(*Options) { return func(o *Options) { o.Offl
 func WithRateLimit(perSecond float64) func(*Options) {
 	return func(o *Options) {
 		if !(perSecond > 0) || math.IsInf(perSecond, 0) {
-			o.errs = append(o.errs, fmt.Sprintf("WithRateLimit(%v): the rate must be a positive number of requests per second, such as %d", perSecond, DefaultRateLimit))
+			o.errs = append(o.errs, fmt.Sprintf("WithRateLimit(%v): the rate must be a positive number of requests per second, such as %d", perSecond, defaultRateLimit))
 			return
 		}
 		o.RateLimit = perSecond
@@ -124,7 +122,7 @@ func WithRateLimit(perSecond float64) func(*Options) {
 func WithCallTimeout(d time.Duration) func(*Options) {
 	return func(o *Options) {
 		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithCallTimeout(%v): the timeout must be positive, such as %v", d, DefaultCallTimeout))
+			o.errs = append(o.errs, fmt.Sprintf("WithCallTimeout(%v): the timeout must be positive, such as %v", d, defaultCallTimeout))
 			return
 		}
 		o.CallTimeout = d
@@ -135,7 +133,7 @@ func WithCallTimeout(d time.Duration) func(*Options) {
 func WithTimeout(d time.Duration) func(*Options) {
 	return func(o *Options) {
 		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithTimeout(%v): the timeout must be positive, such as %v", d, DefaultTimeout))
+			o.errs = append(o.errs, fmt.Sprintf("WithTimeout(%v): the timeout must be positive, such as %v", d, defaultTimeout))
 			return
 		}
 		o.Timeout = d
@@ -204,11 +202,11 @@ func resolveOptions(optFns []func(*Options)) (Options, error) {
 func (o *Options) check() error {
 	switch {
 	case o.RateLimit < 0 || math.IsNaN(o.RateLimit) || math.IsInf(o.RateLimit, 0):
-		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, DefaultRateLimit)
+		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, defaultRateLimit)
 	case o.CallTimeout < 0:
-		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, DefaultCallTimeout)
+		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, defaultCallTimeout)
 	case o.Timeout < 0:
-		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, DefaultTimeout)
+		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, defaultTimeout)
 	case o.MaxAttempts < 0:
 		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, defaultMaxAttempts)
 	case o.Concurrency < 0:
@@ -222,7 +220,7 @@ func (o *Options) check() error {
 // defaults fills in the zero fields.
 func (o *Options) defaults() {
 	if o.RateLimit == 0 {
-		o.RateLimit = DefaultRateLimit
+		o.RateLimit = defaultRateLimit
 	}
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = defaultMaxAttempts
@@ -231,10 +229,10 @@ func (o *Options) defaults() {
 		o.Concurrency = defaultConcurrency
 	}
 	if o.CallTimeout == 0 {
-		o.CallTimeout = DefaultCallTimeout
+		o.CallTimeout = defaultCallTimeout
 	}
 	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = defaultTimeout
 	}
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr

@@ -68,10 +68,10 @@ func ParseFill(s string) (Fill, error) {
 	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
 }
 
-// FillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
+// fillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
 // most maxGap values repeated into a gap) and FillLinear (gaps of at most maxGap values are
 // interpolated, longer ones stay NaN); maxGap ≤ 0 means no bound.
-func FillValues(v []float64, f Fill, maxGap int) []float64 {
+func fillValues(v []float64, f Fill, maxGap int) []float64 {
 	out := append([]float64(nil), v...)
 	if maxGap <= 0 {
 		maxGap = len(v) + 1
@@ -292,7 +292,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	parallel.For(len(r.Series), func(i int) {
 		v := r.Series[i].Values
 		if f != FillNaN {
-			v = FillValues(v, f, gap)
+			v = fillValues(v, f, gap)
 		}
 		cols[i+1] = floatColumn(v, r.Series[i].Column)
 	})

@@ -333,14 +333,14 @@ func TestFillValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := FillValues(in, tc.f, tc.maxGap)
+			got := fillValues(in, tc.f, tc.maxGap)
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateNaNs()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 	if !math.IsNaN(in[0]) || !math.IsNaN(in[2]) {
-		t.Error("FillValues mutated its input")
+		t.Error("fillValues mutated its input")
 	}
 	for _, s := range []string{"nan", "zero", "ffill", "linear"} {
 		f, err := ParseFill(s)
