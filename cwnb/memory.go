@@ -9,9 +9,11 @@ import (
 	"time"
 )
 
-// bytesPerCell is the peak memory a load needs per series and period: the datapoint as fetched
-// (timestamp and value, 16 bytes), on the grid (8), in the cache file being written (16), and in
-// the gota frame, which boxes every element (about 28). TestBytesPerCell measures it.
+// bytesPerCell is the peak memory a load needs per series and period. A load of 10,000 series
+// over a day at 1 minute (14.4 million cells) peaked near 1 GB: about 68 bytes a cell. The result
+// itself keeps about 44 (the values, and the gota frame, which boxes every element); the rest is
+// the responses being decoded and merged. TestBytesPerCell checks that the constant lies between
+// what a result keeps and what a load allocates in all.
 const bytesPerCell = 68
 
 // estimateBytes is the memory a load of series series over rows periods is expected to need at
