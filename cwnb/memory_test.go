@@ -51,9 +51,9 @@ func TestBytesPerCell(t *testing.T) {
 func TestParseMemAvailable(t *testing.T) {
 	for in, want := range map[string]int64{
 		"MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   20000000 kB\n": 20000000 * 1024,
-		"MemTotal: 1 kB\n":             -1,
-		"MemAvailable: lots kB\n":      -1,
-		"MemAvailable: 5 MB\n":         -1,
+		"MemTotal: 1 kB\n":        -1,
+		"MemAvailable: lots kB\n": -1,
+		"MemAvailable: 5 MB\n":    -1,
 	} {
 		got, ok := parseMemAvailable(bufio.NewScanner(strings.NewReader(in)))
 		if (want < 0) == ok || ok && got != want {
