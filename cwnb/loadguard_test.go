@@ -5,9 +5,14 @@ import (
 	"errors"
 	"math"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go"
+	"github.com/fxamacker/cbor/v2"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
@@ -375,4 +380,32 @@ func TestColumnNames(t *testing.T) {
 		}
 	}()
 	res.Values("Duration p99")
+}
+
+// TestExpiredCredentials: an endpoint that refuses the request's credentials (the answer
+// CloudWatch gives an expired session token, written here in the Smithy RPC v2 CBOR error form
+// the SDK decodes) gives the short credentials error, after one request.
+func TestExpiredCredentials(t *testing.T) {
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		body, _ := cbor.Marshal(map[string]string{"__type": "com.amazon.coral.service#ExpiredTokenException", "message": "The security token included in the request is expired"})
+		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.Header().Set("Content-Type", "application/cbor")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	l := testLoader(t, srv.URL, t.TempDir(), testNow, WithProfile("prod"))
+	_, err := l.Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"))
+	if !errors.Is(err, ErrCredentials) {
+		t.Fatalf("err = %v; want ErrCredentials", err)
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ExpiredTokenException" {
+		t.Errorf("the SDK's error is not kept: %v", err)
+	}
+	if !strings.Contains(err.Error(), `profile "prod"`) || !strings.Contains(err.Error(), "CWNB_OFFLINE=1") || requests != 1 {
+		t.Errorf("after %d requests: %v", requests, err)
+	}
 }
