@@ -123,7 +123,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	prog := newProgress(l.opts, len(jobs), res.Cache.Hits)
 	if len(jobs) > 0 {
 		if err := l.fetchAll(ctx, p, jobs, prog); err != nil {
-			prog.done()
+			prog.done(float64(res.MetricsRequested) * costPerMetric)
 			return nil, l.stopped(ctx, res, err)
 		}
 	}
@@ -132,7 +132,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	res.assemble(p.rus, len(res.Regions) > 1)
 	l.warnEmpty(ctx, p)
 	res.Elapsed = time.Since(began)
-	res.display = prog.done()
+	res.display = prog.done(res.Cost)
 	return res, nil
 }
 

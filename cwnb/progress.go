@@ -61,6 +61,7 @@ type progress struct {
 	hits     int
 	calls    int
 	retried  int
+	cost     float64 // of this run, known at the end
 	shown    bool
 	last     time.Time
 }
@@ -118,7 +119,7 @@ func (p *progress) text(final bool) string {
 	el := time.Since(p.began).Round(100 * time.Millisecond)
 	did := fmt.Sprintf("%d calls, %d retries, %d queries from the cache, %v", p.calls, p.retried, p.hits, el)
 	if final {
-		return "cwnb: loaded: " + did
+		return fmt.Sprintf("cwnb: loaded: %s, est. $%s", did, fmtCost(p.cost))
 	}
 	return fmt.Sprintf("cwnb: loading… %s (%d batches planned, pages add calls)", did, p.total)
 }
@@ -139,15 +140,16 @@ func (p *progress) show(final bool) {
 	}
 }
 
-// done ends the progress display. On a terminal that showed progress it writes the final line;
-// in the notebook it empties the block and returns its id, for Result.Display to fill ("" when
-// nothing was shown).
-func (p *progress) done() string {
+// done ends the progress display of a load whose calls cost cost. On a terminal that showed
+// progress it writes the final line; in the notebook it empties the block and returns its id,
+// for Result.Display to fill ("" when nothing was shown).
+func (p *progress) done(cost float64) string {
 	if !p.active() {
 		return ""
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.cost = cost
 	if !p.shown {
 		return ""
 	}
