@@ -158,7 +158,15 @@ func (l *Loader) stopped(ctx context.Context, res *Result, err error) error {
 	}
 	cause := context.Cause(ctx)
 	if errors.Is(cause, ErrTimeout) {
-		return fmt.Errorf("load stopped after %d calls: %w", res.Calls, cause)
+		return fmt.Errorf("load stopped after %s: %w", plural(res.Calls, "call"), cause)
 	}
-	return fmt.Errorf("load cancelled after %d calls: %w", res.Calls, ctx.Err())
+	return fmt.Errorf("load cancelled after %s: %w", plural(res.Calls, "call"), ctx.Err())
+}
+
+// plural says "1 call", "2 calls".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
