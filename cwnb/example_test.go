@@ -74,7 +74,7 @@ func Example() {
 	res.Display()
 	// Output:
 	// 2026-11-19T10:00:00Z/2026-11-19T10:05:00Z · period 1m (auto) · 5 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
-	// note: period 1m chosen automatically for a 5m window starting 14h ago (set Query.Period to choose)
+	// note: period 1m chosen automatically for a 5m window (set Query.Period to choose)
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z             50.5           99
 	//   2026-11-19T10:01:00Z              101          198

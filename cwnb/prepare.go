@@ -106,19 +106,19 @@ func (l *Loader) resolvePeriods(p *prepared, q Query, start, end time.Time, age 
 		qp = AutoPeriod(end.Sub(start), age)
 		p.adjusted = p.adjusted || qp != AutoPeriod(end.Sub(start), 0)
 		res.PeriodAuto = true
-		res.Notes = append(res.Notes, warnf(ErrAutoPeriod, "period %s chosen automatically for a %s window starting %s ago (set Query.Period to choose)",
-			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), fmtDur(age.Round(time.Minute))))
+		res.Notes = append(res.Notes, warnf(ErrAutoPeriod, "period %s chosen automatically for a %s window%s (set Query.Period to choose)",
+			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), retainedText(age)))
 	}
 	setPeriod := func(u *unit, per time.Duration) error {
 		cp, changed := coarsen(per, age)
 		if changed {
 			p.adjusted = true
 			if l.opts.StrictPeriod {
-				return invalidf("%s: period %s is finer than CloudWatch keeps for data %s old (it keeps %s there); use %s or a later window",
-					u.id, fmtDur(per), fmtDur(age.Round(time.Hour)), fmtDur(cp), fmtDur(cp))
+				return invalidf("%s: period %s is finer than CloudWatch keeps for data %s (it keeps %s there); use %s or a later window",
+					u.id, fmtDur(per), ageText(age), fmtDur(cp), fmtDur(cp))
 			}
-			res.Warnings = append(res.Warnings, warnf(ErrCoarsePeriod, "%s: period %s is finer than CloudWatch keeps for data %s old; loaded at %s instead",
-				u.id, fmtDur(per), fmtDur(age.Round(time.Hour)), fmtDur(cp)))
+			res.Warnings = append(res.Warnings, warnf(ErrCoarsePeriod, "%s: period %s is finer than CloudWatch keeps for data %s; loaded at %s instead",
+				u.id, fmtDur(per), ageText(age), fmtDur(cp)))
 		}
 		u.period = cp
 		return nil
@@ -248,11 +248,11 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 		}
 	}
 	files := l.readFiles(rus)
+	from := map[string]bool{}
 	for _, ru := range rus {
 		if rd := files[ru.key.path()]; rd != nil && rd.f != nil {
-			ru.cached = rd.f.get(ru.key.key)
-			if ru.cached != nil && rd.from != ep {
-				res.Notes = append(res.Notes, warnf(ErrEndpoint, "offline: served from the cache recorded against endpoint %q", rd.from))
+			if ru.cached = rd.f.get(ru.key.key); ru.cached != nil {
+				from[rd.from] = true
 			}
 		}
 		var covered [][2]int64
@@ -266,6 +266,14 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 			res.Cache.Misses++
 		}
 		p.rus = append(p.rus, ru)
+	}
+	// Offline, the cache of another endpoint may answer (a notebook recorded against the local
+	// CloudWatch, re-run with no endpoint set): the result says where its data was recorded, so
+	// that its output is the same as online.
+	if names := sortedKeys(from); len(names) == 1 {
+		res.Endpoint = names[0]
+	} else if len(names) > 1 {
+		res.Notes = append(res.Notes, warnf(ErrEndpoint, "offline: served from the caches recorded against endpoints %s", strings.Join(names, ", ")))
 	}
 	for _, path := range sortedKeys(files) {
 		if rd := files[path]; rd.err != nil {
@@ -306,4 +314,29 @@ func (l *Loader) readFiles(rus []*regionUnit) map[string]*readResult {
 		out[path] = &rds[i]
 	}
 	return out
+}
+
+// ageText names the retention band of data age old, not the age itself, so that messages about
+// a fixed window stay the same from one day to the next: "older than 15 days".
+func ageText(age time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case age >= 63*day:
+		return "older than 63 days"
+	case age >= 15*day:
+		return "older than 15 days"
+	case age >= 3*time.Hour:
+		return "older than 3 hours"
+	}
+	return "younger than 3 hours"
+}
+
+// retainedText explains an automatic period that retention raised: "" for data young enough to
+// have every period, else " of data older than 15 days, which CloudWatch keeps at 5m".
+func retainedText(age time.Duration) string {
+	per, _ := Retention(age)
+	if per <= time.Minute {
+		return ""
+	}
+	return fmt.Sprintf(" of data %s, which CloudWatch keeps at %s", ageText(age), fmtDur(per))
 }
