@@ -61,3 +61,18 @@ func TestParseMemAvailable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseMemAvailable: any meminfo text gives a size or not ok, never a panic or a negative
+// size.
+func FuzzParseMemAvailable(f *testing.F) {
+	f.Add("MemAvailable:   20000000 kB\n")
+	f.Add("MemAvailable: -5 kB\n")
+	f.Add("MemAvailable:\n")
+	f.Add("MemAvailable: 99999999999999999999 kB\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := parseMemAvailable(bufio.NewScanner(strings.NewReader(s)))
+		if ok && n < 0 {
+			t.Errorf("%q: %d", s, n)
+		}
+	})
+}
