@@ -141,9 +141,9 @@ type TimeoutError struct {
 	Err   error
 }
 
-// Error says how long the call took.
+// Error says how long the call waited; the SDK's error (a cancelled request) stays in Unwrap.
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("no answer within the call timeout of %v: %v", e.After, e.Err)
+	return fmt.Sprintf("no answer within the call timeout of %v", e.After)
 }
 
 // Unwrap returns ErrCallTimeout and the SDK's error.
