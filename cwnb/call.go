@@ -113,6 +113,11 @@ func (l *Loader) jobs(p *prepared) ([]*job, error) {
 // under each query and interval. It counts calls, retries and metrics into the result.
 func (l *Loader) fetchAll(ctx context.Context, p *prepared, jobs []*job, prog *progress) error {
 	res := p.res
+	for _, j := range jobs {
+		if err := l.checkCredentials(ctx, j.region); err != nil {
+			return err
+		}
+	}
 	caller := &fetch.Caller{Limiter: l.limiter, CallTimeout: l.opts.CallTimeout, OnCall: prog.step}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)

@@ -83,8 +83,9 @@ func (l *Loader) client(ctx context.Context, region string) (API, error) {
 	return c, nil
 }
 
-// newClient makes the SDK client of region from the shared configuration, and checks that it
-// has credentials, so that a missing or expired login is one short error before any call.
+// newClient makes the SDK client of region from the shared configuration. Its credentials are
+// looked up by checkCredentials before its first call, not here: a load the cache answers needs
+// none.
 func (l *Loader) newClient(ctx context.Context, region string) (API, error) {
 	fns := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
@@ -102,17 +103,7 @@ func (l *Loader) newClient(ctx context.Context, region string) (API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration (profile %s): %w; check ~/.aws/config or set AWS_PROFILE", l.profileName(), err)
 	}
-	if cfg.Credentials == nil {
-		return nil, l.credentialsError(region, errors.New("no credential provider"))
-	}
-	cctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(cctx); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, l.credentialsError(region, err)
-	}
+	l.creds[region] = cfg.Credentials
 	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		// The SDK's transport as configured, minus a client-side race that drops keep-alive
 		// connections to fast servers (see sdkhttp.Transport).
@@ -121,6 +112,36 @@ func (l *Loader) newClient(ctx context.Context, region string) (API, error) {
 			o.BaseEndpoint = aws.String(l.opts.Endpoint)
 		}
 	}), nil
+}
+
+// checkCredentials looks up, once, the credentials of the client the loader made for region, so
+// that a missing or expired login is one short error before any call. Clients from
+// Options.NewClient or WithClient are the caller's: they are not checked.
+func (l *Loader) checkCredentials(ctx context.Context, region string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err, done := l.credsErr[region]; done {
+		return err
+	}
+	p, ok := l.creds[region]
+	if !ok {
+		return nil
+	}
+	var err error
+	if p == nil {
+		err = l.credentialsError(region, errors.New("no credential provider"))
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
+		defer cancel()
+		if _, rerr := p.Retrieve(cctx); rerr != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			err = l.credentialsError(region, rerr)
+		}
+	}
+	l.credsErr[region] = err
+	return err
 }
 
 // profileName names the profile the SDK reads, for messages.

@@ -162,6 +162,9 @@ func (l *Loader) listRegion(ctx context.Context, region string, f Filter) (*list
 	if l.opts.Offline {
 		return nil, 0, &offlineError{Dir: l.cache.Dir(), Missing: []string{fmt.Sprintf("%s listing %s", region, describeFilter(f))}}
 	}
+	if err := l.checkCredentials(ctx, region); err != nil {
+		return nil, 0, err
+	}
 	lc = &listCacheFile{Version: 1, Key: keyDesc, Written: l.opts.Now().UTC()}
 	caller := &fetch.Caller{Limiter: l.limiter, CallTimeout: l.opts.CallTimeout}
 	err := caller.ListMetrics(ctx, c, listInput(f), func(resp *cloudwatch.ListMetricsOutput) error {

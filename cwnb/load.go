@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/time/rate"
 )
 
@@ -27,9 +28,11 @@ type Loader struct {
 	limiter *rate.Limiter
 	sqlLim  *rate.Limiter
 
-	mu      sync.Mutex
-	clients map[string]API
-	region  string
+	mu       sync.Mutex
+	clients  map[string]API
+	creds    map[string]aws.CredentialsProvider // of the clients the loader made, by region
+	credsErr map[string]error                   // checkCredentials' verdict, by region
+	region   string
 }
 
 // New returns a Loader configured by optFns, or an error naming an option whose value is wrong.
@@ -41,11 +44,13 @@ func New(optFns ...func(*Options)) (*Loader, error) {
 	}
 	burst := int(math.Max(1, math.Ceil(o.RateLimit)))
 	return &Loader{
-		opts:    o,
-		cache:   NewCache(o.CacheDir),
-		limiter: rate.NewLimiter(rate.Limit(o.RateLimit), burst),
-		sqlLim:  rate.NewLimiter(rate.Limit(math.Min(o.RateLimit, insightsRateLimit)), 1),
-		clients: map[string]API{},
+		opts:     o,
+		cache:    NewCache(o.CacheDir),
+		limiter:  rate.NewLimiter(rate.Limit(o.RateLimit), burst),
+		sqlLim:   rate.NewLimiter(rate.Limit(math.Min(o.RateLimit, insightsRateLimit)), 1),
+		clients:  map[string]API{},
+		creds:    map[string]aws.CredentialsProvider{},
+		credsErr: map[string]error{},
 	}, nil
 }
 

@@ -409,3 +409,31 @@ func TestExpiredCredentials(t *testing.T) {
 		t.Errorf("after %d requests: %v", requests, err)
 	}
 }
+
+// TestCachedLoadNeedsNoCredentials: credentials are looked up before the first call, not when
+// the client is made, so a load the cache answers works on a machine without them.
+func TestCachedLoadNeedsNoCredentials(t *testing.T) {
+	noAWSEnv(t)
+	_, url := localcwtest.Start(t, localcw.Options{Now: testNow})
+	putRamp(t, url, testNow.Add(-10*time.Hour), 10, nil)
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", url)
+	dir := t.TempDir()
+	q := checkout.Window(testNow.Add(-10*time.Hour).Format(time.RFC3339), "10m")
+	opts := []func(*Options){WithRegion("us-east-1"), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow } }}
+	t.Setenv("AWS_ACCESS_KEY_ID", "local")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
+	first, err := Load(context.Background(), q, opts...)
+	if err != nil || first.Calls != 1 {
+		t.Fatalf("with credentials: %v", err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	again, err := Load(context.Background(), q, opts...)
+	if err != nil || again.Calls != 0 || again.String() != first.String() {
+		t.Fatalf("from the cache without credentials: %v", err)
+	}
+	wider := checkout.Window(testNow.Add(-11*time.Hour).Format(time.RFC3339), "2h")
+	if _, err := Load(context.Background(), wider, opts...); !errors.Is(err, ErrCredentials) {
+		t.Errorf("a load that needs a call: %v, want ErrCredentials", err)
+	}
+}
