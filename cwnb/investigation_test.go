@@ -39,6 +39,7 @@ expressions:
   - id: ratio
     expression: lat_p99 / lat_avg
     label: p99 over average
+    unit: ratio
 `
 
 func TestParseInvestigation(t *testing.T) {
@@ -55,7 +56,7 @@ func TestParseInvestigation(t *testing.T) {
 			{ID: "lat", Namespace: "MyService/API", Name: "Latency", Stats: []string{"Average", "p99"}, Dims: Dims{"Service": "checkout"}, Unit: "Milliseconds"},
 			{Namespace: "MyService/API", Name: "Requests", Stats: []string{"Sum"}, Dims: Dims{"Service": "checkout"}},
 		},
-		Expressions: []Expression{{ID: "ratio", Expr: "lat_p99 / lat_avg", Label: "p99 over average"}},
+		Expressions: []Expression{{ID: "ratio", Expr: "lat_p99 / lat_avg", Label: "p99 over average", Unit: "ratio"}},
 	}
 	if diff := cmp.Diff(want, inv.Query, cmp.AllowUnexported(Query{}, Window{})); diff != "" {
 		t.Errorf("query (-want +got):\n%s", diff)
