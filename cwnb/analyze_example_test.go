@@ -90,13 +90,14 @@ func ExampleResult_Resample() {
 		panic(err)
 	}
 	fmt.Printf("hourly averages: %.0f\n", hourly.Values("Latency Average"))
-	// ...a percentile does not.
+	// ...a percentile does not: the error says why and which call gets it.
 	_, err = res.Resample(time.Hour, "Latency p99")
-	var refetch *cwnb.RefetchError
-	fmt.Println(errors.As(err, &refetch), errors.Is(err, ts.ErrNotRollable))
+	fmt.Println(errors.Is(err, ts.ErrNotRollable))
+	fmt.Println(err)
 	// Output:
 	// hourly averages: [198 199 200]
-	// true true
+	// true
+	// column "Latency p99" (p99) cannot be resampled from 1m to 1h: the p99 of a 1h period lies somewhere between the smallest and the largest 1m p99, nothing more precise; call Reload(ctx, time.Hour) to fetch p99 from CloudWatch at 1h
 }
 
 func ExampleResult_Reload() {
@@ -106,16 +107,8 @@ func ExampleResult_Reload() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("period %s, hourly p99: %.0f ms\n", cwnb.Duration(hourly.Period), hourly.Values("Latency p99"))
-	// Output: period 1h, hourly p99: [516 515 515] ms
-}
-
-func ExampleRefetchError() {
-	res, _, stop := loadTail()
-	defer stop()
-	_, err := res.Resample(time.Hour, "Latency p99")
-	fmt.Println(err)
-	// Output: column "Latency p99" (p99) cannot be resampled from 1m to 1h: the p99 of a 1h period lies somewhere between the smallest and the largest 1m p99, nothing more precise; call Reload(ctx, time.Hour) to fetch p99 from CloudWatch at 1h
+	fmt.Printf("period %v, hourly p99: %.0f ms\n", hourly.Period, hourly.Values("Latency p99"))
+	// Output: period 1h0m0s, hourly p99: [516 515 515] ms
 }
 
 func ExampleResult_Fold() {
@@ -135,6 +128,25 @@ func ExampleResult_Fold() {
 	// :30 mean p99 478 ms over 3 hours
 }
 
+// A week loaded without a Period comes at its automatic 10-minute period: a minute-of-hour fold
+// of it cannot be answered, and says how to get data that can.
+func ExampleResult_Fold_tooCoarse() {
+	opts, stop := apiScenario()
+	defer stop()
+	q := tailQuery.Over(cwnb.Between(time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
+	q.Period = 0
+	res, err := cwnb.Load(context.Background(), q, opts...)
+	if err != nil {
+		panic(err)
+	}
+	_, err = res.Fold("Latency p99", cwnb.MinuteOfHour)
+	fmt.Println(errors.Is(err, cwnb.ErrCoarsePeriod))
+	fmt.Println(err)
+	// Output:
+	// true
+	// column "Latency p99" is at a period of 10m (the automatic period for a 7d window), but a minute-of-hour fold needs data at a period that divides 1m, or each value would mix periods inside and outside it; load it with Period: time.Minute in the Query (or call res.Reload(ctx, time.Minute)), then ask again
+}
+
 func ExampleResult_Fold2() {
 	res, _, stop := loadTail()
 	defer stop()
@@ -144,29 +156,88 @@ func ExampleResult_Fold2() {
 	}
 	fmt.Printf("%d hours × %d minutes; %s at %s: %.0f ms, at %s: %.0f ms\n", len(h.Rows), len(h.Cols),
 		h.Rows[10], h.Cols[0], h.Values[10][0], h.Cols[30], h.Values[10][30])
-	// Output: 24 hours × 60 minutes; 10:00 at :00: 3366 ms, at :30: 478 ms
+	fmt.Println(h.Warnings)
+	// Output:
+	// 24 hours × 60 minutes; 10:00 at :00: 3366 ms, at :30: 478 ms
+	// 1260 of 1440 cells of the hour-of-day × minute-of-hour heatmap of "Latency p99" have no data
 }
 
-func ExampleMinutes() {
-	backup := cwnb.Minutes(0, 5)
+func ExampleHourly() {
+	backup := cwnb.Hourly(0, 5*time.Minute)
 	for _, m := range []int{0, 4, 5, 59} {
-		fmt.Print(backup(time.Date(2026, 11, 19, 9, m, 0, 0, time.UTC)), " ")
+		fmt.Printf(":%02d %v\n", m, backup.Contains(time.Date(2026, 11, 19, 9, m, 0, 0, time.UTC)))
 	}
-	fmt.Println()
-	// Output: true true false false
+	fmt.Println(backup, "needs data at a period dividing", backup.Resolution())
+	// Output:
+	// :00 true
+	// :04 true
+	// :05 false
+	// :59 false
+	// every hour :00-:05 needs data at a period dividing 5m0s
+}
+
+func ExampleDaily() {
+	nightly := cwnb.Daily(2*time.Hour, 2*time.Hour+30*time.Minute)
+	fmt.Println(nightly, "|", nightly.On(time.Saturday, time.Sunday), "|", cwnb.Weekdays())
+	// Output: every day 02:00-02:30 | every day 02:00-02:30 on Sun,Sat | weekdays
+}
+
+func ExampleWeekdays() {
+	w := cwnb.Weekdays()
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	fmt.Println(w, w.Contains(sat), w.Contains(sat.Add(48*time.Hour)))
+	// Output: weekdays false true
+}
+
+func ExampleEvery() {
+	fmt.Println(cwnb.Every(15*time.Minute, 0, time.Minute))
+	// A bare number is nanoseconds: the mistake is said, not run.
+	fmt.Println(cwnb.Every(3600, 0, 300).Err())
+	// Output:
+	// every 15m, 0s-1m into it
+	// ts: invalid time selection: cycle 3.6µs is under a second; write durations with their unit, such as time.Hour or 5*time.Minute (a bare number is nanoseconds)
 }
 
 func ExampleBefore() {
 	deploy := time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)
 	before := cwnb.Before(deploy)
-	fmt.Println(before(deploy.Add(-time.Minute)), before(deploy))
-	// Output: true false
+	fmt.Println(before.Contains(deploy.Add(-time.Minute)), before.Contains(deploy), before, "|", before.Complement())
+	// Output: true false before 2026-11-19T13:37Z | since 2026-11-19T13:37Z
+}
+
+func ExampleSince() {
+	deploy := time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)
+	fmt.Println(cwnb.Since(deploy).Contains(deploy), cwnb.Since(deploy))
+	// Output: true since 2026-11-19T13:37Z
+}
+
+func ExampleSpan() {
+	incident := cwnb.Span(time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC))
+	fmt.Println(incident, incident.Resolution())
+	// Output: 2026-11-19T10:00Z/2026-11-19T10:30Z 30m0s
+}
+
+func ExampleAt() {
+	fmt.Println(cwnb.At(time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)))
+	// Output: at 2026-11-19T13:37Z
+}
+
+func ExampleMust() {
+	res, _, stop := loadTail()
+	defer stop()
+	fold := cwnb.Must(res.Fold("Latency p99", cwnb.MinuteOfHour))
+	fmt.Println(len(fold.Keys), "keys")
+	defer func() { fmt.Println(recover()) }()
+	cwnb.Must(res.Fold("Latency p50", cwnb.MinuteOfHour))
+	// Output:
+	// 60 keys
+	// cwnb: no such column "Latency p50"; the result has "Latency Average", "Latency p99", "Latency SampleCount"
 }
 
 func ExampleResult_Split() {
 	res, _, stop := loadTail()
 	defer stop()
-	in, out, err := res.Split("Latency p99", cwnb.Minutes(0, 5))
+	in, out, err := res.Split("Latency p99", cwnb.Hourly(0, 5*time.Minute))
 	if err != nil {
 		panic(err)
 	}
@@ -177,12 +248,27 @@ func ExampleResult_Split() {
 func ExampleResult_Compare() {
 	res, _, stop := loadTail()
 	defer stop()
-	c, err := res.Compare("Latency p99", cwnb.Minutes(0, 5), ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	c, err := res.Compare("Latency p99", cwnb.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(c.Summary(":00-:05", "the rest"))
 	// Output: median is 6.82x higher :00-:05 than the rest (95% CI 6.76-6.88), Mann-Whitney p < 1e-6
+}
+
+func ExampleComparison_Summary() {
+	res, _, stop := loadTail()
+	defer stop()
+	// A boundary inside a period: the straddling period is left out, and the summary says so.
+	deploy := time.Date(2026, 11, 19, 10, 30, 30, 0, time.UTC)
+	c, err := res.Compare("Latency Average", cwnb.Since(deploy), ts.CompareOptions{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Summary("", ""))
+	// Output:
+	// mean is about the same since 2026-11-19T10:30:30Z as before 2026-11-19T10:30:30Z (ratio 0.996, 95% CI 0.973-1.02), Mann-Whitney p = 0.007
+	// warning: since 2026-11-19T10:30:30Z of "Latency Average": 1 period(s) of 1m hold times on both sides of the boundary and are left out of both groups; put the boundary on the 1m grid, or load at a period that divides 30s
 }
 
 func ExampleResult_ChangePoints() {
@@ -209,12 +295,12 @@ func ExampleResult_ChangePoints() {
 func ExampleResult_Quality() {
 	res, _, stop := loadTail()
 	defer stop()
-	q, err := res.Quality()
+	q, err := res.Quality("Latency Average")
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%s: %d of %d periods, partial %v\n", q[0].Column, q[0].Report.Present, q[0].Report.Expected, q[0].Partial)
-	// Output: Latency Average: 180 of 180 periods, partial false
+	fmt.Printf("%d of %d periods, longest gap %v, partial load %v\n", q.Present, q.Expected, q.LongestGap, res.Partial)
+	// Output: 180 of 180 periods, longest gap 0s, partial load false
 }
 
 func ExamplePlot() {
@@ -223,7 +309,7 @@ func ExamplePlot() {
 	c, err := cwnb.Plot(res,
 		cwnb.Title("Average vs p99"),
 		cwnb.Columns("Latency Average", "Latency p99"),
-		cwnb.Every(":00 backup", time.Hour, 0, 5*time.Minute),
+		cwnb.Mark(":00 backup", cwnb.Hourly(0, 5*time.Minute)),
 		cwnb.Threshold("SLO", 1000, "Milliseconds"),
 		cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
@@ -251,20 +337,67 @@ func ExampleBand() {
 	// Output: true <nil>
 }
 
-func ExampleEvents() {
+func ExampleMark() {
 	res, _, stop := loadTail()
 	defer stop()
-	deploy := chart.Event{Name: "deploy", Start: time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC)}
-	c, err := cwnb.Plot(res, cwnb.Events(deploy), cwnb.Columns("Latency p99"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	deploy := time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC)
+	c, err := cwnb.Plot(res, cwnb.Mark("deploy", cwnb.At(deploy)), cwnb.Mark(":00 backup", cwnb.Hourly(0, 5*time.Minute)),
+		cwnb.Columns("Latency p99"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	fmt.Println(c != nil, err)
-	// Output: true <nil>
+	// A recurrence faster than the data cannot be drawn:
+	_, err = cwnb.Plot(res, cwnb.Mark("tick", cwnb.Every(30*time.Second, 0, 10*time.Second)))
+	fmt.Println(err)
+	// Output:
+	// true <nil>
+	// mark "tick": every 30s, 0s-10s into it recurs more often than the data's period of 1m; mark a longer cycle, or load at a period under 30s
+}
+
+func ExampleUnit() {
+	res, _, stop := loadTail()
+	defer stop()
+	c, err := cwnb.Plot(res, cwnb.Columns("Latency SampleCount"), cwnb.Unit("Requests"), cwnb.Title("Requests per minute"),
+		cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	fmt.Println(c.Title(), err)
+	// Output: Requests per minute <nil>
+}
+
+func ExampleTitle() {
+	res, _, stop := loadTail()
+	defer stop()
+	c, err := cwnb.Plot(res, cwnb.Title("Checkout latency"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	fmt.Println(c.Title(), err)
+	// Output: Checkout latency <nil>
+}
+
+func ExampleColumns() {
+	res, _, stop := loadTail()
+	defer stop()
+	_, err := cwnb.Plot(res, cwnb.Columns("Latency p99"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+func ExampleThreshold() {
+	res, _, stop := loadTail()
+	defer stop()
+	_, err := cwnb.Plot(res, cwnb.Columns("Latency p99"), cwnb.Threshold("SLO: p99 < 1 s", 1000, "Milliseconds"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+func ExampleChartOptions() {
+	res, _, stop := loadTail()
+	defer stop()
+	_, err := cwnb.Plot(res, cwnb.ChartOptions(chart.WithSize(1e6, 420)))
+	fmt.Println(err)
+	// Output: chart: size 1000000×420 is out of range; use a width of 100..4000 and a height of 80..4000 pixels
 }
 
 func ExampleResult_Footer() {
 	res, _, stop := loadTail()
 	defer stop()
-	fmt.Println(res.Footer())
-	// Output: MyService/API Latency {Service=checkout} · period 1m · 2026-11-19 09:00 → 2026-11-19 12:00 UTC · 1 calls, $0.00003
+	fmt.Println(res.Footer("Latency p99"))
+	// Output: MyService/API Latency {Service=checkout} · period 1m · 2026-11-19 09:00 → 2026-11-19 12:00 UTC
 }
 
 func ExamplePlotFold() {
@@ -274,12 +407,17 @@ func ExamplePlotFold() {
 	if err != nil {
 		panic(err)
 	}
-	c, err := cwnb.PlotFold(fold, "p99 by minute of the hour", "Milliseconds", chart.WithMode(chart.Interactive))
+	c, err := cwnb.PlotFold(fold, cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(c.Title())
-	// Output: p99 by minute of the hour
+	// Options that only a time series can honour are refused:
+	_, err = cwnb.PlotFold(fold, cwnb.Columns("Latency Average"))
+	fmt.Println(err)
+	// Output:
+	// Latency p99 by minute-of-hour
+	// PlotFold: option Columns applies to Plot (a time series) only; use Title, Unit and ChartOptions here
 }
 
 func ExamplePlotHeatmap() {
@@ -289,7 +427,7 @@ func ExamplePlotHeatmap() {
 	if err != nil {
 		panic(err)
 	}
-	c, err := cwnb.PlotHeatmap(h, "p99 by hour and minute", "Milliseconds", chart.WithMode(chart.Interactive))
+	c, err := cwnb.PlotHeatmap(h, cwnb.Title("p99 by hour and minute"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
 		panic(err)
 	}
@@ -300,15 +438,10 @@ func ExamplePlotHeatmap() {
 func ExamplePlotSplit() {
 	res, _, stop := loadTail()
 	defer stop()
-	c, err := cwnb.PlotSplit(res, "Latency p99", cwnb.Minutes(0, 5), ":00-:05", "the rest", chart.WithMode(chart.Interactive))
+	c, err := cwnb.PlotSplit(res, "Latency p99", cwnb.Hourly(0, 5*time.Minute), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(c.Title())
-	// Output: Latency p99: :00-:05 against the rest
-}
-
-func ExampleDuration() {
-	fmt.Println(cwnb.Duration(time.Minute), cwnb.Duration(5*time.Minute), cwnb.Duration(time.Hour), cwnb.Duration(24*time.Hour), cwnb.Duration(90*time.Second))
-	// Output: 1m 5m 1h 1d 90s
+	// Output: Latency p99: every hour :00-:05 against the rest
 }

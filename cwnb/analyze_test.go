@@ -79,9 +79,9 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 	r, _, url := apiResult(t, []string{"Average", "p99"}, day.Add(9*time.Hour), 2*time.Hour)
 
 	_, err := r.Resample(time.Hour, "Latency p99")
-	var re *RefetchError
+	var re *refetchError
 	if !errors.As(err, &re) || !errors.Is(err, ts.ErrNotRollable) {
-		t.Fatalf("Resample of p99: %v; want a *RefetchError wrapping ts.ErrNotRollable", err)
+		t.Fatalf("Resample of p99: %v; want a *refetchError wrapping ts.ErrNotRollable", err)
 	}
 	for _, want := range []string{`"Latency p99"`, "Reload(ctx, time.Hour)", "from 1m to 1h"} {
 		if !strings.Contains(err.Error(), want) {
@@ -152,7 +152,7 @@ func TestTheTailStory(t *testing.T) {
 		t.Errorf("minute-of-hour fold of p99: :00 mean %.0f ms, :30 mean %.0f ms; want > 3000 and < 1000", fold.Mean[0], fold.Mean[30])
 	}
 
-	cmp99, err := r.Compare("Latency p99", Minutes(0, 5), ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	cmp99, err := r.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestTheTailStory(t *testing.T) {
 	if n := cmp99.NA; n != 24*5 {
 		t.Errorf("%d periods in :00-:05, want 120", n)
 	}
-	in, out, _ := r.Split("Latency Average", Minutes(0, 5))
+	in, out, _ := r.Split("Latency Average", Hourly(0, 5*time.Minute))
 	if len(in)+len(out) != 24*60 {
 		t.Errorf("split %d + %d periods, want 1440", len(in), len(out))
 	}
@@ -174,43 +174,21 @@ func TestTheTailStory(t *testing.T) {
 	if len(h.Rows) != 1 || len(h.Cols) != 60 {
 		t.Errorf("heatmap %d×%d, want 1×60", len(h.Rows), len(h.Cols))
 	}
-	q, err := r.Quality()
+	q, err := r.Quality("Latency Average")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q[0].Report.Expected != 1440 || q[0].Report.Present != 1440 || q[0].Partial {
-		t.Errorf("quality %+v", q[0].Report)
+	if q.Expected != 1440 || q.Present != 1440 || r.Partial {
+		t.Errorf("quality %+v, partial %v", q, r.Partial)
 	}
-}
-
-func TestMinutes(t *testing.T) {
-	at := func(m int) time.Time { return day.Add(time.Duration(m) * time.Minute) }
-	cases := []struct {
-		name     string
-		from, to int
-		in, out  []int
-	}{
-		{"top of the hour", 0, 5, []int{0, 4, 60, 64}, []int{5, 59, 65}},
-		{"wraps the hour", 55, 5, []int{55, 59, 0, 4}, []int{5, 54}},
-	}
-	for _, c := range cases {
-		f := Minutes(c.from, c.to)
-		for _, m := range c.in {
-			if !f(at(m)) {
-				t.Errorf("%s: minute %d not selected", c.name, m)
-			}
-		}
-		for _, m := range c.out {
-			if f(at(m)) {
-				t.Errorf("%s: minute %d selected", c.name, m)
-			}
-		}
+	if _, err := r.Quality("nope"); !errors.Is(err, ErrNoColumn) {
+		t.Errorf("quality of an unknown column: %v", err)
 	}
 }
 
 func TestPlotAndShow(t *testing.T) {
 	r, _, _ := apiResult(t, []string{"Average", "p99", "SampleCount"}, day.Add(11*time.Hour), 2*time.Hour)
-	c, err := Plot(r, Every(":00 backup", time.Hour, 0, 5*time.Minute), Threshold("SLO", 1000, "Milliseconds"),
+	c, err := Plot(r, Mark(":00 backup", Hourly(0, 5*time.Minute)), Threshold("SLO", 1000, "Milliseconds"),
 		ChartOptions(chart.WithMode(chart.Static)))
 	if err != nil {
 		t.Fatal(err)
@@ -243,10 +221,10 @@ func TestPlotAndShow(t *testing.T) {
 		Show(nil, errors.New("boom"))
 	}()
 	fold, _ := r.Fold("Latency p99", MinuteOfHour, 0.99)
-	if _, err := PlotFold(fold, "p99 by minute of the hour", "Milliseconds"); err != nil {
+	if _, err := PlotFold(fold, Title("p99 by minute of the hour"), Unit("Milliseconds")); err != nil {
 		t.Error(err)
 	}
-	if _, err := PlotSplit(r, "Latency p99", Minutes(0, 5), ":00-:05", "the rest"); err != nil {
+	if _, err := PlotSplit(r, "Latency p99", Hourly(0, 5*time.Minute)); err != nil {
 		t.Error(err)
 	}
 }

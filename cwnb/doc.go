@@ -6,7 +6,13 @@
 // GoNB runs every cell as a new process: declarations carry over, values do not. Describe the
 // metrics once, load in the cell that uses them:
 //
-//	import "github.com/cwnb/cwnb/cwnb"
+//	import (
+//		"fmt"
+//		"time"
+//
+//		"github.com/cwnb/cwnb/cwnb"
+//		"github.com/cwnb/cwnb/cwnb/ts"
+//	)
 //
 //	var lat = cwnb.Metric{Namespace: "MyService/API", Name: "Latency",
 //		Dims: cwnb.Dims{"Service": "checkout"}, Stats: []string{"Average", "p99"}}
@@ -14,6 +20,10 @@
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
 //	res.Display()   // the frame's head, the period, calls, cost and warnings
+//	backup := cwnb.Hourly(0, 5*time.Minute)
+//	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
+//	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
+//	fmt.Println(cmp.Summary(":00-:05", "the rest"))
 //
 // The first run calls GetMetricData; every later run, in any process, answers from the cache in
 // .cwnb/ beside the notebook with zero calls. Commit that directory with the notebook and it
@@ -91,20 +101,45 @@
 //   - Resample re-aggregates to a coarser period by each column's statistic: Sum and SampleCount
 //     add, Minimum and Maximum combine, Average is weighted by the SampleCount loaded beside it.
 //     A percentile, IQM or percentage-bound statistic cannot be derived from finer periods, so
-//     Resample returns a *RefetchError saying why, and Reload fetches it at the coarser period.
+//     Resample returns an error saying why, and Reload fetches it at the coarser period.
 //   - Fold and Fold2 group a column by minute of the hour, hour of the day, weekday or day ("every
 //     hour, on the hour"); PlotFold and PlotHeatmap draw them.
 //   - Split, Compare (bootstrap confidence intervals and a Mann-Whitney U test, with
-//     Comparison.Summary in words), ChangePoints and Quality test and check. Minutes(0, 5) and
-//     Before(t) select the groups.
+//     Comparison.Summary in words), ChangePoints and Quality test and check.
+//
+// # Saying when
+//
+// One type, When, says "when" everywhere: Hourly(0, 5*time.Minute) is minutes :00-:05 of every
+// hour, Daily(2*time.Hour, 2*time.Hour+30*time.Minute) 02:00-02:30 of every day, Weekdays() and
+// When.On restrict to days, Every takes any cycle that divides a day or is a week; Span, Before,
+// Since and At are absolute. All are UTC. Split, Compare and PlotSplit group by a When, and Mark
+// draws one on a chart.
+//
+// # No silent wrong answers
+//
+// Every analysis that groups by time checks the data's period against the question. A When knows
+// the coarsest period that resolves it (When.Resolution: 5m for :00-:05), a fold key too (1m for
+// MinuteOfHour). Over coarser data, a week loaded at its automatic 10-minute period for
+// example, Fold, Fold2, Split, Compare and PlotSplit return an error wrapping ErrCoarsePeriod that
+// names the period needed and how to get it (Period: time.Minute in the Query, or Reload), never
+// a diluted number. Where a coarser period only loses detail, a Warning wrapping ErrCoarsePeriod
+// says so: on a Comparison (a period straddling the boundary of an absolute window is left out of
+// both groups), and in a chart's footer (a Mark finer than the data). Groups with few periods and
+// fold keys without data are warned about too (Comparison.Warnings, Folded.Warnings,
+// Heatmap.Warnings); a group with no period at all is an error wrapping ErrNoMatch. Must turns
+// a (value, error) pair into the value or a panic, for notebook cells.
 //
 // # Charts
 //
-// Plot draws a result (Columns, Every for recurring spans such as a :00 backup, Events, Threshold,
-// Band), with units on the axes and the load's provenance in the footer; PlotSplit draws two
-// groups' distributions. Show displays a chart in the notebook as one bundle: a static picture
-// drawn by ECharts' own renderer that becomes interactive where JavaScript runs, and a PNG for
-// GitHub's notebook view (see package chart).
+// Plot draws a result, PlotFold and PlotHeatmap a fold, PlotSplit the distributions of two
+// groups; all take the same options: Title, Unit, ChartOptions, and for Plot also Columns, Mark,
+// Threshold and Band (an option a chart cannot honour is an error). The unit comes from the
+// column and the footer names only what the chart draws (queries, period, window) with any
+// warning about the period; it is the same on every run over the same data. Show displays a chart
+// in the notebook as one bundle: a static picture drawn by ECharts' own renderer that becomes
+// interactive where JavaScript runs, and a PNG for GitHub's notebook view (see package chart).
+// Marks of a recurring window are capped at ts.MaxOccurrences and refused when they recur faster
+// than the data's period.
 //
 // # Also
 //

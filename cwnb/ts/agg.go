@@ -23,14 +23,14 @@ const (
 )
 
 // Agg is an aggregation applied to the values of a bucket or window: one of the variables Mean,
-// Sum, Min, Max, Count, Median, Std, First, Last, or Q(q) for a quantile. Every aggregation skips
+// Sum, Min, Max, Count, Median, Std, First, LastValue, or Q(q) for a quantile. Every aggregation skips
 // NaN; a bucket or window with no number gives NaN (Count gives 0).
 type Agg struct {
 	kind aggKind
 	q    float64
 }
 
-// The aggregations. Std is the sample standard deviation (ddof = 1, as pandas); First and Last
+// The aggregations. Std is the sample standard deviation (ddof = 1, as pandas); First and LastValue
 // are the first and last non-NaN values in time order (as pandas' first/last); Median is Q(0.5).
 var (
 	Mean   = Agg{kind: kMean}
@@ -41,8 +41,11 @@ var (
 	Median = Agg{kind: kMedian, q: 0.5}
 	Std    = Agg{kind: kStd}
 	First  = Agg{kind: kFirst}
-	Last   = Agg{kind: kLast}
 )
+
+// LastValue is the aggregation "last non-NaN value in time order" (pandas' last). It is not named
+// Last, which in package cwnb is a relative window.
+var LastValue = Agg{kind: kLast}
 
 // Q returns the aggregation "q-quantile" (q in [0, 1]: Q(0.99) is p99), computed with the
 // estimator of the options it is used with. It panics if q is outside [0, 1].
@@ -89,7 +92,7 @@ func (a Agg) String() string {
 // ParseAgg parses an aggregation name: mean, sum, min, max, count, median, std, first, last, or a
 // percentile pNN (p99, p99.9, p50).
 func ParseAgg(s string) (Agg, error) {
-	for _, a := range []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, Last} {
+	for _, a := range []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, LastValue} {
 		if a.String() == s {
 			return a, nil
 		}

@@ -298,22 +298,9 @@ func ExampleQuality() {
 
 func ExampleSplit() {
 	t := minutes(0, 4, 5, 59, 60, 61)
-	top, rest, _ := ts.Split(t, []float64{1, 2, 3, 4, 5, 6}, ts.MinutesOfHour(0, 5, time.UTC))
+	top, rest, _ := ts.Split(t, []float64{1, 2, 3, 4, 5, 6}, ts.Hourly(0, 5*time.Minute).Contains)
 	fmt.Println(top, rest)
 	// Output: [1 2 5 6] [3 4]
-}
-
-func ExampleMinutesOfHour() {
-	in := ts.MinutesOfHour(0, 5, time.UTC)
-	fmt.Println(in(start.Add(4*time.Minute)), in(start.Add(5*time.Minute)))
-	// Output: true false
-}
-
-func ExampleBetween() {
-	deploy := start.Add(30 * time.Minute)
-	after := ts.Between(deploy, deploy.Add(time.Hour))
-	fmt.Println(after(start), after(deploy))
-	// Output: false true
 }
 
 func ExampleAggregated_Column() {

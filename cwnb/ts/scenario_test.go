@@ -63,7 +63,7 @@ func TestTopOfHourStory(t *testing.T) {
 		}
 	}
 	// The two-group comparison says so, with an interval and a p-value.
-	top, rest, _ := Split(tt, p99, MinutesOfHour(0, 5, time.UTC))
+	top, rest, _ := Split(tt, p99, Hourly(0, 5*time.Minute).Contains)
 	c, err := Compare(top, rest, CompareOptions{Stat: Median, Seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func TestResampleUnsortedEqualsSorted(t *testing.T) {
 		}
 	}
 	st, sv := sortByTime(tt, v)
-	aggs := []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, Last, Q(0.99)}
+	aggs := []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, LastValue, Q(0.99)}
 	opt := ResampleOptions{Period: 5 * time.Minute}
 	want, err := Resample(st, sv, opt, aggs...)
 	if err != nil {
