@@ -73,7 +73,7 @@ func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
 			return nil
 		}
 		f.Regions = []string{region}
-		ls, err := l.List(ctx, f)
+		ls, err := l.list(ctx, f, true)
 		if err != nil {
 			failed = true // offline without the listing, or ListMetrics refused: suggest nothing
 			return nil
@@ -118,7 +118,7 @@ func (l *Loader) suggestSearch(ctx context.Context, region, expr string) string 
 	}
 	list := func(f Filter) ([]Metric, bool) {
 		f.Regions = []string{region}
-		ls, err := l.List(ctx, f)
+		ls, err := l.list(ctx, f, true)
 		if err != nil {
 			return nil, false
 		}
