@@ -50,28 +50,28 @@ type Options struct {
 	// NoCache disables the cache: every load is fetched and nothing is written.
 	NoCache bool
 	// Offline serves loads only from the cache and fails on a miss with an error wrapping
-	// ErrOffline that lists what the cache lacks. It is
-	// also turned on by the environment variable CWNB_OFFLINE=1.
+	// ErrOffline that lists what the cache lacks. CWNB_OFFLINE=1 turns it on too.
 	Offline bool
-	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means 25, half
-	// of GetMetricData's quota of 50, leaving room for dashboards and alarms. Calls holding a Metrics Insights query are further held to 5 per second.
+	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means
+	// DefaultRateLimit. Calls holding a Metrics Insights query are further held to 5 per second.
 	RateLimit float64
 	// MaxAttempts is how many times the SDK tries a request that was throttled or failed
-	// transiently (with jittered exponential backoff); 0 means 8. It applies to clients the
+	// transiently (with jittered exponential backoff); 0 means DefaultMaxAttempts. It applies to clients the
 	// loader makes, not to one from NewClient or WithClient.
 	MaxAttempts int
 	// Concurrency is how many calls may be in flight at once; 0 means 4.
 	Concurrency int
-	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means 2 minutes.
+	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means
+	// DefaultCallTimeout (2 minutes).
 	CallTimeout time.Duration
-	// Timeout bounds a whole load; 0 means 15 minutes.
+	// Timeout bounds a whole load, suggestions included; 0 means DefaultTimeout (15 minutes).
 	Timeout time.Duration
 	// MemoryLimit is the most memory, in bytes, that a load may be estimated to need; 0 means the
 	// memory available now (MemAvailable in /proc/meminfo; no limit where it cannot be read) and
 	// a negative value no limit.
 	MemoryLimit int64
-	// NoSuggest turns off the names suggested for a query that matched nothing (they come from a
-	// ListMetrics call, which is free). Offline loads never list.
+	// NoSuggest turns off the names suggested for a query that matched nothing (they come from
+	// ListMetrics, which is free, and its cached listings). Offline loads use only the cache.
 	NoSuggest bool
 	// StrictPeriod makes a period finer than CloudWatch keeps for the window's age an error.
 	// By default the loader coarsens it to the finest period available and adds a warning.
