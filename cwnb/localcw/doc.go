@@ -83,6 +83,17 @@
 // testdata/parity.py checks these rules through botocore (awsJson1_0 and Smithy RPC v2 CBOR)
 // and the AWS CLI v1, computing the expected answers itself; TestParityBotocore runs it.
 //
+// Alarms (alarms.go): PutMetricAlarm (metric and metric-math alarms, any statistic, M of N,
+// TreatMissingData, EvaluateLowSampleCountPercentile, the Period × EvaluationPeriods limits
+// and the service's ValidationError messages), PutCompositeAlarm (rules parsed by package
+// alarm), DescribeAlarms, DeleteAlarms, SetAlarmState and DescribeAlarmHistory
+// (StateUpdate and ConfigurationUpdate items with the service's HistoryData JSON, paging,
+// ScanBy, two weeks kept, kept after deletion). Alarms are evaluated on the server clock
+// by package alarm, every minute (10 s below a one-minute period), lazily: each alarm
+// operation first evaluates every alarm up to now. The scenarios' alarms
+// (scenario.Alarms) are created two weeks before the clock, so they carry a history.
+// alarms_test.go checks them through aws-sdk-go-v2 and boto3.
+//
 // # Not faithful
 //
 //   - Percentiles: CloudWatch's estimator is unpublished and approximate. cwstat uses the
@@ -97,8 +108,10 @@
 //     ${PROP('AccountId')} and ${PROP('AccountLabel')} are left as written.
 //   - GetMetricData without a Unit aggregates a bucket with data from several units together,
 //     with the MultipleUnits message; the real service's answer there is not documented.
-//   - Metrics Insights (SQL) queries, anomaly detection bands, cross-account queries
-//     (AccountId), alarms, dashboards and every other operation are refused with an error that
+//   - Alarm actions are stored and described but never run.
+//   - Metrics Insights (SQL) queries, anomaly detection bands (and anomaly-detection alarms),
+//     cross-account queries (AccountId), wall-clock and warm-up alarm options, dashboards and
+//     every other operation are refused with an error that
 //     names them. Requests are not authenticated (SigV4 is not checked): keep the server on
 //     loopback.
 //

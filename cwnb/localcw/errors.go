@@ -107,7 +107,7 @@ func malformed(err error) *apiError {
 
 func unknownOperation(op string) *apiError {
 	return &apiError{"UnknownOperationException", "UnknownOperation", http.StatusBadRequest,
-		fmt.Sprintf("operation %q is not supported by the local CloudWatch; it serves PutMetricData, ListMetrics, GetMetricData and GetMetricStatistics", op)}
+		fmt.Sprintf("operation %q is not supported by the local CloudWatch; it serves PutMetricData, ListMetrics, GetMetricData, GetMetricStatistics and the alarm operations (PutMetricAlarm, PutCompositeAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState, DescribeAlarmHistory)", op)}
 }
 
 // asAPIError maps any handler error to an apiError: unknown errors are internal faults.

@@ -43,6 +43,7 @@ type Server struct {
 	datapoints atomic.Int64
 	requests   atomic.Uint64
 	pages      pageCache
+	alarms     alarmBook // alarms.go
 }
 
 // New returns a server configured by opts.
@@ -186,6 +187,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // dispatch decodes the input of op, runs its handler and returns the output to encode.
 func (s *Server) dispatch(op string, body []byte, decode func([]byte, any) error) (any, error) {
+	if out, err, ok := s.dispatchAlarm(op, body, decode); ok {
+		return out, err
+	}
 	switch op {
 	case "PutMetricData":
 		var in wire.PutMetricDataInput

@@ -112,7 +112,7 @@ func TestErrorResponseShape(t *testing.T) {
 		{"missing parameter", "PutMetricData", mustCBOR(t, map[string]any{}), 400, "MissingRequiredParameterException", "MissingParameter;Sender", "message"},
 		{"invalid value", "PutMetricData", mustCBOR(t, map[string]any{"Namespace": "AWS/X", "MetricData": []any{}}), 400, "InvalidParameterValueException", "InvalidParameterValue;Sender", "message"},
 		{"malformed CBOR", "GetMetricData", []byte{0xbf, 0x61}, 400, "SerializationException", "MalformedInput;Sender", "message"},
-		{"unknown operation", "DescribeAlarms", mustCBOR(t, map[string]any{}), 400, "UnknownOperationException", "UnknownOperation;Sender", "message"},
+		{"unknown operation", "DescribeAnomalyDetectors", mustCBOR(t, map[string]any{}), 400, "UnknownOperationException", "UnknownOperation;Sender", "message"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
