@@ -167,8 +167,9 @@ func (r *Result) HTML() string {
 // HTML (HTML) and plain text (String) so that every front end (JupyterLab, GitHub's viewer,
 // nbconvert to text) shows it; outside GoNB it prints String to stdout.
 //
-// The first Display of a load that showed progress in the notebook replaces that progress block,
-// so the saved notebook holds the same outputs whether the load was slow or answered by the cache.
+// The first Display of a result fills the output block its load opened in the notebook (where a
+// slow load showed its progress), so the saved notebook holds the same outputs whether the load
+// was slow or answered by the cache.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{

@@ -19,10 +19,10 @@ import (
 )
 
 // TestNotebookProgressBecomesTheResult runs a cell the way GoNB does: a process whose display
-// messages go down GoNB's pipe (gob-encoded protocol.DisplayData). A slow, cold load shows its
-// progress in one output block, empties it at the end, and Display fills that same block with
-// the result; a second run served by the cache shows no progress and displays the same bundle.
-// So the notebook saves the same outputs either way.
+// messages go down GoNB's pipe (gob-encoded protocol.DisplayData). A load opens one output block;
+// a slow, cold load shows its progress there and empties it at the end, and Display fills that
+// same block with the result; a second run served by the cache opens the block and Display fills
+// it with the same bundle. So the notebook saves the same outputs either way.
 func TestNotebookProgressBecomesTheResult(t *testing.T) {
 	if os.Getenv("CWNB_TEST_CELL") != "" {
 		runCell(t)
@@ -84,26 +84,30 @@ func TestNotebookProgressBecomesTheResult(t *testing.T) {
 		return msgs
 	}
 	cold, warm := cell(), cell()
-	if len(cold) < 3 {
-		t.Fatalf("cold run sent %d messages, want progress, its clearing and the result", len(cold))
+	if len(cold) < 4 {
+		t.Fatalf("cold run sent %d messages, want the block, progress, its clearing and the result", len(cold))
 	}
-	last := cold[len(cold)-1]
 	id := cold[0].DisplayID
-	if !strings.HasPrefix(id, "cwnb-progress-") || !strings.Contains(cold[0].Data[protocol.MIMETextHTML].(string), "loading") {
-		t.Errorf("first message %+v is not the progress block", cold[0])
+	if !strings.HasPrefix(id, "cwnb-progress-") || cold[0].Data[protocol.MIMETextHTML] != "" {
+		t.Errorf("first message %+v does not open an empty block", cold[0])
+	}
+	if !strings.Contains(cold[1].Data[protocol.MIMETextHTML].(string), "loading") || cold[1].DisplayID != id {
+		t.Errorf("second message %+v is not the progress", cold[1])
 	}
 	if cleared := cold[len(cold)-2]; cleared.DisplayID != id || cleared.Data[protocol.MIMETextHTML] != "" {
 		t.Errorf("the progress block was not emptied: %+v", cleared)
 	}
+	last := cold[len(cold)-1]
 	if last.DisplayID != id || !strings.Contains(last.Data[protocol.MIMETextPlain].(string), "Latency Average") {
 		t.Errorf("Display did not fill the progress block: %+v", last)
 	}
-	if len(warm) != 1 || warm[0].DisplayID != "" {
-		t.Fatalf("cached run sent %+v, want one display", warm)
+	// Cached: the same block opened and filled, nothing in between.
+	if len(warm) != 2 || warm[0].Data[protocol.MIMETextHTML] != "" || warm[1].DisplayID != warm[0].DisplayID || warm[0].DisplayID == "" {
+		t.Fatalf("cached run sent %+v, want an empty block, then the result in it", warm)
 	}
 	for _, mime := range []protocol.MIMEType{protocol.MIMETextPlain, protocol.MIMETextHTML} {
-		if warm[0].Data[mime] != last.Data[mime] {
-			t.Errorf("%s differs between the cold and the cached run:\n%v\n%v", mime, last.Data[mime], warm[0].Data[mime])
+		if warm[1].Data[mime] != last.Data[mime] {
+			t.Errorf("%s differs between the cold and the cached run:\n%v\n%v", mime, last.Data[mime], warm[1].Data[mime])
 		}
 	}
 }

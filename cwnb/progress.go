@@ -43,11 +43,12 @@ func (m ProgressMode) String() string {
 var progressDelay = time.Second
 
 // progress reports what a load is doing while it runs: calls made out of calls planned, retries,
-// queries the cache answered, seconds. In the notebook it updates one output block in place
-// (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and which
-// nbconvert applies too), which the load empties at its end and Result.Display then fills with the
-// result: what a run did never stays in the saved notebook, so that re-running it on the same
-// data saves the same bytes. On a terminal it rewrites one stderr line with \r and ends with a
+// queries the cache answered, seconds. In the notebook every load opens one output block, empty
+// (gonbui.UpdateHTML sends display_data, then update_display_data, which needs no browser
+// round-trip and which nbconvert applies too); a slow load shows its progress there and empties it
+// at its end, and Result.Display then fills that block with the result: what a run did never
+// stays in the saved notebook, and a fast or cached load leaves the same outputs as a slow one,
+// so that re-running a notebook on the same data saves the same bytes. On a terminal it rewrites one stderr line with \r and ends with a
 // line that says what the load did.
 type progress struct {
 	mu       sync.Mutex
@@ -79,6 +80,9 @@ func newProgress(o Options, jobs, hits int) *progress {
 			p.notebook = true
 			p.id = "cwnb-progress-" + gonbui.UniqueId()
 			p.w = nil
+			// Every load opens its (empty) block, fast or slow, cold or cached, so that the
+			// notebook saves the same outputs whatever the run did.
+			gonbui.UpdateHTML(p.id, "")
 		} else if !p.tty || os.Getenv("CI") != "" {
 			p.w = nil
 		}
@@ -142,7 +146,7 @@ func (p *progress) show(final bool) {
 
 // done ends the progress display of a load whose calls cost cost. On a terminal that showed
 // progress it writes the final line; in the notebook it empties the block and returns its id,
-// for Result.Display to fill ("" when nothing was shown).
+// for Result.Display to fill ("" outside the notebook).
 func (p *progress) done(cost float64) string {
 	if !p.active() {
 		return ""
@@ -150,13 +154,14 @@ func (p *progress) done(cost float64) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cost = cost
-	if !p.shown {
-		return ""
-	}
 	if p.notebook {
-		gonbui.UpdateHTML(p.id, "")
+		if p.shown {
+			gonbui.UpdateHTML(p.id, "")
+		}
 		return p.id
 	}
-	p.show(true)
+	if p.shown {
+		p.show(true)
+	}
 	return ""
 }
