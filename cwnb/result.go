@@ -187,8 +187,7 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader  *Loader // the loader that made the result
-	display string  // the notebook output block of the load's progress, for Display to fill
+	loader *Loader // the loader that made the result
 }
 
 // Loader returns the loader that made r (its client, cache and options), or nil for a result
