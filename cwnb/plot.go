@@ -41,6 +41,7 @@ type plotSpec struct {
 	thresholds []chart.Threshold
 	bands      []bandSpec
 	chartOpts  []func(*chart.Options)
+	oneAxis    bool
 	timeOnly   []string // options given that only a time-series chart can honour
 }
 
@@ -98,6 +99,17 @@ func Band(name, lower, upper string) PlotOption {
 	}
 }
 
+// OneAxis keeps the columns of one unit on one y axis even when their ranges differ more than
+// tenfold (by default the smaller ones move to a second axis of the same unit so that they do not
+// flatten). Use it when the comparison is the point: a flat average under a p99 that jumps is
+// what "the average hides the tail" looks like. Plot only.
+func OneAxis() PlotOption {
+	return func(p *plotSpec) {
+		p.oneAxis = true
+		p.timeOnly = append(p.timeOnly, "OneAxis")
+	}
+}
+
 // ChartOptions passes rendering options (size, mode, downsampling) to the chart package; an
 // absurd size is refused there.
 func ChartOptions(fns ...func(*chart.Options)) PlotOption {
@@ -135,7 +147,7 @@ func Plot(r *Result, opts ...PlotOption) (*chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := chart.TimeSeries{Title: p.title, Times: r.Times(), Thresholds: p.thresholds}
+	data := chart.TimeSeries{Title: p.title, Times: r.Times(), Thresholds: p.thresholds, OneAxis: p.oneAxis}
 	if data.Title == "" {
 		data.Title = r.Title
 	}

@@ -3,14 +3,17 @@
 #
 #   1. checks Go, installs Jupyter (Debian as root, through .ci/install-deps) or says what to install;
 #   2. downloads the Go modules, builds bin/cwnb, GoNB and goimports (make build tools);
-#   3. installs the "Go (cwnb)" kernel into a private Jupyter data dir, out/jupyter;
+#   3. installs the "Go (cwnb)" kernel into your Jupyter (JUPYTER_DATA_DIR, else `jupyter
+#      --data-dir`), where it stays: `bin/cwnb report -inplace` and `jupyter notebook` use it after;
+#      and sets up readable notebook diffs in this clone (`cwnb git setup`);
 #   4. starts the local CloudWatch on a free loopback port with the demo scenarios;
-#   5. runs the notebooks into out/reports against it, stops it, and prints where the reports are.
+#   5. runs the notebooks into out/reports against it, stops it, and prints where the reports are
+#      and what the notebooks and their cache weigh.
 #
 # Environment: NOTEBOOKS (default notebooks/*.ipynb), REPORT_OUT (default out/reports),
 # REPORT_FLAGS (extra `cwnb report` flags: `make test` passes -browser to check the charts in
 # headless Chromium), DEMO_NOW (the pinned clock, default 2026-11-20T00:30:00Z), DEMO_SCENARIOS
-# (default api,ec2,lambda), JUPYTER_DATA_DIR (default out/jupyter).
+# (default api,ec2,lambda), JUPYTER_DATA_DIR (default: your Jupyter's data dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,8 +45,12 @@ go mod download
 make --no-print-directory build tools
 
 say "kernel"
-export JUPYTER_DATA_DIR=${JUPYTER_DATA_DIR:-$root/out/jupyter}
+# Into the user's Jupyter unless JUPYTER_DATA_DIR says otherwise (make test uses a private one), so
+# that the kernel is still there after the demo.
 "$bin/cwnb" kernel install -bin "$bin"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  "$bin/cwnb" git setup || echo "make demo: cwnb git setup failed; notebook diffs stay raw JSON" >&2
+fi
 
 shopt -s nullglob
 if [ -n "${NOTEBOOKS:-}" ]; then
@@ -94,4 +101,17 @@ else
   say "done; reports:"
 fi
 sed 's/^/  /' "$run/pages"
+
+# What sharing the notebooks costs in git: the notebooks as committed, as just executed, and the
+# cache beside them.
+weigh() { local n=0 f; for f in "$@"; do [ -f "$f" ] && n=$((n + $(wc -c <"$f"))); done; echo "$n"; }
+executed=()
+for nb in "${notebooks[@]}"; do executed+=("$out/$(basename "$nb")"); done
+cache_dir=${CWNB_CACHE:-notebooks/.cwnb}
+say "weight"
+printf '  notebooks as committed: %s bytes (%s)\n' "$(weigh "${notebooks[@]}")" "${notebooks[*]}"
+printf '  notebooks as executed:  %s bytes (%s)\n' "$(weigh "${executed[@]}")" "$out/*.ipynb"
+if [ -d "$cache_dir" ]; then
+  printf '  cache:                  %s bytes (%s)\n' "$(du -sb "$cache_dir" | cut -f1)" "$cache_dir"
+fi
 exit "$status"

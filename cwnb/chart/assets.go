@@ -24,7 +24,8 @@ var echartsNotice string
 // charts placed after it draw at once. It is wrapped as
 // (function(define, exports, module){ ... }).call(window) so that a page with RequireJS (Jupyter
 // classic, nbconvert's templates) does not receive an anonymous define() call, and it marks itself
-// with window.__cwnbEchartsInline so that no chart on the page tries a CDN.
+// with window.__cwnbEchartsInline so that no chart on the page tries a CDN. It also carries the
+// upgrade runtime (RuntimeJS) that the charts of a notebook (Outputs) rely on.
 func LibraryScript() string {
 	var b strings.Builder
 	b.Grow(len(echartsJS) + 512)
@@ -36,11 +37,18 @@ func LibraryScript() string {
 	// "<\/body>", the same string in JavaScript. No other end tag occurs in the library.
 	b.WriteString(strings.ReplaceAll(echartsJS, "</body>", `<\/body>`))
 	b.WriteString("\n}).call(window);\n")
+	// The upgrade runtime, for the charts of a notebook (Outputs), which carry only a loader.
+	b.WriteString(upgradeJS())
+	b.WriteString(";\n")
 	// Charts that ran before the library queued themselves; draw them now.
 	b.WriteString("(function(s){if(s&&s.flush)s.flush();})(window.__cwnbCharts);\n")
 	b.WriteString("</script>")
 	return b.String()
 }
+
+// LibraryJS returns the vendored echarts.min.js itself, for a server to serve as a file (the
+// kernel's spec directory holds a copy; see EnvKernel).
+func LibraryJS() string { return echartsJS }
 
 // LibraryNotice returns the NOTICE text of the vendored ECharts, which its Apache-2.0 license asks
 // redistributors to keep.

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -100,7 +101,7 @@ func Bars(c Categories, optFns ...func(*Options)) (*Chart, error) {
 	option["color"] = palette
 	option["legend"] = map[string]any{"type": "scroll", "top": top, "left": padX, "right": padX}
 	option["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}, "confine": true}
-	grid := map[string]any{"top": top + 24 + 22, "bottom": bottom + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": c.Horizontal}
+	grid := map[string]any{"top": top + 24 + 26, "bottom": bottom + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": c.Horizontal}
 	if c.Horizontal {
 		grid["left"] = padX
 		grid["right"] = 40
@@ -117,11 +118,37 @@ func Bars(c Categories, optFns ...func(*Options)) (*Chart, error) {
 	}
 	if !c.Horizontal {
 		if xs, ok := option["xAxis"].([]any); ok && len(xs) > 0 {
-			// Every name is shown, wrapped to its slot: a bar without its name is useless.
-			slot := (o.Width-64-rightMargin(len(axes)))/len(c.Names) - 6
-			xs[0].(map[string]any)["axisLabel"] = map[string]any{"interval": 0, "width": max(slot, 20), "overflow": "break"}
+			xs[0].(map[string]any)["axisLabel"] = categoryLabels(c.Names, float64(o.Width-64-rightMargin(len(axes))))
 		}
 	}
 	return &Chart{title: c.Title, footer: c.Footer, alt: altText(c.Title, lines, c.Footer), option: option,
 		meta: map[string]any{"kind": "bars"}, opts: o}, nil
+}
+
+// categoryLabels is the axisLabel of a horizontal category axis plotWidth pixels wide. Every name
+// is shown, wrapped to its slot, when each word fits its slot or the slot is wide enough to wrap
+// in (minWrapSlot): a bar without its name is hard to read. Otherwise (sixty minutes :00..:59 in
+// 770 pixels) every k-th name is shown,
+// k the smallest step at which the widest name fits with a gap, so names never run together;
+// the tooltip and the alt text still name every bar.
+// minWrapSlot is the narrowest slot, in pixels, that a name is wrapped into rather than thinned.
+const minWrapSlot = 48
+
+func categoryLabels(names []string, plotWidth float64) map[string]any {
+	if len(names) == 0 {
+		return map[string]any{"interval": 0}
+	}
+	slot := plotWidth / float64(len(names))
+	widest, widestWord := 0.0, 0.0
+	for _, n := range names {
+		widest = max(widest, measureText(n, "12px sans-serif"))
+		for _, w := range strings.Fields(n) {
+			widestWord = max(widestWord, measureText(w, "12px sans-serif"))
+		}
+	}
+	if widestWord+6 <= slot || slot >= minWrapSlot {
+		return map[string]any{"interval": 0, "width": int(slot) - 6, "overflow": "break"}
+	}
+	k := int(math.Ceil((widest + 8) / slot))
+	return map[string]any{"interval": k - 1, "hideOverlap": true}
 }

@@ -2,7 +2,7 @@ package chart
 
 import (
 	"bytes"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -212,6 +212,10 @@ type Chart struct {
 	once   sync.Once
 	bundle map[string]any
 	err    error
+
+	outOnce sync.Once
+	outputs []map[string]any
+	outErr  error
 }
 
 // Title returns the chart's title, the question it answers.
@@ -339,12 +343,59 @@ func (c *Chart) render() (map[string]any, error) {
 		}
 		b[MIMEPNG] = png
 	}
-	h, err := c.html(mode, png)
+	h, err := c.html(mode, png, true)
 	if err != nil {
 		return nil, err
 	}
 	b[MIMEHTML] = h
 	return b, nil
+}
+
+// Outputs returns the display bundles that show the chart in a notebook, in order; Display sends
+// them. Each picture is stored once:
+//
+//   - Both: {image/png, text/plain} — the picture GitHub, JupyterLab (trusted or not) and
+//     nbconvert show — then {text/html}, the interactive chart without the picture: where its
+//     script runs and ECharts loads, it draws the chart and hides the picture before it; where no
+//     script runs (GitHub, untrusted notebooks) it is an empty element.
+//   - Static: {image/png, text/plain}.
+//   - Interactive: {text/html, text/plain}, the live chart with the alt text until it draws.
+//
+// Bundle, by contrast, is one self-contained bundle whose text/html embeds the picture, for pages
+// that hold charts outside a notebook (Page).
+func (c *Chart) Outputs() ([]map[string]any, error) {
+	c.outOnce.Do(func() { c.outputs, c.outErr = c.renderOutputs() })
+	if c.outErr != nil {
+		return nil, c.outErr
+	}
+	out := make([]map[string]any, len(c.outputs))
+	for i, m := range c.outputs {
+		out[i] = make(map[string]any, len(m))
+		for k, v := range m {
+			out[i][k] = v
+		}
+	}
+	return out, nil
+}
+
+func (c *Chart) renderOutputs() ([]map[string]any, error) {
+	b, err := c.Bundle()
+	if err != nil {
+		return nil, err
+	}
+	mode, _ := resolveMode(c.opts.Mode)
+	png, _ := b[MIMEPNG].([]byte)
+	switch mode {
+	case Static:
+		return []map[string]any{{MIMEPNG: png, MIMEPlain: c.alt}}, nil
+	case Interactive:
+		return []map[string]any{{MIMEHTML: b[MIMEHTML], MIMEPlain: c.alt}}, nil
+	}
+	live, err := c.html(mode, png, false)
+	if err != nil {
+		return nil, err
+	}
+	return []map[string]any{{MIMEPNG: png, MIMEPlain: c.alt}, {MIMEHTML: live}}, nil
 }
 
 // HTML returns the bundle's text/html.
@@ -356,21 +407,30 @@ func (c *Chart) HTML() (string, error) {
 	return b[MIMEHTML].(string), nil
 }
 
-func newID() string {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("cwnb: crypto/rand failed: " + err.Error())
+// contentID derives a chart's element id from what the chart shows: the same chart rendered
+// twice, in any process, gets the same id, so re-running a notebook on the same data leaves its
+// saved outputs byte-identical. Two identical charts on one page share an id; nothing relies on
+// ids being unique (each upgrade script finds its chart through its own parent element).
+func contentID(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:", len(p))
+		h.Write(p)
 	}
-	return "cwnb-chart-" + hex.EncodeToString(b[:])
+	return "cwnb-chart-" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // html builds the text/html of one chart. Structure:
 //
 //	<div class="cwnb-chart" id=ID data-cwnb-state="static|pending|interactive" data-width data-height>
-//	  <img class="cwnb-static" src="data:image/png;base64,..." alt="...">       (Both, Static)
+//	  <img class="cwnb-static" src="data:image/png;base64,..." alt="...">       (embed, Both, Static)
 //	  <script type="application/json" class="cwnb-option">{...}</script>        (Both, Interactive)
 //	  <script>upgrade script</script>                                           (Both, Interactive)
 //	</div>
+//
+// With embed false and a PNG (the notebook form, see Outputs), the picture is not repeated:
+// the div names it with data-cwnb-image, a piece of the PNG's base64 that the upgrade script
+// finds in the image output displayed just before, which it hides once the live chart is drawn.
 //
 // Every data string reaches the page either inside base64 (the image), html.EscapeString (alt
 // text, attributes) or JSON with <, >, & escaped (the option), so none can end an element early.
@@ -378,39 +438,85 @@ func newID() string {
 // The picture is the image/png itself, not the SVG: HTML sanitizers (GitHub's notebook view,
 // JupyterLab for untrusted notebooks) keep data:image/png images but may drop SVG ones, and the
 // picture is then the same everywhere.
-func (c *Chart) html(mode Mode, png []byte) (string, error) {
-	id := newID()
+func (c *Chart) html(mode Mode, png []byte, embed bool) (string, error) {
 	w, h := c.opts.Width, c.opts.Height
+	var js []byte
+	if mode != Static {
+		var err error
+		if js, err = marshalSafe(c.livePayload(), false); err != nil {
+			return "", err
+		}
+	}
+	id := contentID([]byte(mode.String()), []byte(fmt.Sprint(w, h)), js, png)
 	var b strings.Builder
 	state := "static"
 	if mode != Static {
 		state = "pending"
 	}
-	fmt.Fprintf(&b, `<div class="cwnb-chart" id="%s" data-cwnb-state="%s" data-width="%d" data-height="%d" style="position:relative;width:%dpx;max-width:100%%;">`, id, state, w, h, w)
+	b64 := ""
+	if png != nil {
+		b64 = base64.StdEncoding.EncodeToString(png)
+	}
+	ref := ""
+	if png != nil && !embed {
+		ref = fmt.Sprintf(` data-cwnb-image="%s"`, imageRef(b64))
+	}
+	fmt.Fprintf(&b, `<div class="cwnb-chart" id="%s" data-cwnb-state="%s" data-width="%d" data-height="%d"%s%s style="position:relative;width:%dpx;max-width:100%%;">`,
+		id, state, w, h, ref, kernelAttr(), w)
 	alt := html.EscapeString(c.alt)
-	if mode != Interactive {
+	switch {
+	case png != nil && embed:
 		fmt.Fprintf(&b, `<img class="cwnb-static" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;" alt="%s" src="data:image/png;base64,%s">`,
-			w, h, alt, base64.StdEncoding.EncodeToString(png))
-	} else {
+			w, h, alt, b64)
+	case png == nil:
 		fmt.Fprintf(&b, `<pre class="cwnb-static cwnb-alt" style="height:%dpx;margin:0;overflow:auto;white-space:pre-wrap;">%s</pre>`, h, alt)
 	}
 	if mode != Static {
-		payload := map[string]any{"option": c.option, "meta": c.meta}
-		js, err := marshalSafe(payload, false)
-		if err != nil {
-			return "", err
-		}
+		idJSON, _ := marshalSafe(id, false)
 		b.WriteString(`<script type="application/json" class="cwnb-option">`)
 		b.Write(js)
 		b.WriteString(`</script><script>`)
-		b.WriteString(upgradeJS())
-		b.WriteString(`(`)
-		idJSON, _ := marshalSafe(id, false)
-		b.Write(idJSON)
-		b.WriteString(`);</script>`)
+		if png != nil && !embed {
+			// The notebook form: a loader, and the runtime once per page (RuntimeJS).
+			b.WriteString(loaderJSTemplate)
+			b.Write(idJSON)
+			b.WriteString(`);</script>`)
+		} else {
+			b.WriteString(upgradeJS())
+			b.WriteString(`(`)
+			b.Write(idJSON)
+			b.WriteString(`);</script>`)
+		}
 	}
 	b.WriteString(`</div>`)
 	return b.String(), nil
+}
+
+// imageRef is the piece of a PNG's base64 by which a chart's HTML names its picture in the
+// preceding output: 32 characters from the middle, past the header and palette that charts share.
+func imageRef(b64 string) string {
+	const n = 32
+	if len(b64) <= n {
+		return b64
+	}
+	i := (len(b64)/2 - n/2) &^ 3
+	return b64[i : i+n]
+}
+
+// EnvKernel is the environment variable through which the "Go (cwnb)" kernel tells charts its
+// name (cwnb/kernelspec sets it): a live notebook's chart loads ECharts from that kernel's spec
+// directory, which the Jupyter server serves at <base>/kernelspecs/<name>/echarts.min.js, so no
+// CDN is needed. Unset, charts assume the name "cwnb".
+const EnvKernel = "CWNB_KERNEL"
+
+// kernelAttr is the data-cwnb-kernel attribute naming the kernel whose spec directory serves
+// ECharts, or "" for the default kernel name.
+func kernelAttr() string {
+	k := os.Getenv(EnvKernel)
+	if k == "" || k == "cwnb" {
+		return ""
+	}
+	return ` data-cwnb-kernel="` + html.EscapeString(k) + `"`
 }
 
 // cleanFloat turns NaN and ±Inf into nil (JSON null, a gap for ECharts) and rounds a value to 7

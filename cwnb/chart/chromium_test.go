@@ -2,6 +2,7 @@ package chart
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
@@ -43,6 +44,8 @@ window.addEventListener('load',function(){setTimeout(function(){
   var el=els[i],r={id:el.id,state:el.getAttribute('data-cwnb-state'),ink:0,img:false};
   var img=el.querySelector('img.cwnb-static');
   if(img)r.img=img.style.display!=='none'&&img.complete&&img.naturalWidth>0;
+  var k=el.getAttribute('data-cwnb-image');
+  if(k){var pic=document.querySelector('img[src*="'+k+'"]');r.pic=!!(pic&&pic.complete&&pic.naturalWidth>0&&pic.offsetParent!==null);}
   var c=el.querySelector('canvas');
   if(c){var d=c.getContext('2d').getImageData(0,0,c.width,c.height).data,n=0;
    for(var k=0;k<d.length;k+=4){if(d[k+3]>0&&(d[k]<235||d[k+1]<235||d[k+2]<235))n++;}
@@ -79,6 +82,7 @@ type pageResult struct {
 		State   string  `json:"state"`
 		Ink     float64 `json:"ink"`
 		Img     bool    `json:"img"`
+		Pic     bool    `json:"pic"` // the picture in the preceding output (notebook form) is shown
 		Tooltip string  `json:"tooltip"`
 		Scripts int     `json:"scripts"`
 		TipErr  string  `json:"tipError"`
@@ -378,5 +382,237 @@ func TestChromiumLiveNotebook(t *testing.T) {
 				t.Error("the static picture is not shown when the CDN is down")
 			}
 		})
+	}
+}
+
+// TestChromiumNotebookOutputs lays charts out the way Jupyter classic and nbconvert lay out the
+// two outputs of Chart.Outputs (the picture in one output area, the live chart in the next) and
+// checks that, with ECharts on the page, every chart draws from its packed data and hides exactly
+// its own picture, and that without ECharts every picture stays.
+func TestChromiumNotebookOutputs(t *testing.T) {
+	requireChromium(t)
+	var body strings.Builder
+	n := 0
+	for _, build := range []func() (*Chart, error){
+		func() (*Chart, error) { return Line(demoTimeSeries(3000), WithMode(Both)) },
+		func() (*Chart, error) { return Bars(demoCategories(), WithMode(Both)) },
+		func() (*Chart, error) { return Heatmap(demoMatrix(), WithMode(Both)) },
+	} {
+		c, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := c.Outputs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.WriteString(`<div class="output_area"><div class="prompt"></div><div class="output_png output_subarea"><img src="data:image/png;base64,` +
+			base64.StdEncoding.EncodeToString(outs[0][MIMEPNG].([]byte)) + `"></div></div>`)
+		body.WriteString(`<div class="output_area"><div class="prompt"></div><div class="output_html rendered_html output_subarea">` +
+			outs[1][MIMEHTML].(string) + `</div></div>`)
+		n++
+	}
+	for _, tc := range []struct {
+		name string
+		lib  string
+		live bool
+	}{{"with the library", LibraryScript(), true}, {"without the library", "", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + tc.lib + "</head><body>" +
+				body.String() + harnessTail + "</body></html>"
+			res := runChromium(t, page)
+			if len(res.Charts) != n {
+				t.Fatalf("found %d charts, want %d", len(res.Charts), n)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			for i, c := range res.Charts {
+				if tc.live {
+					if c.State != "interactive" || c.Ink < 0.02 {
+						t.Errorf("chart %d: state %q, ink %.4f; want a drawn chart", i, c.State, c.Ink)
+					}
+					if c.Pic {
+						t.Errorf("chart %d: its picture is still shown under the live chart", i)
+					}
+				} else {
+					if c.State == "interactive" {
+						t.Errorf("chart %d upgraded without a library", i)
+					}
+					if !c.Pic {
+						t.Errorf("chart %d: the picture is not shown", i)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestChromiumFooterLines draws a chart with a long footer with ECharts in Chromium (its SVG
+// renderer, so that the text elements can be measured with the browser's own fonts) and checks
+// that the live chart draws the footer in exactly the lines the picture has, each line once and
+// below the one before: a footer that ECharts wrapped itself was drawn over itself in live charts.
+func TestChromiumFooterLines(t *testing.T) {
+	requireChromium(t)
+	c := longFooter(t)
+	want := wrapText(longFooterText, footerSize, false, roomWidth(900-2*padX))
+	opt := map[string]any{}
+	for k, v := range c.livePayload()["option"].(map[string]any) {
+		opt[k] = v
+	}
+	opt["series"] = []any{} // the footer's layout does not depend on the data
+	js, err := marshalSafe(opt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := marshalSafe(want, false)
+	page := `<!DOCTYPE html><html><head><meta charset="utf-8">` + LibraryScript() + `</head><body>
+<div id="c" style="width:900px;height:420px"></div>
+<script type="application/json" id="opt">` + string(js) + `</script>
+<script>
+var want=` + string(wantJSON) + `;
+var ch=echarts.init(document.getElementById('c'),null,{renderer:'svg'});
+ch.setOption(JSON.parse(document.getElementById('opt').textContent));
+var out=[],ts=document.querySelectorAll('#c text');
+for(var i=0;i<ts.length;i++){var s=ts[i].textContent;
+ for(var k=0;k<want.length;k++){if(s===want[k]||want[k].indexOf(s)>=0||s.indexOf(want[k].slice(0,20))>=0){
+  var b=ts[i].getBBox();out.push({text:s,y:b.y,h:b.height});break;}}}
+var pre=document.createElement('pre');pre.id='cwnb-footer-result';pre.textContent=JSON.stringify(out);document.body.appendChild(pre);
+</script></body></html>`
+	file := filepath.Join(t.TempDir(), "footer.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+filepath.Join(t.TempDir(), "profile"), "--proxy-server=127.0.0.1:9",
+		"--virtual-time-budget=5000", "--dump-dom", "file://"+file).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="cwnb-footer-result">(.*?)</pre>`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("the page wrote no result:\n%s", tail(string(out), 1500))
+	}
+	var got []struct {
+		Text string  `json:"text"`
+		Y    float64 `json:"y"`
+		H    float64 `json:"h"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("the live chart draws the footer in %d text lines %+v, want the picture's %d: %q", len(got), got, len(want), want)
+	}
+	for i := range got {
+		if got[i].Text != want[i] {
+			t.Errorf("live footer line %d is %q, the picture's is %q", i, got[i].Text, want[i])
+		}
+		if i > 0 && got[i].Y < got[i-1].Y+got[i-1].H-1 {
+			t.Errorf("live footer line %d (y %.1f) is drawn over line %d (y %.1f, height %.1f)", i, got[i].Y, i-1, got[i-1].Y, got[i-1].H)
+		}
+	}
+}
+
+// TestChromiumNotebookFromKernel plays Jupyter for the notebook form of charts (Outputs): a page
+// with the Jupyter base URL (classic's body[data-base-url]), with and without RequireJS, no inline
+// library, and a loopback server standing in for the Jupyter server's kernelspecs/cwnb/ files.
+// The loaders fetch the runtime, the runtime fetches ECharts, every chart draws and hides its
+// picture; with the kernel files missing the pictures stay.
+func TestChromiumNotebookFromKernel(t *testing.T) {
+	requireChromium(t)
+	var served sync.Map
+	mux := http.NewServeMux()
+	mux.HandleFunc("/jupyter/kernelspecs/cwnb/", func(w http.ResponseWriter, r *http.Request) {
+		served.Store(r.URL.Path, true)
+		w.Header().Set("Content-Type", "text/javascript")
+		switch strings.TrimPrefix(r.URL.Path, "/jupyter/kernelspecs/cwnb/") {
+		case "cwnb-charts.js":
+			io.WriteString(w, RuntimeJS())
+		case "echarts.min.js":
+			io.WriteString(w, echartsJS)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	mux.Handle("/require.js", http.FileServer(http.Dir("testdata/requirejs")))
+	var mu sync.Mutex
+	pages := map[string]string{}
+	mux.HandleFunc("/page/", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		p, ok := pages[r.URL.Path]
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, p)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	saved := echartsCDN
+	t.Cleanup(func() { echartsCDN = saved })
+	echartsCDN = srv.URL + "/no-cdn/echarts.min.js"
+
+	var body strings.Builder
+	n := 0
+	for _, build := range []func() (*Chart, error){
+		func() (*Chart, error) { return Line(demoTimeSeries(2000), WithMode(Both)) },
+		func() (*Chart, error) { return Bars(demoCategories(), WithMode(Both)) },
+	} {
+		c, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := c.Outputs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := outs[1][MIMEHTML].(string); strings.Contains(h, "S.tooltip") {
+			t.Fatal("the notebook form carries the whole runtime, not a loader")
+		}
+		body.WriteString(`<div class="output_area"><div class="output_png output_subarea"><img src="data:image/png;base64,` +
+			base64.StdEncoding.EncodeToString(outs[0][MIMEPNG].([]byte)) + `"></div></div>`)
+		body.WriteString(`<div class="output_area"><div class="output_html rendered_html output_subarea">` +
+			outs[1][MIMEHTML].(string) + `</div></div>`)
+		n++
+	}
+	for i, tc := range []struct {
+		name, head, base string
+		live             bool
+	}{
+		{"Jupyter classic with RequireJS", `<script src="/require.js"></script>`, "/jupyter/", true},
+		{"plain Jupyter page", "", "/jupyter/", true},
+		{"kernel files missing", `<script src="/require.js"></script>`, "/elsewhere/", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := "/page/k" + strconv.Itoa(i) + ".html"
+			mu.Lock()
+			pages[path] = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + harnessHead + tc.head +
+				"</head><body data-base-url=\"" + tc.base + "\">" + body.String() + harnessTail + "</body></html>"
+			mu.Unlock()
+			res := runChromiumURL(t, srv.URL+path)
+			if len(res.Charts) != n {
+				t.Fatalf("found %d charts, want %d", len(res.Charts), n)
+			}
+			if len(res.Errors) > 0 {
+				t.Errorf("errors on the page: %q", res.Errors)
+			}
+			for k, c := range res.Charts {
+				if tc.live && (c.State != "interactive" || c.Ink < 0.02 || c.Pic) {
+					t.Errorf("chart %d: state %q, ink %.4f, picture shown %v; want drawn, picture hidden", k, c.State, c.Ink, c.Pic)
+				}
+				if !tc.live && (c.State == "interactive" || !c.Pic) {
+					t.Errorf("chart %d: state %q, picture shown %v; want the picture", k, c.State, c.Pic)
+				}
+			}
+		})
+	}
+	if _, ok := served.Load("/jupyter/kernelspecs/cwnb/cwnb-charts.js"); !ok {
+		t.Error("the runtime was never fetched from the kernel's directory")
 	}
 }

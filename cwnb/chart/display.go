@@ -9,17 +9,17 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
-// Display shows the chart as the output of the current GoNB cell: one display_data message with
-// the whole bundle, so the front end picks text/html (live notebooks, reports), image/png (GitHub)
-// or text/plain. It never waits for a browser, so it works under nbconvert. If rendering fails,
-// the error is shown in the cell (and returned). Outside GoNB it writes the alt text to stdout and
-// renders nothing.
+// Display shows the chart as the output of the current GoNB cell: the display_data messages of
+// Outputs, so the picture is stored once (image/png, which GitHub, JupyterLab and nbconvert
+// show) and the interactive chart (text/html) replaces it where JavaScript runs. It never waits
+// for a browser, so it works under nbconvert. If rendering fails, the error is shown in the cell
+// (and returned). Outside GoNB it writes the alt text to stdout and renders nothing.
 func (c *Chart) Display() error {
 	if !gonbui.IsNotebook {
 		_, err := io.WriteString(os.Stdout, c.Text()+"\n")
 		return err
 	}
-	b, err := c.Bundle()
+	outs, err := c.Outputs()
 	if err != nil {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextPlain: err.Error(),
@@ -27,7 +27,9 @@ func (c *Chart) Display() error {
 		}})
 		return err
 	}
-	gonbui.SendData(&protocol.DisplayData{Data: mimeData(b)})
+	for _, b := range outs {
+		gonbui.SendData(&protocol.DisplayData{Data: mimeData(b)})
+	}
 	return gonbui.Error()
 }
 

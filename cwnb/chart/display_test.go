@@ -1,9 +1,12 @@
 package chart
 
 import (
+	"encoding/base64"
 	"encoding/gob"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -71,21 +74,38 @@ func TestDisplayGoNB(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("Display blocked")
 	}
-	select {
-	case d := <-got:
-		for _, mime := range []protocol.MIMEType{protocol.MIMETextHTML, protocol.MIMEImagePNG, protocol.MIMETextPlain} {
-			if d.Data[mime] == nil {
-				t.Errorf("display_data lacks %s", mime)
-			}
+	// Two messages: the picture (image/png + text/plain), then the live chart (text/html) that
+	// names the picture instead of repeating it.
+	var msgs []*protocol.DisplayData
+	for len(msgs) < 2 {
+		select {
+		case d := <-got:
+			msgs = append(msgs, d)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%d display_data messages arrived on $GONB_PIPE, want 2", len(msgs))
 		}
-		if _, ok := d.Data[protocol.MIMEImagePNG].([]byte); !ok {
-			t.Errorf("image/png is %T, want []byte (GoNB base64-encodes it for Jupyter)", d.Data[protocol.MIMEImagePNG])
-		}
-		if d.Data[protocol.MIMETextPlain] != c.Text() {
-			t.Errorf("text/plain = %q", d.Data[protocol.MIMETextPlain])
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no display_data arrived on $GONB_PIPE")
+	}
+	pic, live := msgs[0], msgs[1]
+	raw, ok := pic.Data[protocol.MIMEImagePNG].([]byte)
+	if !ok {
+		t.Fatalf("image/png is %T, want []byte (GoNB base64-encodes it for Jupyter)", pic.Data[protocol.MIMEImagePNG])
+	}
+	if pic.Data[protocol.MIMETextPlain] != c.Text() {
+		t.Errorf("text/plain = %q", pic.Data[protocol.MIMETextPlain])
+	}
+	if pic.Data[protocol.MIMETextHTML] != nil {
+		t.Error("the picture's message also carries text/html")
+	}
+	h, _ := live.Data[protocol.MIMETextHTML].(string)
+	if !strings.Contains(h, `class="cwnb-option"`) || strings.Contains(h, "data:image/png") {
+		t.Errorf("the live message is not the interactive chart without the picture: %.200q", h)
+	}
+	if live.Data[protocol.MIMEImagePNG] != nil {
+		t.Error("the live message repeats image/png")
+	}
+	ref := regexp.MustCompile(`data-cwnb-image="([^"]+)"`).FindStringSubmatch(h)
+	if ref == nil || !strings.Contains(base64.StdEncoding.EncodeToString(raw), ref[1]) {
+		t.Errorf("the live chart does not name the picture by a piece of its base64: %v", ref)
 	}
 
 	// A chart that fails to render shows its error in the cell.

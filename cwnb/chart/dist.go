@@ -155,8 +155,12 @@ func Histogram(d Distribution, optFns ...func(*Options)) (*Chart, error) {
 	if d.Log {
 		axisType = "log"
 	}
+	xMin, xMax, xName := edges[0], edges[bins], unit
+	if d.Log {
+		xMin, xMax, xName = decadeFloor(lo), decadeCeil(hi), logAxisName(unit)
+	}
 	line.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: axisType, Name: unit, Min: edges[0], Max: edges[bins]}),
+		charts.WithXAxisOpts(opts.XAxis{Type: axisType, Name: xName, Min: xMin, Max: xMax}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "% of sample"}),
 	)
 	var lines []string
@@ -214,12 +218,14 @@ func CDF(d Distribution, optFns ...func(*Options)) (*Chart, error) {
 	}
 	unit := UnitLabel(d.Unit)
 	axisType := "value"
+	xMin, xMax, xName := niceFloor(lo), niceCeil(hi), unit
 	if d.Log {
 		axisType = "log"
+		xMin, xMax, xName = decadeFloor(lo), decadeCeil(hi), logAxisName(unit)
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: axisType, Name: unit, Min: niceFloor(lo), Max: niceCeil(hi), Scale: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: axisType, Name: xName, Min: xMin, Max: xMax, Scale: opts.Bool(true)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "% ≤ x", Min: 0, Max: 100}),
 	)
 	var lines []string
@@ -255,7 +261,7 @@ func CDF(d Distribution, optFns ...func(*Options)) (*Chart, error) {
 		series[0].(map[string]any)["markLine"] = map[string]any{
 			"symbol": []any{"none", "none"}, "silent": true, "animation": false,
 			"lineStyle": map[string]any{"color": "#999", "type": "dashed", "width": 1},
-			"label":     map[string]any{"position": "insideStartTop", "color": "#666", "fontSize": 11},
+			"label":     map[string]any{"position": "insideEndTop", "color": "#666", "fontSize": 11},
 			"data": []any{
 				map[string]any{"yAxis": 50, "label": map[string]any{"formatter": "p50"}},
 				map[string]any{"yAxis": 90, "label": map[string]any{"formatter": "p90"}},
@@ -279,7 +285,7 @@ func distCommon(option map[string]any, o Options, top, bottom, n int) {
 	option["color"] = palette
 	option["legend"] = map[string]any{"type": "scroll", "top": top, "left": padX, "right": padX}
 	option["tooltip"] = map[string]any{"trigger": "axis", "confine": true}
-	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 36, "left": 64, "right": 48}
+	option["grid"] = map[string]any{"top": top + 24 + 26, "bottom": bottom + 44, "left": 64, "right": 48} // room above for the y axis name under the legend, below for the x axis name over the footer
 	for _, a := range yAxes(option) {
 		a["nameTextStyle"] = map[string]any{"fontWeight": "bold"}
 	}
@@ -306,4 +312,29 @@ func niceRound(v float64, f func(float64) float64) float64 {
 	}
 	p := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-1)
 	return f(v/p) * p
+}
+
+// decadeFloor and decadeCeil round a positive value to the power of ten below and above it: a log
+// axis labels its decades, so bounds on decades give it at least two labelled ticks (100, 1,000)
+// where bounds such as 440 and 6,000 left only unlabelled ones.
+func decadeFloor(v float64) float64 {
+	if !(v > 0) {
+		return v
+	}
+	return math.Pow(10, math.Floor(math.Log10(v)+1e-9))
+}
+
+func decadeCeil(v float64) float64 {
+	if !(v > 0) {
+		return v
+	}
+	return math.Pow(10, math.Ceil(math.Log10(v)-1e-9))
+}
+
+// logAxisName is the name of a log axis: the unit, and that the scale is logarithmic.
+func logAxisName(unit string) string {
+	if unit == "" {
+		return "log scale"
+	}
+	return unit + " (log scale)"
 }

@@ -22,17 +22,25 @@
 // with LTTB or min/max buckets, both of which keep the spikes a p99 story is about, and the chart's
 // subtitle says so ("downsampled 10,080 → 2,000 points (LTTB)").
 //
-// # Display bundle
+// # Display bundles
 //
-// Chart.Bundle renders one Jupyter display bundle (MIME type → content), and Chart.Display sends
-// it to the GoNB front end in one message, without waiting for a browser (so it works under
-// nbconvert):
+// Chart.Display sends the chart to the GoNB front end without waiting for a browser (so it works
+// under nbconvert), as the display bundles of Chart.Outputs (MIME type → content), so that a
+// notebook stores each picture once:
 //
-//   - text/html: the static picture as a data-URI PNG <img>, the ECharts option as JSON in a
-//     <script type="application/json">, and a small script that replaces the image with the
-//     interactive chart when ECharts is available (see below);
-//   - image/png: the same picture rasterised in Go, which GitHub shows;
-//   - text/plain: alt text — the title, a summary of each series, the footer.
+//   - first {image/png, text/plain}: the picture rasterised in Go, which GitHub, JupyterLab
+//     (trusted or not) and nbconvert show, and the alt text — the title, a summary of each series,
+//     the footer;
+//   - then {text/html}: the interactive chart without the picture — the ECharts option as JSON
+//     in a <script type="application/json"> (time series packed, values to 5 digits) and a small
+//     script that draws the chart when ECharts is available and hides the picture before it,
+//     which it names by a piece of its base64 (data-cwnb-image). Where no script runs it is an
+//     empty element.
+//
+// Chart.Bundle is one self-contained bundle instead, whose text/html embeds the picture as a
+// data-URI <img>, for pages outside a notebook (Page). Element ids derive from the chart's
+// content, and the PNG encoding is deterministic: rendering the same chart again, in any process,
+// gives the same bytes, so re-running a notebook on the same data leaves its outputs unchanged.
 //
 // The static picture comes from ECharts' own server-side renderer
 // (echarts.init(null, null, {renderer: 'svg', ssr: true}) and renderToSVGString) run in goja, a
@@ -41,8 +49,8 @@
 // SVG is rasterised with rasterx; its text is drawn with the Go fonts, since SVG rasterisers in
 // Go ignore <text>.
 //
-// The mode (Options.Mode, WithMode, or the CWNB_CHARTS environment variable) picks what a bundle
-// holds: both (the default), static (image only, no script) or interactive (no image, no PNG).
+// The mode (Options.Mode, WithMode, or the CWNB_CHARTS environment variable) picks what is
+// shown: both (the default), static (image only, no script) or interactive (no image, no PNG).
 //
 // # How the HTML upgrades
 //
@@ -50,9 +58,12 @@
 // If ECharts is on the page it draws at once. While the page is still loading it waits for
 // DOMContentLoaded, by which time an inline LibraryScript anywhere on the page has run and drawn
 // the queue, so several charts never race the library ("echarts is not defined"). In a live
-// notebook, where no inline copy is marked present, the first chart loads ECharts 5.6.0 from a
-// CDN once — through RequireJS when the page has it (Jupyter classic), else with a <script>
-// element — and the static image stays if that fails, with nothing thrown.
+// notebook, where no inline copy is marked present, the first chart loads ECharts 5.6.0 once from
+// the kernel: the "Go (cwnb)" kernel's directory holds a copy, which the Jupyter server serves at
+// <base URL>kernelspecs/<kernel>/echarts.min.js (see EnvKernel), so no CDN is needed. Only
+// outside Jupyter, or if that fails, does it try the CDN. It loads through RequireJS when the
+// page has it (Jupyter classic), else with a <script> element, and the static image stays if
+// nothing loads, with nothing thrown.
 //
 // # Offline reports
 //
@@ -76,6 +87,8 @@
 // prints it (the benchmarks also report CPU time, which runs about 20% higher): loading ECharts
 // into goja once per process ≈ 210 ms (call Preload to overlap it with fetching data); the static
 // render of a 10,000-point line (downsampled to 2,000, SSR, PNG) ≈ 180 ms, of which the SSR is
-// ≈ 110 ms, rasterising ≈ 29 ms and PNG encoding ≈ 21 ms; the week-long demo chart (three
-// series, a band, 168 backup spans) ≈ 0.7 s. Interactive mode skips all of it.
+// ≈ 110 ms, rasterising ≈ 29 ms and PNG encoding ≈ 21 ms at deflate's BestSpeed; the default
+// level used since (PNGs a quarter smaller, which is what a notebook stores) measured 48 CPU-ms
+// for that encoding (BenchmarkStaticLine10kParts/png); the week-long demo chart (three series, a
+// band, 168 backup spans) ≈ 0.7 s. Interactive mode skips all of it.
 package chart

@@ -103,7 +103,10 @@ func TestBadInput(t *testing.T) {
 func TestRecurring(t *testing.T) {
 	from := time.Date(2026, 11, 14, 0, 30, 0, 0, time.UTC)
 	to := from.Add(3 * time.Hour)
-	ev := Recurring(":00 backup", from, to, time.Hour, 0, 5*time.Minute)
+	ev, err := Recurring(":00 backup", from, to, time.Hour, 0, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, e := range ev {
 		got = append(got, e.Start.Format("15:04")+"-"+e.End.Format("15:04"))
@@ -112,11 +115,18 @@ func TestRecurring(t *testing.T) {
 		t.Errorf("Recurring = %v, want %s", got, want)
 	}
 	// A 7-minute cadence aligns to the Unix epoch, as CloudWatch periods do, not to year 1.
-	ev = Recurring("x", time.Unix(0, 0).UTC(), time.Unix(0, 0).UTC().Add(15*time.Minute), 7*time.Minute, 0, 0)
+	ev, _ = Recurring("x", time.Unix(0, 0).UTC(), time.Unix(0, 0).UTC().Add(15*time.Minute), 7*time.Minute, 0, 0)
 	if len(ev) != 3 || !ev[1].Start.Equal(time.Unix(420, 0)) || !ev[1].End.IsZero() {
 		t.Errorf("epoch-aligned 7-minute events: %v", ev)
 	}
-	if Recurring("x", to, from, time.Hour, 0, 0) != nil {
-		t.Error("an empty window should give no events")
+	if ev, err := Recurring("x", to, from, time.Hour, 0, 0); ev != nil || err != nil {
+		t.Error("an empty window should give no events and no error")
+	}
+	// Issue 15: a bare number is nanoseconds; 3600 "seconds" over a day would be 24e12 events.
+	if _, err := Recurring("backup", from, from.Add(24*time.Hour), 3600, 0, 300); err == nil || !strings.Contains(err.Error(), "nanoseconds") {
+		t.Errorf("a 3600 ns cycle: err = %v, want the cap's error naming nanoseconds", err)
+	}
+	if _, err := Recurring("backup", from, to, 0, 0, 0); err == nil {
+		t.Error("a zero cycle should be an error")
 	}
 }

@@ -39,7 +39,7 @@ func ExampleLine() {
 			{Name: "Average", Unit: "Milliseconds", Values: avg},
 			{Name: "p99", Unit: "Milliseconds", Values: p99},
 		},
-		Events:     chart.Recurring(":00 backup", times[0], times[len(times)-1], time.Hour, 0, 5*time.Minute),
+		Events:     must(chart.Recurring(":00 backup", times[0], times[len(times)-1], time.Hour, 0, 5*time.Minute)),
 		Thresholds: []chart.Threshold{{Name: "SLO", Value: 1000, Unit: "Milliseconds"}},
 	}, chart.WithMaxPoints(1000, chart.LTTB))
 	if err != nil {
@@ -215,7 +215,12 @@ func ExampleSmallMultiples() {
 
 func ExampleRecurring() {
 	from := time.Date(2026, 11, 14, 0, 0, 0, 0, time.UTC)
-	for _, e := range chart.Recurring(":00 backup", from, from.Add(3*time.Hour), time.Hour, 0, 5*time.Minute) {
+	events, err := chart.Recurring(":00 backup", from, from.Add(3*time.Hour), time.Hour, 0, 5*time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range events {
 		fmt.Println(e.Name, e.Start.Format("15:04"), e.End.Format("15:04"))
 	}
 	// Output:
@@ -279,4 +284,50 @@ func ExampleFromEcharts() {
 	// Output:
 	// Requests per API
 	// Requests per API: GET /users 41,000, POST /orders 4,500
+}
+
+// A notebook stores a chart as two outputs: the picture once (image/png, with the alt text), then
+// the interactive chart, which names the picture instead of repeating it. Rendering the same
+// chart again gives the same bytes.
+func ExampleChart_Outputs() {
+	times, avg, p99 := latency()
+	build := func() *chart.Chart {
+		c, err := chart.Line(chart.TimeSeries{Title: "Average against p99", Times: times,
+			Series: []chart.Series{{Name: "Average", Unit: "Milliseconds", Values: avg}, {Name: "p99", Unit: "Milliseconds", Values: p99}},
+		}, chart.WithMode(chart.Both))
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	outs, err := build().Outputs()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range outs {
+		var keys []string
+		for k := range o {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Println(keys)
+	}
+	html := outs[1][chart.MIMEHTML].(string)
+	fmt.Println(strings.Contains(html, "data:image/png"), strings.Contains(html, "data-cwnb-image="))
+	again, _ := build().Outputs()
+	fmt.Println(again[1][chart.MIMEHTML] == html)
+	// Output:
+	// [image/png text/plain]
+	// [text/html]
+	// false true
+	// true
+}
+
+// must returns v, or panics with err: for examples whose inputs are known to be valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

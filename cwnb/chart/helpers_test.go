@@ -49,7 +49,7 @@ func demoTimeSeries(n int) TimeSeries {
 			{Name: "Requests", Unit: "Count", Values: reqs},
 		},
 		Bands:      []Band{{Name: "p50–p99", Unit: "Milliseconds", Lower: p50, Upper: p99}},
-		Events:     append(Recurring(":00 backup", times[0], times[n-1], time.Hour, 0, 5*time.Minute), Event{Name: "deploy", Start: t0.Add(90 * time.Minute)}),
+		Events:     append(mustEvents(Recurring(":00 backup", times[0], times[n-1], time.Hour, 0, 5*time.Minute)), Event{Name: "deploy", Start: t0.Add(90 * time.Minute)}),
 		Thresholds: []Threshold{{Name: "SLO 1 s", Value: 1000, Unit: "Milliseconds"}},
 	}
 }
@@ -144,4 +144,11 @@ func golden(t *testing.T, name string, got []byte) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("%s differs from the golden file (-want +got; if the change is intended, rerun with -update):\n%s", path, diff)
 	}
+}
+
+func mustEvents(ev []Event, err error) []Event {
+	if err != nil {
+		panic(err)
+	}
+	return ev
 }

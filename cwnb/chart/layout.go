@@ -65,8 +65,14 @@ func optionMap(c echartsJSONer) (map[string]any, error) {
 // same Go fonts that ECharts measures with in the server-side render (see measureText), so the
 // room reserved for a wrapped title or footer matches the picture.
 func textLines(s string, px float64, bold bool, width int) int {
+	return len(wrapText(s, px, bold, width))
+}
+
+// wrapText wraps s into lines at most width pixels wide in the given font size: greedy word
+// wrapping, a word wider than the line broken anywhere, explicit newlines kept.
+func wrapText(s string, px float64, bold bool, width int) []string {
 	if s == "" {
-		return 0
+		return nil
 	}
 	if width < 1 {
 		width = 1
@@ -75,30 +81,33 @@ func textLines(s string, px float64, bold bool, width int) int {
 	if bold {
 		font = "bold " + font
 	}
-	lines := 0
+	var lines []string
 	for _, para := range strings.Split(s, "\n") {
-		lines++
-		cur := 0.0
-		for i, word := range strings.Split(para, " ") {
+		cur, curW := "", 0.0
+		for _, word := range strings.Split(para, " ") {
 			w := measureText(word, font)
-			sep := 0.0
-			if i > 0 {
-				sep = measureText(" ", font)
-			}
+			sep := measureText(" ", font)
 			switch {
-			case cur > 0 && cur+sep+w <= float64(width):
-				cur += sep + w
-			case cur > 0:
-				lines++
-				cur = w
-			default:
-				cur = w
+			case cur != "" && curW+sep+w <= float64(width):
+				cur += " " + word
+				curW += sep + w
+				continue
+			case cur != "":
+				lines = append(lines, cur)
 			}
-			for cur > float64(width) { // a word longer than the line
-				lines++
-				cur -= float64(width)
+			cur, curW = word, w
+			for curW > float64(width) { // a word longer than the line: break it anywhere
+				r := []rune(cur)
+				n := len(r) - 1
+				for n > 1 && measureText(string(r[:n]), font) > float64(width) {
+					n--
+				}
+				lines = append(lines, string(r[:n]))
+				cur = string(r[n:])
+				curW = measureText(cur, font)
 			}
 		}
+		lines = append(lines, cur)
 	}
 	return lines
 }
@@ -137,11 +146,15 @@ func frame(option map[string]any, width int, title, subtitle, footer string) (to
 	}
 	bottom = 8
 	if footer != "" {
+		// The footer is wrapped here, with explicit line breaks and line height, rather than by
+		// ECharts: the browser's fonts would wrap it elsewhere than the picture's, and a
+		// bottom-anchored text that ECharts wraps itself was drawn over itself in live charts.
+		lines := wrapText(footer, footerSize, false, roomWidth(inner))
 		titles = append(titles, map[string]any{
-			"text": footer, "left": padX, "bottom": 4,
-			"textStyle": map[string]any{"fontSize": footerSize, "fontWeight": "normal", "color": "#777", "width": inner, "overflow": "break"},
+			"text": strings.Join(lines, "\n"), "left": padX, "bottom": 4,
+			"textStyle": map[string]any{"fontSize": footerSize, "fontWeight": "normal", "color": "#777", "lineHeight": footerSize + 4},
 		})
-		bottom += textLines(footer, footerSize, false, roomWidth(inner)) * (footerSize + 4)
+		bottom += len(lines) * (footerSize + 4)
 	}
 	if len(titles) > 0 {
 		option["title"] = titles

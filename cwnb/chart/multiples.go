@@ -142,7 +142,7 @@ func SmallMultiples(ts TimeSeries, columns int, optFns ...func(*Options)) (*Char
 			"textStyle": map[string]any{"fontSize": 12, "fontWeight": "bold", "color": "#333", "width": panelW, "overflow": "truncate"}})
 		if i < len(xs) {
 			xa := xs[i].(map[string]any)
-			xa["axisLabel"] = map[string]any{"fontSize": 10, "hideOverlap": true}
+			xa["axisLabel"] = timeAxisLabel(map[string]any{"fontSize": 10})
 			xa["splitNumber"] = 3
 		}
 		if i < len(ys) {

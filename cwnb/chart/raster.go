@@ -842,7 +842,7 @@ func quantize(img *image.RGBA, paints []color.NRGBA) *image.Paletted {
 // encodePNG encodes img with the fastest zlib level that still compresses charts well.
 func encodePNG(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression} // a quarter smaller than BestSpeed for ~20 ms more: the PNG is what a notebook stores
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("chart: encoding PNG: %w", err)
 	}

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -59,14 +60,32 @@ type TimeSeries struct {
 	// LogY draws the y axes on a log scale, which shows a 200 ms average and a 3 s p99 with the
 	// same care. Every finite value, band edge and threshold must then be positive.
 	LogY bool
+	// OneAxis keeps series of one unit on one y axis even when their peaks differ more than
+	// tenfold; by default the smaller ones move to a second axis of the same unit so that they do
+	// not flatten. Set it when the point is the comparison itself ("is the average hiding the
+	// tail?").
+	OneAxis bool
 }
+
+// MaxRecurring is the most events Recurring generates; a recurrence that would need more is an
+// error (a bare number as a duration is nanoseconds: Recurring(..., 3600, 0, 300) is a typo that
+// would otherwise draw billions of events).
+const MaxRecurring = 10000
 
 // Recurring returns one Event per period in [from, to): each starts at a multiple of every since
 // the Unix epoch plus offset and lasts dur (zero: a line). Recurring(":00 backup", from, to,
-// time.Hour, 0, 5*time.Minute) marks the first five minutes of every hour.
-func Recurring(name string, from, to time.Time, every, offset, dur time.Duration) []Event {
-	if every <= 0 || !to.After(from) {
-		return nil
+// time.Hour, 0, 5*time.Minute) marks the first five minutes of every hour. A recurrence of more
+// than MaxRecurring events in the window, or a cycle that is not positive, is an error.
+func Recurring(name string, from, to time.Time, every, offset, dur time.Duration) ([]Event, error) {
+	if every <= 0 {
+		return nil, fmt.Errorf("chart: recurring event %q: cycle %s is not positive; use a duration such as time.Hour", name, every)
+	}
+	if !to.After(from) {
+		return nil, nil
+	}
+	if n := to.Sub(from) / every; n > MaxRecurring {
+		return nil, fmt.Errorf("chart: recurring event %q: a cycle of %s draws %d events between %s and %s, over the cap of %d; a bare number is nanoseconds: write time.Hour, not 3600",
+			name, every, n, from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), MaxRecurring)
 	}
 	start := from.Add(-offset).Truncate(0)
 	// Epoch-aligned: time.Truncate rounds from year 1, not from the Unix epoch.
@@ -84,7 +103,7 @@ func Recurring(name string, from, to time.Time, every, offset, dur time.Duration
 		}
 		out = append(out, e)
 	}
-	return out
+	return out, nil
 }
 
 func ms(t time.Time) float64 { return float64(t.UnixMilli()) }
@@ -159,6 +178,28 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	if len(axes) == 0 {
 		axes, axisOf = []string{""}, map[string]int{"": 0}
 	}
+	// Series of one unit whose scales differ by more than scaleSplit (130 ms and 2,000 ms) would
+	// flatten the smaller ones on a shared axis: the smaller go to a second axis of the same unit.
+	split := 0.0
+	if len(axes) == 1 && !ts.LogY && !ts.OneAxis {
+		var named []namedPeak
+		for _, s := range ts.Series {
+			named = append(named, namedPeak{s.Name, peak(s.Values)})
+		}
+		for _, b := range ts.Bands {
+			named = append(named, namedPeak{b.Name, peak(b.Upper)})
+		}
+		if cut, small := scaleGap(named); cut > 0 {
+			split = cut
+			axes = append(axes, axes[0]+" ("+shortList(small, 28)+")")
+		}
+	}
+	axisFor := func(unit string, pk float64) int {
+		if split > 0 && pk < split {
+			return 1
+		}
+		return axisOf[unit]
+	}
 	for i, th := range ts.Thresholds {
 		if _, ok := axisOf[UnitLabel(th.Unit)]; !ok && th.Unit != "" {
 			return nil, fmt.Errorf("chart: threshold %d (%q) has unit %q but no series has it; use one of the series' units", i, th.Name, th.Unit)
@@ -168,6 +209,9 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	yType := "value"
 	if ts.LogY {
 		yType = "log"
+		for i := range axes {
+			axes[i] = logAxisName(axes[i])
+		}
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
@@ -215,7 +259,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		}
 		unit := UnitLabel(s.Unit)
 		line.AddSeries(s.Name, data,
-			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none"}),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisFor(unit, peak(s.Values)), ShowSymbol: opts.Bool(false), Symbol: "none"}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 1.5}),
 		)
 		addMeta(unit, false)
@@ -255,13 +299,13 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		lowIndex := seriesCount
 		// The lower edge is an invisible line; the visible band is (upper - lower) stacked on it.
 		line.AddSeries(b.Name, low,
-			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisFor(unit, peak(b.Upper)), ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
 		)
 		addMeta(unit, false)
 		line.AddSeries(b.Name, diff,
-			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisOf[unit], ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axisFor(unit, peak(b.Upper)), ShowSymbol: opts.Bool(false), Symbol: "none", Stack: stack}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
 			charts.WithAreaStyleOpts(opts.AreaStyle{Color: color, Opacity: opts.Float(0.22)}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
@@ -288,16 +332,30 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	// hide them, and they stay out of the legend.
 	if len(ts.Events) > 0 {
 		var lineData, areaData []any
+		place := newLabelPlacer(ts, o.Width, 64, rightMargin(len(axes)))
 		for _, e := range ts.Events {
-			label := map[string]any{"formatter": e.Name, "color": "#a33"}
 			if e.End.IsZero() || e.End.Equal(e.Start) {
-				lineData = append(lineData, map[string]any{"name": e.Name, "xAxis": ms(e.Start), "label": label})
-			} else {
-				areaData = append(areaData, []any{
-					map[string]any{"name": e.Name, "xAxis": ms(e.Start), "label": label},
-					map[string]any{"xAxis": ms(e.End)},
-				})
+				lineData = append(lineData, map[string]any{"name": e.Name, "xAxis": ms(e.Start),
+					"label": map[string]any{"formatter": e.Name, "color": "#a33", "position": place.lineSide(e.Start)}})
 			}
+		}
+		// Recurring spans would pile their labels up: each name is labelled once, on the first of
+		// its spans where the label fits inside the plot, clear of the axis labels beside it and
+		// of the event lines' labels.
+		labelled := map[string]bool{}
+		for _, e := range ts.Events {
+			if e.End.IsZero() || e.End.Equal(e.Start) {
+				continue
+			}
+			label := map[string]any{"show": false}
+			if !labelled[e.Name] && place.spanFits(e) {
+				labelled[e.Name] = true
+				label = map[string]any{"formatter": e.Name, "color": "#a33"}
+			}
+			areaData = append(areaData, []any{
+				map[string]any{"name": e.Name, "xAxis": ms(e.Start), "label": label},
+				map[string]any{"xAxis": ms(e.End)},
+			})
 		}
 		ev := map[string]any{"type": "line", "name": "events", "data": []any{}, "silent": true, "tooltip": map[string]any{"show": false}}
 		if len(lineData) > 0 {
@@ -307,11 +365,6 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 				"data":      lineData}
 		}
 		if len(areaData) > 0 {
-			// Many recurring spans: label only the first so labels do not pile up.
-			for i := 1; i < len(areaData); i++ {
-				pair := areaData[i].([]any)
-				pair[0].(map[string]any)["label"] = map[string]any{"show": false}
-			}
 			ev["markArea"] = map[string]any{"silent": true, "animation": false,
 				"itemStyle": map[string]any{"color": "rgba(200,60,60,0.10)"},
 				"label":     map[string]any{"position": "insideTop", "fontSize": 11},
@@ -324,7 +377,7 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	if len(ts.Thresholds) > 0 {
 		perAxis := map[int][]any{}
 		for _, th := range ts.Thresholds {
-			ax := axisOf[UnitLabel(th.Unit)]
+			ax := axisFor(UnitLabel(th.Unit), math.Abs(th.Value))
 			label := th.Name
 			if label == "" {
 				label = formatNumber(th.Value)
@@ -363,27 +416,34 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 	option["animation"] = false
 	option["color"] = palette
 	option["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "line"}, "confine": true}
+	if xs, ok := option["xAxis"].([]any); ok {
+		for _, x := range xs {
+			if xm, ok := x.(map[string]any); ok {
+				xm["axisLabel"] = timeAxisLabel(nil)
+			}
+		}
+	}
 	option["dataZoom"] = []any{
 		map[string]any{"type": "inside"},
 		map[string]any{"type": "slider", "bottom": bottom + 4, "height": 22},
 	}
-	option["grid"] = map[string]any{"top": top + 24 + 22, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
+	option["grid"] = map[string]any{"top": top + 24 + 26, "bottom": bottom + 4 + 22 + 36, "left": 64, "right": rightMargin(len(axes)), "containLabel": false}
 	// A threshold beyond the data would fall outside the axis and vanish: stretch the axis to it.
 	for ax, ya := range yAxes(option) {
 		var vals [][]float64
 		for _, s := range ts.Series {
-			if axisOf[UnitLabel(s.Unit)] == ax {
+			if axisFor(UnitLabel(s.Unit), peak(s.Values)) == ax {
 				vals = append(vals, s.Values)
 			}
 		}
 		for _, b := range ts.Bands {
-			if axisOf[UnitLabel(b.Unit)] == ax {
+			if axisFor(UnitLabel(b.Unit), peak(b.Upper)) == ax {
 				vals = append(vals, b.Lower, b.Upper)
 			}
 		}
 		var ths []float64
 		for _, th := range ts.Thresholds {
-			if axisOf[UnitLabel(th.Unit)] == ax {
+			if axisFor(UnitLabel(th.Unit), math.Abs(th.Value)) == ax {
 				ths = append(ths, th.Value)
 			}
 		}
@@ -406,6 +466,151 @@ func Line(ts TimeSeries, optFns ...func(*Options)) (*Chart, error) {
 		alt:    altText(ts.Title, lines, ts.Footer),
 		option: option, meta: meta, opts: o, slider: 22 + 8,
 	}, nil
+}
+
+// scaleSplit is the ratio of peaks beyond which series of one unit get two axes.
+const scaleSplit = 10
+
+type namedPeak struct {
+	name string
+	peak float64
+}
+
+// peak is the largest absolute value, ignoring NaN; 0 for none.
+func peak(values []float64) float64 {
+	m := 0.0
+	for _, v := range values {
+		if a := math.Abs(v); a > m && !math.IsInf(a, 0) {
+			m = a
+		}
+	}
+	return m
+}
+
+// scaleGap finds the widest ratio between consecutive peaks (sorted); when it exceeds scaleSplit
+// it returns a cut between them (their geometric mean) and the names below the cut.
+func scaleGap(named []namedPeak) (cut float64, small []string) {
+	var ps []float64
+	for _, n := range named {
+		if n.peak > 0 {
+			ps = append(ps, n.peak)
+		}
+	}
+	if len(ps) < 2 {
+		return 0, nil
+	}
+	sort.Float64s(ps)
+	best := 0.0
+	for i := 1; i < len(ps); i++ {
+		if r := ps[i] / ps[i-1]; r > scaleSplit && r > best {
+			best, cut = r, math.Sqrt(ps[i]*ps[i-1])
+		}
+	}
+	if cut == 0 {
+		return 0, nil
+	}
+	seen := map[string]bool{}
+	for _, n := range named {
+		if n.peak < cut && !seen[n.name] {
+			seen[n.name] = true
+			small = append(small, n.name)
+		}
+	}
+	return cut, small
+}
+
+// shortList joins names with ", " and cuts the result to at most n characters with "…".
+func shortList(names []string, n int) string {
+	s := []rune(strings.Join(names, ", "))
+	if len(s) <= n {
+		return string(s)
+	}
+	return string(s[:n-1]) + "…"
+}
+
+// timeAxisLabels are the label formats of a time axis by the level of the tick, in ECharts'
+// template syntax (UTC, since options set useUTC): a tick where the day changes reads "Nov 13",
+// not a bare "13", and the month and year appear where they change.
+var timeAxisLabels = map[string]any{
+	"year": "{yyyy}", "month": "{MMM} {yyyy}", "day": "{MMM} {d}",
+	"hour": "{HH}:{mm}", "minute": "{HH}:{mm}", "second": "{HH}:{mm}:{ss}", "millisecond": "{HH}:{mm}:{ss}.{SSS}",
+	"none": "{MMM} {d} {HH}:{mm}",
+}
+
+// timeAxisLabel is the axisLabel of a time axis: timeAxisLabels, labels that would overlap
+// hidden, plus extra settings.
+func timeAxisLabel(extra map[string]any) map[string]any {
+	l := map[string]any{"formatter": timeAxisLabels, "hideOverlap": true}
+	for k, v := range extra {
+		l[k] = v
+	}
+	return l
+}
+
+// labelPlacer maps times to pixels of the plot (the time axis spans the data's first to last time)
+// to keep event labels clear of the y axis labels and of each other.
+type labelPlacer struct {
+	t0, t1      float64 // ms
+	left, right float64 // px of the plot
+	lines       []float64
+}
+
+// eventLabelFont is the font of event labels (ECharts' default label size in markers).
+const eventLabelFont = "11px sans-serif"
+
+func newLabelPlacer(ts TimeSeries, width, gridLeft, gridRight int) *labelPlacer {
+	p := &labelPlacer{t0: math.Inf(1), t1: math.Inf(-1), left: float64(gridLeft), right: float64(width - gridRight)}
+	see := func(times []time.Time) {
+		for _, t := range times {
+			p.t0, p.t1 = math.Min(p.t0, ms(t)), math.Max(p.t1, ms(t))
+		}
+	}
+	see(ts.Times)
+	for _, s := range ts.Series {
+		see(s.Times)
+	}
+	for _, e := range ts.Events {
+		if e.End.IsZero() || e.End.Equal(e.Start) {
+			p.lines = append(p.lines, p.px(e.Start))
+		}
+	}
+	return p
+}
+
+func (p *labelPlacer) px(t time.Time) float64 {
+	if !(p.t1 > p.t0) {
+		return (p.left + p.right) / 2
+	}
+	return p.left + (ms(t)-p.t0)/(p.t1-p.t0)*(p.right-p.left)
+}
+
+// lineSide is where a vertical event line's label goes: along the line's top, on its left side
+// ("insideEndTop"), or on its right side when the left one would reach the y axis labels.
+func (p *labelPlacer) lineSide(t time.Time) string {
+	if p.px(t)-eventLineRoom < p.left+2 {
+		return "insideEndBottom"
+	}
+	return "insideEndTop"
+}
+
+// eventLineRoom is the width a vertical label takes beside its line, font height and gap.
+const eventLineRoom = 16
+
+// spanFits reports whether the label of span e, centred at the top of the span, stays inside the
+// plot and clear of every event line's label.
+func (p *labelPlacer) spanFits(e Event) bool {
+	w := measureText(e.Name, eventLabelFont)
+	c := (p.px(e.Start) + p.px(e.End)) / 2
+	lo, hi := c-w/2-4, c+w/2+4
+	if lo < p.left+2 || hi > p.right-2 {
+		return false
+	}
+	for _, x := range p.lines {
+		if hi > x-eventLineRoom && lo < x+eventLineRoom {
+			return false
+		}
+	}
+	return true
 }
 
 // maxBandPoints is the most buckets a band keeps (see Line).

@@ -12,10 +12,21 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/cwnb/cwnb/cwnb/chart"
 )
 
 // DefaultName is the kernel name notebooks select in their metadata (kernelspec.name).
 const DefaultName = "cwnb"
+
+// LibraryFile is the copy of ECharts in the kernel's spec directory. The Jupyter server serves
+// every file there at <base URL>kernelspecs/<name>/<file>, and charts in a live notebook load
+// ECharts from it (see chart.EnvKernel), so they need no CDN.
+const LibraryFile = "echarts.min.js"
+
+// RuntimeFile is the chart upgrade runtime (chart.RuntimeJS) in the kernel's spec directory: a
+// notebook's charts carry only a loader that fetches it once per page from there.
+const RuntimeFile = "cwnb-charts.js"
 
 // DefaultDisplayName is the kernel name Jupyter shows in its launcher and kernel menu.
 const DefaultDisplayName = "Go (cwnb)"
@@ -162,6 +173,9 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 		"GOMODCACHE":  goenv.GOMODCACHE,
 		"GOTOOLCHAIN": "local",
 		"GOFLAGS":     "-buildvcs=false",
+		// Charts load ECharts from this kernel's spec directory (LibraryFile), which the Jupyter
+		// server serves at <base>/kernelspecs/<name>/; the name tells them where.
+		chart.EnvKernel: name,
 	}
 	if opts.Proxy == "" {
 		env["GOPROXY"] = goenv.CacheProxy()
@@ -181,6 +195,14 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 		return Installed{}, err
 	}
 	if err := writeFileAtomic(filepath.Join(kernelDir, "logo-svg.svg"), logoSVG, 0o644); err != nil {
+		return Installed{}, err
+	}
+	// A live notebook's charts load ECharts from here rather than from a CDN: offline and behind
+	// proxies they still become interactive.
+	if err := writeFileAtomic(filepath.Join(kernelDir, LibraryFile), []byte(chart.LibraryJS()), 0o644); err != nil {
+		return Installed{}, err
+	}
+	if err := writeFileAtomic(filepath.Join(kernelDir, RuntimeFile), []byte(chart.RuntimeJS()), 0o644); err != nil {
 		return Installed{}, err
 	}
 	if opts.Prime {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cwnb/cwnb/cwnb/chart"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -63,6 +64,7 @@ func TestInstallWritesKernelSpec(t *testing.T) {
 				"GOSUMDB":     "off",
 				"GOTOOLCHAIN": "local",
 				"GOFLAGS":     "-buildvcs=false",
+				"CWNB_KERNEL": "cwnb",
 			},
 		},
 		{
@@ -79,6 +81,7 @@ func TestInstallWritesKernelSpec(t *testing.T) {
 				"GOTOOLCHAIN": "local",
 				"GOFLAGS":     "-buildvcs=false",
 				"AWS_REGION":  "eu-west-1",
+				"CWNB_KERNEL": "cwnb-dev",
 			},
 		},
 	}
@@ -123,6 +126,13 @@ func TestInstallWritesKernelSpec(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(kernelDir, "logo-svg.svg")); err != nil {
 				t.Error(err)
+			}
+			// ECharts for live notebooks, served by Jupyter from the spec directory.
+			if lib, err := os.ReadFile(filepath.Join(kernelDir, LibraryFile)); err != nil || string(lib) != chart.LibraryJS() {
+				t.Errorf("%s is not the vendored ECharts (%d bytes): %v", LibraryFile, len(lib), err)
+			}
+			if rt, err := os.ReadFile(filepath.Join(kernelDir, RuntimeFile)); err != nil || string(rt) != chart.RuntimeJS() {
+				t.Errorf("%s is not the chart runtime (%d bytes): %v", RuntimeFile, len(rt), err)
 			}
 		})
 	}

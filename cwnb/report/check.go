@@ -86,29 +86,50 @@ func Failures(name string, nb *Notebook) []*CellError {
 	return out
 }
 
-// Check returns an error joining every failed cell and every chart output that lacks image/png
-// (what GitHub shows) or text/html (what Jupyter and the reports show), or nil.
+// Check returns an error joining every failed cell and every chart (text/html of the chart
+// package) that lacks its image/png (what GitHub shows), in the same output or, as Chart.Outputs
+// writes it, in the output just before, or nil.
 func Check(name string, nb *Notebook) error {
 	var errs []error
 	for _, f := range Failures(name, nb) {
 		errs = append(errs, f)
 	}
 	for i, c := range nb.Cells {
-		for _, o := range c.Outputs {
+		for k, o := range c.Outputs {
 			if o.Type != "display_data" && o.Type != "execute_result" {
 				continue
 			}
 			if !IsChart(o) {
 				continue
 			}
-			for _, mime := range []string{"image/png", "text/html"} {
-				if strings.TrimSpace(string(o.Data[mime])) == "" {
-					errs = append(errs, &Problem{Notebook: name, Cell: i, Message: "chart output has no " + mime + " representation; display charts with the chart package so the notebook shows them on GitHub and in reports"})
-				}
+			if !hasPicture(c.Outputs, k) {
+				errs = append(errs, &Problem{Notebook: name, Cell: i, Message: "chart output has no image/png representation; display charts with the chart package so the notebook shows them on GitHub and in reports"})
 			}
 		}
 	}
 	return joinErrors(errs)
+}
+
+var imageRefRE = regexp.MustCompile(`data-cwnb-image="([^"]+)"`)
+
+// hasPicture reports whether the chart in outputs[k] has its static picture: image/png in the
+// same output (a self-contained bundle), or, in the notebook form of chart.Chart.Outputs, in an
+// output shortly before it whose base64 holds the piece the chart's data-cwnb-image names.
+func hasPicture(outputs []Output, k int) bool {
+	o := outputs[k]
+	if strings.TrimSpace(string(o.Data["image/png"])) != "" {
+		return true
+	}
+	m := imageRefRE.FindStringSubmatch(string(o.Data["text/html"]))
+	if m == nil {
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if strings.Contains(string(outputs[j].Data["image/png"]), m[1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxShown is how many problems of one notebook an Errors message shows in full.

@@ -5,10 +5,11 @@
 // Go program that exited non-zero, fails the notebook and names the cell), converts the executed
 // notebook to HTML with nbconvert, and makes the page self-contained: external <script src>
 // elements (RequireJS, MathJax, a CDN copy of ECharts) are removed and ECharts is inlined once per
-// page with chart.LibraryScript. An index.html lists the reports by title (the notebook's first
-// markdown heading).
+// page with chart.LibraryScript (with the chart runtime that notebook charts load). An index.html
+// lists the reports by title (the notebook's first markdown heading).
 //
-// Check inspects an executed notebook the way CI does (no error outputs; every chart carries both
-// image/png for GitHub and text/html for Jupyter and the reports), and CheckInBrowser opens a
-// report in headless Chromium with the network off and reports the charts that did not draw.
+// Check inspects an executed notebook the way CI does (no error outputs; every chart's text/html,
+// for Jupyter and the reports, has its image/png for GitHub, in the same output or, as
+// chart.Chart.Outputs stores it once, in the output before), and CheckInBrowser opens a report
+// in headless Chromium with the network off and reports the charts that did not draw.
 package report

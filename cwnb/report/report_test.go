@@ -115,19 +115,23 @@ func TestErrorsShowsFirstThree(t *testing.T) {
 }
 
 func TestCheckCharts(t *testing.T) {
+	const liveHTML = `<div class=\"cwnb-chart\" id=\"c1\" data-cwnb-state=\"pending\" data-cwnb-image=\"AAAANSUh\"><script type=\"application/json\" class=\"cwnb-option\">{}</script></div>`
 	const chartHTML = `<div class=\"cwnb-chart\" id=\"c1\" data-cwnb-state=\"pending\"><img class=\"cwnb-static\" src=\"data:image/svg+xml;base64,AA==\"><script type=\"application/json\" class=\"cwnb-option\">{}</script></div>`
 	tests := []struct {
 		name string
-		data string // the data field of one display_data output
+		data string // the data fields of display_data outputs, comma-separated
 		want []string
 	}{
 		{"chart with both", `{"text/html":"` + chartHTML + `","image/png":"iVBORw0KGgo="}`, nil},
 		{"chart without png", `{"text/html":"` + chartHTML + `"}`, []string{"no image/png"}},
 		{"plain html is no chart", `{"text/html":"<b>x</b>"}`, nil},
+		{"notebook form: picture before the live chart", `{"image/png":"iVBORw0KGgoAAAANSUhEUg=="},{"text/html":"` + liveHTML + `"}`, nil},
+		{"notebook form: another picture before", `{"image/png":"iVBORw0KGgoAAAAOther=="},{"text/html":"` + liveHTML + `"}`, []string{"no image/png"}},
+		{"notebook form: picture too far back", `{"image/png":"iVBORw0KGgoAAAANSUhEUg=="},{},{},{},{"text/html":"` + liveHTML + `"}`, []string{"no image/png"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			nb, err := ParseNotebook("t.ipynb", []byte(`{"cells":[{"cell_type":"code","source":"","outputs":[{"output_type":"display_data","data":`+tc.data+`}]}]}`))
+			nb, err := ParseNotebook("t.ipynb", []byte(`{"cells":[{"cell_type":"code","source":"","outputs":[`+outputsOf(tc.data)+`]}]}`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -291,4 +295,26 @@ time.Sleep(time.Minute)
 			}
 		})
 	}
+}
+
+// outputsOf wraps comma-separated data fields into display_data outputs.
+func outputsOf(data string) string {
+	var outs []string
+	depth, start := 0, 0
+	for i, r := range data {
+		switch r {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				outs = append(outs, `{"output_type":"display_data","metadata":{},"data":`+data[start:i+1]+`}`)
+			}
+		case ',':
+			if depth == 0 {
+				start = i + 1
+			}
+		}
+	}
+	return strings.Join(outs, ",")
 }
