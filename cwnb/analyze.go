@@ -537,7 +537,7 @@ func (r *Result) Reload(ctx context.Context, period time.Duration, optFns ...fun
 	for i := range q.Expressions {
 		q.Expressions[i].Period = 0
 	}
-	if l := r.Loader(); l != nil && len(optFns) == 0 {
+	if l := r.loader; l != nil && len(optFns) == 0 {
 		return l.Load(ctx, q)
 	}
 	return Load(ctx, q, optFns...)

@@ -33,7 +33,7 @@ type fetched struct {
 	series   []*seriesData
 	byLabel  map[string]*seriesData
 	status   string
-	messages []Message
+	messages []message
 	complete bool
 }
 
@@ -64,7 +64,7 @@ type job struct {
 
 // jobs plans the calls that fetch what the cache lacks: visible queries grouped by region and
 // missing interval, split into batches. Offline, a miss is an *offlineError.
-func (l *Loader) jobs(p *prepared) ([]*job, error) {
+func (l *loader) jobs(p *prepared) ([]*job, error) {
 	type groupKey struct {
 		region string
 		iv     [2]int64
@@ -111,7 +111,7 @@ func (l *Loader) jobs(p *prepared) ([]*job, error) {
 
 // fetchAll runs the jobs, at most Options.Concurrency at once, and files what they returned
 // under each query and interval. It counts calls, retries and metrics into the result.
-func (l *Loader) fetchAll(ctx context.Context, p *prepared, jobs []*job, prog *progress) error {
+func (l *loader) fetchAll(ctx context.Context, p *prepared, jobs []*job, prog *progress) error {
 	res := p.res
 	for _, j := range jobs {
 		if err := l.checkCredentials(ctx, j.region); err != nil {
@@ -165,7 +165,7 @@ func (l *Loader) fetchAll(ctx context.Context, p *prepared, jobs []*job, prog *p
 }
 
 // run performs one job: a GetMetricData call and its NextToken pages, merged per (Id, Label).
-func (l *Loader) run(ctx context.Context, caller *fetch.Caller, c API, j *job) (out map[string]*fetched, metrics int, msgs []Message, err error) {
+func (l *loader) run(ctx context.Context, caller *fetch.Caller, c api, j *job) (out map[string]*fetched, metrics int, msgs []message, err error) {
 	in := &cloudwatch.GetMetricDataInput{
 		StartTime: aws.Time(time.Unix(j.from, 0).UTC()),
 		EndTime:   aws.Time(time.Unix(j.to, 0).UTC()),
@@ -185,7 +185,7 @@ func (l *Loader) run(ctx context.Context, caller *fetch.Caller, c API, j *job) (
 	}
 	err = caller.MetricData(ctx, c, in, extra, func(resp *cloudwatch.GetMetricDataOutput) error {
 		for _, m := range resp.Messages {
-			msgs = append(msgs, Message{Region: j.region, Code: aws.ToString(m.Code), Value: aws.ToString(m.Value)})
+			msgs = append(msgs, message{Region: j.region, Code: aws.ToString(m.Code), Value: aws.ToString(m.Value)})
 		}
 		for _, r := range resp.MetricDataResults {
 			id, label := aws.ToString(r.Id), aws.ToString(r.Label)
@@ -197,7 +197,7 @@ func (l *Loader) run(ctx context.Context, caller *fetch.Caller, c API, j *job) (
 			f.add(label, r.Timestamps, r.Values)
 			f.status = string(r.StatusCode)
 			for _, m := range r.Messages {
-				msg := Message{Region: j.region, ID: id, Code: aws.ToString(m.Code), Value: aws.ToString(m.Value)}
+				msg := message{Region: j.region, ID: id, Code: aws.ToString(m.Code), Value: aws.ToString(m.Value)}
 				if !containsMsg(f.messages, msg) {
 					f.messages = append(f.messages, msg)
 				}
@@ -253,7 +253,7 @@ func (j *job) find(id string) *unit {
 	return nil
 }
 
-func containsMsg(ms []Message, m Message) bool {
+func containsMsg(ms []message, m message) bool {
 	for _, x := range ms {
 		if x == m {
 			return true
@@ -279,7 +279,7 @@ func sortSeries(s *seriesData) {
 }
 
 // CallError is the error of a GetMetricData call that failed after the SDK's retries.
-type CallError struct {
+type callErr struct {
 	Region string
 	IDs    []string // the query ids the call held
 	Start  time.Time
@@ -289,7 +289,7 @@ type CallError struct {
 
 // Error names the region, the queries and the window of the call, the AWS error, and a hint for
 // throttling, access, parameter and timeout errors that names the option to change.
-func (e *CallError) Error() string {
+func (e *callErr) Error() string {
 	ids := e.IDs
 	more := ""
 	if len(ids) > 4 {
@@ -300,11 +300,11 @@ func (e *CallError) Error() string {
 	var ae smithy.APIError
 	switch {
 	case errors.Is(e.Err, ErrTimeout):
-		hint = "; CloudWatch or the endpoint is slow: raise the limit with WithCallTimeout, or load fewer series or a shorter window"
+		hint = "; CloudWatch or the endpoint is slow: raise Options.CallTimeout, or load fewer series or a shorter window"
 	case errors.As(e.Err, &ae):
 		switch ae.ErrorCode() {
 		case "Throttling", "ThrottlingException", "LimitExceeded", "LimitExceededException":
-			hint = "; CloudWatch is throttling: lower the request rate with WithRateLimit, or raise Options.MaxAttempts"
+			hint = "; CloudWatch is throttling: lower Options.RateLimit, or raise Options.MaxAttempts"
 		case "AccessDenied", "AccessDeniedException":
 			hint = "; the credentials need cloudwatch:GetMetricData"
 		case "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter", "MissingRequiredParameter", "ValidationError":
@@ -316,10 +316,10 @@ func (e *CallError) Error() string {
 }
 
 // Unwrap returns the SDK error, for errors.As(err, &smithy.APIError).
-func (e *CallError) Unwrap() error { return e.Err }
+func (e *callErr) Unwrap() error { return e.Err }
 
 func callError(j *job, err error) error {
-	ce := &CallError{Region: j.region, Start: time.Unix(j.from, 0).UTC(), End: time.Unix(j.to, 0).UTC(), Err: err}
+	ce := &callErr{Region: j.region, Start: time.Unix(j.from, 0).UTC(), End: time.Unix(j.to, 0).UTC(), Err: err}
 	for _, u := range j.units {
 		ce.IDs = append(ce.IDs, u.id)
 	}

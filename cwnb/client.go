@@ -21,12 +21,12 @@ import (
 )
 
 // API is the part of the CloudWatch client that cwnb uses. *cloudwatch.Client implements it.
-type API interface {
+type api interface {
 	GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
 	ListMetrics(ctx context.Context, in *cloudwatch.ListMetricsInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error)
 }
 
-var _ API = (*cloudwatch.Client)(nil)
+var _ api = (*cloudwatch.Client)(nil)
 
 // credentialsTimeout bounds the look-up of credentials when the loader makes its client (the
 // SDK's chain may end at the EC2 instance metadata service, which is absent off EC2).
@@ -34,7 +34,7 @@ const credentialsTimeout = 10 * time.Second
 
 // defaultRegion returns the loader's region: Options.Region, the environment, the profile's,
 // or us-east-1.
-func (l *Loader) defaultRegion(ctx context.Context) (string, error) {
+func (l *loader) defaultRegion(ctx context.Context) (string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.region != "" {
@@ -64,20 +64,32 @@ func (l *Loader) defaultRegion(ctx context.Context) (string, error) {
 }
 
 // client returns the client of region, making it on first use.
-func (l *Loader) client(ctx context.Context, region string) (API, error) {
+func (l *loader) client(ctx context.Context, region string) (api, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if c, ok := l.clients[region]; ok {
 		return c, nil
 	}
-	var c API
+	var c api
 	var err error
-	if l.opts.NewClient != nil {
-		if c, err = l.opts.NewClient(ctx, region); err != nil {
+	switch {
+	case l.opts.api != nil:
+		c = l.opts.api
+	case l.opts.Client != nil:
+		c = l.opts.Client
+	case l.opts.NewClient != nil:
+		cc, err := l.opts.NewClient(ctx, region)
+		if err != nil {
 			return nil, fmt.Errorf("client for %s: %w", region, err)
 		}
-	} else if c, err = l.newClient(ctx, region); err != nil {
-		return nil, err
+		if cc == nil {
+			return nil, fmt.Errorf("client for %s: Options.NewClient returned no client and no error", region)
+		}
+		c = cc
+	default:
+		if c, err = l.newClient(ctx, region); err != nil {
+			return nil, err
+		}
 	}
 	l.clients[region] = c
 	return c, nil
@@ -86,7 +98,7 @@ func (l *Loader) client(ctx context.Context, region string) (API, error) {
 // newClient makes the SDK client of region from the shared configuration. Its credentials are
 // looked up by checkCredentials before its first call, not here: a load the cache answers needs
 // none.
-func (l *Loader) newClient(ctx context.Context, region string) (API, error) {
+func (l *loader) newClient(ctx context.Context, region string) (api, error) {
 	fns := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithRetryer(func() aws.Retryer {
@@ -116,8 +128,8 @@ func (l *Loader) newClient(ctx context.Context, region string) (API, error) {
 
 // checkCredentials looks up, once, the credentials of the client the loader made for region, so
 // that a missing or expired login is one short error before any call. Clients from
-// Options.NewClient or WithClient are the caller's: they are not checked.
-func (l *Loader) checkCredentials(ctx context.Context, region string) error {
+// Options.Client or Options.NewClient are the caller's: they are not checked.
+func (l *loader) checkCredentials(ctx context.Context, region string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err, done := l.credsErr[region]; done {
@@ -145,7 +157,7 @@ func (l *Loader) checkCredentials(ctx context.Context, region string) error {
 }
 
 // profileName names the profile the SDK reads, for messages.
-func (l *Loader) profileName() string {
+func (l *loader) profileName() string {
 	p := l.opts.Profile
 	if p == "" {
 		p = os.Getenv("AWS_PROFILE")
@@ -157,7 +169,7 @@ func (l *Loader) profileName() string {
 }
 
 // credentialsError says that no usable credentials were found and what to do.
-func (l *Loader) credentialsError(region string, err error) error {
+func (l *loader) credentialsError(region string, err error) error {
 	return errorf([]error{ErrCredentials, err}, "no usable AWS credentials for profile %s in %s (%v); log in (aws sso login, or export AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
 		l.profileName(), region, rootCause(err))
 }
@@ -175,7 +187,7 @@ func rootCause(err error) error {
 
 // explain turns a failed call into the error the user reads: a short one with what to do for an
 // unreachable endpoint or refused credentials, the call's own error (a *CallError) otherwise.
-func (l *Loader) explain(region string, c API, err error) error {
+func (l *loader) explain(region string, c api, err error) error {
 	switch fetch.Classify(err) {
 	case fetch.ErrUnreachable:
 		ep := l.endpointURL(c)
@@ -203,7 +215,7 @@ func (l *Loader) explain(region string, c API, err error) error {
 }
 
 // endpointURL is the endpoint the loader talks to with c, "" for AWS's own.
-func (l *Loader) endpointURL(c API) string {
+func (l *loader) endpointURL(c api) string {
 	if cc, ok := c.(*cloudwatch.Client); ok {
 		if ep := cc.Options().BaseEndpoint; ep != nil {
 			return *ep

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/localcw"
@@ -57,7 +55,7 @@ func localCloudWatch() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) {
 		o.Now = func() time.Time { return exampleNow }
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
@@ -118,32 +116,7 @@ func ExampleMustLoad() {
 	// [Latency Average Latency p99]
 }
 
-// A second load of the same query, even from another process, is answered by the cache.
-func ExampleLoader_Load() {
-	opts, stop := localCloudWatch()
-	defer stop()
 
-	q := lat.Window("2026-11-19T10:00:00Z", "10m")
-	for run := 1; run <= 2; run++ {
-		l, _ := cwnb.New(opts...) // a new loader, as a new notebook cell would make
-		res, err := l.Load(context.Background(), q)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Printf("run %d: %d calls, cache %d hit %d miss\n", run, res.Calls, res.Cache.Hits, res.Cache.Misses)
-	}
-	// Output:
-	// run 1: 1 calls, cache 0 hit 2 miss
-	// run 2: 0 calls, cache 2 hit 0 miss
-}
-
-func ExampleNew() {
-	l, err := cwnb.New(cwnb.WithRegion("eu-west-1"), cwnb.WithCacheDir("/tmp/cwnb-cache"), cwnb.WithRateLimit(10))
-	fmt.Println(err, l.Cache().Dir())
-	// Output:
-	// <nil> /tmp/cwnb-cache
-}
 
 // Offline, a load the cache cannot answer fails and says what is missing.
 func ExampleWithOffline() {
@@ -406,26 +379,6 @@ func ExampleResult_WriteJSON() {
 	// }
 }
 
-func ExampleResult_Loader() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	q := lat.Window("2026-11-19T10:00:00Z", "10m")
-	q.Period = time.Minute
-	res := cwnb.MustLoad(q, opts...)
-	// A p99 per 5 minutes cannot be computed from p99s per minute: ask CloudWatch again, with the
-	// same client and cache.
-	q.Period = 5 * time.Minute
-	coarse, err := res.Loader().Load(context.Background(), q)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	p99, _ := coarse.Lookup("Latency p99")
-	fmt.Println(coarse.Period, p99.Values, coarse.Calls)
-	// Output:
-	// 5m0s [480 950] 1
-}
 
 func ExampleResult_Summary() {
 	opts, stop := localCloudWatch()
@@ -496,19 +449,6 @@ func ExampleList() {
 	// Latency Service=checkout
 }
 
-func ExampleLoader_List() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	l, _ := cwnb.New(opts...)
-	for i := 0; i < 2; i++ {
-		ls, _ := l.List(context.Background(), cwnb.Filter{Metric: "Latency", Dims: cwnb.Dims{"Service": ""}})
-		fmt.Println(ls.Frame.Nrow(), "metrics, calls:", ls.Calls, "cached:", ls.Cached)
-	}
-	// Output:
-	// 1 metrics, calls: 1 cached: false
-	// 1 metrics, calls: 0 cached: true
-}
 
 const exampleYAML = `title: Is the average hiding our tail?
 window: {start: 2026-11-19T10:00:00Z, length: 10m}
@@ -582,11 +522,10 @@ func ExampleGetRequest_Query() {
 func ExampleNewCache() {
 	opts, stop := localCloudWatch()
 	defer stop()
-	l, _ := cwnb.New(opts...)
-	l.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"))
+	cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "10m"), opts...)
+	cache := cwnb.NewCache(cacheDirOf(opts))
 
-	c := cwnb.NewCache(l.Cache().Dir())
-	entries, _ := c.Entries("local/us-east-1/MyService_API/")
+	entries, _ := cache.Entries("local/us-east-1/MyService_API/")
 	for _, e := range entries {
 		fmt.Println(e.Query, e.Period, e.Covered, e.Points)
 	}
@@ -598,10 +537,10 @@ func ExampleNewCache() {
 func ExampleCache_Entries() {
 	opts, stop := localCloudWatch()
 	defer stop()
-	l, _ := cwnb.New(opts...)
-	l.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"))
+	cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "10m"), opts...)
+	cache := cwnb.NewCache(cacheDirOf(opts))
 
-	entries, _ := l.Cache().Entries("")
+	entries, _ := cache.Entries("")
 	for _, e := range entries {
 		fmt.Println(strings.Join(strings.Split(e.Path, "/")[:3], "/"), e.Series, e.Err)
 	}
@@ -613,10 +552,10 @@ func ExampleCache_Entries() {
 func ExampleCache_Size() {
 	opts, stop := localCloudWatch()
 	defer stop()
-	l, _ := cwnb.New(opts...)
-	l.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"))
+	cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "10m"), opts...)
+	cache := cwnb.NewCache(cacheDirOf(opts))
 
-	n, bytes, err := l.Cache().Size()
+	n, bytes, err := cache.Size()
 	fmt.Println(n, bytes > 0, err)
 	// Output:
 	// 2 true <nil>
@@ -625,12 +564,12 @@ func ExampleCache_Size() {
 func ExampleCache_Clear() {
 	opts, stop := localCloudWatch()
 	defer stop()
-	l, _ := cwnb.New(opts...)
-	l.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"))
+	cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "10m"), opts...)
+	cache := cwnb.NewCache(cacheDirOf(opts))
 
-	removed, err := l.Cache().Clear("local/us-east-1/MyService_API/Latency.p99")
+	removed, err := cache.Clear("local/us-east-1/MyService_API/Latency.p99")
 	fmt.Println(removed, err)
-	res, _ := l.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"))
+	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "10m"), opts...)
 	fmt.Println(res.Cache.Hits, res.Cache.Misses, res.Calls)
 	// Output:
 	// 1 <nil>
@@ -655,7 +594,7 @@ func ExampleWithRegion() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){
 		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), cwnb.WithEndpoint("http://127.0.0.1:4582"),
-		cwnb.WithCacheDir("notebooks/.cwnb"), cwnb.WithRateLimit(10), cwnb.WithOffline(true),
+		cwnb.WithCacheDir("notebooks/.cwnb"), func(o *cwnb.Options) { o.RateLimit = 10 }, cwnb.WithOffline(true),
 	} {
 		fn(&o)
 	}
@@ -682,37 +621,12 @@ func ExampleWithEndpoint() {
 }
 
 func ExampleWithCacheDir() {
-	l, _ := cwnb.New(cwnb.WithCacheDir("investigations/.cwnb"))
-	fmt.Println(l.Cache().Dir())
+	fmt.Println(cacheDirOf([]func(*cwnb.Options){cwnb.WithCacheDir("investigations/.cwnb")}))
 	// Output:
 	// investigations/.cwnb
 }
 
-func ExampleWithRateLimit() {
-	var o cwnb.Options
-	cwnb.WithRateLimit(5)(&o)
-	fmt.Println(o.RateLimit)
-	_, err := cwnb.New(cwnb.WithRateLimit(math.Inf(1)))
-	fmt.Println(err)
-	// Output:
-	// 5
-	// cwnb: WithRateLimit(+Inf): the rate must be a positive number of requests per second, such as 25
-}
 
-// WithClient plugs in any client: here a real SDK client for a local CloudWatch.
-func ExampleWithClient() {
-	srv := httptest.NewServer(localcw.New(localcw.Options{Now: exampleNow}))
-	defer srv.Close()
-	client := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
-	dir, _ := os.MkdirTemp("", "cwnb-example-")
-	defer os.RemoveAll(dir)
-	res, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
-		cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
-	fmt.Println(err, res.Endpoint, res.Calls, res.Series[0].Values)
-	// Output:
-	// <nil> local 1 [NaN NaN]
-}
 
 func ExampleCache_Dir() {
 	fmt.Println(cwnb.NewCache("/tmp/nb/.cwnb").Dir())
@@ -720,43 +634,8 @@ func ExampleCache_Dir() {
 	// /tmp/nb/.cwnb
 }
 
-func ExampleLoader_Cache() {
-	l, _ := cwnb.New(cwnb.WithCacheDir("/tmp/nb/.cwnb"))
-	n, _, err := l.Cache().Size()
-	fmt.Println(l.Cache().Dir(), n, err)
-	// Output:
-	// /tmp/nb/.cwnb 0 <nil>
-}
 
-// A call that fails after the SDK's retries comes back as a *CallError naming the region and
-// queries; the AWS error inside is classified with errors.As, never by its text.
-func ExampleCallError() {
-	faults, _ := localcw.ParseFaults("throttle=1")
-	srv := httptest.NewServer(localcw.New(localcw.Options{Now: exampleNow, Faults: faults}))
-	defer srv.Close()
-	client := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
-	dir, _ := os.MkdirTemp("", "cwnb-example-")
-	defer os.RemoveAll(dir)
-	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "2m"),
-		cwnb.WithClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } })
-	var ce *cwnb.CallError
-	var ae smithy.APIError
-	fmt.Println(errors.As(err, &ce), ce.Region, ce.IDs, errors.As(err, &ae), ae.ErrorCode())
-	fmt.Println(strings.Contains(err.Error(), "lower the request rate with WithRateLimit"))
-	// Output:
-	// true us-east-1 [m1_avg m1_p99] true Throttling
-	// true
-}
 
-func ExampleCallError_Error() {
-	e := &cwnb.CallError{Region: "eu-west-1", IDs: []string{"a", "b"}, Start: exampleNow.Add(-time.Hour), End: exampleNow, Err: errors.New("connection refused")}
-	fmt.Println(e)
-	fmt.Println(errors.Unwrap(e))
-	// Output:
-	// GetMetricData in eu-west-1 for a, b over 2026-11-19T23:00:00Z/2026-11-20T00:00:00Z: connection refused
-	// connection refused
-}
 
 // An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
 // lists what the cache lacks.
@@ -772,16 +651,24 @@ func ExampleWithOffline_miss() {
 	// true
 }
 
-func ExampleMessage_String() {
-	m := cwnb.Message{Region: "us-east-1", ID: "m1", Code: "MultipleUnits", Value: "Multiple units returned"}
-	fmt.Println(m)
-	// Output:
-	// m1: MultipleUnits: Multiple units returned
-}
 
 func ExampleWindow_String() {
 	w, _ := cwnb.ParseWindow("2026-11-19", "1d")
 	fmt.Println(w, cwnb.Last(90*time.Minute))
 	// Output:
 	// 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z last 90m
+}
+
+// withClient points a loader at client in every region.
+func withClient(client *cloudwatch.Client) func(*cwnb.Options) {
+	return func(o *cwnb.Options) { o.Client = client }
+}
+
+// cacheDirOf is the cache directory that opts set.
+func cacheDirOf(opts []func(*cwnb.Options)) string {
+	var o cwnb.Options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	return o.CacheDir
 }

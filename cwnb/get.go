@@ -299,7 +299,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		MetricsRequested int       `json:"metrics_requested"`
 		Cost             float64   `json:"estimated_cost_usd"`
 		Warnings         []string  `json:"warnings"`
-		Messages         []Message `json:"messages,omitempty"`
+		Messages         []message `json:"messages,omitempty"`
 		Timestamps       []string  `json:"timestamps"`
 		Series           []jseries `json:"series"`
 	}{

@@ -58,7 +58,7 @@ type Listing struct {
 
 // List lists metrics with a new Loader configured by optFns. See Loader.List.
 func List(ctx context.Context, f Filter, optFns ...func(*Options)) (*Listing, error) {
-	l, err := New(optFns...)
+	l, err := newLoader(optFns...)
 	if err != nil {
 		return nil, err
 	}
@@ -83,13 +83,13 @@ type listCacheFile struct {
 // List runs ListMetrics (every page) in each region and returns the metrics as a frame and as
 // Metric values. ListMetrics costs nothing, but a listing is cached for an hour so that a
 // notebook re-run makes no call, and offline mode answers from the cache.
-func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
+func (l *loader) List(ctx context.Context, f Filter) (*Listing, error) {
 	return l.list(ctx, f, false)
 }
 
 // list is List; with anyAge a cached listing of any age answers (suggestions need names, not the
 // latest ones, and then stay the same from one run to the next).
-func (l *Loader) list(ctx context.Context, f Filter, anyAge bool) (*Listing, error) {
+func (l *loader) list(ctx context.Context, f Filter, anyAge bool) (*Listing, error) {
 	if l == nil || ctx == nil {
 		return nil, errors.New("cwnb: List needs a *Loader from cwnb.New and a context (context.Background())")
 	}
@@ -135,9 +135,9 @@ type listRow struct {
 // listRegion answers f in region from the listing cache when it is fresh (or offline, or any
 // age will do), else
 // from ListMetrics, and caches what it lists. It returns the listing and the calls it made.
-func (l *Loader) listRegion(ctx context.Context, region string, f Filter, anyAge bool) (*listCacheFile, int, error) {
+func (l *loader) listRegion(ctx context.Context, region string, f Filter, anyAge bool) (*listCacheFile, int, error) {
 	epURL := l.opts.Endpoint
-	var c API
+	var c api
 	if !l.opts.Offline {
 		var err error
 		if c, err = l.client(ctx, region); err != nil {

@@ -22,14 +22,14 @@ const costPerMetric = 0.01 / 1000
 
 // Loader loads queries, through its cache, with a rate limiter shared by its calls. It is safe for
 // concurrent use.
-type Loader struct {
+type loader struct {
 	opts    Options
 	cache   *Cache
 	limiter *rate.Limiter
 	sqlLim  *rate.Limiter
 
 	mu       sync.Mutex
-	clients  map[string]API
+	clients  map[string]api
 	creds    map[string]aws.CredentialsProvider // of the clients the loader made, by region
 	credsErr map[string]error                   // checkCredentials' verdict, by region
 	region   string
@@ -37,29 +37,29 @@ type Loader struct {
 
 // New returns a Loader configured by optFns, or an error naming an option whose value is wrong.
 // It makes no network call: clients are made on the first load that needs one.
-func New(optFns ...func(*Options)) (*Loader, error) {
+func newLoader(optFns ...func(*Options)) (*loader, error) {
 	o, err := resolveOptions(optFns)
 	if err != nil {
 		return nil, err
 	}
 	burst := int(math.Max(1, math.Ceil(o.RateLimit)))
-	return &Loader{
+	return &loader{
 		opts:     o,
 		cache:    NewCache(o.CacheDir),
 		limiter:  rate.NewLimiter(rate.Limit(o.RateLimit), burst),
 		sqlLim:   rate.NewLimiter(rate.Limit(math.Min(o.RateLimit, insightsRateLimit)), 1),
-		clients:  map[string]API{},
+		clients:  map[string]api{},
 		creds:    map[string]aws.CredentialsProvider{},
 		credsErr: map[string]error{},
 	}, nil
 }
 
 // Cache returns the loader's cache.
-func (l *Loader) Cache() *Cache { return l.cache }
+func (l *loader) Cache() *Cache { return l.cache }
 
 // Load loads q with a new Loader configured by optFns. See Loader.Load.
 func Load(ctx context.Context, q Query, optFns ...func(*Options)) (*Result, error) {
-	l, err := New(optFns...)
+	l, err := newLoader(optFns...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (e *offlineError) Unwrap() error { return ErrOffline }
 // asked of CloudWatch for a query that cannot be answered: a window in the future or past
 // retention, or a load too big for memory, is an error first. A load takes at most
 // Options.Timeout, and each call at most Options.CallTimeout.
-func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
+func (l *loader) Load(ctx context.Context, q Query) (*Result, error) {
 	if l == nil {
 		return nil, errors.New("cwnb: Load on a nil *Loader; make one with cwnb.New")
 	}
@@ -113,7 +113,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 		return nil, errors.New("cwnb: Load with a nil context; pass context.Background()")
 	}
 	began := time.Now()
-	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errorf([]error{ErrTimeout}, "the load took longer than its timeout of %v; raise it with WithTimeout, or load fewer series or a shorter window", l.opts.Timeout))
+	ctx, cancel := context.WithTimeoutCause(ctx, l.opts.Timeout, errorf([]error{ErrTimeout}, "the load took longer than its timeout of %v; raise Options.Timeout, or load fewer series or a shorter window", l.opts.Timeout))
 	defer cancel()
 	now := l.opts.Now().UTC()
 	p, err := l.plan(ctx, q, now)
@@ -144,7 +144,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 // plan prepares q; when the window has aged past the retention of the period it may have been
 // loaded at, and the cache holds it at that period, it plans to serve it from there (a
 // committed notebook re-renders unchanged).
-func (l *Loader) plan(ctx context.Context, q Query, now time.Time) (*prepared, error) {
+func (l *loader) plan(ctx context.Context, q Query, now time.Time) (*prepared, error) {
 	p, err := l.prepare(ctx, q, now, false)
 	if (errors.Is(err, errTooOld) || err == nil && p.adjusted) && !l.opts.NoCache {
 		if y, yerr := l.prepare(ctx, q, now, true); yerr == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
@@ -157,7 +157,7 @@ func (l *Loader) plan(ctx context.Context, q Query, now time.Time) (*prepared, e
 
 // stopped is the error of a load whose calls failed: the cause of a cancelled or timed-out
 // context, or the calls' own error.
-func (l *Loader) stopped(ctx context.Context, res *Result, err error) error {
+func (l *loader) stopped(ctx context.Context, res *Result, err error) error {
 	if ctx.Err() == nil {
 		return err
 	}

@@ -38,26 +38,26 @@ func fastRetry(o *cloudwatch.Options) {
 }
 
 // testLoader returns a loader on the local CloudWatch at url with its cache in dir.
-func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Options)) *Loader {
+func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Options)) *loader {
 	t.Helper()
 	return testLoaderWith(t, url, dir, now, nil, extra...)
 }
 
 // testLoaderWith is testLoader with more client options.
-func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func(*cloudwatch.Options), extra ...func(*Options)) *Loader {
+func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func(*cloudwatch.Options), extra ...func(*Options)) *loader {
 	t.Helper()
 	copts := []func(*cloudwatch.Options){fastRetry}
 	if clientOpt != nil {
 		copts = append(copts, clientOpt)
 	}
 	c := localcwtest.Client(t, url, copts...)
-	fns := append([]func(*Options){WithClient(c), WithCacheDir(dir), func(o *Options) {
+	fns := append([]func(*Options){withAPI(c), WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
 		o.Region = "us-east-1"
 		o.Progress = ProgressOff
 		o.RateLimit = 1000
 	}}, extra...)
-	l, err := New(fns...)
+	l, err := newLoader(fns...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func TestNothingMatched(t *testing.T) {
 	t.Run("no suggestions", func(t *testing.T) {
 		before := srv.Calls("ListMetrics")
 		m := Metric{Namespace: "MyService/APi", Name: "Latency"}
-		res, err := testLoader(t, url, t.TempDir(), testNow, WithSuggest(false)).Load(context.Background(), Query{Metrics: []Metric{m}, Window: w, Period: time.Minute})
+		res, err := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoSuggest = true }).Load(context.Background(), Query{Metrics: []Metric{m}, Window: w, Period: time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,12 +198,12 @@ func TestTimeouts(t *testing.T) {
 		opt  func(*Options)
 		want string
 	}{
-		"call": {WithCallTimeout(200 * time.Millisecond), "WithCallTimeout"},
-		"load": {WithTimeout(300 * time.Millisecond), "WithTimeout"},
+		"call": {func(o *Options) { o.CallTimeout = 200 * time.Millisecond }, "Options.CallTimeout"},
+		"load": {func(o *Options) { o.Timeout = 300 * time.Millisecond }, "Options.Timeout"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			began := time.Now()
-			_, err := testLoader(t, url, t.TempDir(), testNow, tc.opt, WithSuggest(false)).Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"))
+			_, err := testLoader(t, url, t.TempDir(), testNow, tc.opt, func(o *Options) { o.NoSuggest = true }).Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"))
 			if took := time.Since(began); took > 2500*time.Millisecond {
 				t.Errorf("took %v", took)
 			}
@@ -227,7 +227,7 @@ func TestRetriesInResult(t *testing.T) {
 		m.ID, m.Stats = "m"+strings.ToLower(s), []string{s}
 		ms = append(ms, m)
 	}
-	l := testLoader(t, url, t.TempDir(), testNow, WithSuggest(false))
+	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoSuggest = true })
 	res, err := l.Load(context.Background(), Query{Metrics: ms, Window: Between(testNow.Add(-10*time.Hour), testNow.Add(-9*time.Hour)), Period: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -237,24 +237,22 @@ func TestRetriesInResult(t *testing.T) {
 	}
 }
 
-// TestOptionsAreChecked: every With option refuses a value it cannot use, at New or Load; a nil
+// TestOptionsAreChecked: every option refuses a value it cannot use, at New or Load; a nil
 // context, a nil loader and an empty query are errors, not panics.
 func TestOptionsAreChecked(t *testing.T) {
 	for name, opt := range map[string]func(*Options){
-		"rate +Inf":    WithRateLimit(math.Inf(1)),
-		"rate NaN":     WithRateLimit(math.NaN()),
-		"rate 0":       WithRateLimit(0),
-		"rate -1":      WithRateLimit(-1),
-		"call timeout": WithCallTimeout(0),
-		"timeout":      WithTimeout(-time.Second),
-		"memory":       WithMemoryLimit(0),
-		"client":       WithClient(nil),
+		"rate +Inf":    func(o *Options) { o.RateLimit = math.Inf(1) },
+		"rate NaN":     func(o *Options) { o.RateLimit = math.NaN() },
+		"rate -1":      func(o *Options) { o.RateLimit = -1 },
+		"call timeout": func(o *Options) { o.CallTimeout = -time.Second },
+		"timeout":      func(o *Options) { o.Timeout = -time.Second },
+		"client":       withAPI(nil),
+		"attempts":     func(o *Options) { o.MaxAttempts = -1 },
 		"nil option":   nil,
-		"field":        func(o *Options) { o.RateLimit = math.Inf(1) },
 		"progress":     func(o *Options) { o.Progress = ProgressMode(9) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := New(opt); err == nil {
+			if _, err := newLoader(opt); err == nil {
 				t.Errorf("New accepted it")
 			}
 			if _, err := Load(context.Background(), checkout.Last("1h"), opt); err == nil || !strings.HasPrefix(err.Error(), "cwnb: ") {
@@ -263,14 +261,14 @@ func TestOptionsAreChecked(t *testing.T) {
 		})
 	}
 	var nilCtx context.Context
-	l, err := New(WithOffline(true), WithCacheDir(t.TempDir()))
+	l, err := newLoader(WithOffline(true), WithCacheDir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Load(nilCtx, checkout.Last("1h")); err == nil || !strings.Contains(err.Error(), "context.Background()") {
 		t.Errorf("nil context: %v", err)
 	}
-	var nl *Loader
+	var nl *loader
 	if _, err := nl.Load(context.Background(), checkout.Last("1h")); err == nil {
 		t.Errorf("nil loader: no error")
 	}
@@ -285,11 +283,11 @@ func TestMemoryLimit(t *testing.T) {
 	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow})
 	q := Query{Metrics: []Metric{checkout}, Window: Between(testNow.Add(-24*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
 	// 1 series × 1,380 minutes × 68 bytes = 93,840 bytes.
-	_, err := testLoader(t, url, t.TempDir(), testNow, WithMemoryLimit(90_000)).Load(context.Background(), q)
+	_, err := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.MemoryLimit = 90_000 }).Load(context.Background(), q)
 	if !errors.Is(err, ErrTooBig) {
 		t.Fatalf("err = %v; want ErrTooBig", err)
 	}
-	for _, want := range []string{"93.8 kB", "90.0 kB", "Query.Period: 5m", "WithMemoryLimit"} {
+	for _, want := range []string{"93.8 kB", "90.0 kB", "Query.Period: 5m", "Options.MemoryLimit"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
@@ -297,7 +295,7 @@ func TestMemoryLimit(t *testing.T) {
 	if srv.Calls("GetMetricData") != 0 {
 		t.Errorf("a call was made")
 	}
-	if _, err := testLoader(t, url, t.TempDir(), testNow, WithMemoryLimit(100_000), WithSuggest(false)).Load(context.Background(), q); err != nil {
+	if _, err := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.MemoryLimit = 100_000 }, func(o *Options) { o.NoSuggest = true }).Load(context.Background(), q); err != nil {
 		t.Errorf("under the limit: %v", err)
 	}
 }
@@ -356,7 +354,7 @@ func TestColumnNames(t *testing.T) {
 		{ID: "pct", Expr: "cart / co_sum * 100"},
 		{ID: "x", Expr: "co_p99 / named", Label: "p99 over max", Unit: "ratio"},
 	}, Window: Between(from, from.Add(10*time.Minute)), Period: time.Minute}
-	res, err := testLoader(t, url, t.TempDir(), testNow, WithSuggest(false)).Load(context.Background(), q)
+	res, err := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoSuggest = true }).Load(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // warnEmpty warns, for every visible query that returned no datapoint at all, that it matched
 // nothing, and names the query. For a metric it says whether the metric exists and, when listing
 // is allowed (Options.NoSuggest unset), suggests the nearest existing names.
-func (l *Loader) warnEmpty(ctx context.Context, p *prepared) {
+func (l *loader) warnEmpty(ctx context.Context, p *prepared) {
 	res := p.res
 	empty := map[string]bool{}
 	seen := map[string]bool{}
@@ -37,7 +37,7 @@ func (l *Loader) warnEmpty(ctx context.Context, p *prepared) {
 }
 
 // noMatch is the warning for a query that returned nothing in the window.
-func (l *Loader) noMatch(ctx context.Context, p *prepared, ru *regionUnit) (Warning, bool) {
+func (l *loader) noMatch(ctx context.Context, p *prepared, ru *regionUnit) (Warning, bool) {
 	u, window := ru.u, Between(p.start, p.end)
 	switch u.kind {
 	case kindMetric:
@@ -62,7 +62,7 @@ func (l *Loader) noMatch(ctx context.Context, p *prepared, ru *regionUnit) (Warn
 // suggest says whether m exists in region and, if not, which existing names are nearest, from
 // ListMetrics (free, and cached like List). It lists nothing with Options.NoSuggest, and only
 // what the listing cache holds offline.
-func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
+func (l *loader) suggest(ctx context.Context, region string, m *Metric) string {
 	const check = "check the namespace, metric name and dimensions, and the window"
 	if l.opts.NoSuggest {
 		return check
@@ -106,7 +106,7 @@ func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
 
 // suggestSearch says, for a SEARCH that matched nothing, whether the namespace of its schema
 // holds any metric and, if not, which namespace holds the metric names among its terms.
-func (l *Loader) suggestSearch(ctx context.Context, region, expr string) string {
+func (l *loader) suggestSearch(ctx context.Context, region, expr string) string {
 	const check = "check its namespace, dimension names and terms (List shows what exists)"
 	args := searchArgs(expr)
 	if l.opts.NoSuggest || len(args) != 1 {

@@ -25,7 +25,7 @@ func estimateBytes(series, rows int) int64 {
 // checkMemory refuses, before any call, a load whose estimated size exceeds Options.MemoryLimit
 // (by default the memory available now). A SEARCH or Metrics Insights query counts as one series:
 // how many it finds is known only after the call.
-func (l *Loader) checkMemory(p *prepared) error {
+func (l *loader) checkMemory(p *prepared) error {
 	limit := l.opts.MemoryLimit
 	what := "the memory available now"
 	if limit < 0 {
@@ -56,7 +56,7 @@ func (l *Loader) checkMemory(p *prepared) error {
 	for estimateBytes(series, int(p.end.Sub(p.start)/longer)) > limit && longer < 24*time.Hour {
 		longer = nextPeriod(longer)
 	}
-	return errorf([]error{ErrTooBig}, "the load is too big: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise the limit with WithMemoryLimit",
+	return errorf([]error{ErrTooBig}, "the load is too big: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise Options.MemoryLimit",
 		series, rows, fmtDur(p.res.Period), fmtBytes(need), what, fmtBytes(limit), fmtDur(longer))
 }
 

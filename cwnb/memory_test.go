@@ -28,7 +28,7 @@ func TestBytesPerCell(t *testing.T) {
 		ms = append(ms, Metric{Namespace: "Bench", Name: "Latency", Dims: Dims{"Series": fmt.Sprintf("s%03d", i)}})
 	}
 	q := Query{Metrics: ms, Window: Between(testNow.Add(-25*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
-	l := testLoader(t, url, t.TempDir(), testNow, WithSuggest(false))
+	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoSuggest = true })
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

@@ -30,9 +30,9 @@ func TestLoadRegions(t *testing.T) {
 	putRamp(t, urlB, from, 3, map[int]bool{0: true})
 	urls := map[string]string{"us-east-1": urlA, "eu-west-1": urlB}
 	dir := t.TempDir()
-	l, err := New(WithCacheDir(dir), func(o *Options) {
+	l, err := newLoader(WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return testNow }
-		o.NewClient = func(ctx context.Context, region string) (API, error) {
+		o.NewClient = func(ctx context.Context, region string) (*cloudwatch.Client, error) {
 			return localcwtest.Client(t, urls[region], func(co *cloudwatch.Options) { co.Region = region }), nil
 		}
 	})
@@ -132,7 +132,7 @@ func TestLoadPartialData(t *testing.T) {
 		}, Messages: []types.MessageData{{Code: aws.String("Note"), Value: aws.String("call-level")}}},
 	}}
 	dir := t.TempDir()
-	l, _ := New(WithClient(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, _ := newLoader(withAPI(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	res, err := l.Load(context.Background(), checkout.Window(from.Format(time.RFC3339), "3m"))
 	if err != nil {
 		t.Fatal(err)
@@ -178,15 +178,15 @@ func TestProgressStderr(t *testing.T) {
 }
 
 func TestRateLimitOption(t *testing.T) {
-	l, _ := New()
+	l, _ := newLoader()
 	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
 		t.Errorf("default limit %v", l.limiter.Limit())
 	}
-	l, _ = New(WithRateLimit(3))
+	l, _ = newLoader(func(o *Options) { o.RateLimit = 3 })
 	if l.limiter.Limit() != 3 || l.sqlLim.Limit() != 3 {
 		t.Errorf("limit %v / %v, want 3", l.limiter.Limit(), l.sqlLim.Limit())
 	}
-	if _, err := New(WithRateLimit(-1)); err == nil {
+	if _, err := newLoader(func(o *Options) { o.RateLimit = -1 }); err == nil {
 		t.Error("negative rate limit accepted")
 	}
 }
@@ -297,19 +297,19 @@ func TestLoadBeyondRetention(t *testing.T) {
 	q := checkout.Window(from.Format(time.RFC3339), "10m")
 	t.Setenv("CWNB_NOW", testNow.Format(time.RFC3339))
 	c := localcwtest.Client(t, url)
-	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir)); err != nil {
+	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir)); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("CWNB_NOW", testNow.AddDate(2, 0, 0).Format(time.RFC3339))
-	res, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir), WithOffline(true))
+	res, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir), WithOffline(true))
 	if err != nil || res.Period != time.Minute || res.Calls != 0 {
 		t.Fatalf("two years later from the cache: %v", err)
 	}
-	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
+	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
 		t.Errorf("without a cache: %v, want the retention error", err)
 	}
 	t.Setenv("CWNB_NOW", "tomorrow")
-	if _, err := New(); err == nil || !strings.Contains(err.Error(), "CWNB_NOW") {
+	if _, err := newLoader(); err == nil || !strings.Contains(err.Error(), "CWNB_NOW") {
 		t.Errorf("bad CWNB_NOW: %v", err)
 	}
 }

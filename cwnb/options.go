@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 )
 
 // Defaults of the Options a loader runs with when a field is zero; the command's flags show them.
@@ -57,7 +59,7 @@ type Options struct {
 	RateLimit float64
 	// MaxAttempts is how many times the SDK tries a request that was throttled or failed
 	// transiently (with jittered exponential backoff); 0 means DefaultMaxAttempts. It applies to clients the
-	// loader makes, not to one from NewClient or WithClient.
+	// loader makes, not to Client or one from NewClient.
 	MaxAttempts int
 	// Concurrency is how many calls may be in flight at once; 0 means 4.
 	Concurrency int
@@ -85,10 +87,13 @@ type Options struct {
 	Progress ProgressMode
 	// Stderr receives terminal progress; nil means os.Stderr.
 	Stderr io.Writer
-	// NewClient makes the CloudWatch client of a region; nil uses config.LoadDefaultConfig with
-	// Region, Profile, Endpoint and MaxAttempts.
-	NewClient func(ctx context.Context, region string) (API, error)
+	// Client is the CloudWatch client of every region; nil makes one per region with
+	// config.LoadDefaultConfig from Region, Profile, Endpoint and MaxAttempts.
+	Client *cloudwatch.Client
+	// NewClient, if set (and Client is nil), makes the CloudWatch client of a region.
+	NewClient func(ctx context.Context, region string) (*cloudwatch.Client, error)
 
+	api api // a client given by this package's tests, which may stand in for the SDK
 	errs []string // invalid values given to With* options, reported by New
 }
 
@@ -107,64 +112,6 @@ func WithCacheDir(dir string) func(*Options) { return func(o *Options) { o.Cache
 // WithOffline sets Options.Offline.
 func WithOffline(offline bool) func(*Options) { return func(o *Options) { o.Offline = offline } }
 
-// WithRateLimit sets Options.RateLimit, in requests per second: a positive, finite number.
-func WithRateLimit(perSecond float64) func(*Options) {
-	return func(o *Options) {
-		if !(perSecond > 0) || math.IsInf(perSecond, 0) {
-			o.errs = append(o.errs, fmt.Sprintf("WithRateLimit(%v): the rate must be a positive number of requests per second, such as %d", perSecond, DefaultRateLimit))
-			return
-		}
-		o.RateLimit = perSecond
-	}
-}
-
-// WithCallTimeout sets Options.CallTimeout: how long one CloudWatch call, with its retries, may
-// take (positive).
-func WithCallTimeout(d time.Duration) func(*Options) {
-	return func(o *Options) {
-		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithCallTimeout(%v): the timeout must be positive, such as %v", d, DefaultCallTimeout))
-			return
-		}
-		o.CallTimeout = d
-	}
-}
-
-// WithTimeout sets Options.Timeout: how long a whole load may take (positive).
-func WithTimeout(d time.Duration) func(*Options) {
-	return func(o *Options) {
-		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithTimeout(%v): the timeout must be positive, such as %v", d, DefaultTimeout))
-			return
-		}
-		o.Timeout = d
-	}
-}
-
-// WithMemoryLimit sets Options.MemoryLimit in bytes; a negative value turns the check off.
-func WithMemoryLimit(bytes int64) func(*Options) {
-	return func(o *Options) {
-		if bytes == 0 {
-			o.errs = append(o.errs, "WithMemoryLimit(0): give a number of bytes, or -1 for no limit")
-			return
-		}
-		o.MemoryLimit = bytes
-	}
-}
-
-// WithSuggest turns the suggestions for a query that matched nothing on (the default) or off.
-func WithSuggest(on bool) func(*Options) { return func(o *Options) { o.NoSuggest = !on } }
-
-// WithClient makes the loader use c in every region (for tests and custom clients).
-func WithClient(c API) func(*Options) {
-	return func(o *Options) {
-		if c == nil {
-			o.errs = append(o.errs, "WithClient(nil): give a client, such as cloudwatch.NewFromConfig(cfg)")
-			return
-		}
-		o.NewClient = func(context.Context, string) (API, error) { return c, nil }
-	}
-}
 
 // resolve applies optFns and the environment and fills in the defaults, or says which value is
 // wrong.
@@ -237,5 +184,17 @@ func (o *Options) defaults() {
 	}
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
+	}
+}
+
+// withAPI makes the loader use c in every region: for this package's tests, which may pass a
+// stand-in for the SDK.
+func withAPI(c api) func(*Options) {
+	return func(o *Options) {
+		if c == nil {
+			o.errs = append(o.errs, "no client given")
+			return
+		}
+		o.api = c
 	}
 }

@@ -23,7 +23,7 @@ type prepared struct {
 	us       []*unit
 	byID     map[string]*unit
 	rus      []*regionUnit
-	clients  map[string]API
+	clients  map[string]api
 	start    time.Time
 	end      time.Time
 	adjusted bool // retention changed a period (coarsened it, or raised the automatic one)
@@ -33,7 +33,7 @@ type prepared struct {
 // queries up in the cache. With young, periods are resolved as if the data were new (no
 // retention adjustment): a window loaded when it was recent is then found in the cache at the
 // period it was loaded at.
-func (l *Loader) prepare(ctx context.Context, q Query, now time.Time, young bool) (*prepared, error) {
+func (l *loader) prepare(ctx context.Context, q Query, now time.Time, young bool) (*prepared, error) {
 	us, err := q.units()
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func checkWindow(w Window, us []*unit, start, end, now time.Time, young bool) (t
 
 // resolvePeriods gives every query its period (the query's, the load's, or the automatic one,
 // coarsened to what CloudWatch keeps at the window's age) and aligns the window to them.
-func (l *Loader) resolvePeriods(p *prepared, q Query, start, end time.Time, age time.Duration) error {
+func (l *loader) resolvePeriods(p *prepared, q Query, start, end time.Time, age time.Duration) error {
 	res := p.res
 	qp := q.Period
 	if qp == 0 {
@@ -201,7 +201,7 @@ func alignWindow(p *prepared, q Query, start, end time.Time) error {
 }
 
 // resolveRegions sets the load's regions: the query's, or the loader's.
-func (l *Loader) resolveRegions(ctx context.Context, p *prepared, q Query) error {
+func (l *loader) resolveRegions(ctx context.Context, p *prepared, q Query) error {
 	regions := q.Regions
 	if len(regions) == 0 {
 		r, err := l.defaultRegion(ctx)
@@ -221,12 +221,12 @@ func (l *Loader) resolveRegions(ctx context.Context, p *prepared, q Query) error
 		seen[r] = true
 	}
 	p.res.Regions = regions
-	p.clients = map[string]API{}
+	p.clients = map[string]api{}
 	return nil
 }
 
 // lookup makes region's client (online) and finds what the cache holds for each visible query.
-func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
+func (l *loader) lookup(ctx context.Context, p *prepared, region string) error {
 	res := p.res
 	epURL := l.opts.Endpoint
 	if !l.opts.Offline {
@@ -293,7 +293,7 @@ type readResult struct {
 
 // readFiles reads the cache files of rus, on every core: decoding is CPU work and a load may
 // hold thousands of queries. Nothing is read without a cache.
-func (l *Loader) readFiles(rus []*regionUnit) map[string]*readResult {
+func (l *loader) readFiles(rus []*regionUnit) map[string]*readResult {
 	out := map[string]*readResult{}
 	if l.opts.NoCache {
 		return out

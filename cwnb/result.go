@@ -115,7 +115,7 @@ func fillValues(v []float64, f Fill, maxGap int) []float64 {
 
 // Message is a message CloudWatch returned: for the whole call (ID "") or for one query.
 // Codes include MaxMetricsExceeded, MaxQueryResultsExceeded, MultipleUnits and ArithmeticError.
-type Message struct {
+type message struct {
 	Region string
 	ID     string
 	Code   string
@@ -123,7 +123,7 @@ type Message struct {
 }
 
 // String returns "id: Code: Value" (without the id for a call-level message).
-func (m Message) String() string {
+func (m message) String() string {
 	s := m.Code + ": " + m.Value
 	if m.ID != "" {
 		s = m.ID + ": " + s
@@ -148,13 +148,13 @@ type Series struct {
 	AccountID  string
 	Expression string    // expression queries
 	Status     string    // StatusCode of the last call: Complete, PartialData, InternalError, Forbidden; "Cached" when all came from the cache
-	Messages   []Message // per-query messages
+	Messages   []message // per-query messages
 	Cached     bool      // every period came from the cache
 	Values     []float64 // one per Result.Times(); NaN where CloudWatch returned no datapoint (never filled)
 }
 
 // CacheStats counts the result's queries answered by the cache.
-type CacheStats struct {
+type cacheStats struct {
 	Hits    int // queries whose whole window came from the cache
 	Misses  int // queries that needed at least one call
 	Corrupt int // entries found damaged and fetched again
@@ -180,20 +180,17 @@ type Result struct {
 	Retries          int     // requests the SDK sent again after throttling or a transient failure
 	MetricsRequested int     // metrics the calls requested, SEARCH results included
 	Cost             float64 // estimated dollars of this run: MetricsRequested × $0.01 / 1,000
-	Cache            CacheStats
-	Messages         []Message // call-level messages
+	Cache            cacheStats
+	Messages         []message // call-level messages
 	Warnings         Warnings  // things to act on: coarsened periods, partial data, corrupt cache entries
 	Notes            Warnings  // things to know: the automatic period, endpoint fallbacks
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader *Loader // the loader that made the result
+	loader *loader // the loader that made the result
 }
 
-// Loader returns the loader that made r (its client, cache and options), or nil for a result
-// built otherwise. Reloading at another period with it reuses the same configuration:
-// r.Loader().Load(ctx, q).
-func (r *Result) Loader() *Loader { return r.loader }
+
 
 // Times returns the start of every period of the grid, one per frame row.
 func (r *Result) Times() []time.Time {
@@ -414,7 +411,7 @@ type acc struct {
 type gathered struct {
 	accs   []*acc
 	status string // "Cached" when nothing was fetched
-	msgs   []Message
+	msgs   []message
 }
 
 // gather puts the cached and fetched datapoints of ru on the grid, one series per label: in

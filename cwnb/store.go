@@ -31,7 +31,7 @@ func (u *unit) def() string {
 	return fmt.Sprintf("%s|%q|%q|%q|%d|%q", u.kind, u.id, u.expr, u.label, u.period/time.Second, u.acct)
 }
 
-func (l *Loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit) cacheKey {
+func (l *loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit) cacheKey {
 	scope := fmt.Sprintf("cwnb-cache-v1\nregion=%q\naccount=%q\n", region, l.opts.Account)
 	k := cacheKey{endpoint: endpoint, desc: u.describe(), period: u.period}
 	if u.kind == kindMetric {
@@ -62,7 +62,7 @@ func (l *Loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit)
 
 // store writes the complete periods just fetched for the queries of one cache file, merged with
 // what the file holds now (another process may have written it meanwhile). It returns warnings.
-func (l *Loader) store(group []*regionUnit, final time.Time) Warnings {
+func (l *loader) store(group []*regionUnit, final time.Time) Warnings {
 	k := group[0].key
 	file, _, err := l.cache.readFile(k, false)
 	if err != nil || file == nil {
@@ -164,7 +164,7 @@ func mergeSeries(a, b *seriesData) *seriesData {
 
 // storeAll writes what was fetched into the cache, one file at a time per group of queries that
 // share it, files in parallel, and returns the warnings of failed writes.
-func (l *Loader) storeAll(p *prepared, final time.Time) Warnings {
+func (l *loader) storeAll(p *prepared, final time.Time) Warnings {
 	if l.opts.NoCache {
 		return nil
 	}

@@ -172,7 +172,7 @@ func TestValidate(t *testing.T) {
 		{"too old", Query{Metrics: []Metric{lat}, Window: Between(testNow.AddDate(-2, 0, 0), testNow.AddDate(-2, 0, 1))}, "455 days"},
 		{"shorter than a period", Query{Metrics: []Metric{lat}, Window: Between(testNow.Add(-50*time.Minute), testNow.Add(-20*time.Minute)), Period: time.Hour}, "no complete 1h period"},
 	}
-	l, err := New(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, err := newLoader(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	if err != nil {
 		t.Fatal(err)
 	}
