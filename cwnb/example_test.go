@@ -116,8 +116,6 @@ func ExampleMustLoad() {
 	// [Latency Average Latency p99]
 }
 
-
-
 // Offline, a load the cache cannot answer fails and says what is missing.
 func ExampleWithOffline() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
@@ -379,7 +377,6 @@ func ExampleResult_WriteJSON() {
 	// }
 }
 
-
 func ExampleResult_Summary() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -448,7 +445,6 @@ func ExampleList() {
 	// [[region namespace metric Service] [us-east-1 MyService/API Latency checkout]]
 	// Latency Service=checkout
 }
-
 
 const exampleYAML = `title: Is the average hiding our tail?
 window: {start: 2026-11-19T10:00:00Z, length: 10m}
@@ -626,16 +622,11 @@ func ExampleWithCacheDir() {
 	// investigations/.cwnb
 }
 
-
-
 func ExampleCache_Dir() {
 	fmt.Println(cwnb.NewCache("/tmp/nb/.cwnb").Dir())
 	// Output:
 	// /tmp/nb/.cwnb
 }
-
-
-
 
 // An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
 // lists what the cache lacks.
@@ -650,7 +641,6 @@ func ExampleWithOffline_miss() {
 	// true
 	// true
 }
-
 
 func ExampleWindow_String() {
 	w, _ := cwnb.ParseWindow("2026-11-19", "1d")

@@ -93,7 +93,7 @@ type Options struct {
 	// NewClient, if set (and Client is nil), makes the CloudWatch client of a region.
 	NewClient func(ctx context.Context, region string) (*cloudwatch.Client, error)
 
-	api api // a client given by this package's tests, which may stand in for the SDK
+	api  api      // a client given by this package's tests, which may stand in for the SDK
 	errs []string // invalid values given to With* options, reported by New
 }
 
@@ -111,7 +111,6 @@ func WithCacheDir(dir string) func(*Options) { return func(o *Options) { o.Cache
 
 // WithOffline sets Options.Offline.
 func WithOffline(offline bool) func(*Options) { return func(o *Options) { o.Offline = offline } }
-
 
 // resolve applies optFns and the environment and fills in the defaults, or says which value is
 // wrong.

@@ -190,8 +190,6 @@ type Result struct {
 	loader *loader // the loader that made the result
 }
 
-
-
 // Times returns the start of every period of the grid, one per frame row.
 func (r *Result) Times() []time.Time {
 	if r.Period <= 0 {
