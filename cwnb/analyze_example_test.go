@@ -39,7 +39,7 @@ func apiScenario() (opts []func(*cwnb.Options), stop func()) {
 	}
 	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
 		o.Now = func() time.Time { return scenario.DemoNow }
-		o.Progress = cwnb.ProgressOff
+		o.NoProgress = true
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
 }

@@ -108,7 +108,7 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 	}
 	// With options it builds a new loader, here with an empty cache.
 	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
-		func(o *Options) { o.Now = func() time.Time { return testNow }; o.Progress = ProgressOff })
+		func(o *Options) { o.Now = func() time.Time { return testNow }; o.NoProgress = true })
 	if err != nil || other.Calls != 1 || !cmp.Equal(other.Values("Latency p99"), hourly.Values("Latency p99")) {
 		t.Errorf("Reload with options: %d calls, %v, p99 %v; want 1 call and %v", other.Calls, err, other.Values("Latency p99"), hourly.Values("Latency p99"))
 	}

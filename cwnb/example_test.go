@@ -580,12 +580,6 @@ func ExampleDefaultCacheDir() {
 	// /srv/notebooks/.cwnb
 }
 
-func ExampleProgressMode_String() {
-	fmt.Println(cwnb.ProgressAuto, cwnb.ProgressOff, cwnb.ProgressStderr)
-	// Output:
-	// auto off stderr
-}
-
 func ExampleWithRegion() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){

@@ -54,7 +54,7 @@ func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func
 	fns := append([]func(*Options){withAPI(c), WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
 		o.Region = "us-east-1"
-		o.Progress = ProgressOff
+		o.NoProgress = true
 		o.RateLimit = 1000
 	}}, extra...)
 	l, err := newLoader(fns...)

@@ -249,7 +249,6 @@ func TestOptionsAreChecked(t *testing.T) {
 		"client":       withAPI(nil),
 		"attempts":     func(o *Options) { o.MaxAttempts = -1 },
 		"nil option":   nil,
-		"progress":     func(o *Options) { o.Progress = ProgressMode(9) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := newLoader(opt); err == nil {

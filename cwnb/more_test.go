@@ -161,16 +161,16 @@ func TestProgressStderr(t *testing.T) {
 	faults, _ := localcw.ParseFaults("latency=250ms")
 	_, url := localcwtest.Start(t, localcw.Options{Now: testNow, Faults: faults})
 	var buf bytes.Buffer
-	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressStderr; o.Stderr = &buf })
+	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoProgress = false; o.Stderr = &buf })
 	if _, err := l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m")); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "cwnb: loaded: 1 calls, 0 retries, 0 queries from the cache") {
 		t.Errorf("stderr %q lacks the final progress line", buf.String())
 	}
-	// ProgressAuto on a non-terminal writer is silent.
+	// NoProgress is silent.
 	buf.Reset()
-	l = testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressAuto; o.Stderr = &buf })
+	l = testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoProgress = true; o.Stderr = &buf })
 	l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m"))
 	if buf.Len() != 0 {
 		t.Errorf("auto progress wrote to a non-terminal: %q", buf.String())

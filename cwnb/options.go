@@ -82,10 +82,10 @@ type Options struct {
 	// time.Now. Relative windows, retention and the completeness of the latest periods are judged
 	// against it: pin it to the clock of a local CloudWatch started with a fixed time.
 	Now func() time.Time
-	// Progress says where progress of a slow load is shown; the zero value ProgressAuto shows it
-	// in the notebook under GoNB and on Stderr when that is a terminal (never under CI).
-	Progress ProgressMode
-	// Stderr receives terminal progress; nil means os.Stderr.
+	// NoProgress turns off the progress of a slow load. By default it is shown in the notebook
+	// under GoNB, and on os.Stderr when that is a terminal (never under CI).
+	NoProgress bool
+	// Stderr, if set, receives the progress of every slow load, one line per update.
 	Stderr io.Writer
 	// Client is the CloudWatch client of every region; nil makes one per region with
 	// config.LoadDefaultConfig from Region, Profile, Endpoint and MaxAttempts.
@@ -158,8 +158,6 @@ func (o *Options) check() error {
 		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, DefaultMaxAttempts)
 	case o.Concurrency < 0:
 		return fmt.Errorf("cwnb: concurrency %d is negative; use 0 for the default %d", o.Concurrency, defaultConcurrency)
-	case o.Progress < ProgressAuto || o.Progress > ProgressStderr:
-		return fmt.Errorf("cwnb: progress mode %v is unknown; use ProgressAuto, ProgressOff or ProgressStderr", o.Progress)
 	}
 	return nil
 }
@@ -180,9 +178,6 @@ func (o *Options) defaults() {
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
-	}
-	if o.Stderr == nil {
-		o.Stderr = os.Stderr
 	}
 }
 

@@ -12,32 +12,19 @@ import (
 	"golang.org/x/term"
 )
 
-// ProgressMode says where a slow load reports progress.
-type ProgressMode int
+// progressMode says where a slow load reports progress.
+type progressMode int
 
 const (
-	// ProgressAuto shows progress in the notebook when running under GoNB, else on Stderr when it
-	// is a terminal and CI is not set. Nothing is shown for a load faster than a second.
-	ProgressAuto ProgressMode = iota
-	// ProgressOff shows nothing.
-	ProgressOff
-	// ProgressStderr always writes progress lines to Stderr (one line per update, no terminal
-	// control codes unless Stderr is a terminal).
-	ProgressStderr
+	// progressAuto shows progress in the notebook when running under GoNB, else on os.Stderr
+	// when it is a terminal and CI is not set. Nothing is shown for a load faster than a second.
+	progressAuto progressMode = iota
+	// progressOff shows nothing (Options.NoProgress).
+	progressOff
+	// progressStderr writes progress lines to Options.Stderr (one line per update, no terminal
+	// control codes unless it is a terminal).
+	progressStderr
 )
-
-// String returns "auto", "off" or "stderr".
-func (m ProgressMode) String() string {
-	switch m {
-	case ProgressAuto:
-		return "auto"
-	case ProgressOff:
-		return "off"
-	case ProgressStderr:
-		return "stderr"
-	}
-	return fmt.Sprintf("ProgressMode(%d)", int(m))
-}
 
 // progressDelay is how long a load runs before progress appears.
 var progressDelay = time.Second
@@ -52,7 +39,7 @@ var progressDelay = time.Second
 // did (calls, retries, cache hits, seconds, cost).
 type progress struct {
 	mu       sync.Mutex
-	mode     ProgressMode
+	mode     progressMode
 	w        io.Writer
 	tty      bool
 	notebook bool
@@ -68,14 +55,25 @@ type progress struct {
 }
 
 func newProgress(o Options, jobs, hits int) *progress {
-	p := &progress{mode: o.Progress, w: o.Stderr, total: jobs, hits: hits, began: time.Now()}
-	if f, ok := o.Stderr.(*os.File); ok {
+	mode := progressAuto
+	switch {
+	case o.NoProgress:
+		mode = progressOff
+	case o.Stderr != nil:
+		mode = progressStderr
+	}
+	w := o.Stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	p := &progress{mode: mode, w: w, total: jobs, hits: hits, began: time.Now()}
+	if f, ok := w.(*os.File); ok {
 		p.tty = term.IsTerminal(int(f.Fd()))
 	}
-	switch o.Progress {
-	case ProgressOff:
+	switch mode {
+	case progressOff:
 		p.w = nil
-	case ProgressAuto:
+	case progressAuto:
 		if gonbui.IsNotebook {
 			p.notebook = true
 			p.id = "cwnb-progress-" + gonbui.UniqueId()

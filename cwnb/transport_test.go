@@ -32,7 +32,7 @@ func TestDefaultClientKeepsConnectionsToAFastServer(t *testing.T) {
 		o.Concurrency = 1
 		o.RateLimit = 1000
 		o.Now = func() time.Time { return testNow }
-		o.Progress = ProgressOff
+		o.NoProgress = true
 	})
 	if err != nil {
 		t.Fatal(err)
