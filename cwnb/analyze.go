@@ -27,7 +27,7 @@ var ErrNoColumn = errors.New("no such column")
 
 // series returns the column's metadata and values, or an error that lists the columns.
 func (r *Result) series(column string) (*Series, error) {
-	if s, ok := r.Lookup(column); ok {
+	if s, ok := r.lookup(column); ok {
 		return s, nil
 	}
 	return nil, fmt.Errorf("%w %q; the result has %s", ErrNoColumn, column, quoteList(r.Columns()))
@@ -610,7 +610,7 @@ func (r *Result) rebuild(grid []time.Time) {
 		r.Start = grid[0]
 		r.End = grid[len(grid)-1].Add(r.Period)
 	}
-	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+	r.Frame = r.wide(r.Query.Fill, r.Query.MaxGap)
 }
 
 // goDuration writes d as Go source: time.Hour, 5*time.Minute.

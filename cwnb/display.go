@@ -24,7 +24,7 @@ const (
 // endpoint and the estimated cost of loading the query without a cache. It leaves out what this
 // run did (calls, retries, cache hits, seconds: Result.Calls, Retries, Cache, Elapsed), so that a
 // notebook re-run on the same data, cold or from the cache, saves the same output.
-func (r *Result) Summary() string {
+func (r *Result) summary() string {
 	auto := ""
 	if r.PeriodAuto {
 		auto = " (auto)"
@@ -66,7 +66,7 @@ func (r *Result) String() string {
 	if r.Title != "" {
 		b.WriteString(r.Title + "\n")
 	}
-	b.WriteString(r.Summary() + "\n")
+	b.WriteString(r.summary() + "\n")
 	for _, w := range r.Warnings {
 		b.WriteString("warning: " + w.Text + "\n")
 	}
@@ -128,14 +128,14 @@ func fmtValue(v float64) string {
 
 // HTML returns the result as an HTML fragment for a notebook: title, summary, warnings, notes and
 // the first rows of the frame. Every string from data is escaped.
-func (r *Result) HTML() string {
+func (r *Result) html() string {
 	var b strings.Builder
 	e := html.EscapeString
 	b.WriteString(`<div class="cwnb-result" style="font-family:sans-serif;font-size:13px">`)
 	if r.Title != "" {
 		b.WriteString("<b>" + e(r.Title) + "</b><br>")
 	}
-	b.WriteString(`<span style="color:#555">` + e(r.Summary()) + "</span>")
+	b.WriteString(`<span style="color:#555">` + e(r.summary()) + "</span>")
 	for _, w := range r.Warnings {
 		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w.Text) + "</div>")
 	}
@@ -169,7 +169,7 @@ func (r *Result) HTML() string {
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
-			protocol.MIMETextHTML:  r.HTML(),
+			protocol.MIMETextHTML:  r.html(),
 			protocol.MIMETextPlain: r.String(),
 		}})
 		return

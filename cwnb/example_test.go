@@ -188,25 +188,7 @@ func ExampleLast() {
 	// last 1d
 }
 
-func ExampleAutoPeriod() {
-	day := 24 * time.Hour
-	fmt.Println(cwnb.AutoPeriod(day, day), cwnb.AutoPeriod(7*day, 7*day), cwnb.AutoPeriod(day, 30*day))
-	// Output:
-	// 1m0s 10m0s 5m0s
-}
 
-func ExampleRetention() {
-	for _, age := range []time.Duration{time.Hour, 10 * 24 * time.Hour, 30 * 24 * time.Hour, 100 * 24 * time.Hour, 500 * 24 * time.Hour} {
-		p, ok := cwnb.Retention(age)
-		fmt.Println(age, p, ok)
-	}
-	// Output:
-	// 1h0m0s 1s true
-	// 240h0m0s 1m0s true
-	// 720h0m0s 5m0s true
-	// 2400h0m0s 1h0m0s true
-	// 12000h0m0s 0s false
-}
 
 func ExampleParseFill() {
 	f, err := cwnb.ParseFill("ffill")
@@ -240,30 +222,7 @@ func ExampleResult_Times() {
 	// [2026-11-19 10:00:00 +0000 UTC 2026-11-19 10:01:00 +0000 UTC 2026-11-19 10:02:00 +0000 UTC]
 }
 
-// The frame's timestamp column holds RFC 3339 strings; Times parses them back.
-func ExampleTimes() {
-	opts, stop := localCloudWatch()
-	defer stop()
 
-	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "2m"), opts...)
-	fmt.Println(res.Frame.Col(cwnb.TimeColumn).Records())
-	ts, err := cwnb.Times(res.Frame)
-	fmt.Println(ts[1].Minute(), err)
-	// Output:
-	// [2026-11-19T10:00:00Z 2026-11-19T10:01:00Z]
-	// 1 <nil>
-}
-
-func ExampleResult_Lookup() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "2m"), opts...)
-	s, ok := res.Lookup("Latency p99")
-	fmt.Println(ok, s.Stat, s.Namespace, s.Metric, s.Dims, s.Period, s.Values)
-	// Output:
-	// true p99 MyService/API Latency Service=checkout 1m0s [99 198]
-}
 
 func ExampleResult_Columns() {
 	opts, stop := localCloudWatch()
@@ -275,33 +234,7 @@ func ExampleResult_Columns() {
 	// [Latency Average Latency p99] [timestamp Latency Average Latency p99]
 }
 
-func ExampleResult_Wide() {
-	opts, stop := localCloudWatch()
-	defer stop()
 
-	m := lat
-	m.Stats = []string{"Maximum"}
-	res := cwnb.MustLoad(m.Window("2026-11-19T10:02:00Z", "3m"), opts...)
-	fmt.Println(res.Frame.Col("Latency Maximum").Float())
-	fmt.Println(res.Wide(cwnb.FillLinear, 5*time.Minute).Col("Latency Maximum").Float())
-	// Output:
-	// [300 NaN 500]
-	// [300 400 500]
-}
-
-func ExampleResult_Long() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	res := cwnb.MustLoad(lat.Window("2026-11-19T10:02:00Z", "2m"), opts...)
-	for _, rec := range res.Long().Records() {
-		fmt.Println(strings.Join(rec, ","))
-	}
-	// Output:
-	// timestamp,region,id,label,namespace,metric,stat,Service,value
-	// 2026-11-19T10:02:00Z,us-east-1,m1_avg,Latency Average,MyService/API,Latency,Average,checkout,151.500000
-	// 2026-11-19T10:02:00Z,us-east-1,m1_p99,Latency p99,MyService/API,Latency,p99,checkout,297.000000
-}
 
 func ExampleResult_WriteCSV() {
 	opts, stop := localCloudWatch()
@@ -377,16 +310,6 @@ func ExampleResult_WriteJSON() {
 	// }
 }
 
-func ExampleResult_Summary() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	q := lat.Window("2026-11-19T10:00:00Z", "10m")
-	q.Period = 5 * time.Minute
-	fmt.Println(cwnb.MustLoad(q, opts...).Summary())
-	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
-}
 
 func ExampleResult_String() {
 	opts, stop := localCloudWatch()
@@ -404,17 +327,6 @@ func ExampleResult_String() {
 	//   2026-11-19T10:05:00Z              404          950
 }
 
-func ExampleResult_HTML() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	q := lat.Window("2026-11-19T10:00:00Z", "10m")
-	q.Title = "<b>tail</b>"
-	h := cwnb.MustLoad(q, opts...).HTML()
-	fmt.Println(strings.Contains(h, "&lt;b&gt;tail&lt;/b&gt;"), strings.Contains(h, "<table"))
-	// Output:
-	// true true
-}
 
 func ExampleResult_Display() {
 	opts, stop := localCloudWatch()

@@ -305,7 +305,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	}{
 		Title: r.Title, Start: r.Start.Format(time.RFC3339), End: r.End.Format(time.RFC3339),
 		Period: fmtDur(r.Period), PeriodAuto: r.PeriodAuto, Calls: r.Calls, MetricsRequested: r.MetricsRequested,
-		Cost: r.Cost, Warnings: nonNil(r.Warnings.Texts()), Messages: r.Messages, Timestamps: timeStrings(r.Times()),
+		Cost: r.Cost, Warnings: nonNil(r.Warnings.texts()), Messages: r.Messages, Timestamps: timeStrings(r.Times()),
 		Series: []jseries{},
 	}
 	for _, s := range r.Series {

@@ -168,7 +168,7 @@ func TestLoadStatistics(t *testing.T) {
 		}
 	}
 	// The frame holds the same numbers and RFC 3339 timestamps.
-	times, err := Times(res.Frame)
+	times, err := frameTimes(res.Frame)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestLoadRelativeTail(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("entries %v", entries)
 	}
-	final := alignDown(t1.Add(-DefaultDelay), time.Minute)
+	final := alignDown(t1.Add(-defaultDelay), time.Minute)
 	if cov := entries[0].Covered; len(cov) != 1 || !cov[0].End.Equal(final) {
 		t.Errorf("covered %v, want up to %v (the open period is not final)", cov, final)
 	}

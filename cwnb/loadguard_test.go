@@ -328,13 +328,13 @@ func TestDisplayIsDeterministic(t *testing.T) {
 		t.Fatalf("the runs did not differ: calls %d/%d, hits %d, retries %d", cold.Calls, cached.Calls, cached.Cache.Hits, retried.Retries)
 	}
 	for _, r := range []*Result{cached, retried} {
-		if r.String() != cold.String() || r.HTML() != cold.HTML() {
+		if r.String() != cold.String() || r.html() != cold.html() {
 			t.Errorf("output differs from the cold run's:\n%s\nvs\n%s", r, cold)
 		}
 	}
 	// 2 metrics and 1 SEARCH series: 3 metrics at $0.01 per 1,000.
-	if !strings.Contains(cold.Summary(), "est. $0.00003 per uncached load") || strings.Contains(cold.String(), "calls") {
-		t.Errorf("summary %q", cold.Summary())
+	if !strings.Contains(cold.summary(), "est. $0.00003 per uncached load") || strings.Contains(cold.String(), "calls") {
+		t.Errorf("summary %q", cold.summary())
 	}
 }
 
@@ -369,7 +369,7 @@ func TestColumnNames(t *testing.T) {
 	if units["share"] != "" || units["pct"] != "%" || units["x"] != "ratio" {
 		t.Errorf("units %v; want share none (not a plain ratio), pct %%, x ratio", units)
 	}
-	_, ok := res.Lookup("Duration p99")
+	_, ok := res.lookup("Duration p99")
 	defer func() {
 		err, _ := recover().(error)
 		if !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `"Latency p99"`) || ok {

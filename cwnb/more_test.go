@@ -53,7 +53,7 @@ func TestLoadRegions(t *testing.T) {
 	if got := res.Frame.Col("Latency Maximum (eu-west-1)").Float(); got[1] != 200 || got[0] == got[0] {
 		t.Errorf("eu-west-1 values %v, want [NaN 200 300]", got)
 	}
-	long := res.Long()
+	long := res.long()
 	if n := long.Nrow(); n != 5 {
 		t.Errorf("long frame has %d rows, want 3+2", n)
 	}
@@ -91,7 +91,7 @@ func TestLoadMessages(t *testing.T) {
 	if !strings.Contains(res.Warnings.String(), "MultipleUnits") {
 		t.Errorf("warnings %q lack MultipleUnits", res.Warnings)
 	}
-	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.HTML(), "MultipleUnits") {
+	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.html(), "MultipleUnits") {
 		t.Error("the message is not printed with the result")
 	}
 	calls := srv.Calls("GetMetricData")
@@ -229,15 +229,15 @@ func TestLoadExpressions(t *testing.T) {
 		t.Fatalf("columns %q", got)
 	}
 	// Minute k of the ramp holds (k+1)·1 .. (k+1)·100: max - min = 99(k+1).
-	spread, _ := res.Lookup("spread")
+	spread, _ := res.lookup("spread")
 	if v := spread.Values; v[0] != 99 || v[1] != 198 || v[2] == v[2] || v[3] != 396 {
 		t.Errorf("spread %v, want [99 198 NaN 396]", v)
 	}
-	cart, _ := res.Lookup("cart Latency")
+	cart, _ := res.lookup("cart Latency")
 	if cart.Values[0] != 7 || cart.Dims["Service"] != "cart" || cart.Namespace != "MyService/API" || cart.Metric != "Latency" || cart.Stat != "Maximum" {
 		t.Errorf("cart series %+v", cart)
 	}
-	long := res.Long()
+	long := res.long()
 	if got := long.Col("Service").Records(); got[len(got)-1] != "checkout" {
 		t.Errorf("long Service column %v", got)
 	}
@@ -327,7 +327,7 @@ func TestLoadMixedPeriods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := res.Lookup("max 5m")
+	c, _ := res.lookup("max 5m")
 	want := []float64{500, nan, nan, nan, nan, 1000, nan, nan, nan, nan}
 	if res.Period != time.Minute || len(c.Values) != 10 || !cmp.Equal(want, c.Values, cmpopts.EquateNaNs()) || c.Period != 5*time.Minute {
 		t.Errorf("grid %v, coarse series %v (period %v), want %v", res.Period, c.Values, c.Period, want)

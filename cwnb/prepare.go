@@ -103,8 +103,8 @@ func (l *loader) resolvePeriods(p *prepared, q Query, start, end time.Time, age 
 	res := p.res
 	qp := q.Period
 	if qp == 0 {
-		qp = AutoPeriod(end.Sub(start), age)
-		p.adjusted = p.adjusted || qp != AutoPeriod(end.Sub(start), 0)
+		qp = autoPeriod(end.Sub(start), age)
+		p.adjusted = p.adjusted || qp != autoPeriod(end.Sub(start), 0)
 		res.PeriodAuto = true
 		res.Notes = append(res.Notes, warnf(ErrAutoPeriod, "period %s chosen automatically for a %s window%s (set Query.Period to choose)",
 			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), retainedText(age)))
@@ -334,7 +334,7 @@ func ageText(age time.Duration) string {
 // retainedText explains an automatic period that retention raised: "" for data young enough to
 // have every period, else " of data older than 15 days, which CloudWatch keeps at 5m".
 func retainedText(age time.Duration) string {
-	per, _ := Retention(age)
+	per, _ := retention(age)
 	if per <= time.Minute {
 		return ""
 	}

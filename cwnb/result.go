@@ -205,7 +205,7 @@ func (r *Result) Times() []time.Time {
 
 // Lookup returns the series of the named wide-frame column, and false when no column has that
 // name (Columns lists them).
-func (r *Result) Lookup(column string) (*Series, bool) {
+func (r *Result) lookup(column string) (*Series, bool) {
 	for i := range r.Series {
 		if r.Series[i].Column == column {
 			return &r.Series[i], true
@@ -240,7 +240,7 @@ func (r *Result) Columns() []string {
 }
 
 // Times returns the timestamps of a frame's TimeColumn.
-func Times(df dataframe.DataFrame) ([]time.Time, error) {
+func frameTimes(df dataframe.DataFrame) ([]time.Time, error) {
 	if df.Err != nil {
 		return nil, df.Err
 	}
@@ -275,7 +275,7 @@ func timeStrings(ts []time.Time) []string {
 }
 
 // Wide builds the wide frame again with another fill policy (maxGap 0: no bound).
-func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
+func (r *Result) wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	gap := 0
 	if maxGap > 0 && r.Period > 0 {
 		gap = int(maxGap / r.Period)
@@ -297,7 +297,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 // timestamp, region, id, label, namespace, metric, stat, one column per dimension name found in
 // any series (empty where a series lacks it), and value. It suits SEARCH results with many
 // series and grouping by a dimension.
-func (r *Result) Long() dataframe.DataFrame {
+func (r *Result) long() dataframe.DataFrame {
 	dims := r.dimNames()
 	times := timeStrings(r.Times())
 	var ts, region, id, label, ns, metric, stat []string
@@ -395,7 +395,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	}
 	r.Warnings = r.Warnings.dedupe()
 	r.Notes = r.Notes.dedupe()
-	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+	r.Frame = r.wide(r.Query.Fill, r.Query.MaxGap)
 }
 
 // acc is one series of a query on the grid.

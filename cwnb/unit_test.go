@@ -70,7 +70,7 @@ func TestAutoPeriod(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := AutoPeriod(tc.length, tc.age); got != tc.want {
+			if got := autoPeriod(tc.length, tc.age); got != tc.want {
 				t.Errorf("AutoPeriod(%v, %v) = %v, want %v", tc.length, tc.age, got, tc.want)
 			}
 		})

@@ -72,7 +72,7 @@ func (ws Warnings) Has(target error) bool {
 }
 
 // Texts returns the texts.
-func (ws Warnings) Texts() []string {
+func (ws Warnings) texts() []string {
 	s := make([]string, len(ws))
 	for i, w := range ws {
 		s[i] = w.Text
