@@ -188,8 +188,6 @@ func ExampleLast() {
 	// last 1d
 }
 
-
-
 func ExampleParseFill() {
 	f, err := cwnb.ParseFill("ffill")
 	fmt.Println(f, err)
@@ -222,8 +220,6 @@ func ExampleResult_Times() {
 	// [2026-11-19 10:00:00 +0000 UTC 2026-11-19 10:01:00 +0000 UTC 2026-11-19 10:02:00 +0000 UTC]
 }
 
-
-
 func ExampleResult_Columns() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -233,8 +229,6 @@ func ExampleResult_Columns() {
 	// Output:
 	// [Latency Average Latency p99] [timestamp Latency Average Latency p99]
 }
-
-
 
 func ExampleResult_WriteCSV() {
 	opts, stop := localCloudWatch()
@@ -310,7 +304,6 @@ func ExampleResult_WriteJSON() {
 	// }
 }
 
-
 func ExampleResult_String() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -326,7 +319,6 @@ func ExampleResult_String() {
 	//   2026-11-19T10:00:00Z          138.875          480
 	//   2026-11-19T10:05:00Z              404          950
 }
-
 
 func ExampleResult_Display() {
 	opts, stop := localCloudWatch()
