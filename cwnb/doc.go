@@ -55,7 +55,7 @@
 // A client-side rate limiter (Options.RateLimit, half the 50 TPS quota) paces the calls; the SDK
 // retries throttling and 5xx with backoff; each call has a deadline (Options.CallTimeout) and so
 // has the load (Options.Timeout). Before any call, a window in the future or past retention and a
-// load estimated too big for memory are errors (ErrWindow, ErrTooBig); an endpoint where nothing
+// load estimated too big for memory are errors (ErrInvalid); an endpoint where nothing
 // answers fails at once (ErrUnreachable) and so do missing credentials (ErrCredentials), each with
 // what to do. A query that matched nothing is a warning (ErrNoMatch) that suggests the nearest
 // existing names. Result.Calls, Retries, MetricsRequested and Cost ($0.01 per 1,000 metrics)

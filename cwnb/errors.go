@@ -1,7 +1,6 @@
 package cwnb
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/cwnb/cwnb/cwnb/internal/fetch"
@@ -17,11 +16,6 @@ var (
 	// ErrTimeout: a call took longer than Options.CallTimeout, or the load longer than
 	// Options.Timeout.
 	ErrTimeout = fetch.ErrCallTimeout
-	// ErrWindow: the window lies in the future, or entirely beyond CloudWatch's retention
-	// (455 days); nothing was asked of CloudWatch.
-	ErrWindow = errors.New("window outside the data CloudWatch keeps")
-	// ErrTooBig: the load is estimated to need more memory than Options.MemoryLimit allows.
-	ErrTooBig = errors.New("load too big")
 )
 
 // kindError is an error whose text is a whole sentence and which wraps sentinels (and perhaps

@@ -61,7 +61,7 @@ func ExampleOptions_memoryLimit() {
 	opts, stop := localCloudWatch()
 	defer stop()
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T00:00:00Z", "24h"), append(opts, func(o *cwnb.Options) { o.MemoryLimit = 100_000 })...)
-	fmt.Println(errors.Is(err, cwnb.ErrTooBig))
+	fmt.Println(errors.Is(err, cwnb.ErrInvalid))
 	fmt.Println(err)
 	// Output:
 	// true

@@ -2,7 +2,6 @@ package cwnb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -69,16 +68,13 @@ func LoadFile(ctx context.Context, path string, optFns ...func(*Options)) (*Resu
 	return Load(ctx, inv.Query, optFns...)
 }
 
-// ErrInvestigation is wrapped by every error about the content of an investigation file.
-var ErrInvestigation = errors.New("bad investigation file")
-
 // yamlErr is an error at a line of an investigation file.
 func yamlErr(name string, n *yaml.Node, format string, args ...any) error {
 	line := 0
 	if n != nil {
 		line = n.Line
 	}
-	return fmt.Errorf("%w: %s:%d: %s", ErrInvestigation, name, line, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s:%d: %s", ErrInvalid, name, line, fmt.Sprintf(format, args...))
 }
 
 // parseInvestigation parses an investigation file's content; name is used in errors.
@@ -89,10 +85,10 @@ func parseInvestigation(name string, data []byte) (*Investigation, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		// yaml.v3's syntax errors already read "yaml: line N: ...".
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvestigation, name, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%w: %s is empty; it needs at least a window and metrics", ErrInvestigation, name)
+		return nil, fmt.Errorf("%w: %s is empty; it needs at least a window and metrics", ErrInvalid, name)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -244,7 +240,7 @@ func (p *invParser) finish(root *yaml.Node) (*Investigation, error) {
 		q.Title = inv.Question
 	}
 	if _, err := q.units(); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvestigation, name, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	return inv, nil
 }

@@ -95,8 +95,8 @@ func TestParseInvestigationErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.want)
 			}
-			if !errors.Is(err, ErrInvestigation) {
-				t.Errorf("err does not wrap ErrInvestigation")
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("err does not wrap ErrInvalid")
 			}
 		})
 	}

@@ -98,7 +98,7 @@ func TestNoCredentials(t *testing.T) {
 }
 
 // TestWindowOutsideWhatCloudWatchKeeps: a window in the future, or entirely past retention, is
-// refused with ErrWindow before any call (the server sees none).
+// refused with ErrInvalid before any call (the server sees none).
 func TestWindowOutsideWhatCloudWatchKeeps(t *testing.T) {
 	srv, url := localcwtest.Start(t, localcw.Options{Now: testNow})
 	for name, w := range map[string]Window{
@@ -108,8 +108,8 @@ func TestWindowOutsideWhatCloudWatchKeeps(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.Over(w))
-			if !errors.Is(err, ErrWindow) || !errors.Is(err, ErrInvalid) {
-				t.Fatalf("err = %v; want ErrWindow", err)
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %v; want ErrInvalid", err)
 			}
 			if !strings.Contains(err.Error(), w.String()) || !strings.Contains(err.Error(), "move the window") {
 				t.Errorf("error does not name the window and what to do: %v", err)
@@ -283,8 +283,8 @@ func TestMemoryLimit(t *testing.T) {
 	q := Query{Metrics: []Metric{checkout}, Window: Between(testNow.Add(-24*time.Hour), testNow.Add(-time.Hour)), Period: time.Minute}
 	// 1 series × 1,380 minutes × 68 bytes = 93,840 bytes.
 	_, err := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.MemoryLimit = 90_000 }).Load(context.Background(), q)
-	if !errors.Is(err, ErrTooBig) {
-		t.Fatalf("err = %v; want ErrTooBig", err)
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("err = %v; want ErrInvalid", err)
 	}
 	for _, want := range []string{"93.8 kB", "90.0 kB", "Query.Period: 5m", "Options.MemoryLimit"} {
 		if !strings.Contains(err.Error(), want) {

@@ -56,7 +56,7 @@ func (l *loader) checkMemory(p *prepared) error {
 	for estimateBytes(series, int(p.end.Sub(p.start)/longer)) > limit && longer < 24*time.Hour {
 		longer = nextPeriod(longer)
 	}
-	return errorf([]error{ErrTooBig}, "the load is too big: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise Options.MemoryLimit",
+	return errorf([]error{ErrInvalid}, "the load is too big: %d series × %d periods of %s need about %s, more than %s (%s); use a longer period (Query.Period: %s), fewer series or a shorter window, or raise Options.MemoryLimit",
 		series, rows, fmtDur(p.res.Period), fmtBytes(need), what, fmtBytes(limit), fmtDur(longer))
 }
 

@@ -73,17 +73,17 @@ func (l *loader) prepare(ctx context.Context, q Query, now time.Time, young bool
 func checkWindow(w Window, us []*unit, start, end, now time.Time, young bool) (time.Duration, error) {
 	clock := "the loader's clock; CWNB_NOW or Options.Now pins it"
 	if !start.Before(now) {
-		return 0, errorf([]error{ErrInvalid, ErrWindow}, "window %s starts at or after now (%s, %s): CloudWatch has no data there yet; move the window before now",
+		return 0, errorf([]error{ErrInvalid}, "window %s starts at or after now (%s, %s): CloudWatch has no data there yet; move the window before now",
 			w, now.Format(time.RFC3339), clock)
 	}
 	age := now.Sub(start)
 	if age > retentionLimit && !young {
 		oldest := now.Add(-retentionLimit).Truncate(time.Hour).Add(time.Hour)
 		if now.Sub(end) >= retentionLimit {
-			return 0, errorf([]error{ErrInvalid, ErrWindow, errTooOld}, "window %s ends more than 455 days before now (%s, %s): CloudWatch keeps nothing that old; move the window after %s, or load it from a cache that holds it",
+			return 0, errorf([]error{ErrInvalid, errTooOld}, "window %s ends more than 455 days before now (%s, %s): CloudWatch keeps nothing that old; move the window after %s, or load it from a cache that holds it",
 				w, now.Format(time.RFC3339), clock, oldest.Format(time.RFC3339))
 		}
-		return 0, errorf([]error{ErrInvalid, ErrWindow, errTooOld}, "window %s starts more than 455 days before now (%s): CloudWatch keeps nothing that old; start it at %s or later",
+		return 0, errorf([]error{ErrInvalid, errTooOld}, "window %s starts more than 455 days before now (%s): CloudWatch keeps nothing that old; start it at %s or later",
 			w, now.Format(time.RFC3339), oldest.Format(time.RFC3339))
 	}
 	for _, u := range us {
@@ -106,7 +106,7 @@ func (l *loader) resolvePeriods(p *prepared, q Query, start, end time.Time, age 
 		qp = autoPeriod(end.Sub(start), age)
 		p.adjusted = p.adjusted || qp != autoPeriod(end.Sub(start), 0)
 		res.PeriodAuto = true
-		res.Notes = append(res.Notes, warnf(ErrAutoPeriod, "period %s chosen automatically for a %s window%s (set Query.Period to choose)",
+		res.Notes = append(res.Notes, warnf(ErrCoarsePeriod, "period %s chosen automatically for a %s window%s (set Query.Period to choose)",
 			fmtDur(qp), fmtDur(end.Sub(start).Round(time.Second)), retainedText(age)))
 	}
 	setPeriod := func(u *unit, per time.Duration) error {
@@ -273,7 +273,7 @@ func (l *loader) lookup(ctx context.Context, p *prepared, region string) error {
 	if names := sortedKeys(from); len(names) == 1 {
 		res.Endpoint = names[0]
 	} else if len(names) > 1 {
-		res.Notes = append(res.Notes, warnf(ErrEndpoint, "offline: served from the caches recorded against endpoints %s", strings.Join(names, ", ")))
+		res.Notes = append(res.Notes, warnf(ErrOffline, "offline: served from the caches recorded against endpoints %s", strings.Join(names, ", ")))
 	}
 	for _, path := range sortedKeys(files) {
 		if rd := files[path]; rd.err != nil {

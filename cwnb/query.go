@@ -151,7 +151,9 @@ func (q Query) With(parts ...any) Query {
 
 var idPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
 
-// ErrInvalid is wrapped by every validation error: a query that cannot be sent as given.
+// ErrInvalid is wrapped by every error about a query that cannot be answered as given: a bad
+// field or investigation file, a window in the future or past CloudWatch's retention, a load too
+// big for memory. Nothing was asked of CloudWatch.
 var ErrInvalid = errors.New("invalid query")
 
 func invalidf(format string, args ...any) error {

@@ -10,10 +10,8 @@ import (
 // errors.Is(w, cwnb.ErrPartialData) instead of matching text.
 var (
 	// ErrCoarsePeriod: the data was loaded, or an analysis ran, at a coarser period than asked or
-	// needed; detail is lost.
+	// needed (detail is lost), or the period was chosen automatically (a note).
 	ErrCoarsePeriod = errors.New("coarser period")
-	// ErrAutoPeriod: the period was chosen automatically (a note, not a warning).
-	ErrAutoPeriod = errors.New("automatic period")
 	// ErrPartialData: some series are incomplete (a status other than Complete, or a limit hit).
 	ErrPartialData = errors.New("partial data")
 	// ErrNoMatch: a query matched no metric, or a series came back empty.
@@ -21,11 +19,6 @@ var (
 	// ErrAPIMessage: CloudWatch attached a message to the response (MultipleUnits,
 	// ArithmeticError, MaxMetricsExceeded ...).
 	ErrAPIMessage = errors.New("cloudwatch message")
-	// ErrCacheNote: something about how the cache served the result (a refetched corrupt entry
-	// wraps ErrCorrupt instead).
-	ErrCacheNote = errors.New("cache")
-	// ErrEndpoint: something about the endpoint the result came from.
-	ErrEndpoint = errors.New("endpoint")
 )
 
 // Warning is one thing the user of a result should act on (Result.Warnings) or know
@@ -92,3 +85,6 @@ func (ws Warnings) dedupe() Warnings {
 	}
 	return out
 }
+
+// errCacheNote is the kind of a note about how the cache served or stored a result.
+var errCacheNote = errors.New("cache")
