@@ -106,7 +106,7 @@ func (r *Result) head() (rows [][]string, cols []string) {
 	n := min(r.rows(), headRows)
 	times := r.Times()
 	for i := 0; i < n; i++ {
-		row := []string{times[i].Format(TimeLayout)}
+		row := []string{times[i].Format(timeLayout)}
 		for k := 0; k < ns; k++ {
 			v := r.Frame.Col(r.Series[k].Column).Elem(i).Float()
 			row = append(row, fmtValue(v))

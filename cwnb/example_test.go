@@ -148,13 +148,6 @@ func ExampleMetric_Over() {
 	// 1 last 6h
 }
 
-func ExampleQuery_With() {
-	errs := cwnb.Metric{ID: "errs", Namespace: "MyService/API", Name: "Errors", Stats: []string{"Sum"}}
-	q := lat.Window("2026-11-19T00:00:00Z", "24h").With(errs, cwnb.Expression{ID: "rate", Expr: "errs / 60"})
-	fmt.Println(len(q.Metrics), len(q.Expressions))
-	// Output:
-	// 2 1
-}
 
 func ExampleQuery_Over() {
 	q := cwnb.Query{Metrics: []cwnb.Metric{lat}}.Over(cwnb.Last(time.Hour))
@@ -163,15 +156,6 @@ func ExampleQuery_Over() {
 	// last 1h
 }
 
-func ExampleParseWindow() {
-	w, err := cwnb.ParseWindow("2026-11-19T00:00:00Z", "2026-11-19T06:00:00Z")
-	fmt.Println(w, err)
-	_, err = cwnb.ParseWindow("2026-11-19T06:00:00Z", "2026-11-19T00:00:00Z")
-	fmt.Println(err)
-	// Output:
-	// 2026-11-19T00:00:00Z/2026-11-19T06:00:00Z <nil>
-	// window end 2026-11-19T00:00:00Z is not after its start 2026-11-19T06:00:00Z; swap them
-}
 
 func ExampleBetween() {
 	start := time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC)
@@ -204,11 +188,6 @@ func ExampleFill_String() {
 	// nan zero ffill linear
 }
 
-func ExampleDims_String() {
-	fmt.Println(cwnb.Dims{"Service": "checkout", "Env": "prod"})
-	// Output:
-	// Env=prod,Service=checkout
-}
 
 func ExampleResult_Times() {
 	opts, stop := localCloudWatch()
@@ -347,7 +326,7 @@ func ExampleList() {
 	fmt.Println(ls.Metrics[0].Name, ls.Metrics[0].Dims)
 	// Output:
 	// [[region namespace metric Service] [us-east-1 MyService/API Latency checkout]]
-	// Latency Service=checkout
+	// Latency map[Service:checkout]
 }
 
 const exampleYAML = `title: Is the average hiding our tail?
@@ -541,7 +520,7 @@ func ExampleWithOffline_miss() {
 }
 
 func ExampleWindow_String() {
-	w, _ := cwnb.ParseWindow("2026-11-19", "1d")
+	w := cwnb.Between(time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	fmt.Println(w, cwnb.Last(90*time.Minute))
 	// Output:
 	// 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z last 90m

@@ -138,7 +138,7 @@ func (g GetRequest) applyCommon(q *Query, fromFile bool) error {
 		if g.Start == "" || g.End == "" {
 			return fmt.Errorf("-start and -end go together (RFC 3339, for example -start 2026-11-19T00:00:00Z -end 2026-11-20T00:00:00Z), or use -since 24h")
 		}
-		w, err := ParseWindow(g.Start, g.End)
+		w, err := parseWindow(g.Start, g.End)
 		if err != nil {
 			return fmt.Errorf("-start/-end: %v", err)
 		}
@@ -205,7 +205,7 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	}
 	row := make([]string, len(header))
 	for i, t := range r.Times() {
-		row[0] = t.Format(TimeLayout)
+		row[0] = t.Format(timeLayout)
 		for k := range cols {
 			row[k+1] = fmtCSV(cols[k][i])
 		}

@@ -381,7 +381,7 @@ func parseWindowNode(name string, v *yaml.Node) (Window, error) {
 	if other == nil || (end != nil && length != nil) {
 		return Window{}, yamlErr(name, start, "window needs exactly one of end and length with its start")
 	}
-	pw, err := ParseWindow(start.Value, other.Value)
+	pw, err := parseWindow(start.Value, other.Value)
 	if err != nil {
 		n := other
 		if _, terr := parseTime(start.Value); terr != nil {

@@ -147,7 +147,7 @@ func (l *loader) listRegion(ctx context.Context, region string, f Filter, anyAge
 	} else if epURL == "" {
 		epURL = l.endpointURL(nil)
 	}
-	keyDesc := fmt.Sprintf("list|%q|%q|%q|%q|%v|%q|%v|%q", region, f.Namespace, f.Metric, f.Dims.String(), f.RecentlyActive, f.AccountID, f.IncludeLinked, l.opts.Account)
+	keyDesc := fmt.Sprintf("list|%q|%q|%q|%q|%v|%q|%v|%q", region, f.Namespace, f.Metric, f.Dims.text(), f.RecentlyActive, f.AccountID, f.IncludeLinked, l.opts.Account)
 	sum := sha256.Sum256([]byte(keyDesc))
 	rel := filepath.Join(safeName(region), "_list", hex.EncodeToString(sum[:8])+listExt)
 	file := filepath.Join(l.cache.Dir(), endpointName(epURL), rel)
@@ -242,7 +242,7 @@ func (out *Listing) fill(rows []listRow) {
 		if a.m.Name != b.m.Name {
 			return a.m.Name < b.m.Name
 		}
-		return a.m.Dims.String() < b.m.Dims.String()
+		return a.m.Dims.text() < b.m.Dims.text()
 	})
 	dimSet := map[string]bool{}
 	anyAccount := false
@@ -300,7 +300,7 @@ func describeFilter(f Filter) string {
 		parts = append(parts, "metric "+f.Metric)
 	}
 	if len(f.Dims) > 0 {
-		parts = append(parts, "dimensions "+f.Dims.String())
+		parts = append(parts, "dimensions "+f.Dims.text())
 	}
 	if len(parts) == 0 {
 		return "all metrics"

@@ -86,11 +86,11 @@ func (l *loader) suggest(ctx context.Context, region string, m *Metric) string {
 	}
 	if len(same) > 0 {
 		for _, c := range same {
-			if c.Dims.String() == m.Dims.String() {
+			if c.Dims.text() == m.Dims.text() {
 				return "the metric exists but has no data in this window (CloudWatch omits periods without datapoints); check the window, the statistic and the unit"
 			}
 		}
-		return fmt.Sprintf("no %s %s has dimensions {%s}; did you mean {%s}?", m.Namespace, m.Name, m.Dims, nearest(m.Dims.String(), dimSets(same)))
+		return fmt.Sprintf("no %s %s has dimensions {%s}; did you mean {%s}?", m.Namespace, m.Name, m.Dims.text(), nearest(m.Dims.text(), dimSets(same)))
 	}
 	if inNS := list(Filter{Namespace: m.Namespace}); len(inNS) > 0 {
 		return fmt.Sprintf("namespace %s has no metric %s; did you mean %s?", m.Namespace, m.Name, nearest(m.Name, metricNames(inNS)))
@@ -165,7 +165,7 @@ func searchTerms(text string) []string {
 func dimSets(ms []Metric) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
-		out[i] = m.Dims.String()
+		out[i] = m.Dims.text()
 	}
 	return out
 }

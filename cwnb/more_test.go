@@ -179,7 +179,7 @@ func TestProgressStderr(t *testing.T) {
 
 func TestRateLimitOption(t *testing.T) {
 	l, _ := newLoader()
-	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
+	if l.limiter.Limit() != rate.Limit(defaultRateLimit) || defaultRateLimit >= 50 {
 		t.Errorf("default limit %v", l.limiter.Limit())
 	}
 	l, _ = newLoader(func(o *Options) { o.RateLimit = 3 })

@@ -16,13 +16,13 @@ import (
 const (
 	// DefaultRateLimit is the default Options.RateLimit in requests per second: half of
 	// GetMetricData's 50 TPS quota, so that a notebook leaves room for dashboards and alarms.
-	DefaultRateLimit = 25
+	defaultRateLimit = 25
 	// DefaultMaxAttempts is the default Options.MaxAttempts: tries of a throttled or failed request.
-	DefaultMaxAttempts = 8
+	defaultMaxAttempts = 8
 	// DefaultCallTimeout is the default Options.CallTimeout: one call, its retries included.
-	DefaultCallTimeout = 2 * time.Minute
+	defaultCallTimeout = 2 * time.Minute
 	// DefaultTimeout is the default Options.Timeout: a whole load.
-	DefaultTimeout = 15 * time.Minute
+	defaultTimeout = 15 * time.Minute
 )
 
 // insightsRateLimit bounds calls holding a Metrics Insights query (quota: 10 TPS).
@@ -149,13 +149,13 @@ func resolveOptions(optFns []func(*Options)) (Options, error) {
 func (o *Options) check() error {
 	switch {
 	case o.RateLimit < 0 || math.IsNaN(o.RateLimit) || math.IsInf(o.RateLimit, 0):
-		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, DefaultRateLimit)
+		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, defaultRateLimit)
 	case o.CallTimeout < 0:
-		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, DefaultCallTimeout)
+		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, defaultCallTimeout)
 	case o.Timeout < 0:
-		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, DefaultTimeout)
+		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, defaultTimeout)
 	case o.MaxAttempts < 0:
-		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, DefaultMaxAttempts)
+		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, defaultMaxAttempts)
 	case o.Concurrency < 0:
 		return fmt.Errorf("cwnb: concurrency %d is negative; use 0 for the default %d", o.Concurrency, defaultConcurrency)
 	}
@@ -165,19 +165,19 @@ func (o *Options) check() error {
 // defaults fills in the zero fields.
 func (o *Options) defaults() {
 	if o.RateLimit == 0 {
-		o.RateLimit = DefaultRateLimit
+		o.RateLimit = defaultRateLimit
 	}
 	if o.MaxAttempts == 0 {
-		o.MaxAttempts = DefaultMaxAttempts
+		o.MaxAttempts = defaultMaxAttempts
 	}
 	if o.Concurrency == 0 {
 		o.Concurrency = defaultConcurrency
 	}
 	if o.CallTimeout == 0 {
-		o.CallTimeout = DefaultCallTimeout
+		o.CallTimeout = defaultCallTimeout
 	}
 	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = defaultTimeout
 	}
 }
 

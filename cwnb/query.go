@@ -15,8 +15,8 @@ import (
 // Dims are CloudWatch dimensions of a metric, name → value. Order does not matter.
 type Dims map[string]string
 
-// String returns the dimensions as "Name=Value,Name=Value", sorted by name.
-func (d Dims) String() string {
+// text returns the dimensions as "Name=Value,Name=Value", sorted by name.
+func (d Dims) text() string {
 	names := d.names()
 	parts := make([]string, len(names))
 	for i, n := range names {
@@ -106,7 +106,7 @@ type Query struct {
 // Window returns a Query for m over start (RFC 3339) and length: a duration such as "24h", "90m",
 // "7d", or an RFC 3339 end time. A bad string is reported by Load, which names it.
 func (m Metric) Window(start, length string) Query {
-	w, err := ParseWindow(start, length)
+	w, err := parseWindow(start, length)
 	return Query{Metrics: []Metric{m}, Window: w, err: err}
 }
 
@@ -133,7 +133,7 @@ func (q Query) Over(w Window) Query {
 
 // With returns a copy of q with more metrics or expressions: each argument is a Metric or an
 // Expression. Anything else is a programming mistake and panics.
-func (q Query) With(parts ...any) Query {
+func (q Query) with(parts ...any) Query {
 	q.Metrics = append([]Metric(nil), q.Metrics...)
 	q.Expressions = append([]Expression(nil), q.Expressions...)
 	for _, p := range parts {

@@ -19,7 +19,7 @@ import (
 const TimeColumn = "timestamp"
 
 // TimeLayout is the layout of TimeColumn's strings.
-const TimeLayout = "2006-01-02T15:04:05Z"
+const timeLayout = "2006-01-02T15:04:05Z"
 
 // Fill says what the wide frame holds for a period with no datapoint. CloudWatch omits empty
 // periods; cwnb never invents a 0 unless asked.
@@ -269,7 +269,7 @@ func frameTimes(df dataframe.DataFrame) ([]time.Time, error) {
 func timeStrings(ts []time.Time) []string {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = t.UTC().Format(TimeLayout)
+		out[i] = t.UTC().Format(timeLayout)
 	}
 	return out
 }

@@ -14,7 +14,7 @@ func (u *unit) describe() string {
 	if u.kind == kindMetric {
 		s := u.metric.Namespace + " " + u.metric.Name + " " + u.stat
 		if len(u.metric.Dims) > 0 {
-			s += " {" + u.metric.Dims.String() + "}"
+			s += " {" + u.metric.Dims.text() + "}"
 		}
 		return s
 	}
@@ -26,7 +26,7 @@ func (u *unit) def() string {
 	switch u.kind {
 	case kindMetric:
 		m := u.metric
-		return fmt.Sprintf("metric|%q|%q|%q|%q|%q|%d|%q", m.Namespace, m.Name, m.Dims.String(), u.stat, m.Unit, u.period/time.Second, u.acct)
+		return fmt.Sprintf("metric|%q|%q|%q|%q|%q|%d|%q", m.Namespace, m.Name, m.Dims.text(), u.stat, m.Unit, u.period/time.Second, u.acct)
 	}
 	return fmt.Sprintf("%s|%q|%q|%q|%d|%q", u.kind, u.id, u.expr, u.label, u.period/time.Second, u.acct)
 }

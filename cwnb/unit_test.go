@@ -121,7 +121,7 @@ func TestParseWindow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseWindow(tc.start, tc.length)
+			got, err := parseWindow(tc.start, tc.length)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.err)

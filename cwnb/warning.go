@@ -33,11 +33,9 @@ func warnf(kind error, format string, args ...any) Warning {
 	return Warning{Kind: kind, Text: fmt.Sprintf(format, args...)}
 }
 
-// Error returns the text, so a Warning can travel as an error.
+// Error returns the text, so a Warning can travel as an error and prints as its text.
 func (w Warning) Error() string { return w.Text }
 
-// String returns the text.
-func (w Warning) String() string { return w.Text }
 
 // Unwrap returns the sentinel.
 func (w Warning) Unwrap() error { return w.Kind }

@@ -43,7 +43,7 @@ func Last(d time.Duration) Window {
 
 // ParseWindow parses start (RFC 3339, or a date "2026-11-19" meaning midnight UTC) and length: a
 // duration ("24h", "90m", "7d", "1w") or an RFC 3339 end time.
-func ParseWindow(start, length string) (Window, error) {
+func parseWindow(start, length string) (Window, error) {
 	s, err := parseTime(start)
 	if err != nil {
 		return Window{}, fmt.Errorf("window start %q: %w", start, err)
