@@ -148,14 +148,12 @@ func ExampleMetric_Over() {
 	// 1 last 6h
 }
 
-
 func ExampleQuery_Over() {
 	q := cwnb.Query{Metrics: []cwnb.Metric{lat}}.Over(cwnb.Last(time.Hour))
 	fmt.Println(q.Window)
 	// Output:
 	// last 1h
 }
-
 
 func ExampleBetween() {
 	start := time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC)
@@ -187,7 +185,6 @@ func ExampleFill_String() {
 	// Output:
 	// nan zero ffill linear
 }
-
 
 func ExampleResult_Times() {
 	opts, stop := localCloudWatch()

@@ -36,7 +36,6 @@ func warnf(kind error, format string, args ...any) Warning {
 // Error returns the text, so a Warning can travel as an error and prints as its text.
 func (w Warning) Error() string { return w.Text }
 
-
 // Unwrap returns the sentinel.
 func (w Warning) Unwrap() error { return w.Kind }
 
