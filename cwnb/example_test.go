@@ -121,7 +121,7 @@ func ExampleWithOffline() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
-		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), cwnb.WithEndpoint("http://127.0.0.1:4582"))
+		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" })
 	fmt.Println(strings.Replace(err.Error(), dir, "DIR", 1))
 	// Output:
 	// offline (CWNB_OFFLINE or Options.Offline) and the cache DIR lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; us-east-1 MyService/API Latency p99 {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; load once online with the same query and window, or point CWNB_CACHE at a cache that has it
@@ -348,26 +348,6 @@ func ExampleReadInvestigation() {
 	// 1 [Average p99] <nil>
 }
 
-func ExampleLoadFile() {
-	opts, stop := localCloudWatch()
-	defer stop()
-	dir, _ := os.MkdirTemp("", "cwnb-inv-")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tail.yaml")
-	os.WriteFile(path, []byte(exampleYAML), 0o644)
-
-	res, err := cwnb.LoadFile(context.Background(), path, opts...)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(res.Title)
-	fmt.Println(res.Columns(), res.Series[1].Values)
-	// Output:
-	// Is the average hiding our tail?
-	// [Latency Average Latency p99] [480 950]
-}
-
 func ExampleGet() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -463,7 +443,7 @@ func ExampleDefaultCacheDir() {
 func ExampleWithRegion() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){
-		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), cwnb.WithEndpoint("http://127.0.0.1:4582"),
+		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" },
 		cwnb.WithCacheDir("notebooks/.cwnb"), func(o *cwnb.Options) { o.RateLimit = 10 }, cwnb.WithOffline(true),
 	} {
 		fn(&o)
@@ -479,15 +459,6 @@ func ExampleWithProfile() {
 	fmt.Println(o.Profile)
 	// Output:
 	// sso-observability
-}
-
-// The endpoint usually comes from AWS_ENDPOINT_URL_CLOUDWATCH, read by the SDK itself.
-func ExampleWithEndpoint() {
-	var o cwnb.Options
-	cwnb.WithEndpoint("http://127.0.0.1:4582")(&o)
-	fmt.Println(o.Endpoint)
-	// Output:
-	// http://127.0.0.1:4582
 }
 
 func ExampleWithCacheDir() {

@@ -1,7 +1,6 @@
 package cwnb
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -56,16 +55,6 @@ func ReadInvestigation(path string) (*Investigation, error) {
 		return nil, err
 	}
 	return inv, nil
-}
-
-// LoadFile reads the investigation file at path and loads it with a Loader configured by optFns;
-// a region in the file wins over Options.Region.
-func LoadFile(ctx context.Context, path string, optFns ...func(*Options)) (*Result, error) {
-	inv, err := ReadInvestigation(path)
-	if err != nil {
-		return nil, err
-	}
-	return Load(ctx, inv.Query, optFns...)
 }
 
 // yamlErr is an error at a line of an investigation file.

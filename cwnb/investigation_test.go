@@ -115,7 +115,11 @@ metrics:
   - {namespace: MyService/API, name: Latency, stats: "Maximum, SampleCount", dimensions: {Service: checkout}}
 `), 0o644)
 	c := localcwtest.Client(t, url)
-	res, err := LoadFile(context.Background(), path, withAPI(c), WithCacheDir(t.TempDir()), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
+	inv, err := ReadInvestigation(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(context.Background(), inv.Query, withAPI(c), WithCacheDir(t.TempDir()), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,9 +103,6 @@ func WithRegion(region string) func(*Options) { return func(o *Options) { o.Regi
 // WithProfile sets Options.Profile.
 func WithProfile(profile string) func(*Options) { return func(o *Options) { o.Profile = profile } }
 
-// WithEndpoint sets Options.Endpoint.
-func WithEndpoint(url string) func(*Options) { return func(o *Options) { o.Endpoint = url } }
-
 // WithCacheDir sets Options.CacheDir.
 func WithCacheDir(dir string) func(*Options) { return func(o *Options) { o.CacheDir = dir } }
 

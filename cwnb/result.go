@@ -382,7 +382,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 			s := seriesOf(ru, a, g)
 			s.Column = columnName(s.Label, ru, multiRegion, used)
 			for _, m := range g.msgs {
-				r.Warnings = append(r.Warnings, warnf(ErrAPIMessage, "%s %s", ru.region, m))
+				r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s", ru.region, m))
 			}
 			if g.status != "Complete" && g.status != "Cached" {
 				r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, ru.u.id, a.label, g.status))
@@ -391,7 +391,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 		}
 	}
 	for _, m := range r.Messages {
-		r.Warnings = append(r.Warnings, warnf(ErrAPIMessage, "%s %s", m.Region, m))
+		r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s", m.Region, m))
 	}
 	r.Warnings = r.Warnings.dedupe()
 	r.Notes = r.Notes.dedupe()

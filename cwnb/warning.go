@@ -12,13 +12,12 @@ var (
 	// ErrCoarsePeriod: the data was loaded, or an analysis ran, at a coarser period than asked or
 	// needed (detail is lost), or the period was chosen automatically (a note).
 	ErrCoarsePeriod = errors.New("coarser period")
-	// ErrPartialData: some series are incomplete (a status other than Complete, or a limit hit).
+	// ErrPartialData: some series are incomplete (a status other than Complete, or a limit hit),
+	// or CloudWatch flagged them with a message (MultipleUnits, ArithmeticError,
+	// MaxMetricsExceeded ...).
 	ErrPartialData = errors.New("partial data")
 	// ErrNoMatch: a query matched no metric, or a series came back empty.
 	ErrNoMatch = errors.New("nothing matched")
-	// ErrAPIMessage: CloudWatch attached a message to the response (MultipleUnits,
-	// ArithmeticError, MaxMetricsExceeded ...).
-	ErrAPIMessage = errors.New("cloudwatch message")
 )
 
 // Warning is one thing the user of a result should act on (Result.Warnings) or know
