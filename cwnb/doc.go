@@ -35,13 +35,13 @@
 // Minimum, Maximum, SampleCount, pNN.NN, TM/WM/TC/TS with percent or absolute bounds, PR, IQM),
 // Expressions (metric math over the other queries' ids, SEARCH, Metrics Insights SELECT), a
 // Window, a Period and a Fill policy. Zero fields mean documented defaults: the period is chosen
-// from the window and CloudWatch's retention (AutoPeriod) and reported; gaps stay NaN. Everything
+// from the window and CloudWatch's retention and reported; gaps stay NaN. Everything
 // is validated before any call, and errors name the input and the fix.
 //
 // # Windows and the grid
 //
-// Absolute windows (Between, ParseWindow, Metric.Window) suit versioned notebooks; relative
-// windows (Last, Metric.Last) end DefaultDelay before now. Start and End are aligned down to the
+// Absolute windows (Between, Metric.Window) suit versioned notebooks; relative
+// windows (Last, Metric.Last) end 3 minutes before now (Window.Delay). Start and End are aligned down to the
 // period on the grid of multiples of the period since the Unix epoch; End is exclusive, so the
 // result holds every complete period. A period finer than CloudWatch keeps for the window's age
 // is coarsened to the finest available one with a warning (Options.StrictPeriod makes it an
@@ -67,9 +67,9 @@
 // Result.Frame is the wide frame: TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
 // each period, since gota has no time type) then one float column per series, one row per
 // period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (FillZero,
-// FillForward, FillLinear, bounded by Query.MaxGap). Result.Long is the long frame (timestamp,
+// FillForward, FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
 // region, id, label, namespace, metric, stat, dimension columns, value) for SEARCH results.
-// Result.Times and Times turn the timestamps back into []time.Time. Result.Series carries each
+// Result.Times turns the timestamps back into []time.Time. Result.Series carries each
 // column's metadata: id, label, region, namespace, metric, dimensions, statistic, unit, period,
 // status and messages, plus its raw values.
 //
@@ -150,7 +150,7 @@
 //
 // # Also
 //
-// ReadInvestigation and LoadFile read YAML investigation files; List runs ListMetrics into a
+// ReadInvestigation reads YAML investigation files; List runs ListMetrics into a
 // frame; Get is the `cwnb get` command. Slow loads show progress in place in the notebook, and
 // on stderr when it is a terminal.
 package cwnb
