@@ -141,8 +141,8 @@ func ExampleMetric_Last() {
 	// last 7d true
 }
 
-func ExampleMetric_Over() {
-	q := lat.Over(cwnb.Last(6 * time.Hour))
+func ExampleQuery_window() {
+	q := cwnb.Query{Metrics: []cwnb.Metric{lat}, Window: cwnb.Last(6 * time.Hour)}
 	fmt.Println(len(q.Metrics), q.Window)
 	// Output:
 	// 1 last 6h

@@ -13,8 +13,17 @@ import (
 	"github.com/cwnb/cwnb/cwnb/metricmath"
 )
 
-// Investigation is a YAML investigation file: the question, the window and the metrics, as SREs
-// write them. Example:
+// investigation is a YAML investigation file, as ReadInvestigation reads it.
+type investigation struct {
+	Path     string // the file it was read from, if any
+	Title    string
+	Question string
+	Query    Query
+}
+
+// ReadInvestigation reads and checks the investigation file at path and returns its Title,
+// Question and Query (load it with Load(ctx, inv.Query)). An investigation file holds the
+// question, the window and the metrics, as SREs write them. Example:
 //
 //	title: Is the average hiding our tail?
 //	region: us-east-1
@@ -37,15 +46,7 @@ import (
 // expressions (id, expression or expr, label, unit, period, account, hidden). Durations are Go
 // durations or whole days ("7d"). An unknown key, a key or dimension given twice, or a bad value
 // is an error naming the file and line. Labels name the result's columns as Result.Columns says.
-type Investigation struct {
-	Path     string // the file it was read from, if any
-	Title    string
-	Question string
-	Query    Query
-}
-
-// ReadInvestigation reads and checks the investigation file at path.
-func ReadInvestigation(path string) (*Investigation, error) {
+func ReadInvestigation(path string) (*investigation, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("investigation file: %w", err)
@@ -67,7 +68,7 @@ func yamlErr(name string, n *yaml.Node, format string, args ...any) error {
 }
 
 // parseInvestigation parses an investigation file's content; name is used in errors.
-func parseInvestigation(name string, data []byte) (*Investigation, error) {
+func parseInvestigation(name string, data []byte) (*investigation, error) {
 	if name == "" {
 		name = "investigation"
 	}
@@ -83,7 +84,7 @@ func parseInvestigation(name string, data []byte) (*Investigation, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, yamlErr(name, root, "the file must be a mapping with keys such as title, window and metrics")
 	}
-	p := &invParser{name: name, inv: &Investigation{Path: name}, idLines: map[string]*yaml.Node{}}
+	p := &invParser{name: name, inv: &investigation{Path: name}, idLines: map[string]*yaml.Node{}}
 	keys := []string{"title", "question", "region", "regions", "window", "period", "fill", "max_gap", "metrics", "expressions"}
 	if err := eachKey(name, root, keys, p.key); err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func parseInvestigation(name string, data []byte) (*Investigation, error) {
 // invParser holds what parseInvestigation has read so far.
 type invParser struct {
 	name       string
-	inv        *Investigation
+	inv        *investigation
 	ids        []string
 	idLines    map[string]*yaml.Node
 	exprNodes  []*yaml.Node
@@ -200,7 +201,7 @@ func (p *invParser) expressions(v *yaml.Node) error {
 
 // finish checks what the keys left to check together: a window, something to load, unique ids,
 // known references, and the whole query.
-func (p *invParser) finish(root *yaml.Node) (*Investigation, error) {
+func (p *invParser) finish(root *yaml.Node) (*investigation, error) {
 	name, inv, q := p.name, p.inv, &p.inv.Query
 	if p.windowNode == nil {
 		return nil, yamlErr(name, root, "no window; add for example  window: {start: 2026-11-19T00:00:00Z, length: 24h}")

@@ -107,7 +107,7 @@ func TestWindowOutsideWhatCloudWatchKeeps(t *testing.T) {
 		"too old":    Between(testNow.Add(-500*24*time.Hour), testNow.Add(-499*24*time.Hour)),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.Over(w))
+			_, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.over(w))
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("err = %v; want ErrInvalid", err)
 			}
@@ -182,7 +182,7 @@ func TestNothingMatched(t *testing.T) {
 		}
 	})
 	t.Run("data", func(t *testing.T) {
-		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.Over(w))
+		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.over(w))
 		if err != nil || res.Warnings.Has(ErrNoMatch) {
 			t.Errorf("err %v, warnings %q", err, res.Warnings)
 		}

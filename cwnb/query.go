@@ -120,8 +120,8 @@ func (m Metric) Last(length string) Query {
 	return Query{Metrics: []Metric{m}, Window: Last(d), err: err}
 }
 
-// Over returns a Query for m over w.
-func (m Metric) Over(w Window) Query {
+// over returns a Query for m over w.
+func (m Metric) over(w Window) Query {
 	return Query{Metrics: []Metric{m}, Window: w}
 }
 
