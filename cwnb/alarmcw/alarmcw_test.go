@@ -1,9 +1,14 @@
 package alarmcw_test
 
 import (
+	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +135,52 @@ func TestFetchBatchesCandidates(t *testing.T) {
 	if len(again) != len(series) || math.IsNaN(again[0].Values[i]) || again[0].Values[i] != s.Values[i] {
 		t.Errorf("cached series differs")
 	}
+	for k := range series {
+		if !sameSeries(series[k], again[k]) {
+			t.Errorf("definition %d: the cached series differs from the fetched one", k)
+		}
+	}
+	// Candidates of one metric, statistic and period share their data: the cache file holds each
+	// distinct series once, not once per candidate.
+	distinct := map[string]bool{}
+	for _, x := range series {
+		distinct[fmt.Sprint(x.Start, x.Step, x.Period, x.Values, x.Samples)] = true
+	}
+	files, _ := filepath.Glob(filepath.Join(o.CacheDir, "alarms", "fetch-*.json.gz"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v, want one fetch entry", files)
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("cache entry is not gzip: %v", err)
+	}
+	var onDisk struct{ Data []json.RawMessage }
+	if err := json.NewDecoder(zr).Decode(&onDisk); err != nil {
+		t.Fatal(err)
+	}
+	if len(onDisk.Data) != len(distinct) || len(distinct) >= len(series) {
+		t.Errorf("cache holds %d series for %d definitions with %d distinct series", len(onDisk.Data), len(series), len(distinct))
+	}
+}
+
+func sameSeries(a, b *alarm.Series) bool {
+	eq := func(x, y []float64) bool {
+		if len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if x[i] != y[i] && !(math.IsNaN(x[i]) && math.IsNaN(y[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.Start.Equal(b.Start) && a.Step == b.Step && a.Period == b.Period && eq(a.Values, b.Values) && eq(a.Samples, b.Samples)
 }
 
 func TestPlotHistoryEscapesReasons(t *testing.T) {

@@ -1,6 +1,7 @@
 package alarmcw
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -129,15 +130,12 @@ func cacheKey(kind string, req any) string {
 // that an offline re-run finds the last one); the cache serves them only when offline.
 func cached[T any](o *Options, key string, final bool, fetch func() (T, error)) (T, error) {
 	var zero T
-	path := filepath.Join(o.CacheDir, "alarms", key+".json")
+	path := filepath.Join(o.CacheDir, "alarms", key+".json.gz")
 	if !o.NoCache && (final || o.Offline) {
-		if b, err := os.ReadFile(path); err == nil {
-			var v T
-			if err := json.Unmarshal(b, &v); err == nil {
-				return v, nil
-			}
-			// A damaged entry is refetched (and rewritten) rather than trusted.
+		if v, err := readCached[T](path); err == nil {
+			return v, nil
 		}
+		// A missing or damaged entry is refetched (and rewritten) rather than trusted.
 	}
 	if o.Offline {
 		return zero, fmt.Errorf("alarmcw: %s: %w (cache %s); run once with access to CloudWatch, or unset CWNB_OFFLINE", key, ErrOffline, o.CacheDir)
@@ -147,14 +145,52 @@ func cached[T any](o *Options, key string, final bool, fetch func() (T, error)) 
 		return zero, err
 	}
 	if !o.NoCache {
-		if b, err := json.Marshal(v); err == nil {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-				tmp := path + ".tmp"
-				if os.WriteFile(tmp, b, 0o644) == nil {
-					os.Rename(tmp, path)
-				}
-			}
-		}
+		writeCached(path, v)
 	}
 	return v, nil
+}
+
+// readCached reads a gzipped JSON cache entry.
+func readCached[T any](path string) (T, error) {
+	var v T
+	f, err := os.Open(path)
+	if err != nil {
+		return v, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return v, err
+	}
+	err = json.NewDecoder(zr).Decode(&v)
+	return v, err
+}
+
+// writeCached writes v as gzipped JSON through a temporary file of its own, renamed into place,
+// so that a reader never sees half a file. A failed write leaves the cache as it was: the next
+// run fetches again.
+func writeCached(path string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return
+	}
+	defer os.Remove(tmp.Name())
+	// No timestamp in the gzip header: the same answer gives the same bytes, so a committed cache
+	// does not change when a notebook is re-run.
+	zw, _ := gzip.NewWriterLevel(tmp, gzip.BestCompression)
+	if _, err := zw.Write(b); err != nil || zw.Close() != nil {
+		tmp.Close()
+		return
+	}
+	if tmp.Close() != nil {
+		return
+	}
+	os.Rename(tmp.Name(), path)
 }

@@ -333,23 +333,41 @@ func fromNullable(v []*float64) []float64 {
 	return out
 }
 
-// MarshalJSON writes the series with NaN as null.
+// MarshalJSON writes the series with NaN as null. Candidates that watch the same metric,
+// statistic and period (a grid of thresholds x M of N) share their data: each distinct series is
+// written once and the definitions refer to it by index, so a grid of 64 candidates caches 2
+// series, not 64.
 func (f fetched) MarshalJSON() ([]byte, error) {
 	var js struct {
-		Series []jsonSeries
+		Data   []jsonSeries
+		Series []int
 		Stats  FetchStats
 	}
 	js.Stats = f.Stats
+	seen := map[string]int{}
 	for _, s := range f.Series {
-		js.Series = append(js.Series, jsonSeries{s.Start, s.Step, s.Period, toNullable(s.Values), toNullable(s.Samples)})
+		one := jsonSeries{s.Start, s.Step, s.Period, toNullable(s.Values), toNullable(s.Samples)}
+		b, err := json.Marshal(one)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := seen[string(b)]
+		if !ok {
+			i = len(js.Data)
+			seen[string(b)] = i
+			js.Data = append(js.Data, one)
+		}
+		js.Series = append(js.Series, i)
 	}
 	return json.Marshal(js)
 }
 
-// UnmarshalJSON reads what MarshalJSON wrote; a cached answer reports Stats.Cached.
+// UnmarshalJSON reads what MarshalJSON wrote; a cached answer reports Stats.Cached. Each
+// definition gets its own copy, so that a caller changing one series changes no other.
 func (f *fetched) UnmarshalJSON(b []byte) error {
 	var js struct {
-		Series []jsonSeries
+		Data   []jsonSeries
+		Series []int
 		Stats  FetchStats
 	}
 	if err := json.Unmarshal(b, &js); err != nil {
@@ -358,7 +376,11 @@ func (f *fetched) UnmarshalJSON(b []byte) error {
 	f.Stats = js.Stats
 	f.Stats.Cached = true
 	f.Series = nil
-	for _, s := range js.Series {
+	for _, i := range js.Series {
+		if i < 0 || i >= len(js.Data) {
+			return fmt.Errorf("alarmcw: cached fetch refers to series %d of %d", i, len(js.Data))
+		}
+		s := js.Data[i]
 		f.Series = append(f.Series, &alarm.Series{Start: s.Start, Step: s.Step, Period: s.Period, Values: fromNullable(s.Values), Samples: fromNullable(s.Samples)})
 	}
 	return nil

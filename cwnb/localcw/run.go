@@ -115,6 +115,9 @@ func Banner(url string, opts Options) string {
 		fmt.Fprintf(&b, "# faults: %s\n", opts.Faults)
 	}
 	fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", url)
+	if opts.Logs != nil {
+		fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", url)
+	}
 	fmt.Fprintf(&b, "export AWS_ACCESS_KEY_ID=local\n")
 	fmt.Fprintf(&b, "export AWS_SECRET_ACCESS_KEY=local\n")
 	fmt.Fprintf(&b, "export AWS_REGION=us-east-1\n")

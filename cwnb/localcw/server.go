@@ -27,7 +27,14 @@ type Options struct {
 	Faults Faults
 	// Logf, when set, receives one line per failed request (400s and 500s).
 	Logf func(format string, args ...any)
+	// Logs, when set, builds the handler of a local CloudWatch Logs served on the same listener:
+	// requests whose X-Amz-Target starts with LogsTargetPrefix go to it. It receives the server,
+	// so that Embedded Metric Format logs can publish metrics into it (PublishValues).
+	Logs func(metrics *Server) http.Handler
 }
+
+// LogsTargetPrefix is the X-Amz-Target prefix of CloudWatch Logs operations (awsJson1_1).
+const LogsTargetPrefix = "Logs_20140328."
 
 // Server is a local CloudWatch metrics service. It is an http.Handler speaking the Smithy RPC v2
 // CBOR protocol of aws-sdk-go-v2/service/cloudwatch, and awsJson1_0 for botocore (the AWS CLI,
@@ -44,6 +51,8 @@ type Server struct {
 	requests   atomic.Uint64
 	pages      pageCache
 	alarms     alarmBook // alarms.go
+
+	logs http.Handler // Options.Logs
 }
 
 // New returns a server configured by opts.
@@ -56,6 +65,9 @@ func New(opts Options) *Server {
 	}
 	for _, sc := range opts.Scenarios {
 		s.addScenario(sc)
+	}
+	if opts.Logs != nil {
+		s.logs = opts.Logs(s)
 	}
 	return s
 }
@@ -134,6 +146,10 @@ func route(r *http.Request) (string, protocol, bool) {
 
 // ServeHTTP serves one CloudWatch request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.logs != nil && strings.HasPrefix(r.Header.Get("X-Amz-Target"), LogsTargetPrefix) {
+		s.logs.ServeHTTP(w, r)
+		return
+	}
 	w.Header().Set("X-Amzn-RequestId", s.requestID())
 	op, proto, ok := route(r)
 	if !ok {

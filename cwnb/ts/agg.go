@@ -62,7 +62,8 @@ func (a Agg) Quantile() (q float64, ok bool) {
 	return 0, false
 }
 
-// String returns the aggregation's name as pandas spells it, or "p99"-style for Q.
+// String returns the aggregation's name as pandas spells it, or "p99"-style for Q (the
+// percentile to at most 10 decimal places, which ParseAgg reads back to the same aggregation).
 func (a Agg) String() string {
 	switch a.kind {
 	case kMean:
@@ -84,13 +85,34 @@ func (a Agg) String() string {
 	case kLast:
 		return "last"
 	case kQuantile:
-		return "p" + strconv.FormatFloat(math.Round(a.q*100*1e9)/1e9, 'f', -1, 64)
+		return "p" + percent(a.q)
 	}
 	return "invalid"
 }
 
+// quantileDigits is the resolution of a quantile written as a percentile: q is kept to 12
+// decimal places (the percentile to 10), so "p99.9999999999" is distinct from p100.
+const quantileDigits = 1e12
+
+// percent writes q as a percentage with at most 10 decimal places, exactly: q is first rounded to
+// a whole number k of 1e−12 (as ParseAgg rounds), then k/1e10 is written in decimal with integer
+// arithmetic, so ParseAgg(String()) gives back the same quantile.
+func percent(q float64) string {
+	k := int64(math.Round(q * quantileDigits)) // 0 ≤ k ≤ 1e12
+	whole, frac := k/1e10, k%1e10
+	if frac == 0 {
+		return strconv.FormatInt(whole, 10)
+	}
+	f := fmt.Sprintf("%010d", frac)
+	for f[len(f)-1] == '0' {
+		f = f[:len(f)-1]
+	}
+	return strconv.FormatInt(whole, 10) + "." + f
+}
+
 // ParseAgg parses an aggregation name: mean, sum, min, max, count, median, std, first, last, or a
-// percentile pNN (p99, p99.9, p50).
+// percentile pNN (p99, p99.9, p50; up to 10 decimal places are kept, finer digits are rounded).
+// For every aggregation it accepts, ParseAgg(a.String()) == a.
 func ParseAgg(s string) (Agg, error) {
 	for _, a := range []Agg{Mean, Sum, Min, Max, Count, Median, Std, First, LastValue} {
 		if a.String() == s {
@@ -99,7 +121,7 @@ func ParseAgg(s string) (Agg, error) {
 	}
 	if len(s) > 1 && (s[0] == 'p' || s[0] == 'P') {
 		if f, err := strconv.ParseFloat(s[1:], 64); err == nil && f >= 0 && f <= 100 {
-			return Q(math.Round(f/100*1e12) / 1e12), nil
+			return Q(math.Round(f/100*quantileDigits) / quantileDigits), nil
 		}
 	}
 	return Agg{}, fmt.Errorf("unknown aggregation %q; use mean, sum, min, max, count, median, std, first, last or pNN such as p99", s)

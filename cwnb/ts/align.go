@@ -18,7 +18,8 @@ type Series struct {
 // series is first resampled with agg (finer series are aggregated: use Mean for gauges, Sum for
 // counts), then its missing grid points are filled with fill (coarser series: FillForward with
 // Limit = coarse/fine − 1 repeats each value over the finer buckets it covers). values[k] is
-// series[k] on grid.
+// series[k] on grid. The series' times need not be sorted and may repeat: each series is
+// resampled as Resample does (a stable sort of a copy), and the inputs are not modified.
 func Align(period time.Duration, agg Agg, fill Fill, series ...Series) (grid []time.Time, values [][]float64, err error) {
 	if period <= 0 {
 		return nil, nil, fmt.Errorf("ts.Align: period %v must be positive", period)
@@ -81,10 +82,11 @@ func (d Direction) String() string {
 // AsOf matches every left time with a right time, pandas.merge_asof(left, right, direction,
 // tolerance, allow_exact_matches=True): idx[i] is the index in right of left[i]'s match, or −1
 // when there is none within tolerance (0 = no tolerance). Among equal right times, AsOfBackward takes
-// the last and AsOfForward the first. Both slices must be ascending. Use Take to fetch the values.
+// the last and AsOfForward the first. Both slices must be ascending (repeats allowed); unsorted
+// times are an error, as in pandas. Use Take to fetch the values.
 func AsOf(left, right []time.Time, dir Direction, tolerance time.Duration) ([]int, error) {
 	if !isSorted(left) || !isSorted(right) {
-		return nil, errors.New("ts.AsOf: times must be ascending; sort both series by time first")
+		return nil, errors.New("ts.AsOf: times are not ascending; sort both series by time first")
 	}
 	if tolerance < 0 {
 		return nil, fmt.Errorf("ts.AsOf: tolerance %v is negative; use 0 for none", tolerance)
@@ -191,10 +193,14 @@ func PctChange(v []float64, n int) []float64 {
 
 // Rate returns the change per second between consecutive points, (v[i] − v[i−1]) /
 // (t[i] − t[i−1]) in seconds, NaN for the first point, a NaN neighbour or a zero time step.
-// It does not treat counter resets specially.
+// It does not treat counter resets specially. Repeated times give NaN (a zero step); times
+// must be ascending (a step backwards is an error: sort the series by time first).
 func Rate(t []time.Time, v []float64) ([]float64, error) {
 	if err := checkLen("Rate", t, v); err != nil {
 		return nil, err
+	}
+	if !isSorted(t) {
+		return nil, errors.New("ts.Rate: times are not ascending; sort the series by time first")
 	}
 	out := make([]float64, len(v))
 	for i := range out {

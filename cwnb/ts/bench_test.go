@@ -3,6 +3,7 @@ package ts
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -89,19 +90,27 @@ func BenchmarkQuantileP99(b *testing.B) {
 	}
 }
 
-// BenchmarkRollingMean: pandas s.rolling("15min").mean().
-func BenchmarkRollingMean(b *testing.B) {
-	for _, n := range []int{10_000, 1_000_000} {
+func benchRolling(b *testing.B, sizes []int, a Agg) {
+	for _, n := range sizes {
 		t, v := benchSeries(n)
 		b.Run("n="+sizeName(n), func(b *testing.B) {
 			loop(b, func() {
-				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, Mean); err != nil {
+				if _, err := Rolling(t, v, RollingOptions{Window: 15 * time.Minute}, a); err != nil {
 					b.Fatal(err)
 				}
 			})
 		})
 	}
 }
+
+// BenchmarkRollingMean: pandas s.rolling("15min").mean().
+func BenchmarkRollingMean(b *testing.B) { benchRolling(b, benchSizes, Mean) }
+
+// BenchmarkRollingSum: pandas s.rolling("15min").sum().
+func BenchmarkRollingSum(b *testing.B) { benchRolling(b, benchSizes, Sum) }
+
+// BenchmarkRollingStd: pandas s.rolling("15min").std().
+func BenchmarkRollingStd(b *testing.B) { benchRolling(b, benchSizes, Std) }
 
 // BenchmarkFoldMinuteP99: pandas s.groupby(s.index.minute).quantile(0.99).
 func BenchmarkFoldMinuteP99(b *testing.B) {
@@ -124,6 +133,25 @@ func BenchmarkMannWhitney(b *testing.B) {
 		b.Run("n="+sizeName(n), func(b *testing.B) {
 			loop(b, func() {
 				if _, err := MannWhitney(v[:n/2], v[n/2:]); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkChangePoints: a day and a week of minutes with one level shift (the permutation test's
+// 199 shuffles dominate).
+func BenchmarkChangePoints(b *testing.B) {
+	for _, n := range []int{1440, 10080} {
+		_, v := benchSeries(n)
+		w := slices.Clone(v)
+		for i := n / 2; i < n; i++ {
+			w[i] += 100
+		}
+		b.Run("n="+sizeName(n), func(b *testing.B) {
+			loop(b, func() {
+				if _, err := ChangePoints(nil, w, ChangePointOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			})

@@ -55,18 +55,25 @@
 // # Formulas of the other verbs
 //
 //   - Std: sample standard deviation, √(Σ(x−x̄)²/(n−1)) (ddof = 1, pandas' default).
-//   - Rolling: the window ending at t is (t−w, t] by default (pandas' closed="right"); sums use
-//     Kahan compensation, Std Welford updates, Min/Max a monotonic deque.
+//   - Rolling: the window ending at t is (t−w, t] by default (pandas' closed="right"); a
+//     window's sum is the difference of two double-double running sums (TwoSum), of the values
+//     entering and leaving the windows, Std the same over y = x − x₀ and y², Min/Max a
+//     monotonic deque.
 //   - EWM: pandas' ewm(...).mean() with adjust=True: y_i = Σ (1−α)^(i−j) x_j / Σ (1−α)^(i−j).
 //   - MAD: median(|x − median(x)|); MADScale = 1.4826 turns it into a σ estimate for normal data.
 //     AnomalyBand is rolling median ± K·1.4826·MAD.
-//   - Mann-Whitney U (MannWhitney): scipy's mannwhitneyu defaults — exact p when a sample has at
-//     most 8 values and there are no ties, else the normal approximation with tie and continuity
-//     corrections; effect sizes rank-biserial 2U/(n₁n₂)−1 and common-language U/(n₁n₂).
+//   - Mann-Whitney U (MannWhitney, MannWhitneyTest): scipy's mannwhitneyu, with its alternative
+//     (two-sided, less, greater) and method (auto: exact p when a sample has at most 8 values
+//     and there are no ties, else the normal approximation with tie and continuity corrections;
+//     exact; asymptotic, with or without the continuity correction); effect sizes rank-biserial
+//     2U/(n₁n₂)−1 and common-language U/(n₁n₂).
 //   - Compare: percentile-bootstrap intervals of the difference and ratio of a statistic,
 //     resampling each group independently with a seeded PCG generator (reproducible).
-//   - ChangePoints: binary segmentation minimising Σ(x − segment mean)² with a BIC-style penalty
-//     2σ²·ln n, σ from the MAD of first differences.
+//   - ChangePoints: seeded binary segmentation on the values clipped to ±5 robust standard
+//     deviations, each split's standardised CUSUM scaled by a long-run variance that allows
+//     for autocorrelation (AR(1), from the first and second differences), against a threshold
+//     from a permutation test: a series without change is flagged with probability about
+//     Alpha (5%), for independent, skewed or autocorrelated noise.
 //   - Quality: expected and present buckets, density, gaps, and the inferred publishing period
 //     (the most common step between timestamps).
 //

@@ -308,3 +308,22 @@ func ExampleAggregated_Column() {
 	fmt.Println(r.Column(ts.Mean), r.Column(ts.Q(0.5)), r.Column(ts.Max) == nil)
 	// Output: [2 10] [2 10] true
 }
+
+func ExampleMannWhitneyTest() {
+	// Is the p99 during the first minutes of the hour greater than in the rest? U counts the
+	// pairs (top > rest): 34 of 35 (2980 < 3000); 2 of the C(12, 5) = 792 arrangements have U ≥ 34.
+	top := []float64{3100, 3350, 2980, 3420, 3200}
+	rest := []float64{450, 480, 430, 3000, 470, 455, 440}
+	r, _ := ts.MannWhitneyTest(top, rest, ts.MannWhitneyOptions{Alternative: ts.Greater, Method: ts.MethodExact})
+	fmt.Printf("U=%v p=%.4f (%v, exact=%v)\n", r.U, r.P, r.Alternative, r.Exact)
+	// Output: U=34 p=0.0025 (greater, exact=true)
+}
+
+func ExampleParseAlternative() {
+	a, _ := ts.ParseAlternative("greater")
+	m, _ := ts.ParseMethod("asymptotic")
+	r, _ := ts.MannWhitneyTest([]float64{5, 6, 7, 8, 9}, []float64{1, 2, 3, 4, 5.5}, ts.MannWhitneyOptions{Alternative: a, Method: m})
+	// U = 4 + 5·4 = 24 pairs with a > b; z = (24 − 25/2 − ½) / √(25/12 · 11) = 2.298.
+	fmt.Printf("%v %v: U=%v z=%.3f\n", r.Alternative, m, r.U, r.Z)
+	// Output: greater asymptotic: U=24 z=2.298
+}

@@ -51,7 +51,8 @@ type Fill struct {
 // time takes its value (the last one if times repeat); the others follow f. NaN observations
 // count as missing. Points before the first or after the last observation stay NaN for
 // FillForward/FillBackward/FillLinear respectively where nothing precedes or follows them.
-// t need not be sorted; grid must be ascending.
+// t need not be sorted (a stably sorted copy is used, so among repeated times the last in input
+// order wins); grid must be ascending.
 func Upsample(t []time.Time, v []float64, grid []time.Time, f Fill) ([]float64, error) {
 	if err := checkLen("Upsample", t, v); err != nil {
 		return nil, err

@@ -8,13 +8,96 @@ import (
 	"slices"
 )
 
-// MannWhitneyResult is the outcome of a two-sided Mann-Whitney U test of a against b.
+// Alternative is the alternative hypothesis of a test of a against b, as scipy's alternative
+// argument.
+type Alternative int
+
+// The alternatives. TwoSided (the zero value) asks whether a and b differ in either direction;
+// Greater whether a tends to be larger than b (a is stochastically greater); Less whether a tends
+// to be smaller.
+const (
+	TwoSided Alternative = iota
+	Less
+	Greater
+)
+
+// String returns scipy's name ("two-sided", "less", "greater").
+func (a Alternative) String() string {
+	switch a {
+	case TwoSided:
+		return "two-sided"
+	case Less:
+		return "less"
+	case Greater:
+		return "greater"
+	}
+	return fmt.Sprintf("Alternative(%d)", int(a))
+}
+
+// ParseAlternative parses "two-sided", "less" or "greater".
+func ParseAlternative(s string) (Alternative, error) {
+	for _, a := range []Alternative{TwoSided, Less, Greater} {
+		if a.String() == s {
+			return a, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown alternative %q; use two-sided, less or greater", s)
+}
+
+// Method is how MannWhitneyTest computes the p-value, as scipy's method argument.
+type Method int
+
+// The methods. MethodAuto (the zero value) is exact when either sample has at most 8 values and
+// there are no ties (and n_a·n_b ≤ 200,000), else asymptotic; MethodExact counts the null
+// distribution of U exactly; MethodAsymptotic uses the normal approximation with the tie
+// correction (and the continuity correction unless NoContinuity).
+const (
+	MethodAuto Method = iota
+	MethodExact
+	MethodAsymptotic
+)
+
+// String returns scipy's name ("auto", "exact", "asymptotic").
+func (m Method) String() string {
+	switch m {
+	case MethodAuto:
+		return "auto"
+	case MethodExact:
+		return "exact"
+	case MethodAsymptotic:
+		return "asymptotic"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod parses "auto", "exact" or "asymptotic".
+func ParseMethod(s string) (Method, error) {
+	for _, m := range []Method{MethodAuto, MethodExact, MethodAsymptotic} {
+		if m.String() == s {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown method %q; use auto, exact or asymptotic", s)
+}
+
+// MannWhitneyOptions configures MannWhitneyTest. The zero value is scipy's default: two-sided,
+// method auto, with the continuity correction.
+type MannWhitneyOptions struct {
+	Alternative Alternative
+	Method      Method
+	// NoContinuity drops the continuity correction of the normal approximation (scipy's
+	// use_continuity=False).
+	NoContinuity bool
+}
+
+// MannWhitneyResult is the outcome of a Mann-Whitney U test of a against b.
 type MannWhitneyResult struct {
-	U      float64 // U statistic of a: the number of pairs (x in a, y in b) with x > y, ties counting ½ (scipy's U1)
-	P      float64 // two-sided p-value
-	Exact  bool    // P is from the exact distribution of U (else the normal approximation)
-	Z      float64 // the normal approximation's z (NaN when Exact)
-	NA, NB int     // values used (NaN skipped)
+	U           float64     // U statistic of a: the number of pairs (x in a, y in b) with x > y, ties counting ½ (scipy's U1)
+	P           float64     // p-value for Alternative (two-sided for MannWhitney)
+	Alternative Alternative // the alternative P is for
+	Exact       bool        // P is from the exact distribution of U (else the normal approximation)
+	Z           float64     // the normal approximation's z (NaN when Exact)
+	NA, NB      int         // values used (NaN skipped)
 	// RankBiserial is the rank-biserial correlation 2U/(NA·NB) − 1 in [−1, 1]: positive when a
 	// tends to be larger, 1 when every a exceeds every b.
 	RankBiserial float64
@@ -26,23 +109,40 @@ type MannWhitneyResult struct {
 // ErrTooFewValues reports a sample too small for the computation asked.
 var ErrTooFewValues = errors.New("ts: too few values")
 
-// MannWhitney runs the two-sided Mann-Whitney U (Wilcoxon rank-sum) test, matching
-// scipy.stats.mannwhitneyu(a, b, alternative="two-sided", method="auto", use_continuity=True)
-// (scipy 1.10): values are ranked together (ties get their average rank), U = R_a − n_a(n_a+1)/2.
-// When either sample has at most 8 values and there are no ties, P is exact (up to
-// n_a·n_b = 200,000; larger products use the approximation below):
-// 2·P(U' ≥ max(U, n_a·n_b − U)) under the null distribution of U (counted exactly), capped at 1.
-// Otherwise it is the normal approximation with tie and continuity corrections:
-//
-//	z = (max(U, n_a·n_b − U) − n_a·n_b/2 − ½) / √(n_a·n_b/12 · ((n+1) − Σ(t³−t)/(n(n−1))))
-//	P = 2·(1 − Φ(z))
-//
-// with n = n_a + n_b and t the size of each group of tied values. NaN values are skipped (scipy
-// would propagate them). It returns an error wrapping ErrTooFewValues if a or b has no number.
+// MannWhitney runs the two-sided Mann-Whitney U (Wilcoxon rank-sum) test with scipy's defaults:
+// MannWhitneyTest(a, b, MannWhitneyOptions{}) (see there).
 func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
+	return MannWhitneyTest(a, b, MannWhitneyOptions{})
+}
+
+// MannWhitneyTest runs the Mann-Whitney U (Wilcoxon rank-sum) test of a against b, matching
+// scipy.stats.mannwhitneyu(a, b, alternative, method, use_continuity) (scipy 1.10): values are
+// ranked together (ties get their average rank), U = R_a − n_a(n_a+1)/2. The alternative picks
+// the statistic the p-value is taken from: U for Greater, n_a·n_b − U for Less and
+// max(U, n_a·n_b − U) for TwoSided (whose one-sided p is then doubled, capped at 1). With the
+// exact method, P = P(U' ≥ that statistic) under the null distribution of U, counted exactly;
+// with the asymptotic one
+//
+//	z = (statistic − n_a·n_b/2 − ½) / √(n_a·n_b/12 · ((n+1) − Σ(t³−t)/(n(n−1))))
+//	P = 1 − Φ(z)   (doubled for TwoSided)
+//
+// with n = n_a + n_b, t the size of each group of tied values, and the −½ (continuity) left out
+// when NoContinuity is set. MethodAuto is exact when either sample has at most 8 values, there
+// are no ties and n_a·n_b ≤ 200,000 (scipy would count exactly beyond that too, in
+// O((n_a·n_b)²)). MethodExact with ties, whose exact distribution differs from the one counted,
+// or with n_a·n_b above 200,000, is an error (scipy would silently ignore the ties). NaN values
+// are skipped (scipy would propagate them). It returns an error wrapping ErrTooFewValues if a or
+// b has no number.
+func MannWhitneyTest(a, b []float64, opt MannWhitneyOptions) (MannWhitneyResult, error) {
+	if opt.Alternative < TwoSided || opt.Alternative > Greater {
+		return MannWhitneyResult{}, fmt.Errorf("ts.MannWhitneyTest: unknown alternative %d; use ts.TwoSided, ts.Less or ts.Greater", int(opt.Alternative))
+	}
+	if opt.Method < MethodAuto || opt.Method > MethodAsymptotic {
+		return MannWhitneyResult{}, fmt.Errorf("ts.MannWhitneyTest: unknown method %d; use ts.MethodAuto, ts.MethodExact or ts.MethodAsymptotic", int(opt.Method))
+	}
 	xa := copyFinite(make([]float64, 0, len(a)), a)
 	xb := copyFinite(make([]float64, 0, len(b)), b)
-	r := MannWhitneyResult{NA: len(xa), NB: len(xb), Z: math.NaN()}
+	r := MannWhitneyResult{NA: len(xa), NB: len(xb), Z: math.NaN(), Alternative: opt.Alternative}
 	if r.NA == 0 || r.NB == 0 {
 		return r, fmt.Errorf("%w: Mann-Whitney needs a number in each sample (got %d and %d)", ErrTooFewValues, r.NA, r.NB)
 	}
@@ -85,16 +185,45 @@ func MannWhitney(a, b []float64) (MannWhitneyResult, error) {
 	mn := na * nb
 	r.CommonLanguage = r.U / mn
 	r.RankBiserial = 2*r.CommonLanguage - 1
-	big := math.Max(r.U, mn-r.U)
-	if (r.NA <= 8 || r.NB <= 8) && !ties && r.NA*r.NB <= maxExactU {
-		r.Exact = true
-		r.P = math.Min(1, 2*exactUSF(r.NA, r.NB, int(math.Round(big))))
-		return r, nil
+	var stat float64
+	switch opt.Alternative {
+	case Greater:
+		stat = r.U
+	case Less:
+		stat = mn - r.U
+	default:
+		stat = math.Max(r.U, mn-r.U)
 	}
-	nn := float64(n)
-	s := math.Sqrt(mn / 12 * ((nn + 1) - tie/(nn*(nn-1))))
-	r.Z = (big - mn/2 - 0.5) / s                 // ±Inf when every value ties (s = 0), as scipy
-	r.P = math.Min(1, math.Erfc(r.Z/math.Sqrt2)) // 2·(1−Φ(z)) = erfc(z/√2)
+	exactOK := !ties && r.NA*r.NB <= maxExactU
+	switch opt.Method {
+	case MethodExact:
+		if ties {
+			return r, errors.New("ts.MannWhitneyTest: the exact method needs samples without ties, and some values repeat; use ts.MethodAsymptotic or ts.MethodAuto")
+		}
+		if !exactOK {
+			return r, fmt.Errorf("ts.MannWhitneyTest: samples of %d and %d values are too large for the exact method (n_a·n_b > %d); use ts.MethodAsymptotic or ts.MethodAuto", r.NA, r.NB, maxExactU)
+		}
+		r.Exact = true
+	case MethodAuto:
+		r.Exact = (r.NA <= 8 || r.NB <= 8) && exactOK
+	}
+	var p float64
+	if r.Exact {
+		p = exactUSF(r.NA, r.NB, int(math.Round(stat)))
+	} else {
+		nn := float64(n)
+		s := math.Sqrt(mn / 12 * ((nn + 1) - tie/(nn*(nn-1))))
+		num := stat - mn/2
+		if !opt.NoContinuity {
+			num -= 0.5
+		}
+		r.Z = num / s                     // ±Inf when every value ties (s = 0), as scipy
+		p = math.Erfc(r.Z/math.Sqrt2) / 2 // 1 − Φ(z)
+	}
+	if opt.Alternative == TwoSided {
+		p *= 2
+	}
+	r.P = min(max(p, 0), 1)
 	return r, nil
 }
 

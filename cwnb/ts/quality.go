@@ -34,7 +34,7 @@ type QualityReport struct {
 // Quality reports how complete the series (t, v) is: which of the expected buckets of the period
 // hold data, the gaps, and the publishing period the timestamps suggest. CloudWatch omits empty
 // periods, so a sparse series is normal for sparse metrics but a warning for a steady one.
-// t need not be sorted.
+// t need not be sorted (a stably sorted copy is used); repeated times are counted in Duplicates.
 func Quality(t []time.Time, v []float64, opt QualityOptions) (*QualityReport, error) {
 	if err := checkLen("Quality", t, v); err != nil {
 		return nil, err

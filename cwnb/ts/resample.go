@@ -71,7 +71,8 @@ var ErrTooManyBuckets = errors.New("ts: too many buckets")
 // every bucket from the first to the last one holding a timestamp; buckets with no number are
 // NaN with Count 0 (pandas gives 0 for an empty sum; use sum(min_count=1) to compare). NaN values
 // are skipped and counted in Aggregated.NaN. t need not be sorted (unsorted input is sorted
-// stably first, at the cost of a copy). Several aggregations share one pass over the times, one
+// stably first, at the cost of a copy); repeated times fall in one bucket in their input order
+// (which First and Last follow). Several aggregations share one pass over the times, one
 // over the values for mean/sum/count/std, one for min/max, and one selection per bucket for all
 // quantiles. The inputs are not modified.
 func Resample(t []time.Time, v []float64, opt ResampleOptions, aggs ...Agg) (*Aggregated, error) {
@@ -194,6 +195,9 @@ func bucketize(t []time.Time, v []float64, opt ResampleOptions) (*buckets, error
 			prev = ns
 			if ns >= hi {
 				k := floorDiv(ns-shift, p)
+				if k > last { // a time after the last one: not ascending
+					return nil, errUnsorted
+				}
 				for j := int64(len(starts)) - 1 + first; j < k; j++ {
 					starts = append(starts, i)
 				}
@@ -212,9 +216,12 @@ func bucketize(t []time.Time, v []float64, opt ResampleOptions) (*buckets, error
 			}
 			prev = ns
 			if ns >= hi {
+				k := floorDiv(ns-shift, p)
+				if k > last { // a time after the last one: not ascending
+					return nil, errUnsorted
+				}
 				sums[cur], counts[cur] = s, c
 				s, c = 0, 0
-				k := floorDiv(ns-shift, p)
 				for j := int64(len(starts)) - 1 + first; j < k; j++ {
 					starts = append(starts, i)
 				}

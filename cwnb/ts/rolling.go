@@ -21,11 +21,14 @@ type RollingOptions struct {
 }
 
 // Rolling computes aggregations over a time-based window ending at every point of the series
-// (t ascending, as pandas requires), returning one column per aggregation aligned with t.
-// Sum and Mean keep a compensated (Kahan) running sum, Std a running mean and sum of squares
-// (Welford, ddof = 1), Min and Max a monotonic deque, Median and Q a sorted window, so each costs
-// O(1) (O(window) for quantiles) per point. NaN values are skipped and counted: Count[i] is the
-// number of non-NaN values in the window ending at t[i].
+// (t ascending, as pandas requires: an unsorted t is an error; repeated times share their
+// windows), returning one column per aggregation aligned with t.
+// Count, Sum, Mean and Std take the difference of two compensated running sums (of the values
+// entering and leaving the windows, see rollFast; Std ddof = 1), Min and Max a monotonic deque,
+// Median and Q a sorted window, so each costs O(1) (O(window) for quantiles) per point; asked
+// alone, Count, Sum, Mean and Std are computed in a single pass that allocates only the result.
+// NaN values are skipped and counted: Count[i] is the number of non-NaN values in the window
+// ending at t[i].
 func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggregated, error) {
 	if err := checkLen("Rolling", t, v); err != nil {
 		return nil, err
@@ -46,6 +49,9 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	}
 	opt.Estimator.check()
 	minp := max(opt.MinPeriods, 1)
+	if fastAggs(aggs) {
+		return rollFast(t, v, opt, minp, aggs)
+	}
 	w, ok := windows(t, v, opt)
 	if !ok {
 		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
@@ -53,17 +59,33 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	n := len(v)
 	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: w.count, NaN: w.nan, Period: opt.Window}
 	start := w.start
+	var fast *Aggregated // counts, sums, means and stds, computed as rollFast does
 	for k, a := range aggs {
+		if fastAggs(aggs[k : k+1]) {
+			if fast == nil {
+				var err error
+				if fast, err = rollFast(t, v, opt, minp, []Agg{Sum, Mean, Std}); err != nil {
+					return nil, err
+				}
+			}
+			switch a.kind {
+			case kCount:
+				col := make([]float64, n)
+				for i := range col {
+					col[i] = float64(r.Count[i])
+				}
+				r.Values[k] = col
+			case kSum:
+				r.Values[k] = slices.Clone(fast.Values[0])
+			case kMean:
+				r.Values[k] = slices.Clone(fast.Values[1])
+			case kStd:
+				r.Values[k] = slices.Clone(fast.Values[2])
+			}
+			continue
+		}
 		col := make([]float64, n)
 		switch a.kind {
-		case kCount:
-			for i := range col {
-				col[i] = float64(r.Count[i])
-			}
-		case kSum, kMean:
-			rollSum(v, start, w, col, a.kind == kMean)
-		case kStd:
-			rollStd(v, start, w, col)
 		case kMin, kMax:
 			rollMinMax(v, start, w, col, a.kind == kMax)
 		case kMedian, kQuantile:
@@ -71,16 +93,395 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 		case kFirst, kLast:
 			rollFirstLast(v, start, w, col, a.kind == kLast)
 		}
-		if a.kind != kCount {
-			for i := range col {
-				if r.Count[i] < minp {
-					col[i] = math.NaN()
-				}
+		for i := range col {
+			if r.Count[i] < minp {
+				col[i] = math.NaN()
 			}
 		}
 		r.Values[k] = col
 	}
 	return r, nil
+}
+
+// fastAggs reports whether every aggregation is a count, sum, mean or standard deviation,
+// which rollFast computes in one pass.
+func fastAggs(aggs []Agg) bool {
+	for _, a := range aggs {
+		switch a.kind {
+		case kCount, kSum, kMean, kStd:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// errRollUnsorted is Rolling's error for times that go backwards.
+var errRollUnsorted = errors.New("ts.Rolling: times are not ascending; sort the series by time first")
+
+// rollFast computes counts, sums, means and standard deviations over the rolling windows in one
+// pass over the times and values, finding each window's start on int64 nanoseconds as it goes:
+// no index arrays, nothing allocated but the output columns and Count.
+//
+// A window's sum is the difference of two compensated running sums, one over the values
+// entering windows (the leading edge) and one over the values leaving them (the trailing edge):
+// each is a double-double (s, c) kept by Knuth's TwoSum, so its error is about u² times the sum
+// of magnitudes, and the difference, (s₁ − s₂) + (c₁ − c₂), is accurate to about u times the
+// window's own sum. Unlike a single accumulator that adds and removes, the two edges are
+// independent chains the processor overlaps, and an emptied window gives exactly 0. The
+// standard deviation uses the same running sums of y = x − x₀ and y² (x₀ the first number of
+// the series, so the sums stay small for a steady level): var = (Σy² − (Σy)²/n)/(n−1), ddof = 1;
+// a window whose numbers are all equal has std 0, as in pandas.
+func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []Agg) (*Aggregated, error) {
+	n := len(v)
+	var needSum, needStd bool
+	for _, a := range aggs {
+		needSum = needSum || a.kind == kSum || a.kind == kMean
+		needStd = needStd || a.kind == kStd
+	}
+	count := make([]int, n)
+	var sums, means, stds []float64
+	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: count, Period: opt.Window}
+	cols := make([][]float64, len(aggs))
+	for k, a := range aggs {
+		cols[k] = make([]float64, n)
+		switch a.kind {
+		case kSum:
+			if sums == nil {
+				sums = cols[k]
+			}
+		case kMean:
+			if means == nil {
+				means = cols[k]
+			}
+		case kStd:
+			if stds == nil {
+				stds = cols[k]
+			}
+		}
+	}
+	ro := 0 // 1 when the window excludes its own point
+	if opt.Closed == ClosedLeft || opt.Closed == ClosedNeither {
+		ro = 1
+	}
+	span := int64(opt.Window)
+	if opt.Closed == ClosedLeft || opt.Closed == ClosedBoth {
+		span++ // the first admissible time is ≥ t−window instead of > t−window
+	}
+	ref := 0.0 // x₀
+	for _, x := range v {
+		if x == x {
+			ref = x
+			break
+		}
+	}
+	if needStd && !needSum && ro == 0 {
+		nan, err := rollStdOnly(t, v, span, minp, count, stds)
+		if err != nil {
+			return nil, err
+		}
+		return finishFast(r, aggs, cols, count, sums, means, stds, nan), nil
+	}
+	if needSum && !needStd && ro == 0 {
+		nan, err := rollSumMean(t, v, span, minp, count, sums, means)
+		if err != nil {
+			return nil, err
+		}
+		return finishFast(r, aggs, cols, count, sums, means, stds, nan), nil
+	}
+	var (
+		as, ac, bs, bc     float64 // Σx entering (a) and leaving (b), double-double
+		ays, ayc, bys, byc float64 // Σy
+		aqs, aqc, bqs, bqc float64 // Σy²
+		last               = math.NaN()
+		run                int // equal numbers in a row, ending with the newest
+		nobs               int // numbers in the window
+		lo, hi             int // the window is v[lo:hi]
+		loT                int64
+		prev               = int64(math.MinInt64)
+		nan                int
+		invN               = -1 // inv = 1/invN, as rollSumMean
+		inv                float64
+	)
+	if n > 0 {
+		loT = t[0].UnixNano()
+	}
+	for i := 0; i < n; i++ {
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return nil, errRollUnsorted
+		}
+		prev = ti
+		// Add the points up to the window's end: i+1, or i when it excludes its own point.
+		for end := i + 1 - ro; hi < end; hi++ {
+			x := v[hi]
+			if x != x {
+				nan++
+				continue
+			}
+			nobs++
+			if needSum {
+				u := as + x
+				bp := u - as
+				ac += (as - (u - bp)) + (x - bp)
+				as = u
+			}
+			if needStd {
+				if x == last {
+					run++
+				} else {
+					last, run = x, 1
+				}
+				y := x - ref
+				u := ays + y
+				bp := u - ays
+				ayc += (ays - (u - bp)) + (y - bp)
+				ays = u
+				y *= y
+				u = aqs + y
+				bp = u - aqs
+				aqc += (aqs - (u - bp)) + (y - bp)
+				aqs = u
+			}
+		}
+		// Drop the points at or before ti − span (never the current one: lo < i).
+		bound := ti - span
+		for lo < i && loT <= bound {
+			if x := v[lo]; x == x {
+				nobs--
+				if needSum {
+					u := bs + x
+					bp := u - bs
+					bc += (bs - (u - bp)) + (x - bp)
+					bs = u
+				}
+				if needStd {
+					y := x - ref
+					u := bys + y
+					bp := u - bys
+					byc += (bys - (u - bp)) + (y - bp)
+					bys = u
+					y *= y
+					u = bqs + y
+					bp = u - bqs
+					bqc += (bqs - (u - bp)) + (y - bp)
+					bqs = u
+				}
+			}
+			lo++
+			if lo < n {
+				loT = t[lo].UnixNano()
+			}
+		}
+		count[i] = nobs
+		ok := nobs >= minp && nobs > 0
+		if needSum {
+			sv := math.NaN()
+			if ok {
+				sv = (as - bs) + (ac - bc)
+			}
+			if sums != nil {
+				sums[i] = sv
+			}
+			if means != nil {
+				if nobs != invN {
+					invN, inv = nobs, 1/float64(nobs)
+				}
+				means[i] = sv * inv
+			}
+		}
+		if stds != nil {
+			switch {
+			case !ok || nobs < 2:
+				stds[i] = math.NaN()
+			case run >= nobs:
+				stds[i] = 0
+			default:
+				s1 := (ays - bys) + (ayc - byc)
+				s2 := (aqs - bqs) + (aqc - bqc)
+				stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+			}
+		}
+	}
+	if hi < n && v[hi] != v[hi] { // the last point, which a right-open window never adds
+		nan++
+	}
+	return finishFast(r, aggs, cols, count, sums, means, stds, nan), nil
+}
+
+// rollSumMean is rollFast's loop for sums and means of right-closed windows (the default), each
+// point entering its own window: the same arithmetic, with fewer branches. It returns the number
+// of NaN values.
+func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, sums, means []float64) (int, error) {
+	n := len(v)
+	if n == 0 {
+		return 0, nil
+	}
+	t, count = t[:n], count[:n]
+	var (
+		as, ac, bs, bc float64
+		nobs, lo, nan  int
+		invN           = -1 // inv = 1/invN
+		inv            float64
+		prev           = int64(math.MinInt64)
+		loT            = t[0].UnixNano()
+	)
+	for i, x := range v {
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return 0, errRollUnsorted
+		}
+		prev = ti
+		if x == x {
+			nobs++
+			u := as + x
+			bp := u - as
+			ac += (as - (u - bp)) + (x - bp)
+			as = u
+		} else {
+			nan++
+		}
+		for bound := ti - span; lo < i && loT <= bound; {
+			if y := v[lo]; y == y {
+				nobs--
+				u := bs + y
+				bp := u - bs
+				bc += (bs - (u - bp)) + (y - bp)
+				bs = u
+			}
+			lo++
+			loT = t[lo].UnixNano()
+		}
+		count[i] = nobs
+		sv := (as - bs) + (ac - bc)
+		if nobs < minp || nobs == 0 {
+			sv = math.NaN()
+		}
+		if sums != nil {
+			sums[i] = sv
+		}
+		if means != nil {
+			if nobs != invN { // the count rarely changes on regular data: divide once per change
+				invN, inv = nobs, 1/float64(nobs)
+			}
+			means[i] = sv * inv
+		}
+	}
+	return nan, nil
+}
+
+// rollStdOnly is rollFast's loop for standard deviations alone of right-closed windows: the
+// same arithmetic, with fewer branches. It returns the number of NaN values.
+func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, stds []float64) (int, error) {
+	n := len(v)
+	if n == 0 {
+		return 0, nil
+	}
+	t, count, stds = t[:n], count[:n], stds[:n]
+	ref := 0.0
+	for _, x := range v {
+		if x == x {
+			ref = x
+			break
+		}
+	}
+	var (
+		ays, ayc, bys, byc float64 // Σy entering and leaving
+		aqs, aqc, bqs, bqc float64 // Σy²
+		last               = math.NaN()
+		run, nobs, lo, nan int
+		prev               = int64(math.MinInt64)
+		loT                = t[0].UnixNano()
+	)
+	for i, x := range v {
+		ti := t[i].UnixNano()
+		if ti < prev {
+			return 0, errRollUnsorted
+		}
+		prev = ti
+		if x == x {
+			nobs++
+			if x == last {
+				run++
+			} else {
+				last, run = x, 1
+			}
+			y := x - ref
+			u := ays + y
+			bp := u - ays
+			ayc += (ays - (u - bp)) + (y - bp)
+			ays = u
+			y *= y
+			u = aqs + y
+			bp = u - aqs
+			aqc += (aqs - (u - bp)) + (y - bp)
+			aqs = u
+		} else {
+			nan++
+		}
+		for bound := ti - span; lo < i && loT <= bound; {
+			if x := v[lo]; x == x {
+				nobs--
+				y := x - ref
+				u := bys + y
+				bp := u - bys
+				byc += (bys - (u - bp)) + (y - bp)
+				bys = u
+				y *= y
+				u = bqs + y
+				bp = u - bqs
+				bqc += (bqs - (u - bp)) + (y - bp)
+				bqs = u
+			}
+			lo++
+			loT = t[lo].UnixNano()
+		}
+		count[i] = nobs
+		switch {
+		case nobs < minp || nobs < 2:
+			stds[i] = math.NaN()
+		case run >= nobs:
+			stds[i] = 0
+		default:
+			s1 := (ays - bys) + (ayc - byc)
+			s2 := (aqs - bqs) + (aqc - bqc)
+			stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+		}
+	}
+	return nan, nil
+}
+
+// finishFast fills the output columns of rollFast from its computed ones.
+func finishFast(r *Aggregated, aggs []Agg, cols [][]float64, count []int, sums, means, stds []float64, nan int) *Aggregated {
+	n := len(count)
+	r.NaN = nan
+	for k, a := range aggs {
+		col := cols[k]
+		if n == 0 {
+			r.Values[k] = col
+			continue
+		}
+		switch a.kind {
+		case kCount:
+			for i, c := range count {
+				col[i] = float64(c)
+			}
+		case kSum:
+			if &col[0] != &sums[0] {
+				copy(col, sums)
+			}
+		case kMean:
+			if &col[0] != &means[0] {
+				copy(col, means)
+			}
+		case kStd:
+			if &col[0] != &stds[0] {
+				copy(col, stds)
+			}
+		}
+		r.Values[k] = col
+	}
+	return r
 }
 
 // window describes the rolling windows of a series: window i holds v[start[i]:end(i)], with
@@ -135,81 +536,6 @@ func windows(t []time.Time, v []float64, opt RollingOptions) (*window, bool) {
 		}
 	}
 	return w, true
-}
-
-// rollSum fills out with the window sums (or means) using Kahan-compensated add and remove.
-func rollSum(v []float64, start []int, w *window, out []float64, mean bool) {
-	var s, comp float64
-	nobs := 0
-	lo, hi := 0, 0
-	for i := range out {
-		for ; hi < w.end(i); hi++ {
-			if x := v[hi]; x == x {
-				nobs++
-				y := x - comp
-				t := s + y
-				comp = (t - s) - y
-				s = t
-			}
-		}
-		for ; lo < start[i]; lo++ {
-			if x := v[lo]; x == x {
-				nobs--
-				y := -x - comp
-				t := s + y
-				comp = (t - s) - y
-				s = t
-			}
-		}
-		if nobs == 0 {
-			s, comp = 0, 0 // restart exactly after the window empties
-			out[i] = math.NaN()
-			continue
-		}
-		if mean {
-			out[i] = s / float64(nobs)
-		} else {
-			out[i] = s
-		}
-	}
-}
-
-// rollStd fills out with the ddof=1 standard deviation of every window (Welford add/remove).
-func rollStd(v []float64, start []int, w *window, out []float64) {
-	var mean, ssq float64
-	nobs := 0
-	lo, hi := 0, 0
-	for i := range out {
-		for ; hi < w.end(i); hi++ {
-			x := v[hi]
-			if x != x {
-				continue
-			}
-			nobs++
-			d := x - mean
-			mean += d / float64(nobs)
-			ssq += d * (x - mean)
-		}
-		for ; lo < start[i]; lo++ {
-			x := v[lo]
-			if x != x {
-				continue
-			}
-			nobs--
-			if nobs == 0 {
-				mean, ssq = 0, 0
-				continue
-			}
-			d := x - mean
-			mean -= d / float64(nobs)
-			ssq -= d * (x - mean)
-		}
-		if nobs < 2 {
-			out[i] = math.NaN()
-			continue
-		}
-		out[i] = math.Sqrt(max(ssq, 0) / float64(nobs-1))
-	}
 }
 
 // rollMinMax fills out with the window minimum (or maximum) using a monotonic deque of indices.
@@ -328,7 +654,8 @@ type EWMOptions struct {
 // EWM returns the exponentially weighted moving mean of v, pandas' s.ewm(...).mean(). With
 // adjust=True (the default) the value at i is Σ wⱼ·xⱼ / Σ wⱼ over the observations so far with
 // wⱼ = (1−α)^(i−j) (or decayed by elapsed time with HalfLifeTime). t may be nil unless
-// HalfLifeTime is set.
+// HalfLifeTime is set; then it must be ascending (repeated times do not decay the weights: an
+// interval of 0) and an unsorted t is an error.
 func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
 	set := 0
 	alpha := 0.0
@@ -364,6 +691,9 @@ func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
 		}
 		if len(t) != len(v) {
 			return nil, fmt.Errorf("ts.EWM: HalfLifeTime needs one time per value (%d times, %d values)", len(t), len(v))
+		}
+		if !isSorted(t) {
+			return nil, errors.New("ts.EWM: times are not ascending; sort the series by time first")
 		}
 		alpha = 1 - math.Exp(-math.Ln2)
 	}

@@ -110,7 +110,8 @@ type RolledUp struct {
 // Average is ΣAverage·SampleCount / ΣSampleCount (never the mean of averages), and so on (see
 // Rule). RuleRefuse returns a *NotRollableError (errors.Is(err, ErrNotRollable)) that says to
 // fetch the statistic again at the coarser period. Weighted rules need opt.Weights and return an
-// error wrapping ErrNeedsWeights without them. A bucket whose weights sum to 0 is NaN.
+// error wrapping ErrNeedsWeights without them. A bucket whose weights sum to 0 is NaN. t need
+// not be sorted and may repeat (values, weights and times are sorted together on a copy).
 func Rollup(t []time.Time, v []float64, rule Rule, opt RollupOptions) (*RolledUp, error) {
 	if err := checkLen("Rollup", t, v); err != nil {
 		return nil, err

@@ -147,7 +147,7 @@ type Folded struct {
 // Fold groups the series by a calendar key in loc ("every hour, on the hour": MinuteOfHour) and
 // returns the count, mean and quantiles qs (Linear estimator) per key, as pandas'
 // s.groupby(s.index.tz_convert(loc).minute).agg(["count", "mean", q...]). NaN values are skipped
-// and counted. Times need not be sorted.
+// and counted. Times need not be sorted and may repeat (each value counts in its own key).
 func Fold(t []time.Time, v []float64, by FoldBy, loc *time.Location, qs ...float64) (*Folded, error) {
 	if err := checkFold("Fold", t, v, loc, by); err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ type Heatmap struct {
 
 // Fold2 groups the series by two calendar keys in loc, such as MinuteOfHour × Day ("does the
 // spike come every hour of every day?") or HourOfDay × DayOfWeek, and aggregates each cell with
-// agg. The output feeds a heatmap directly. Times need not be sorted.
+// agg. The output feeds a heatmap directly. Times need not be sorted and may repeat.
 func Fold2(t []time.Time, v []float64, rows, cols FoldBy, loc *time.Location, agg Agg) (*Heatmap, error) {
 	if err := checkFold("Fold2", t, v, loc, rows, cols); err != nil {
 		return nil, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/localcw"
+	"github.com/cwnb/cwnb/cwnb/localcw/logs"
 	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
 )
 
@@ -31,6 +33,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Serves CloudWatch metrics (PutMetricData, ListMetrics, GetMetricData, GetMetricStatistics)")
 		fmt.Fprintln(stderr, "over the Smithy RPC v2 CBOR protocol of aws-sdk-go-v2 (and awsJson1_0 for the AWS CLI and boto3),")
+		fmt.Fprintln(stderr, "and CloudWatch Logs (log groups, PutLogEvents, Logs Insights queries, EMF) on the same port,")
 		fmt.Fprintln(stderr, "and prints the export lines that point an SDK or the AWS CLI at it. Stop it with Ctrl-C.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
@@ -64,6 +67,17 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts.Faults = f
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	}
+	// CloudWatch Logs on the same listener (X-Amz-Target Logs_20140328.*), with the scenarios'
+	// log groups; EMF log events publish metrics into this server.
+	var groups []scenario.LogGroup
+	for _, sc := range opts.Scenarios {
+		groups = append(groups, scenario.LogGroups(sc)...)
+	}
+	logsOpts := logs.Options{Now: opts.Now, Groups: groups, Logf: opts.Logf}
+	opts.Logs = func(m *localcw.Server) http.Handler {
+		logsOpts.Metrics = m
+		return logs.New(logsOpts)
 	}
 	return localcw.Run(ctx, localcw.RunConfig{Addr: *addr, AllowRemote: *allowRemote, PortFile: *portFile, Options: opts}, stdout)
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Time the workloads of cwnb/ts's Go benchmarks in pandas/numpy/scipy and print one line each:
 
-    <Go benchmark name> <wall milliseconds> <CPU milliseconds>
+    <Go benchmark name> <wall milliseconds> <CPU milliseconds> [<peak MB allocated>]
 
 The data match bench_test.go: n points at 1 s from 2026-01-01T00:00Z, values 200·Exp(1).
 Each timing is the best of several runs (the machine is shared); CPU time is the process's
@@ -9,26 +9,37 @@ Each timing is the best of several runs (the machine is shared); CPU time is the
 which prints Go and pandas side by side:
 
     cwnb/ts/bench/compare.sh            # from the repository root
-    /usr/bin/python3 cwnb/ts/bench/bench_baseline.py [n ...]   # baselines alone
+    /usr/bin/python3 cwnb/ts/bench/bench_baseline.py [-match REGEXP] [n ...]   # baselines alone
 
 Needs Debian's python3-pandas, python3-numpy and python3-scipy (use /usr/bin/python3).
 """
+import re
 import sys
 import time
+import tracemalloc
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 
-def best(fn, repeat):
+def best(fn, repeat, mem=False):
+    """Best wall and CPU milliseconds of repeat runs; with mem, also the peak of memory the
+    workload allocated (tracemalloc, which numpy and pandas report their arrays to), in MB."""
     wall = cpu = float("inf")
     for _ in range(repeat):
         t, c = time.perf_counter(), time.process_time()
         fn()
         wall = min(wall, time.perf_counter() - t)
         cpu = min(cpu, time.process_time() - c)
-    return f"{wall * 1000:.3f} {cpu * 1000:.3f}"
+    out = f"{wall * 1000:.3f} {cpu * 1000:.3f}"
+    if mem:
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        out += f" {peak / 1e6:.1f}"
+    return out
 
 
 def size_name(n):
@@ -45,22 +56,39 @@ def series(n):
     return pd.Series(v, index=idx)
 
 
+MATCH = None  # a regular expression on the Go benchmark names (compare.sh passes its own)
+
+
+def emit(bench, fn, repeat, mem=False):
+    """Print one baseline line, if bench matches MATCH (Go's -bench matches each part of a name
+    split at "/" separately; a search on the whole name is close enough for the patterns used)."""
+    if MATCH is not None and not MATCH.search(bench):
+        return
+    print(f"{bench} {best(fn, repeat, mem)}", flush=True)
+
+
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 1_000_000, 10_000_000]
+    global MATCH
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == "-match":
+        MATCH = re.compile(args[1] if args[1] != "." else ".")
+        args = args[2:]
+    sizes = [int(a) for a in args] or [10_000, 1_000_000, 10_000_000]
     for n in sizes:
         s = series(n)
         r = 5 if n <= 1_000_000 else 3
         name = size_name(n)
-        print(f"BenchmarkResampleMean/n={name} {best(lambda: s.resample('5min').mean(), r)}", flush=True)
-        print(f"BenchmarkResampleP99/n={name} {best(lambda: s.resample('5min').quantile(0.99), 1 if n > 1_000_000 else r)}", flush=True)
-        print(f"BenchmarkResampleMulti/n={name} {best(lambda: (s.resample('5min').agg(['mean', 'max', 'count']), s.resample('5min').quantile(0.99)), 1 if n > 1_000_000 else r)}", flush=True)
+        emit(f"BenchmarkResampleMean/n={name}", lambda: s.resample('5min').mean(), r)
+        emit(f"BenchmarkResampleP99/n={name}", lambda: s.resample('5min').quantile(0.99), 1 if n > 1_000_000 else r)
+        emit(f"BenchmarkResampleMulti/n={name}", lambda: (s.resample('5min').agg(['mean', 'max', 'count']), s.resample('5min').quantile(0.99)), 1 if n > 1_000_000 else r)
         v = s.values
-        print(f"BenchmarkQuantileP99/n={name} {best(lambda: np.percentile(v, 99), r)}", flush=True)
+        emit(f"BenchmarkQuantileP99/n={name}", lambda: np.percentile(v, 99), r)
+        for agg in ("mean", "sum", "std"):
+            emit(f"BenchmarkRolling{agg.capitalize()}/n={name}", lambda: getattr(s.rolling('15min'), agg)(), r, mem=True)
         if n <= 1_000_000:
-            print(f"BenchmarkRollingMean/n={name} {best(lambda: s.rolling('15min').mean(), r)}", flush=True)
-            print(f"BenchmarkFoldMinuteP99/n={name} {best(lambda: s.groupby(s.index.minute).quantile(0.99), r)}", flush=True)
+            emit(f"BenchmarkFoldMinuteP99/n={name}", lambda: s.groupby(s.index.minute).quantile(0.99), r)
             h = n // 2
-            print(f"BenchmarkMannWhitney/n={name} {best(lambda: stats.mannwhitneyu(v[:h], v[h:]), r)}", flush=True)
+            emit(f"BenchmarkMannWhitney/n={name}", lambda: stats.mannwhitneyu(v[:h], v[h:]), r)
         del s, v
 
 

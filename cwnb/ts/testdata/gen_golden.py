@@ -306,6 +306,23 @@ add_mw("identical_distributions", rng.exponential(1, 200), rng.exponential(1, 30
 add_mw("far_apart", rng.normal(100, 1, 100), rng.normal(0, 1, 100))
 add_mw("one_each", [1.0], [2.0])
 
+# Every alternative and method on the same samples (no random draws here: the cases above are
+# reused, so adding variants changes no other golden value). The exact method is asked only
+# where it is valid (no ties) and cheap for scipy; with ties the Go side refuses it (scipy would
+# ignore them).
+mw_variants = []
+for c in mw:
+    a, b = c["a"], c["b"]
+    ties = len(np.unique(np.concatenate([a, b]))) < len(a) + len(b)
+    for alt in ("two-sided", "less", "greater"):
+        for method, cont in (("auto", True), ("asymptotic", True), ("asymptotic", False), ("exact", True)):
+            # scipy counts the exact distribution in O((n_a·n_b)²): keep it to small samples.
+            if method == "exact" and (ties or len(a) * len(b) > 400):
+                continue
+            r = stats.mannwhitneyu(a, b, alternative=alt, method=method, use_continuity=cont)
+            mw_variants.append({"name": c["name"], "a": a, "b": b, "alternative": alt, "method": method,
+                                "continuity": cont, "u": float(r.statistic), "p": float(r.pvalue)})
+
 # bootstrap intervals: scipy's percentile method (random, so the Go test compares with a tolerance)
 spike = rng.lognormal(np.log(3000), 0.3, 120)  # :00-:05
 rest = rng.lognormal(np.log(200), 0.5, 1080)
@@ -322,7 +339,7 @@ for name, fn in [("p99", lambda x, axis: np.percentile(x, 99, axis=axis)),
                   "ratio_ci": [ratio.confidence_interval.low, ratio.confidence_interval.high],
                   "diff_se": float(diff.standard_error), "ratio_se": float(ratio.standard_error)})
 mwsr = stats.mannwhitneyu(spike, rest, alternative="two-sided")
-dump("golden_tests.json", {"mannwhitney": mw, "bootstrap": {"a": spike, "b": rest, "level": 0.95,
+dump("golden_tests.json", {"mannwhitney": mw, "mannwhitney_variants": mw_variants, "bootstrap": {"a": spike, "b": rest, "level": 0.95,
                                                             "cases": boots, "mw_p": float(mwsr.pvalue),
                                                             "mw_u": float(mwsr.statistic)}})
 print("wrote golden_*.json")

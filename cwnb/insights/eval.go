@@ -1,0 +1,857 @@
+package insights
+
+import (
+	"encoding/binary"
+	"iter"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// row is one row of the pipeline: an event (nil after stats) and the fields commands computed.
+type row struct {
+	ev    *Event
+	vals  []Field
+	slots []Value // aggregate results, while stats evaluates its expressions
+}
+
+func (r *row) get(name string) Value {
+	for i := len(r.vals) - 1; i >= 0; i-- {
+		if r.vals[i].Name == name {
+			return r.vals[i].Value
+		}
+	}
+	if r.ev != nil {
+		return r.ev.Get(name)
+	}
+	return Value{}
+}
+
+func (r *row) set(name string, v Value) {
+	for i := range r.vals {
+		if r.vals[i].Name == name {
+			r.vals[i].Value = v
+			return
+		}
+	}
+	r.vals = append(r.vals, Field{name, v})
+}
+
+type evalFn func(r *row) Value
+
+// aggSlot is one aggregate call of a stats command.
+type aggSlot struct {
+	fn   aggFunc
+	arg  evalFn // nil for count(*)
+	p    float64
+	name string
+}
+
+type compiler struct {
+	src   string
+	slots *[]aggSlot // non-nil while compiling the aggregate expressions of stats
+}
+
+func (c *compiler) errAt(pos int, format string, args ...any) error {
+	return errAt(c.src, pos, format, args...)
+}
+
+func (c *compiler) compile(e expr) (evalFn, error) {
+	switch e := e.(type) {
+	case *litExpr:
+		v := e.v
+		return func(*row) Value { return v }, nil
+	case *fieldExpr:
+		name := e.name
+		return func(r *row) Value { return r.get(name) }, nil
+	case *starExpr:
+		return nil, c.errAt(e.pos, "* is only valid in count(*)")
+	case *durationExpr:
+		return nil, c.errAt(e.pos, "a period such as %s is only valid in bin(), datefloor() and dateceil()", e.text)
+	case *unaryExpr:
+		x, err := c.compile(e.x)
+		if err != nil {
+			return nil, err
+		}
+		if e.op == "not" {
+			return func(r *row) Value { return boolValue(!x(r).truthy()) }, nil
+		}
+		return func(r *row) Value {
+			v := x(r)
+			if f, ok := v.num(); ok {
+				return Num(-f)
+			}
+			return Value{}
+		}, nil
+	case *binaryExpr:
+		return c.binary(e)
+	case *inExpr:
+		x, err := c.compile(e.x)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]evalFn, len(e.list))
+		for i, le := range e.list {
+			if list[i], err = c.compile(le); err != nil {
+				return nil, err
+			}
+		}
+		neg := e.neg
+		return func(r *row) Value {
+			v := x(r)
+			if v.K == Null {
+				return boolValue(false)
+			}
+			s := v.Text()
+			for _, f := range list {
+				if f(r).Text() == s {
+					return boolValue(!neg)
+				}
+			}
+			return boolValue(neg)
+		}, nil
+	case *matchExpr:
+		x, err := c.compile(e.x)
+		if err != nil {
+			return nil, err
+		}
+		neg, sub, re := e.neg, e.sub, e.re
+		return func(r *row) Value {
+			v := x(r)
+			if v.K == Null {
+				return boolValue(false)
+			}
+			s := v.Text()
+			var m bool
+			if re != nil {
+				m = re.MatchString(s)
+			} else {
+				m = strings.Contains(s, sub)
+			}
+			return boolValue(m != neg)
+		}, nil
+	case *callExpr:
+		return c.call(e)
+	}
+	return nil, c.errAt(e.position(), "unsupported expression")
+}
+
+func (c *compiler) binary(e *binaryExpr) (evalFn, error) {
+	l, err := c.compile(e.l)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compile(e.r)
+	if err != nil {
+		return nil, err
+	}
+	switch e.op {
+	case "and":
+		return func(x *row) Value { return boolValue(l(x).truthy() && r(x).truthy()) }, nil
+	case "or":
+		return func(x *row) Value { return boolValue(l(x).truthy() || r(x).truthy()) }, nil
+	case "=", "!=", "<", "<=", ">", ">=":
+		op := e.op
+		return func(x *row) Value {
+			c, ok := compare(l(x), r(x))
+			if !ok {
+				return boolValue(false)
+			}
+			switch op {
+			case "=":
+				return boolValue(c == 0)
+			case "!=":
+				return boolValue(c != 0)
+			case "<":
+				return boolValue(c < 0)
+			case "<=":
+				return boolValue(c <= 0)
+			case ">":
+				return boolValue(c > 0)
+			}
+			return boolValue(c >= 0)
+		}, nil
+	}
+	var f func(a, b float64) float64
+	switch e.op {
+	case "+":
+		f = func(a, b float64) float64 { return a + b }
+	case "-":
+		f = func(a, b float64) float64 { return a - b }
+	case "*":
+		f = func(a, b float64) float64 { return a * b }
+	case "/":
+		f = func(a, b float64) float64 { return a / b }
+	case "%":
+		f = math.Mod
+	case "^":
+		f = math.Pow
+	default:
+		return nil, c.errAt(e.pos, "unsupported operator %q", e.op)
+	}
+	return func(x *row) Value {
+		a, ok1 := l(x).num()
+		b, ok2 := r(x).num()
+		if !ok1 || !ok2 {
+			return Value{}
+		}
+		v := f(a, b)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Value{}
+		}
+		return Num(v)
+	}, nil
+}
+
+func (c *compiler) period(e *callExpr, arg expr) (period, error) {
+	d, ok := arg.(*durationExpr)
+	if !ok {
+		return period{}, c.errAt(arg.position(), "%s needs a period such as 5m, 1h or 1d", e.name)
+	}
+	p, ok := parsePeriod(d.text)
+	if !ok {
+		return period{}, c.errAt(d.pos, "period %q: write a number and a unit (ms, s, m, h, d, w, mo, q, y), e.g. 5m", d.text)
+	}
+	return p, nil
+}
+
+func (c *compiler) call(e *callExpr) (evalFn, error) {
+	if af, ok := aggFuncs[e.name]; ok {
+		return c.aggregate(e, af)
+	}
+	switch e.name {
+	case "bin":
+		if len(e.args) != 1 {
+			return nil, c.errAt(e.pos, "bin takes one period, e.g. bin(5m)")
+		}
+		p, err := c.period(e, e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		return func(r *row) Value {
+			ms, ok := asMillis(r.get("@timestamp"))
+			if !ok {
+				return Value{}
+			}
+			return Millis(p.floor(ms))
+		}, nil
+	case "datefloor", "dateceil":
+		if len(e.args) != 2 {
+			return nil, c.errAt(e.pos, "%s takes a time and a period, e.g. %s(@timestamp, 1h)", e.name, e.name)
+		}
+		ts, err := c.compile(e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		p, err := c.period(e, e.args[1])
+		if err != nil {
+			return nil, err
+		}
+		ceil := e.name == "dateceil"
+		return func(r *row) Value {
+			ms, ok := asMillis(ts(r))
+			if !ok {
+				return Value{}
+			}
+			if ceil {
+				return Millis(p.ceil(ms))
+			}
+			return Millis(p.floor(ms))
+		}, nil
+	}
+	sf, ok := scalarFuncs[e.name]
+	if !ok {
+		return nil, c.errAt(e.pos, "function %q is not supported by the local Logs Insights", e.name)
+	}
+	if len(e.args) < sf.min || sf.max >= 0 && len(e.args) > sf.max {
+		want := strconv.Itoa(sf.min)
+		if sf.max < 0 {
+			want = "at least " + want
+		} else if sf.max != sf.min {
+			want += " to " + strconv.Itoa(sf.max)
+		}
+		return nil, c.errAt(e.pos, "%s takes %s arguments, got %d", e.name, want, len(e.args))
+	}
+	args := make([]evalFn, len(e.args))
+	for i, a := range e.args {
+		var err error
+		if args[i], err = c.compile(a); err != nil {
+			return nil, err
+		}
+	}
+	fn := sf.fn
+	return func(r *row) Value {
+		vs := make([]Value, len(args))
+		for i, a := range args {
+			vs[i] = a(r)
+		}
+		return fn(vs)
+	}, nil
+}
+
+func (c *compiler) aggregate(e *callExpr, af aggFunc) (evalFn, error) {
+	if c.slots == nil {
+		return nil, c.errAt(e.pos, "%s is an aggregation function: use it in stats", e.name)
+	}
+	if len(e.args) == 0 && e.name == "count" {
+		e.args = []expr{&starExpr{e.pos}}
+	}
+	if len(e.args) != af.args {
+		return nil, c.errAt(e.pos, "%s takes %d argument(s), got %d", e.name, af.args, len(e.args))
+	}
+	slot := aggSlot{fn: af, name: e.text}
+	if _, star := e.args[0].(*starExpr); star {
+		if !af.star {
+			return nil, c.errAt(e.pos, "%s(*) is not valid; name a field", e.name)
+		}
+	} else {
+		inner := &compiler{src: c.src} // no nested aggregates
+		arg, err := inner.compile(e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		slot.arg = arg
+	}
+	if af.args == 2 {
+		lit, ok := e.args[1].(*litExpr)
+		var p float64
+		isNum := false
+		if ok {
+			p, isNum = lit.v.num()
+		}
+		if !isNum || p < 0 || p > 100 {
+			return nil, c.errAt(e.args[1].position(), "%s needs a percentile from 0 to 100 as its second argument", e.name)
+		}
+		slot.p = p
+	}
+	i := len(*c.slots)
+	*c.slots = append(*c.slots, slot)
+	return func(r *row) Value { return r.slots[i] }, nil
+}
+
+// plan is a compiled query.
+type plan struct {
+	stages []stage
+}
+
+type stageKind uint8
+
+const (
+	sStream stageKind = iota // per row: fields, display, filter, parse
+	sStats
+	sSort
+	sDedup
+	sLimit
+)
+
+type stage struct {
+	kind stageKind
+	// sStream: returns false to drop the row
+	stream func(r *row) bool
+	// sStats
+	slots   []aggSlot
+	aggs    []evalFn
+	aggName []string
+	by      []evalFn
+	byName  []string
+	hasBin  int // index of the by expression that is a bin(), -1 if none
+	// sSort
+	keys []evalFn
+	desc []bool
+	// sDedup
+	fields []string
+	// sLimit
+	n int
+	// columns after this stage
+	cols    []string
+	isStats bool
+}
+
+func (q *Query) compile() (*plan, error) {
+	c := &compiler{src: q.src}
+	p := &plan{}
+	var cols []string
+	addCols := func(names ...string) {
+		for _, n := range names {
+			if !slices.Contains(cols, n) {
+				cols = append(cols, n)
+			}
+		}
+	}
+	for _, cmd := range q.cmds {
+		st := stage{kind: sStream}
+		switch cmd := cmd.(type) {
+		case *fieldsCmd, *displayCmd:
+			var items []namedExpr
+			if f, ok := cmd.(*fieldsCmd); ok {
+				items = f.items
+			} else {
+				items = cmd.(*displayCmd).items
+				cols = nil
+			}
+			fns := make([]evalFn, len(items))
+			names := make([]string, len(items))
+			computed := make([]bool, len(items))
+			for i, it := range items {
+				fn, err := c.compile(it.e)
+				if err != nil {
+					return nil, err
+				}
+				fns[i], names[i] = fn, it.name
+				f, isField := it.e.(*fieldExpr)
+				computed[i] = !isField || f.name != it.name
+				addCols(it.name)
+			}
+			st.stream = func(r *row) bool {
+				for i, fn := range fns {
+					if computed[i] {
+						r.set(names[i], fn(r))
+					}
+				}
+				return true
+			}
+		case *filterCmd:
+			fn, err := c.compile(cmd.cond)
+			if err != nil {
+				return nil, err
+			}
+			st.stream = func(r *row) bool { return fn(r).truthy() }
+		case *parseCmd:
+			src, err := c.compile(cmd.src)
+			if err != nil {
+				return nil, err
+			}
+			re, names := cmd.re, cmd.names
+			for _, n := range names {
+				if n != "" {
+					addCols(n)
+				}
+			}
+			st.stream = func(r *row) bool {
+				v := src(r)
+				if v.K == Null {
+					return true
+				}
+				m := re.FindStringSubmatch(v.Text())
+				if m == nil {
+					return true
+				}
+				for i, n := range names {
+					if n != "" {
+						r.set(n, Str(m[i+1]))
+					}
+				}
+				return true
+			}
+		case *statsCmd:
+			st.kind = sStats
+			st.hasBin = -1
+			var slots []aggSlot
+			ac := &compiler{src: q.src, slots: &slots}
+			cols = nil
+			for i, b := range cmd.by {
+				fn, err := c.compile(b.e)
+				if err != nil {
+					return nil, err
+				}
+				if call, ok := b.e.(*callExpr); ok && call.name == "bin" {
+					st.hasBin = i
+				}
+				st.by = append(st.by, fn)
+				st.byName = append(st.byName, b.name)
+				addCols(b.name)
+			}
+			for _, a := range cmd.aggs {
+				n := len(slots)
+				fn, err := ac.compile(a.e)
+				if err != nil {
+					return nil, err
+				}
+				if len(slots) == n {
+					return nil, c.errAt(a.e.position(), "%q has no aggregation function; stats needs e.g. count(*), avg(f) or pct(f, 99)", a.name)
+				}
+				st.aggs = append(st.aggs, fn)
+				st.aggName = append(st.aggName, a.name)
+				addCols(a.name)
+			}
+			st.slots = slots
+			st.isStats = true
+		case *sortCmd:
+			st.kind = sSort
+			for _, k := range cmd.keys {
+				fn, err := c.compile(k.e)
+				if err != nil {
+					return nil, err
+				}
+				st.keys = append(st.keys, fn)
+				st.desc = append(st.desc, k.desc)
+			}
+		case *dedupCmd:
+			st.kind = sDedup
+			for _, f := range cmd.fields {
+				st.fields = append(st.fields, f.(*fieldExpr).name)
+			}
+		case *limitCmd:
+			st.kind = sLimit
+			st.n = cmd.n
+		}
+		st.cols = slices.Clone(cols)
+		p.stages = append(p.stages, st)
+	}
+	return p, nil
+}
+
+// ResultField is one field of a result row, as GetQueryResults returns it: both strings.
+type ResultField struct {
+	Field, Value string
+}
+
+// Result is the outcome of a query.
+type Result struct {
+	Rows []([]ResultField)
+	// Statistics, as GetQueryResults reports them.
+	RecordsMatched, RecordsScanned, BytesScanned float64
+}
+
+// DefaultLimit is how many rows a query returns when neither the query's limit command nor the
+// caller's limit say otherwise.
+const DefaultLimit = 10000
+
+// Run evaluates q over events, which must come in ascending @timestamp order. limit caps the
+// rows of a query without a limit command (0: DefaultLimit); a limit command wins.
+//
+// Rows of a query without stats and without sort come newest first; rows of stats come sorted
+// by their group keys ascending. A raw row lists the selected fields in query order and @ptr
+// last; a stats row lists the by fields, then the aggregates. Fields without a value are
+// omitted from the row.
+func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
+	return q.RunPartial(events, limit, 0, nil)
+}
+
+// RunPartial is Run that also calls partial, every `every` events read, with the rows the query
+// would return if the events ended there and the statistics so far: the partial results of a
+// running query. partial runs on RunPartial's goroutine; the rows it gets are its own.
+func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partial func(rows [][]ResultField, matched, scanned, bytes float64)) (*Result, error) {
+	p, err := q.compile()
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	res := &Result{}
+	// Streaming prefix: the stages before the first blocking one.
+	first := len(p.stages)
+	for i, st := range p.stages {
+		if st.kind != sStream {
+			first = i
+			break
+		}
+	}
+	prefix := p.stages[:first]
+	rest := p.stages[first:]
+	sorted := false
+	hasLimit := false
+	for _, st := range p.stages {
+		sorted = sorted || st.kind == sSort || st.kind == sStats
+		hasLimit = hasLimit || st.kind == sLimit
+	}
+	last := p.stages[len(p.stages)-1]
+	isStats := slices.ContainsFunc(p.stages, func(s stage) bool { return s.isStats })
+	cols := last.cols
+	if len(cols) == 0 {
+		cols = []string{"@timestamp", "@message"}
+	}
+	// finish runs the stages after the collected ones over rows (which it may reorder and cut)
+	// and formats the result rows.
+	finish := func(rows []*row, rest []stage) [][]ResultField {
+		for i := range rest {
+			st := &rest[i]
+			switch st.kind {
+			case sStream:
+				kept := rows[:0]
+				for _, r := range rows {
+					if st.stream(r) {
+						kept = append(kept, r)
+					}
+				}
+				rows = kept
+			case sStats:
+				g := newGrouper(st)
+				for _, r := range rows {
+					g.add(r)
+				}
+				rows = g.rows()
+			case sSort:
+				rows = sortRows(rows, st)
+			case sDedup:
+				rows = dedup(rows, st.fields)
+			case sLimit:
+				if len(rows) > st.n {
+					if !hasSortBefore(p.stages, st) {
+						rows = rows[len(rows)-st.n:] // the newest
+					} else {
+						rows = rows[:st.n]
+					}
+				}
+			}
+		}
+		if !sorted {
+			slices.Reverse(rows) // newest first
+		}
+		if !hasLimit && len(rows) > limit {
+			rows = rows[:limit]
+		}
+		out := make([][]ResultField, 0, len(rows))
+		for _, r := range rows {
+			fs := make([]ResultField, 0, len(cols)+1)
+			for _, c := range cols {
+				if v := r.get(c); v.K != Null {
+					fs = append(fs, ResultField{c, v.Text()})
+				}
+			}
+			if !isStats && r.ev != nil {
+				fs = append(fs, ResultField{"@ptr", r.ev.ptr()})
+			}
+			out = append(out, fs)
+		}
+		return out
+	}
+	// A raw query that keeps its time order needs only its newest rows.
+	keepTail := 0
+	if !sorted && !slices.ContainsFunc(rest, func(s stage) bool { return s.kind == sDedup }) {
+		keepTail = limit
+		for _, st := range rest {
+			if st.kind == sLimit {
+				keepTail = st.n
+				break
+			}
+		}
+	}
+	var rows []*row
+	var agg *grouper
+	if len(rest) > 0 && rest[0].kind == sStats {
+		agg = newGrouper(&rest[0])
+	}
+	ring := 0
+	// collected returns the rows collected so far, in time order, and the stages still to run.
+	collected := func() ([]*row, []stage) {
+		if agg != nil {
+			return agg.rows(), rest[1:]
+		}
+		out := rows
+		if ring > 0 {
+			out = append(slices.Clone(rows[ring:]), rows[:ring]...)
+		}
+		return out, rest
+	}
+	scratch := &row{}
+	for ev := range events {
+		if partial != nil && every > 0 && res.RecordsScanned > 0 && int64(res.RecordsScanned)%int64(every) == 0 {
+			snap, snapRest := collected()
+			if agg == nil {
+				snap = slices.Clone(snap) // finish reorders and cuts its rows
+			}
+			partial(finish(snap, snapRest), res.RecordsMatched, res.RecordsScanned, res.BytesScanned)
+		}
+		res.RecordsScanned++
+		res.BytesScanned += float64(len(ev.Message))
+		r := scratch
+		r.ev, r.vals = ev, r.vals[:0]
+		keep := true
+		for i := range prefix {
+			if !prefix[i].stream(r) {
+				keep = false
+				break
+			}
+		}
+		if !keep {
+			continue
+		}
+		res.RecordsMatched++
+		if agg != nil {
+			agg.add(r)
+			continue
+		}
+		kept := &row{ev: ev, vals: slices.Clone(r.vals)}
+		if keepTail > 0 && len(rows) == keepTail {
+			rows[ring] = kept
+			ring = (ring + 1) % keepTail
+			continue
+		}
+		rows = append(rows, kept)
+	}
+	res.Rows = finish(collected())
+	return res, nil
+}
+
+// hasSortBefore reports whether a sort or stats stage precedes st (rows are then in a chosen
+// order and limit keeps the first; otherwise rows are in time order and limit keeps the newest).
+func hasSortBefore(stages []stage, st *stage) bool {
+	for i := range stages {
+		if &stages[i] == st {
+			return false
+		}
+		if stages[i].kind == sSort || stages[i].kind == sStats {
+			return true
+		}
+	}
+	return false
+}
+
+func sortRows(rows []*row, st *stage) []*row {
+	type keyed struct {
+		r    *row
+		keys []Value
+	}
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		ks[i].r = r
+		ks[i].keys = make([]Value, len(st.keys))
+		for j, k := range st.keys {
+			ks[i].keys[j] = k(r)
+		}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		for j := range st.keys {
+			c := orderValues(a.keys[j], b.keys[j])
+			if c == 0 {
+				continue
+			}
+			if a.keys[j].K == Null || b.keys[j].K == Null {
+				return c // nulls last in either direction
+			}
+			if st.desc[j] {
+				return -c
+			}
+			return c
+		}
+		return 0
+	})
+	for i := range ks {
+		rows[i] = ks[i].r
+	}
+	return rows
+}
+
+// orderValues is the total order of sort: nulls last, numbers before text.
+func orderValues(a, b Value) int {
+	switch {
+	case a.K == Null && b.K == Null:
+		return 0
+	case a.K == Null:
+		return 1
+	case b.K == Null:
+		return -1
+	}
+	if c, ok := compare(a, b); ok {
+		return c
+	}
+	return 0
+}
+
+func dedup(rows []*row, fields []string) []*row {
+	seen := map[string]bool{}
+	out := rows[:0]
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		for _, f := range fields {
+			v := r.get(f)
+			b.WriteByte(byte(v.K))
+			b.WriteString(v.Text())
+			b.WriteByte(0)
+		}
+		k := b.String()
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+// grouper runs one stats stage.
+type grouper struct {
+	st     *stage
+	groups map[string]*group
+	order  []*group
+	key    []byte
+}
+
+type group struct {
+	keys   []Value
+	states []aggState
+}
+
+func newGrouper(st *stage) *grouper {
+	return &grouper{st: st, groups: map[string]*group{}}
+}
+
+func (g *grouper) add(r *row) {
+	g.key = g.key[:0]
+	var keys [4]Value
+	kv := keys[:0]
+	for _, by := range g.st.by {
+		v := by(r)
+		kv = append(kv, v)
+		g.key = append(g.key, byte(v.K))
+		switch v.K {
+		case Number, Time:
+			g.key = binary.LittleEndian.AppendUint64(g.key, math.Float64bits(v.F))
+		case String:
+			g.key = append(g.key, v.S...)
+		}
+		g.key = append(g.key, 0)
+	}
+	gr, ok := g.groups[string(g.key)]
+	if !ok {
+		gr = &group{keys: slices.Clone(kv), states: make([]aggState, len(g.st.slots))}
+		for i, s := range g.st.slots {
+			gr.states[i] = s.fn.newFn(s.p)
+		}
+		g.groups[string(g.key)] = gr
+		g.order = append(g.order, gr)
+	}
+	for i, s := range g.st.slots {
+		if s.arg == nil {
+			gr.states[i].add(Num(1), r)
+		} else {
+			gr.states[i].add(s.arg(r), r)
+		}
+	}
+}
+
+// rows returns one row per group, sorted by the group keys.
+func (g *grouper) rows() []*row {
+	slices.SortStableFunc(g.order, func(a, b *group) int {
+		for i := range a.keys {
+			if c := orderValues(a.keys[i], b.keys[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	out := make([]*row, 0, len(g.order))
+	for _, gr := range g.order {
+		r := &row{slots: make([]Value, len(gr.states))}
+		for i, s := range gr.states {
+			r.slots[i] = s.result()
+		}
+		for i, n := range g.st.byName {
+			r.set(n, gr.keys[i])
+		}
+		if g.st.hasBin >= 0 {
+			// a later stats can bin again: the bin is the row's time
+			r.vals = append(r.vals, Field{"@timestamp", gr.keys[g.st.hasBin]})
+		}
+		for i, fn := range g.st.aggs {
+			r.set(g.st.aggName[i], fn(r))
+		}
+		r.slots = nil
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,540 @@
+package insights
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Field is a named value.
+type Field struct {
+	Name  string
+	Value Value
+}
+
+// Event is one log event as a query sees it: the system fields and the fields discovered in its
+// message (Discover).
+type Event struct {
+	Timestamp     int64  // @timestamp, Unix milliseconds
+	IngestionTime int64  // @ingestionTime, Unix milliseconds
+	Log           string // @log: "account-id:log-group-name"
+	LogStream     string // @logStream
+	Message       string // @message
+	Ptr           string // @ptr: the opaque pointer GetLogRecord takes; "" calls PtrFunc
+	Fields        []Field
+	// PtrFunc, when Ptr is "", makes the pointer of a result row (so that a producer of
+	// millions of events pays only for the rows returned).
+	PtrFunc func(*Event) string
+	// Lazy, when not Eager, defers discovery: Fields are discovered from Message at the first
+	// lookup of a non-system field (an event must then be read by one goroutine at a time).
+	Lazy Discovery
+
+	lastName string // the last field found by lookupJSON, and its value
+	lastVal  Value
+}
+
+// Discovery says when an Event's fields are discovered.
+type Discovery uint8
+
+// The discovery modes of an Event.
+const (
+	Eager      Discovery = iota // Fields are final
+	LazyJSON                    // Fields = Discover(Message, false) at first use
+	LazyLambda                  // Fields = Discover(Message, true) at first use
+)
+
+// ptr returns the event's @ptr.
+func (e *Event) ptr() string {
+	if e.Ptr == "" && e.PtrFunc != nil {
+		e.Ptr = e.PtrFunc(e)
+	}
+	return e.Ptr
+}
+
+// Get returns the value of the field called name: a system field or a discovered one.
+func (e *Event) Get(name string) Value {
+	if len(name) > 1 && name[0] == '@' {
+		switch name {
+		case "@timestamp":
+			return Millis(e.Timestamp)
+		case "@message":
+			return Str(e.Message)
+		case "@logStream":
+			return Str(e.LogStream)
+		case "@log":
+			return Str(e.Log)
+		case "@ingestionTime":
+			return Millis(e.IngestionTime)
+		case "@ptr":
+			return Str(e.ptr())
+		}
+	}
+	if e.Lazy == LazyJSON && e.Fields == nil && name != "" && name[0] != '@' && !strings.Contains(name, ".") {
+		// one top-level field: find it without discovering (and allocating) all of them
+		if name == e.lastName {
+			return e.lastVal
+		}
+		if v, sure := lookupJSON(e.Message, name); sure {
+			e.lastName, e.lastVal = name, v
+			return v
+		}
+	}
+	if e.Lazy != Eager {
+		e.Fields = Discover(e.Message, e.Lazy == LazyLambda)
+		e.Lazy = Eager
+	}
+	for i := range e.Fields {
+		if e.Fields[i].Name == name {
+			return e.Fields[i].Value
+		}
+	}
+	return Value{}
+}
+
+// MaxDiscoveredFields is how many JSON fields Discover extracts from one event at most, as the
+// service does.
+const MaxDiscoveredFields = 1000
+
+// Discover returns the fields the service discovers in a message: for a JSON object, every
+// member with dot notation for nested objects and indexes for arrays ("a.b", "items.0.id"; a key
+// starting with @ gets another @); for a Lambda platform line (lambda true) START, END and
+// REPORT's @type, @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed and
+// @initDuration (memory in bytes, 1 MB = 1,000,000 bytes). JSON numbers are numbers, strings are
+// strings, booleans and null are the strings "true", "false" and "null". Of a member repeated in
+// one object the first occurrence counts (the last, as encoding/json reads it, in a message
+// whose strings hold escapes: the rare case a fast path leaves to encoding/json).
+func Discover(message string, lambda bool) []Field {
+	if lambda {
+		if fs := lambdaFields(message); fs != nil {
+			return fs
+		}
+	}
+	s := strings.TrimSpace(message)
+	if lambda {
+		// Lambda prefixes application lines with a timestamp and request id; the first JSON
+		// fragment counts.
+		if i := strings.IndexByte(s, '{'); i > 0 {
+			s = s[i:]
+		}
+	}
+	if len(s) < 2 || s[0] != '{' {
+		return nil
+	}
+	if out, ok := scanJSON(s); ok {
+		return out
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return nil
+	}
+	var out []Field
+	flatten("", true, v, &out)
+	return out
+}
+
+func flatten(prefix string, top bool, v any, out *[]Field) {
+	if len(*out) >= MaxDiscoveredFields {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sortStrings(keys)
+		for _, k := range keys {
+			name := k
+			if !top {
+				name = prefix + "." + k
+			} else if strings.HasPrefix(k, "@") {
+				name = "@" + k
+			}
+			flatten(name, false, x[k], out)
+		}
+	case []any:
+		for i, e := range x {
+			flatten(prefix+"."+strconv.Itoa(i), false, e, out)
+		}
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			*out = append(*out, Field{prefix, Str(string(x))})
+			return
+		}
+		*out = append(*out, Field{prefix, Num(f)})
+	case string:
+		*out = append(*out, Field{prefix, Str(x)})
+	case bool:
+		*out = append(*out, Field{prefix, Str(strconv.FormatBool(x))})
+	case nil:
+		*out = append(*out, Field{prefix, Str("null")})
+	}
+}
+
+func sortStrings(s []string) {
+	// insertion sort: JSON objects in logs are small
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// lambdaFields parses Lambda's platform lines:
+//
+//	START RequestId: <id> Version: $LATEST
+//	END RequestId: <id>
+//	REPORT RequestId: <id>	Duration: 1.27 ms	Billed Duration: 2 ms	Memory Size: 1024 MB	Max Memory Used: 75 MB	Init Duration: 99.5 ms
+func lambdaFields(msg string) []Field {
+	var typ string
+	switch {
+	case strings.HasPrefix(msg, "START RequestId: "):
+		typ = "START"
+	case strings.HasPrefix(msg, "END RequestId: "):
+		typ = "END"
+	case strings.HasPrefix(msg, "REPORT RequestId: "):
+		typ = "REPORT"
+	default:
+		return nil
+	}
+	rest := msg[len(typ)+len(" RequestId: "):]
+	id := rest
+	if i := strings.IndexAny(rest, " \t\n"); i >= 0 {
+		id, rest = rest[:i], rest[i:]
+	} else {
+		rest = ""
+	}
+	out := []Field{{"@type", Str(typ)}, {"@requestId", Str(id)}}
+	if typ != "REPORT" {
+		return out
+	}
+	for _, part := range strings.FieldsFunc(rest, func(r rune) bool { return r == '\t' || r == '\n' }) {
+		name, val, ok := strings.Cut(strings.TrimSpace(part), ": ")
+		if !ok {
+			continue
+		}
+		num, unit, _ := strings.Cut(strings.TrimSpace(val), " ")
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			continue
+		}
+		if unit == "MB" {
+			f *= 1000 * 1000
+		}
+		switch name {
+		case "Duration":
+			out = append(out, Field{"@duration", Num(f)})
+		case "Billed Duration":
+			out = append(out, Field{"@billedDuration", Num(f)})
+		case "Memory Size":
+			out = append(out, Field{"@memorySize", Num(f)})
+		case "Max Memory Used":
+			out = append(out, Field{"@maxMemoryUsed", Num(f)})
+		case "Init Duration":
+			out = append(out, Field{"@initDuration", Num(f)})
+		}
+	}
+	return out
+}
+
+// scanJSON is the fast path of Discover: one pass over an object without escapes in its
+// strings, the fields in document order. ok is false when the slow path must decide (an escape,
+// a syntax error, more than MaxDiscoveredFields fields).
+func scanJSON(s string) (out []Field, ok bool) {
+	if !utf8.ValidString(s) {
+		return nil, false // encoding/json replaces invalid bytes: let it
+	}
+	sc := jsonScanner{s: s, out: make([]Field, 0, 8)}
+	if !sc.value("", true) {
+		return nil, false
+	}
+	sc.ws()
+	if sc.i != len(s) || len(sc.out) > MaxDiscoveredFields {
+		return nil, false
+	}
+	return dedupFields(sc.out), true
+}
+
+// dedupFields keeps the first of fields with the same name (a repeated member: the first one
+// counts, as lookupJSON, which stops at it, reads it; encoding/json would keep the last).
+func dedupFields(fs []Field) []Field {
+	dup := false
+	for i := 1; i < len(fs) && !dup; i++ {
+		for j := range i {
+			if fs[j].Name == fs[i].Name {
+				dup = true
+				break
+			}
+		}
+	}
+	if !dup {
+		return fs
+	}
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+type jsonScanner struct {
+	s   string
+	i   int
+	out []Field
+}
+
+func (sc *jsonScanner) ws() {
+	for sc.i < len(sc.s) {
+		switch sc.s[sc.i] {
+		case ' ', '\t', '\n', '\r':
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+// str reads a string without escapes.
+func (sc *jsonScanner) str() (string, bool) {
+	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
+		return "", false
+	}
+	k := strings.IndexByte(sc.s[sc.i+1:], '"')
+	if k < 0 {
+		return "", false
+	}
+	j := sc.i + 1 + k
+	v := sc.s[sc.i+1 : j]
+	if strings.IndexByte(v, '\\') >= 0 {
+		return "", false
+	}
+	sc.i = j + 1
+	return v, true
+}
+
+func (sc *jsonScanner) value(name string, top bool) bool {
+	sc.ws()
+	if sc.i >= len(sc.s) {
+		return false
+	}
+	switch c := sc.s[sc.i]; {
+	case c == '{':
+		sc.i++
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
+			sc.i++
+			return true
+		}
+		for {
+			sc.ws()
+			k, ok := sc.str()
+			if !ok {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) || sc.s[sc.i] != ':' {
+				return false
+			}
+			sc.i++
+			child := k
+			if !top {
+				child = name + "." + k
+			} else if strings.HasPrefix(k, "@") {
+				child = "@" + k
+			}
+			if !sc.value(child, false) {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) {
+				return false
+			}
+			if sc.s[sc.i] == '}' {
+				sc.i++
+				return true
+			}
+			if sc.s[sc.i] != ',' {
+				return false
+			}
+			sc.i++
+		}
+	case top:
+		return false
+	case c == '[':
+		sc.i++
+		sc.ws()
+		if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
+			sc.i++
+			return true
+		}
+		for n := 0; ; n++ {
+			if !sc.value(name+"."+strconv.Itoa(n), false) {
+				return false
+			}
+			sc.ws()
+			if sc.i >= len(sc.s) {
+				return false
+			}
+			if sc.s[sc.i] == ']' {
+				sc.i++
+				return true
+			}
+			if sc.s[sc.i] != ',' {
+				return false
+			}
+			sc.i++
+		}
+	case c == '"':
+		v, ok := sc.str()
+		if !ok {
+			return false
+		}
+		sc.out = append(sc.out, Field{name, Str(v)})
+		return true
+	case c == '-' || c >= '0' && c <= '9':
+		j := sc.i
+		for j < len(sc.s) && (sc.s[j] >= '0' && sc.s[j] <= '9' || sc.s[j] == '.' || sc.s[j] == 'e' || sc.s[j] == 'E' || sc.s[j] == '-' || sc.s[j] == '+') {
+			j++
+		}
+		f, err := strconv.ParseFloat(sc.s[sc.i:j], 64)
+		if err != nil {
+			return false
+		}
+		sc.i = j
+		sc.out = append(sc.out, Field{name, Num(f)})
+		return true
+	}
+	for _, lit := range []string{"true", "false", "null"} {
+		if strings.HasPrefix(sc.s[sc.i:], lit) {
+			sc.i += len(lit)
+			sc.out = append(sc.out, Field{name, Str(lit)})
+			return true
+		}
+	}
+	return false
+}
+
+// lookupJSON finds the top-level member name of a JSON object message without building the
+// others. sure is false when Discover must decide: not a flat-scannable object, an escape in a
+// string, or the member is an object or an array (whose fields are discovered flattened).
+func lookupJSON(msg, name string) (v Value, sure bool) {
+	if !utf8.ValidString(msg) {
+		return Value{}, false
+	}
+	sc := jsonScanner{s: msg}
+	sc.ws()
+	if sc.i >= len(msg) || msg[sc.i] != '{' {
+		return Value{}, false
+	}
+	sc.i++
+	sc.ws()
+	if sc.i < len(msg) && msg[sc.i] == '}' {
+		return Value{}, true
+	}
+	for {
+		sc.ws()
+		k, ok := sc.str()
+		if !ok {
+			return Value{}, false
+		}
+		sc.ws()
+		if sc.i >= len(msg) || msg[sc.i] != ':' {
+			return Value{}, false
+		}
+		sc.i++
+		sc.ws()
+		if sc.i >= len(msg) {
+			return Value{}, false
+		}
+		if k == name {
+			// the first occurrence counts (the rest of the message is not checked)
+			switch c := msg[sc.i]; {
+			case c == '{' || c == '[':
+				return Value{}, false
+			case c == '"':
+				s, ok := sc.str()
+				return Str(s), ok
+			case c == '-' || c >= '0' && c <= '9':
+				j := sc.i
+				for j < len(msg) && (msg[j] >= '0' && msg[j] <= '9' || msg[j] == '.' || msg[j] == 'e' || msg[j] == 'E' || msg[j] == '-' || msg[j] == '+') {
+					j++
+				}
+				f, err := strconv.ParseFloat(msg[sc.i:j], 64)
+				return Num(f), err == nil
+			}
+			sc.out = sc.out[:0]
+			if !sc.value(name, false) || len(sc.out) != 1 {
+				return Value{}, false
+			}
+			return sc.out[0].Value, true
+		} else if !sc.skip() {
+			return Value{}, false
+		}
+		sc.ws()
+		if sc.i >= len(msg) {
+			return Value{}, false
+		}
+		if msg[sc.i] == '}' {
+			sc.i++
+			sc.ws()
+			if sc.i != len(msg) {
+				return Value{}, false
+			}
+			return v, true // Null when not found
+		}
+		if msg[sc.i] != ',' {
+			return Value{}, false
+		}
+		sc.i++
+	}
+}
+
+// skip moves past one value.
+func (sc *jsonScanner) skip() bool {
+	if sc.i >= len(sc.s) {
+		return false
+	}
+	switch c := sc.s[sc.i]; {
+	case c == '"':
+		_, ok := sc.str()
+		return ok
+	case c == '{' || c == '[':
+		depth := 0
+		for sc.i < len(sc.s) {
+			switch sc.s[sc.i] {
+			case '"':
+				if _, ok := sc.str(); !ok {
+					return false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					sc.i++
+					return true
+				}
+			}
+			sc.i++
+		}
+		return false
+	}
+	j := sc.i
+	for j < len(sc.s) && sc.s[j] != ',' && sc.s[j] != '}' && sc.s[j] != ' ' && sc.s[j] != '\n' && sc.s[j] != '\t' && sc.s[j] != '\r' {
+		j++
+	}
+	if j == sc.i {
+		return false
+	}
+	sc.i = j
+	return true
+}
