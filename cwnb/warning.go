@@ -82,5 +82,6 @@ func (ws Warnings) dedupe() Warnings {
 	return out
 }
 
-// errCacheNote is the kind of a note about how the cache served or stored a result.
-var errCacheNote = errors.New("cache")
+// ErrCacheNote is the kind of a warning about how the cache stored a result (a write that
+// failed: the next load fetches again). A damaged cache file wraps ErrCorrupt instead.
+var ErrCacheNote = errors.New("cache")
