@@ -41,7 +41,7 @@
 // # Windows and the grid
 //
 // Absolute windows (Between, Metric.Window) suit versioned notebooks; relative
-// windows (Last, Metric.Last) end 3 minutes before now (Window.Delay). Start and End are aligned down to the
+// windows (Last) end 3 minutes before now (Window.Delay). Start and End are aligned down to the
 // period on the grid of multiples of the period since the Unix epoch; End is exclusive, so the
 // result holds every complete period. A period finer than CloudWatch keeps for the window's age
 // is coarsened to the finest available one with a warning (Options.StrictPeriod makes it an

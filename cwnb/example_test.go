@@ -134,12 +134,6 @@ func ExampleMetric_Window() {
 	// 2026-11-19T00:00:00Z/2026-11-20T00:00:00Z
 }
 
-func ExampleMetric_Last() {
-	q := lat.Last("7d")
-	fmt.Println(q.Window, q.Window.Delay == 0)
-	// Output:
-	// last 7d true
-}
 
 func ExampleQuery_window() {
 	q := cwnb.Query{Metrics: []cwnb.Metric{lat}, Window: cwnb.Last(6 * time.Hour)}

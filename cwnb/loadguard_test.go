@@ -254,7 +254,7 @@ func TestOptionsAreChecked(t *testing.T) {
 			if _, err := newLoader(opt); err == nil {
 				t.Errorf("New accepted it")
 			}
-			if _, err := Load(context.Background(), checkout.Last("1h"), opt); err == nil || !strings.HasPrefix(err.Error(), "cwnb: ") {
+			if _, err := Load(context.Background(), checkout.last("1h"), opt); err == nil || !strings.HasPrefix(err.Error(), "cwnb: ") {
 				t.Errorf("Load: %v", err)
 			}
 		})
@@ -264,11 +264,11 @@ func TestOptionsAreChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Load(nilCtx, checkout.Last("1h")); err == nil || !strings.Contains(err.Error(), "context.Background()") {
+	if _, err := l.Load(nilCtx, checkout.last("1h")); err == nil || !strings.Contains(err.Error(), "context.Background()") {
 		t.Errorf("nil context: %v", err)
 	}
 	var nl *loader
-	if _, err := nl.Load(context.Background(), checkout.Last("1h")); err == nil {
+	if _, err := nl.Load(context.Background(), checkout.last("1h")); err == nil {
 		t.Errorf("nil loader: no error")
 	}
 	if _, err := l.Load(context.Background(), Query{}); !errors.Is(err, ErrInvalid) {

@@ -110,9 +110,9 @@ func (m Metric) Window(start, length string) Query {
 	return Query{Metrics: []Metric{m}, Window: w, err: err}
 }
 
-// Last returns a Query for m over the last length ("24h", "7d") before now minus DefaultDelay.
+// last returns a Query for m over the last length ("24h", "7d") before now minus the delay.
 // A bad string is reported by Load.
-func (m Metric) Last(length string) Query {
+func (m Metric) last(length string) Query {
 	d, err := parseLength(length)
 	if err != nil {
 		err = fmt.Errorf("window length %q: %w", length, err)
