@@ -27,18 +27,20 @@ var ErrNoColumn = errors.New("no such column")
 
 // series returns the column's metadata and values, or an error that lists the columns.
 func (r *Result) series(column string) (*Series, error) {
-	if s, ok := r.Lookup(column); ok {
+	if s, ok := r.lookup(column); ok {
 		return s, nil
 	}
 	return nil, fmt.Errorf("%w %q; the result has %s", ErrNoColumn, column, quoteList(r.Columns()))
 }
 
 // Values returns a copy of the column's values, one per Result.Times entry, NaN where CloudWatch
-// returned no datapoint. It returns nil for an unknown column; Series and Lookup say why.
+// returned no datapoint. A name that is no column is a mistake in the cell, not an empty
+// series: Values panics with an error wrapping ErrNoColumn that lists the columns (Lookup asks
+// without panicking).
 func (r *Result) Values(column string) []float64 {
-	s, ok := r.Lookup(column)
-	if !ok {
-		return nil
+	s, err := r.series(column)
+	if err != nil {
+		panic(fmt.Errorf("cwnb: Values: %w", err))
 	}
 	return append([]float64(nil), s.Values...)
 }
@@ -535,7 +537,7 @@ func (r *Result) Reload(ctx context.Context, period time.Duration, optFns ...fun
 	for i := range q.Expressions {
 		q.Expressions[i].Period = 0
 	}
-	if l := r.Loader(); l != nil && len(optFns) == 0 {
+	if l := r.loader; l != nil && len(optFns) == 0 {
 		return l.Load(ctx, q)
 	}
 	return Load(ctx, q, optFns...)
@@ -608,7 +610,7 @@ func (r *Result) rebuild(grid []time.Time) {
 		r.Start = grid[0]
 		r.End = grid[len(grid)-1].Add(r.Period)
 	}
-	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+	r.Frame = r.wide(r.Query.Fill, r.Query.MaxGap)
 }
 
 // goDuration writes d as Go source: time.Hour, 5*time.Minute.

@@ -37,9 +37,9 @@ func apiScenario() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){cwnb.WithClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
 		o.Now = func() time.Time { return scenario.DemoNow }
-		o.Progress = cwnb.ProgressOff
+		o.NoProgress = true
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
 }

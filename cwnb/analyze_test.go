@@ -20,7 +20,7 @@ import (
 )
 
 // apiResult loads the api scenario's /pay latency at 1 minute over [from, from+length).
-func apiResult(t *testing.T, stats []string, from time.Time, length time.Duration) (*Result, *Loader, string) {
+func apiResult(t *testing.T, stats []string, from time.Time, length time.Duration) (*Result, *loader, string) {
 	t.Helper()
 	sc, err := scenario.New("api", 1)
 	if err != nil {
@@ -107,8 +107,8 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 		t.Errorf("second Reload: %d calls, %v; want 0 calls (the cache)", again.Calls, err)
 	}
 	// With options it builds a new loader, here with an empty cache.
-	other, err := r.Reload(context.Background(), time.Hour, WithClient(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
-		func(o *Options) { o.Now = func() time.Time { return testNow }; o.Progress = ProgressOff })
+	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
+		func(o *Options) { o.Now = func() time.Time { return testNow }; o.NoProgress = true })
 	if err != nil || other.Calls != 1 || !cmp.Equal(other.Values("Latency p99"), hourly.Values("Latency p99")) {
 		t.Errorf("Reload with options: %d calls, %v, p99 %v; want 1 call and %v", other.Calls, err, other.Values("Latency p99"), hourly.Values("Latency p99"))
 	}
@@ -239,7 +239,7 @@ func keys(m map[string]any) []string {
 
 func TestCostIsPrintedInWholeMetrics(t *testing.T) {
 	for metrics, want := range map[int]string{0: "0", 1: "0.00001", 12: "0.00012", 1000: "0.01", 123456: "1.23456", 500000: "5"} {
-		if got := fmtCost(float64(metrics) * CostPerMetric); got != want {
+		if got := fmtCost(float64(metrics) * costPerMetric); got != want {
 			t.Errorf("%d metrics cost %q, want %q", metrics, got, want)
 		}
 	}

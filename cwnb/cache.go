@@ -20,7 +20,7 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
-// Cache is the on-disk cache of loaded series. A file holds, for one endpoint, region and account,
+// diskCache is the on-disk cache of loaded series. A file holds, for one endpoint, region and account,
 // the queries of one namespace, metric name, statistic and period (an entry per set of
 // dimensions, unit and source account), or one expression with what it references: for each, the
 // datapoints of every complete period fetched so far and the time ranges they cover. Grouping
@@ -50,12 +50,12 @@ import (
 // readers (which take no lock) never see a partial file; temporary files left by killed processes
 // are removed by the next write. The cache directory carries a .gitignore for the temporary and
 // lock files.
-type Cache struct {
+type diskCache struct {
 	dir string
 }
 
-// CacheFormatVersion is the version of the cache file format.
-const CacheFormatVersion = 1
+// cacheFormatVersion is the version of the cache file format.
+const cacheFormatVersion = 1
 
 const cacheExt = ".cwc"
 
@@ -66,13 +66,13 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // ErrCorrupt is wrapped by the error reading a damaged cache file.
 var ErrCorrupt = errors.New("corrupt cache file")
 
-// NewCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
+// newDiskCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
 // the first entry is written.
-func NewCache(dir string) *Cache {
+func newDiskCache(dir string) *diskCache {
 	if dir == "" {
 		dir = DefaultCacheDir()
 	}
-	return &Cache{dir: dir}
+	return &diskCache{dir: dir}
 }
 
 // DefaultCacheDir returns where the cache lives when no directory is given: $CWNB_CACHE if set;
@@ -91,10 +91,10 @@ func DefaultCacheDir() string {
 }
 
 // Dir returns the cache's directory.
-func (c *Cache) Dir() string { return c.dir }
+func (c *diskCache) Dir() string { return c.dir }
 
-// CacheEntry describes one query held in the cache (or a cached listing, or an unreadable file).
-type CacheEntry struct {
+// cacheEntry describes one query held in the cache (or a cached listing, or an unreadable file).
+type cacheEntry struct {
 	Path     string // the file holding it, relative to the cache directory, with forward slashes
 	Bytes    int64  // the file's size
 	Modified time.Time
@@ -108,10 +108,10 @@ type CacheEntry struct {
 
 // Entries lists the queries held in the files whose path starts with prefix ("" for all), sorted
 // by path. A damaged file is listed once, with Err set.
-func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
-	var out []CacheEntry
+func (c *diskCache) Entries(prefix string) ([]cacheEntry, error) {
+	var out []cacheEntry
 	err := c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
-		ce := CacheEntry{Path: rel, Bytes: info.Size(), Modified: info.ModTime().UTC()}
+		ce := cacheEntry{Path: rel, Bytes: info.Size(), Modified: info.ModTime().UTC()}
 		data, err := os.ReadFile(full)
 		if err == nil && strings.HasSuffix(rel, listExt) {
 			var lc listCacheFile
@@ -149,7 +149,7 @@ func (c *Cache) Entries(prefix string) ([]CacheEntry, error) {
 }
 
 // Size returns the number of cache files and their total size in bytes.
-func (c *Cache) Size() (files int, bytes int64, err error) {
+func (c *diskCache) Size() (files int, bytes int64, err error) {
 	err = c.walk("", func(rel, full string, info fs.FileInfo) error {
 		files++
 		bytes += info.Size()
@@ -163,7 +163,7 @@ func (c *Cache) Size() (files int, bytes int64, err error) {
 // process left behind. Files that are not cache files are left alone, lock files included:
 // removing one that another process holds would break its lock (the cache's .gitignore keeps
 // them out of git).
-func (c *Cache) Clear(prefix string) (removed int, err error) {
+func (c *diskCache) Clear(prefix string) (removed int, err error) {
 	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -189,7 +189,7 @@ func (c *Cache) Clear(prefix string) (removed int, err error) {
 	return removed, err
 }
 
-func (c *Cache) walk(prefix string, fn func(rel, full string, info fs.FileInfo) error) error {
+func (c *diskCache) walk(prefix string, fn func(rel, full string, info fs.FileInfo) error) error {
 	prefix = filepath.ToSlash(prefix)
 	err := filepath.WalkDir(c.dir, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -318,7 +318,7 @@ func encodeFile(f *cacheFile) ([]byte, error) {
 	}
 	buf := make([]byte, 0, 12+len(hj)+16*n+4)
 	buf = append(buf, cacheMagic...)
-	buf = binary.LittleEndian.AppendUint32(buf, CacheFormatVersion)
+	buf = binary.LittleEndian.AppendUint32(buf, cacheFormatVersion)
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(hj)))
 	buf = append(buf, hj...)
 	for _, e := range f.entries {
@@ -343,8 +343,8 @@ func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 	if len(data) < 16 || !bytes.Equal(data[:4], cacheMagic) {
 		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
 	}
-	if v := binary.LittleEndian.Uint32(data[4:]); v != CacheFormatVersion {
-		return nil, nil, fmt.Errorf("%w: format version %d, this cwnb reads %d", ErrCorrupt, v, CacheFormatVersion)
+	if v := binary.LittleEndian.Uint32(data[4:]); v != cacheFormatVersion {
+		return nil, nil, fmt.Errorf("%w: format version %d, this cwnb reads %d", ErrCorrupt, v, cacheFormatVersion)
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, crcTable) != sum {
@@ -448,7 +448,7 @@ func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 // directory is used when k's own is missing (offline mode); from names the endpoint it came from.
 // If every such file is damaged, the first damage is the error: offline, a corrupt file must be
 // reported as corrupt, not as missing.
-func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from string, err error) {
+func (c *diskCache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from string, err error) {
 	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
 	data, err := os.ReadFile(full)
 	if err == nil {
@@ -519,7 +519,7 @@ func (e *offlineCorruptError) Unwrap() []error { return []error{ErrOffline, e.cf
 // goes to a temporary file ".tmp-<file>-*" in the same directory, renamed over the file: readers
 // never see a partial file. Temporary files that killed processes left behind are removed here.
 // A damaged file on disk is replaced.
-func (c *Cache) writeFile(k cacheKey, f *cacheFile) error {
+func (c *diskCache) writeFile(k cacheKey, f *cacheFile) error {
 	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
 	dir, base := filepath.Dir(full), filepath.Base(full)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -571,7 +571,7 @@ const (
 const gitignore = "# written by cwnb: the cache files are meant to be committed, not these\n" + tmpPrefix + "*\n*" + cacheExt + lockExt + "\n"
 
 // writeGitignore writes the cache directory's .gitignore unless there is one.
-func (c *Cache) writeGitignore() {
+func (c *diskCache) writeGitignore() {
 	p := filepath.Join(c.dir, ".gitignore")
 	if _, err := os.Stat(p); err == nil {
 		return

@@ -199,7 +199,7 @@ func TestLoadCraftedCacheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := NewCache(dir).Entries("")
+	entries, err := newDiskCache(dir).Entries("")
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("entries = %v, %v; want 1", entries, err)
 	}
@@ -268,7 +268,7 @@ func TestLoadCraftedCacheFile(t *testing.T) {
 func TestCacheWriteMergesUnderLock(t *testing.T) {
 	dir := t.TempDir()
 	k := cacheKey{endpoint: "local", rel: "us-east-1/ns/m.Maximum.1m.x.cwc", fileKey: "file", period: time.Minute}
-	a, b := NewCache(dir), NewCache(dir)
+	a, b := newDiskCache(dir), newDiskCache(dir)
 	fa, _, err := a.readFile(k, false)
 	if err != nil || fa != nil {
 		t.Fatalf("read = %v, %v; want no file", fa, err)
@@ -290,7 +290,7 @@ func TestCacheWriteMergesUnderLock(t *testing.T) {
 	if err := b.writeFile(k, mk("b", 1200)); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := NewCache(dir).readFile(k, false)
+	got, _, err := newDiskCache(dir).readFile(k, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestConcurrentLoadsKeepEveryUpdate(t *testing.T) {
 			}
 		}
 	}
-	entries, err := NewCache(dir).Entries("")
+	entries, err := newDiskCache(dir).Entries("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +366,7 @@ func TestConcurrentLoadsKeepEveryUpdate(t *testing.T) {
 // write; a fresh one of unknown origin is kept.
 func TestStaleTempFilesRemoved(t *testing.T) {
 	dir := t.TempDir()
-	c := NewCache(dir)
+	c := newDiskCache(dir)
 	k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file", period: time.Minute}
 	other := cacheKey{endpoint: "local", rel: "r/other.cwc", fileKey: "other", period: time.Minute}
 	f := &cacheFile{fileKey: "file", period: 60}
@@ -428,7 +428,7 @@ func FuzzCacheFile(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		c := NewCache(dir)
+		c := newDiskCache(dir)
 		cf, _, readErr := c.readFile(k, true)
 		if readErr != nil {
 			if !errors.Is(readErr, ErrCorrupt) || !strings.Contains(readErr.Error(), path) {
@@ -467,7 +467,7 @@ func TestCacheWriterProcess(t *testing.T) {
 		t.Skip("helper process of TestCacheWritersInProcesses")
 	}
 	dir, id, _ := strings.Cut(spec, "|")
-	c := NewCache(dir)
+	c := newDiskCache(dir)
 	k := cacheKey{endpoint: "local", rel: "r/shared.cwc", fileKey: "shared", period: time.Minute}
 	for i := range 15 {
 		f, _, err := c.readFile(k, false)
@@ -506,7 +506,7 @@ func TestCacheWritersInProcesses(t *testing.T) {
 			t.Fatalf("writer %d: %v\n%s", p, err, outs[p].String())
 		}
 	}
-	f, _, err := NewCache(dir).readFile(cacheKey{endpoint: "local", rel: "r/shared.cwc", fileKey: "shared"}, false)
+	f, _, err := newDiskCache(dir).readFile(cacheKey{endpoint: "local", rel: "r/shared.cwc", fileKey: "shared"}, false)
 	if err != nil || f == nil {
 		t.Fatalf("read: %v", err)
 	}
@@ -527,7 +527,7 @@ func TestCommittedCachesDecode(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("no committed cache at %s", root)
 	}
-	c := NewCache(root)
+	c := newDiskCache(root)
 	entries, err := c.Entries("")
 	if err != nil {
 		t.Fatal(err)
@@ -567,7 +567,7 @@ func TestCommittedCachesDecode(t *testing.T) {
 func BenchmarkCacheWrite(b *testing.B) {
 	for _, n := range []int{10, 200} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
-			c := NewCache(b.TempDir())
+			c := newDiskCache(b.TempDir())
 			k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file", period: time.Minute}
 			f := &cacheFile{fileKey: "file", period: 60}
 			for i := range n {
@@ -641,7 +641,7 @@ func TestKilledWriterLeavesNoLockOrTemp(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- NewCache(dir).writeFile(cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file"}, &cacheFile{fileKey: "file", period: 60})
+		done <- newDiskCache(dir).writeFile(cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "file"}, &cacheFile{fileKey: "file", period: 60})
 	}()
 	select {
 	case err := <-done:
@@ -653,5 +653,46 @@ func TestKilledWriterLeavesNoLockOrTemp(t *testing.T) {
 	}
 	if tmps, _ := filepath.Glob(filepath.Join(dir, "local", "r", tmpPrefix+"*")); len(tmps) != 0 {
 		t.Errorf("temporary files left after the next write: %v", tmps)
+	}
+}
+
+// TestCacheEntriesSizeClear: what the removed examples of the (now internal) cache showed:
+// Entries lists each query with its period, covered window and points, Size counts the files,
+// Clear removes by prefix and the next load fetches only what was removed.
+func TestCacheEntriesSizeClear(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: cacheNow})
+	from := cacheNow.Add(-5 * time.Hour)
+	putServices(t, url, from, 10, "checkout")
+	dir := t.TempDir()
+	q := Metric{Namespace: "MyService/API", Name: "Latency", Dims: Dims{"Service": "checkout"}, Stats: []string{"Average", "Maximum"},
+		Period: time.Minute}.Window(from.Format(time.RFC3339), "10m")
+	if _, err := cacheLoader(t, url, dir).Load(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	c := newDiskCache(dir)
+	if c.Dir() != dir {
+		t.Errorf("Dir = %s, want %s", c.Dir(), dir)
+	}
+	entries, err := c.Entries("local/us-east-1/MyService_API/")
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("Entries = %v, %v; want 2", entries, err)
+	}
+	for _, e := range entries {
+		if e.Period != time.Minute || e.Points != 10 || e.Series != 1 || e.Err != nil || len(e.Covered) != 1 ||
+			!e.Covered[0].Start.Equal(from) || !e.Covered[0].End.Equal(from.Add(10*time.Minute)) {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	if n, bytes, err := c.Size(); n != 2 || bytes <= 0 || err != nil {
+		t.Errorf("Size = %d, %d, %v; want 2 files", n, bytes, err)
+	}
+	removed, err := c.Clear("local/us-east-1/MyService_API/Latency.max")
+	if removed != 1 || err != nil {
+		t.Errorf("Clear = %d, %v; want 1", removed, err)
+	}
+	calls := srv.Calls("GetMetricData")
+	res, err := cacheLoader(t, url, dir).Load(context.Background(), q)
+	if err != nil || res.Cache.Hits != 1 || res.Cache.Misses != 1 || srv.Calls("GetMetricData") != calls+1 {
+		t.Errorf("after Clear: %v, hits %d misses %d, %d calls; want 1, 1, 1", err, res.Cache.Hits, res.Cache.Misses, srv.Calls("GetMetricData")-calls)
 	}
 }

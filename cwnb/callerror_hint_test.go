@@ -1,4 +1,4 @@
-package cwnb_test
+package cwnb
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
 )
@@ -29,7 +28,7 @@ func TestCallErrorHintForValidationError(t *testing.T) {
 	if err == nil {
 		t.Fatal("GetMetricData with Id M1 succeeded")
 	}
-	ce := &cwnb.CallError{Region: "us-east-1", IDs: []string{"M1"}, Start: now.Add(-time.Hour), End: now, Err: err}
+	ce := &callErr{Region: "us-east-1", IDs: []string{"M1"}, Start: now.Add(-time.Hour), End: now, Err: err}
 	msg := ce.Error()
 	for _, want := range []string{"ValidationError", "is not matching the expected pattern", "CloudWatch rejected the query as written"} {
 		if !strings.Contains(msg, want) {

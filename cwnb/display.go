@@ -20,22 +20,35 @@ const (
 	headCols = 6
 )
 
-// Summary returns the one-line description of the load: window, period, shape, calls, cost and
-// cache use. It leaves out the elapsed time (Result.Elapsed) so that a notebook's committed
-// output changes only when the data does.
-func (r *Result) Summary() string {
+// Summary returns the one-line description of the load: window, period, shape, regions,
+// endpoint and the estimated cost of loading the query without a cache. It leaves out what this
+// run did (calls, retries, cache hits, seconds: Result.Calls, Retries, Cache, Elapsed), so that a
+// notebook re-run on the same data, cold or from the cache, saves the same output.
+func (r *Result) summary() string {
 	auto := ""
 	if r.PeriodAuto {
 		auto = " (auto)"
 	}
-	rows := 0
-	if r.Period > 0 {
-		rows = int(r.End.Sub(r.Start) / r.Period)
+	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · est. $%s per uncached load",
+		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, r.rows(), len(r.Series),
+		strings.Join(r.Regions, ","), r.Endpoint, fmtCost(r.queryCost()))
+}
+
+// queryCost is the estimated dollars of loading the query with no cache, one call per batch:
+// every metric it names (hidden ones included) and every series its SEARCH and Metrics Insights
+// queries found, in every region.
+func (r *Result) queryCost() float64 {
+	metrics := 0
+	for _, m := range r.Query.Metrics {
+		metrics += max(1, len(m.Stats))
 	}
-	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · %d calls · %d metrics · est. $%s · cache %d hit, %d miss",
-		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, rows, len(r.Series),
-		strings.Join(r.Regions, ","), r.Endpoint, r.Calls, r.MetricsRequested, fmtCost(r.Cost),
-		r.Cache.Hits, r.Cache.Misses)
+	metrics *= len(r.Regions)
+	for _, s := range r.Series {
+		if s.Kind == kindSearch.String() || s.Kind == kindSQL.String() {
+			metrics++
+		}
+	}
+	return float64(metrics) * costPerMetric
 }
 
 func fmtCost(c float64) string {
@@ -53,7 +66,7 @@ func (r *Result) String() string {
 	if r.Title != "" {
 		b.WriteString(r.Title + "\n")
 	}
-	b.WriteString(r.Summary() + "\n")
+	b.WriteString(r.summary() + "\n")
 	for _, w := range r.Warnings {
 		b.WriteString("warning: " + w.Text + "\n")
 	}
@@ -93,7 +106,7 @@ func (r *Result) head() (rows [][]string, cols []string) {
 	n := min(r.rows(), headRows)
 	times := r.Times()
 	for i := 0; i < n; i++ {
-		row := []string{times[i].Format(TimeLayout)}
+		row := []string{times[i].Format(timeLayout)}
 		for k := 0; k < ns; k++ {
 			v := r.Frame.Col(r.Series[k].Column).Elem(i).Float()
 			row = append(row, fmtValue(v))
@@ -115,14 +128,14 @@ func fmtValue(v float64) string {
 
 // HTML returns the result as an HTML fragment for a notebook: title, summary, warnings, notes and
 // the first rows of the frame. Every string from data is escaped.
-func (r *Result) HTML() string {
+func (r *Result) html() string {
 	var b strings.Builder
 	e := html.EscapeString
 	b.WriteString(`<div class="cwnb-result" style="font-family:sans-serif;font-size:13px">`)
 	if r.Title != "" {
 		b.WriteString("<b>" + e(r.Title) + "</b><br>")
 	}
-	b.WriteString(`<span style="color:#555">` + e(r.Summary()) + "</span>")
+	b.WriteString(`<span style="color:#555">` + e(r.summary()) + "</span>")
 	for _, w := range r.Warnings {
 		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w.Text) + "</div>")
 	}
@@ -156,10 +169,22 @@ func (r *Result) HTML() string {
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
-			protocol.MIMETextHTML:  r.HTML(),
+			protocol.MIMETextHTML:  r.html(),
 			protocol.MIMETextPlain: r.String(),
 		}})
 		return
 	}
 	fmt.Fprint(os.Stdout, r.String())
+}
+
+// loadedLine is the line a load's notebook progress block ends with: what was loaded, the same
+// whether the load was slow, fast or answered by the cache.
+func (r *Result) loadedLine() string {
+	auto := ""
+	if r.PeriodAuto {
+		auto = " (auto)"
+	}
+	return fmt.Sprintf("cwnb: loaded with period %s%s: %d rows × %d series, %s/%s, %s @ %s",
+		fmtDur(r.Period), auto, r.rows(), len(r.Series), r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339),
+		strings.Join(r.Regions, ","), r.Endpoint)
 }

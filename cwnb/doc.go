@@ -19,7 +19,7 @@
 //
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
-//	res.Display()   // the frame's head, the period, calls, cost and warnings
+//	res.Display()   // the period, the frame's head and warnings (the same on every re-run)
 //	backup := cwnb.Hourly(0, 5*time.Minute)
 //	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
 //	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
@@ -35,13 +35,13 @@
 // Minimum, Maximum, SampleCount, pNN.NN, TM/WM/TC/TS with percent or absolute bounds, PR, IQM),
 // Expressions (metric math over the other queries' ids, SEARCH, Metrics Insights SELECT), a
 // Window, a Period and a Fill policy. Zero fields mean documented defaults: the period is chosen
-// from the window and CloudWatch's retention (AutoPeriod) and reported; gaps stay NaN. Everything
+// from the window and CloudWatch's retention and reported; gaps stay NaN. Everything
 // is validated before any call, and errors name the input and the fix.
 //
 // # Windows and the grid
 //
-// Absolute windows (Between, ParseWindow, Metric.Window) suit versioned notebooks; relative
-// windows (Last, Metric.Last) end DefaultDelay before now. Start and End are aligned down to the
+// Absolute windows (Between, Metric.Window) suit versioned notebooks; relative
+// windows (Last) end 3 minutes before now (Window.Delay). Start and End are aligned down to the
 // period on the grid of multiples of the period since the Unix epoch; End is exclusive, so the
 // result holds every complete period. A period finer than CloudWatch keeps for the window's age
 // is coarsened to the finest available one with a warning (Options.StrictPeriod makes it an
@@ -51,18 +51,25 @@
 //
 // Queries are packed into the fewest GetMetricData calls: at most 500 queries per call, one
 // Metrics Insights query per call, an expression in the same call as what it references; pages
-// (NextToken) are merged per (Id, Label). A client-side rate limiter (DefaultRateLimit, below the
-// 50 TPS quota) paces the calls; the SDK retries throttling with backoff; the context cancels.
-// Result.Calls, MetricsRequested and Cost (CostPerMetric, $0.01 per 1,000 metrics) report them.
+// (NextToken, through the SDK's paginators, a repeated token refused) are merged per (Id, Label).
+// A client-side rate limiter (Options.RateLimit, half the 50 TPS quota) paces the calls; the SDK
+// retries throttling and 5xx with backoff; each call has a deadline (Options.CallTimeout) and so
+// has the load (Options.Timeout). Before any call, a window in the future or past retention and a
+// load estimated too big for memory are errors (ErrInvalid); an endpoint where nothing
+// answers fails at once (ErrUnreachable) and so do missing credentials (ErrCredentials), each with
+// what to do. A query that matched nothing is a warning (ErrNoMatch) that suggests the nearest
+// existing names. Result.Calls, Retries, MetricsRequested and Cost ($0.01 per 1,000 metrics)
+// report what a run did, and the progress line shows it; Display leaves it out, so that a notebook
+// re-run on the same data saves the same output.
 //
 // # Frames
 //
 // Result.Frame is the wide frame: TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
 // each period, since gota has no time type) then one float column per series, one row per
 // period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (FillZero,
-// FillForward, FillLinear, bounded by Query.MaxGap). Result.Long is the long frame (timestamp,
+// FillForward, FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
 // region, id, label, namespace, metric, stat, dimension columns, value) for SEARCH results.
-// Result.Times and Times turn the timestamps back into []time.Time. Result.Series carries each
+// Result.Times turns the timestamps back into []time.Time. Result.Series carries each
 // column's metadata: id, label, region, namespace, metric, dimensions, statistic, unit, period,
 // status and messages, plus its raw values.
 //
@@ -80,11 +87,13 @@
 // statistic and period (an entry per dimension set), keyed by endpoint, region, account, query
 // definition and period, never by credentials: a 1,000-series load makes a handful of files.
 // Entries hold the datapoints of complete periods and the ranges they cover, so a relative window
-// fetches only its new tail and the still-open period is never stored as final. Writes are atomic
-// (temporary file and rename) and merge what another process wrote; a damaged file is detected by
-// its checksum and fetched again with a warning. The location is Options.CacheDir, else
-// $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's directory as GONB_DIR and runs
-// cells there), else ./.cwnb. Cache.Size, Cache.Entries and Cache.Clear inspect and prune it.
+// fetches only its new tail and the still-open period is never stored as final. Writes hold a
+// file lock while they merge what is on disk (concurrent loads never lose each other's updates)
+// and are atomic (temporary file and rename); the directory carries a .gitignore for the
+// temporary and lock files. Cache files are untrusted input: a damaged or crafted one is fetched
+// again with a warning (ErrCorrupt), and offline it is an error that says corrupt. The location is
+// Options.CacheDir, else $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's directory
+// as GONB_DIR and runs cells there), else ./.cwnb (DefaultCacheDir).
 //
 // A committed cache keeps a notebook reproducible: offline mode (Options.Offline or
 // CWNB_OFFLINE=1) answers only from it, also from entries recorded against another endpoint (a
@@ -143,7 +152,7 @@
 //
 // # Also
 //
-// ReadInvestigation and LoadFile read YAML investigation files; List runs ListMetrics into a
+// ReadInvestigation reads YAML investigation files; List runs ListMetrics into a
 // frame; Get is the `cwnb get` command. Slow loads show progress in place in the notebook, and
 // on stderr when it is a terminal.
 package cwnb

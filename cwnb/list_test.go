@@ -32,7 +32,7 @@ func TestList(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	opts := []func(*Options){WithClient(c), WithCacheDir(dir), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } }}
+	opts := []func(*Options){withAPI(c), WithCacheDir(dir), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } }}
 	f := Filter{Namespace: "MyService/API", Metric: "Latency", Dims: Dims{"Service": ""}}
 	ls, err := List(context.Background(), f, opts...)
 	if err != nil {

@@ -38,26 +38,26 @@ func fastRetry(o *cloudwatch.Options) {
 }
 
 // testLoader returns a loader on the local CloudWatch at url with its cache in dir.
-func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Options)) *Loader {
+func testLoader(t testing.TB, url, dir string, now time.Time, extra ...func(*Options)) *loader {
 	t.Helper()
 	return testLoaderWith(t, url, dir, now, nil, extra...)
 }
 
 // testLoaderWith is testLoader with more client options.
-func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func(*cloudwatch.Options), extra ...func(*Options)) *Loader {
+func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func(*cloudwatch.Options), extra ...func(*Options)) *loader {
 	t.Helper()
 	copts := []func(*cloudwatch.Options){fastRetry}
 	if clientOpt != nil {
 		copts = append(copts, clientOpt)
 	}
 	c := localcwtest.Client(t, url, copts...)
-	fns := append([]func(*Options){WithClient(c), WithCacheDir(dir), func(o *Options) {
+	fns := append([]func(*Options){withAPI(c), WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
 		o.Region = "us-east-1"
-		o.Progress = ProgressOff
+		o.NoProgress = true
 		o.RateLimit = 1000
 	}}, extra...)
-	l, err := New(fns...)
+	l, err := newLoader(fns...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestLoadStatistics(t *testing.T) {
 		}
 	}
 	// The frame holds the same numbers and RFC 3339 timestamps.
-	times, err := Times(res.Frame)
+	times, err := frameTimes(res.Frame)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,21 +219,22 @@ func TestLoadCacheRerun(t *testing.T) {
 		t.Fatalf("offline from a full cache: %v (calls %v)", err, off)
 	}
 	// Offline on a machine with no endpoint configured and no credentials: the entries recorded
-	// against the local CloudWatch still answer, with a note.
+	// against the local CloudWatch still answer, and the result says it shows local data: its
+	// output is the same as online.
 	t.Setenv("AWS_ENDPOINT_URL", "")
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	bare, err := Load(context.Background(), q, WithCacheDir(dir), WithOffline(true), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
-	if err != nil || bare.Endpoint != "aws" || !strings.Contains(bare.Notes.String(), `recorded against endpoint "local"`) {
-		t.Fatalf("offline without an endpoint: %v (notes %v)", err, bare)
+	if err != nil || bare.Endpoint != "local" || bare.String() != first.String() {
+		t.Fatalf("offline without an endpoint: %v\n%v\nvs online\n%v", err, bare, first)
 	}
 	if diff := cmp.Diff(first.Series[1].Values, bare.Series[1].Values, cmpopts.EquateNaNs()); diff != "" {
 		t.Errorf("offline values differ:\n%s", diff)
 	}
 	_, err = testLoader(t, url, t.TempDir(), testNow, WithOffline(true)).Load(context.Background(), q)
-	var oe *OfflineError
+	var oe *offlineError
 	if !errors.Is(err, ErrOffline) || !errors.As(err, &oe) || !strings.Contains(err.Error(), "Latency p99") {
-		t.Errorf("offline miss error = %v, want an *OfflineError naming Latency p99", err)
+		t.Errorf("offline miss error = %v, want an *offlineError naming Latency p99", err)
 	}
 	t.Setenv("CWNB_OFFLINE", "1")
 	_, err = testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), q)
@@ -254,7 +255,7 @@ func TestLoadCorruptEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := NewCache(dir).Entries("")
+	entries, err := newDiskCache(dir).Entries("")
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("entries = %v, %v; want 1", entries, err)
 	}
@@ -419,11 +420,11 @@ func TestLoadRelativeTail(t *testing.T) {
 	if diff := cmp.Diff(fresh.Series[0].Values, r2.Series[0].Values, cmpopts.EquateNaNs()); diff != "" {
 		t.Errorf("cache+tail differs from a fresh load (-fresh +got):\n%s", diff)
 	}
-	entries, _ := NewCache(dir).Entries("")
+	entries, _ := newDiskCache(dir).Entries("")
 	if len(entries) != 1 {
 		t.Fatalf("entries %v", entries)
 	}
-	final := alignDown(t1.Add(-DefaultDelay), time.Minute)
+	final := alignDown(t1.Add(-defaultDelay), time.Minute)
 	if cov := entries[0].Covered; len(cov) != 1 || !cov[0].End.Equal(final) {
 		t.Errorf("covered %v, want up to %v (the open period is not final)", cov, final)
 	}
@@ -500,7 +501,7 @@ func TestLoadTwoProcesses(t *testing.T) {
 	if got := srv.Calls("GetMetricData"); got < 1 || got > 2 {
 		t.Errorf("children made %d calls, want 1 or 2", got)
 	}
-	entries, err := NewCache(dir).Entries("")
+	entries, err := newDiskCache(dir).Entries("")
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("entries %v %v", entries, err)
 	}

@@ -30,9 +30,9 @@ func TestLoadRegions(t *testing.T) {
 	putRamp(t, urlB, from, 3, map[int]bool{0: true})
 	urls := map[string]string{"us-east-1": urlA, "eu-west-1": urlB}
 	dir := t.TempDir()
-	l, err := New(WithCacheDir(dir), func(o *Options) {
+	l, err := newLoader(WithCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return testNow }
-		o.NewClient = func(ctx context.Context, region string) (API, error) {
+		o.NewClient = func(ctx context.Context, region string) (*cloudwatch.Client, error) {
 			return localcwtest.Client(t, urls[region], func(co *cloudwatch.Options) { co.Region = region }), nil
 		}
 	})
@@ -53,7 +53,7 @@ func TestLoadRegions(t *testing.T) {
 	if got := res.Frame.Col("Latency Maximum (eu-west-1)").Float(); got[1] != 200 || got[0] == got[0] {
 		t.Errorf("eu-west-1 values %v, want [NaN 200 300]", got)
 	}
-	long := res.Long()
+	long := res.long()
 	if n := long.Nrow(); n != 5 {
 		t.Errorf("long frame has %d rows, want 3+2", n)
 	}
@@ -91,7 +91,7 @@ func TestLoadMessages(t *testing.T) {
 	if !strings.Contains(res.Warnings.String(), "MultipleUnits") {
 		t.Errorf("warnings %q lack MultipleUnits", res.Warnings)
 	}
-	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.HTML(), "MultipleUnits") {
+	if !strings.Contains(res.String(), "MultipleUnits") || !strings.Contains(res.html(), "MultipleUnits") {
 		t.Error("the message is not printed with the result")
 	}
 	calls := srv.Calls("GetMetricData")
@@ -132,7 +132,7 @@ func TestLoadPartialData(t *testing.T) {
 		}, Messages: []types.MessageData{{Code: aws.String("Note"), Value: aws.String("call-level")}}},
 	}}
 	dir := t.TempDir()
-	l, _ := New(WithClient(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, _ := newLoader(withAPI(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	res, err := l.Load(context.Background(), checkout.Window(from.Format(time.RFC3339), "3m"))
 	if err != nil {
 		t.Fatal(err)
@@ -161,16 +161,16 @@ func TestProgressStderr(t *testing.T) {
 	faults, _ := localcw.ParseFaults("latency=250ms")
 	_, url := localcwtest.Start(t, localcw.Options{Now: testNow, Faults: faults})
 	var buf bytes.Buffer
-	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressStderr; o.Stderr = &buf })
+	l := testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoProgress = false; o.Stderr = &buf })
 	if _, err := l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m")); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "cwnb: loaded with 1 GetMetricData calls") {
+	if !strings.Contains(buf.String(), "cwnb: loaded: 1 calls, 0 retries, 0 queries from the cache") {
 		t.Errorf("stderr %q lacks the final progress line", buf.String())
 	}
-	// ProgressAuto on a non-terminal writer is silent.
+	// NoProgress is silent.
 	buf.Reset()
-	l = testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.Progress = ProgressAuto; o.Stderr = &buf })
+	l = testLoader(t, url, t.TempDir(), testNow, func(o *Options) { o.NoProgress = true; o.Stderr = &buf })
 	l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m"))
 	if buf.Len() != 0 {
 		t.Errorf("auto progress wrote to a non-terminal: %q", buf.String())
@@ -178,15 +178,15 @@ func TestProgressStderr(t *testing.T) {
 }
 
 func TestRateLimitOption(t *testing.T) {
-	l, _ := New()
-	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
+	l, _ := newLoader()
+	if l.limiter.Limit() != rate.Limit(defaultRateLimit) || defaultRateLimit >= 50 {
 		t.Errorf("default limit %v", l.limiter.Limit())
 	}
-	l, _ = New(WithRateLimit(3))
+	l, _ = newLoader(func(o *Options) { o.RateLimit = 3 })
 	if l.limiter.Limit() != 3 || l.sqlLim.Limit() != 3 {
 		t.Errorf("limit %v / %v, want 3", l.limiter.Limit(), l.sqlLim.Limit())
 	}
-	if _, err := New(WithRateLimit(-1)); err == nil {
+	if _, err := newLoader(func(o *Options) { o.RateLimit = -1 }); err == nil {
 		t.Error("negative rate limit accepted")
 	}
 }
@@ -229,15 +229,15 @@ func TestLoadExpressions(t *testing.T) {
 		t.Fatalf("columns %q", got)
 	}
 	// Minute k of the ramp holds (k+1)·1 .. (k+1)·100: max - min = 99(k+1).
-	spread, _ := res.Lookup("spread")
+	spread, _ := res.lookup("spread")
 	if v := spread.Values; v[0] != 99 || v[1] != 198 || v[2] == v[2] || v[3] != 396 {
 		t.Errorf("spread %v, want [99 198 NaN 396]", v)
 	}
-	cart, _ := res.Lookup("cart Latency")
+	cart, _ := res.lookup("cart Latency")
 	if cart.Values[0] != 7 || cart.Dims["Service"] != "cart" || cart.Namespace != "MyService/API" || cart.Metric != "Latency" || cart.Stat != "Maximum" {
 		t.Errorf("cart series %+v", cart)
 	}
-	long := res.Long()
+	long := res.long()
 	if got := long.Col("Service").Records(); got[len(got)-1] != "checkout" {
 		t.Errorf("long Service column %v", got)
 	}
@@ -297,19 +297,19 @@ func TestLoadBeyondRetention(t *testing.T) {
 	q := checkout.Window(from.Format(time.RFC3339), "10m")
 	t.Setenv("CWNB_NOW", testNow.Format(time.RFC3339))
 	c := localcwtest.Client(t, url)
-	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir)); err != nil {
+	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir)); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("CWNB_NOW", testNow.AddDate(2, 0, 0).Format(time.RFC3339))
-	res, err := Load(context.Background(), q, WithClient(c), WithCacheDir(dir), WithOffline(true))
+	res, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir), WithOffline(true))
 	if err != nil || res.Period != time.Minute || res.Calls != 0 {
 		t.Fatalf("two years later from the cache: %v", err)
 	}
-	if _, err := Load(context.Background(), q, WithClient(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
+	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
 		t.Errorf("without a cache: %v, want the retention error", err)
 	}
 	t.Setenv("CWNB_NOW", "tomorrow")
-	if _, err := New(); err == nil || !strings.Contains(err.Error(), "CWNB_NOW") {
+	if _, err := newLoader(); err == nil || !strings.Contains(err.Error(), "CWNB_NOW") {
 		t.Errorf("bad CWNB_NOW: %v", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestLoadMixedPeriods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := res.Lookup("max 5m")
+	c, _ := res.lookup("max 5m")
 	want := []float64{500, nan, nan, nan, nan, 1000, nan, nan, nan, nan}
 	if res.Period != time.Minute || len(c.Values) != 10 || !cmp.Equal(want, c.Values, cmpopts.EquateNaNs()) || c.Period != 5*time.Minute {
 		t.Errorf("grid %v, coarse series %v (period %v), want %v", res.Period, c.Values, c.Period, want)

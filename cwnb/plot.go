@@ -248,7 +248,7 @@ func (r *Result) Footer(columns ...string) string {
 	}
 	var sel []*Series
 	for _, c := range columns {
-		if s, ok := r.Lookup(c); ok {
+		if s, ok := r.lookup(c); ok {
 			sel = append(sel, s)
 		}
 	}

@@ -12,67 +12,75 @@ import (
 	"golang.org/x/term"
 )
 
-// ProgressMode says where a slow load reports progress.
-type ProgressMode int
+// progressMode says where a slow load reports progress.
+type progressMode int
 
 const (
-	// ProgressAuto shows progress in the notebook when running under GoNB, else on Stderr when it
-	// is a terminal and CI is not set. Nothing is shown for a load faster than a second.
-	ProgressAuto ProgressMode = iota
-	// ProgressOff shows nothing.
-	ProgressOff
-	// ProgressStderr always writes progress lines to Stderr (one line per update, no terminal
-	// control codes unless Stderr is a terminal).
-	ProgressStderr
+	// progressAuto shows progress in the notebook when running under GoNB, else on os.Stderr
+	// when it is a terminal and CI is not set. Nothing is shown for a load faster than a second.
+	progressAuto progressMode = iota
+	// progressOff shows nothing (Options.NoProgress).
+	progressOff
+	// progressStderr writes progress lines to Options.Stderr (one line per update, no terminal
+	// control codes unless it is a terminal).
+	progressStderr
 )
-
-// String returns "auto", "off" or "stderr".
-func (m ProgressMode) String() string {
-	switch m {
-	case ProgressAuto:
-		return "auto"
-	case ProgressOff:
-		return "off"
-	case ProgressStderr:
-		return "stderr"
-	}
-	return fmt.Sprintf("ProgressMode(%d)", int(m))
-}
 
 // progressDelay is how long a load runs before progress appears.
 var progressDelay = time.Second
 
-// progress reports calls made out of calls planned. In the notebook it updates one output block
-// in place (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and
-// which nbconvert applies too) and leaves a single final line; on a terminal it rewrites one
-// stderr line with \r.
+// progress reports what a load is doing while it runs: calls made out of calls planned, retries,
+// queries the cache answered, seconds. In the notebook every load opens one output block, fast or
+// slow (gonbui.UpdateHTML sends display_data, then update_display_data, which needs no browser
+// round-trip and which nbconvert applies too); a slow load shows its progress there, and at its
+// end every load replaces it with one line that says what was loaded and nothing about the run,
+// so that re-running a notebook on the same data, cold or from the cache, saves the same bytes.
+// On a terminal it rewrites one stderr line with \r and ends with a line that says what the load
+// did (calls, retries, cache hits, seconds, cost).
 type progress struct {
 	mu       sync.Mutex
-	mode     ProgressMode
+	mode     progressMode
 	w        io.Writer
 	tty      bool
 	notebook bool
 	id       string
 	began    time.Time
 	total    int
+	hits     int
 	calls    int
+	retried  int
+	cost     float64 // of this run, known at the end
 	shown    bool
 	last     time.Time
 }
 
-func newProgress(o Options, jobs int) *progress {
-	p := &progress{mode: o.Progress, w: o.Stderr, total: jobs, began: time.Now()}
-	if f, ok := o.Stderr.(*os.File); ok {
+func newProgress(o Options, jobs, hits int) *progress {
+	mode := progressAuto
+	switch {
+	case o.NoProgress:
+		mode = progressOff
+	case o.Stderr != nil:
+		mode = progressStderr
+	}
+	w := o.Stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	p := &progress{mode: mode, w: w, total: jobs, hits: hits, began: time.Now()}
+	if f, ok := w.(*os.File); ok {
 		p.tty = term.IsTerminal(int(f.Fd()))
 	}
-	switch o.Progress {
-	case ProgressOff:
+	switch mode {
+	case progressOff:
 		p.w = nil
-	case ProgressAuto:
+	case progressAuto:
 		if gonbui.IsNotebook {
 			p.notebook = true
 			p.id = "cwnb-progress-" + gonbui.UniqueId()
 			p.w = nil
+			// Every load opens its block, fast or slow, cold or cached, so that the notebook
+			// saves the same outputs whatever the run did.
+			gonbui.UpdateHTML(p.id, "")
 		} else if !p.tty || os.Getenv("CI") != "" {
 			p.w = nil
 		}
@@ -99,12 +107,23 @@ func (p *progress) step() {
 	p.show(false)
 }
 
+// retries records how many retries the calls needed.
+func (p *progress) retries(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.retried = n
+}
+
 func (p *progress) text(final bool) string {
 	el := time.Since(p.began).Round(100 * time.Millisecond)
+	did := fmt.Sprintf("%d calls, %d retries, %d queries from the cache, %v", p.calls, p.retried, p.hits, el)
 	if final {
-		return fmt.Sprintf("cwnb: loaded with %d GetMetricData calls in %v", p.calls, el)
+		return fmt.Sprintf("cwnb: loaded: %s, est. $%s", did, fmtCost(p.cost))
 	}
-	return fmt.Sprintf("cwnb: loading… %d calls (%d batches planned, pages add calls), %v", p.calls, p.total, el)
+	return fmt.Sprintf("cwnb: loading… %s (%d batches planned, pages add calls)", did, p.total)
 }
 
 func (p *progress) show(final bool) {
@@ -123,15 +142,22 @@ func (p *progress) show(final bool) {
 	}
 }
 
-// done ends the progress display: a single final line if anything was shown.
-func (p *progress) done(calls int) {
+// done ends the progress display of a load whose calls cost cost. On a terminal that showed
+// progress it writes the final line; in the notebook it replaces the block with final, the
+// deterministic line of the result ("" for a failed load).
+func (p *progress) done(cost float64, final string) {
 	if !p.active() {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.calls = calls
-	if p.shown {
+	p.cost = cost
+	switch {
+	case p.notebook && final == "":
+		gonbui.UpdateHTML(p.id, "")
+	case p.notebook:
+		gonbui.UpdateHTML(p.id, "<small style=\"color:#666\">"+html.EscapeString(final)+"</small>")
+	case p.shown:
 		p.show(true)
 	}
 }

@@ -26,13 +26,14 @@ func TestDefaultClientKeepsConnectionsToAFastServer(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
-	l, err := New(WithEndpoint(url), func(o *Options) {
+	l, err := newLoader(func(o *Options) {
+		o.Endpoint = url
 		o.NoCache = true
 		o.MaxAttempts = 1
 		o.Concurrency = 1
 		o.RateLimit = 1000
 		o.Now = func() time.Time { return testNow }
-		o.Progress = ProgressOff
+		o.NoProgress = true
 	})
 	if err != nil {
 		t.Fatal(err)

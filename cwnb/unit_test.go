@@ -70,7 +70,7 @@ func TestAutoPeriod(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := AutoPeriod(tc.length, tc.age); got != tc.want {
+			if got := autoPeriod(tc.length, tc.age); got != tc.want {
 				t.Errorf("AutoPeriod(%v, %v) = %v, want %v", tc.length, tc.age, got, tc.want)
 			}
 		})
@@ -121,7 +121,7 @@ func TestParseWindow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseWindow(tc.start, tc.length)
+			got, err := parseWindow(tc.start, tc.length)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.err)
@@ -172,7 +172,7 @@ func TestValidate(t *testing.T) {
 		{"too old", Query{Metrics: []Metric{lat}, Window: Between(testNow.AddDate(-2, 0, 0), testNow.AddDate(-2, 0, 1))}, "455 days"},
 		{"shorter than a period", Query{Metrics: []Metric{lat}, Window: Between(testNow.Add(-50*time.Minute), testNow.Add(-20*time.Minute)), Period: time.Hour}, "no complete 1h period"},
 	}
-	l, err := New(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, err := newLoader(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestPlanBatches(t *testing.T) {
 	t.Run("independent", func(t *testing.T) {
 		for _, n := range []int{1, 499, 500, 501, 1000, 1201} {
 			us := mkUnits(n)
-			bs, err := planBatches(us, us, MaxQueriesPerCall)
+			bs, err := planBatches(us, us, maxQueriesPerCall)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestPlanBatches(t *testing.T) {
 		// 499 others in one call, so the plan makes 2 calls and keeps the group together.
 		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m0", "m498"}, order: 499},
 			&unit{id: "e1", kind: kindMath, refs: []string{"e0"}, order: 500})
-		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		bs, err := planBatches(us, us, maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +255,7 @@ func TestPlanBatches(t *testing.T) {
 	t.Run("only what is needed", func(t *testing.T) {
 		us := mkUnits(10)
 		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m3"}, order: 10})
-		bs, err := planBatches(us, us[10:], MaxQueriesPerCall)
+		bs, err := planBatches(us, us[10:], maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func TestPlanBatches(t *testing.T) {
 	})
 	t.Run("insights one per call", func(t *testing.T) {
 		us := []*unit{{id: "q1", kind: kindSQL}, {id: "q2", kind: kindSQL, order: 1}, {id: "m1", kind: kindMetric, order: 2}}
-		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		bs, err := planBatches(us, us, maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +273,7 @@ func TestPlanBatches(t *testing.T) {
 			t.Errorf("%d calls %v, want 2", len(bs), sizes(bs))
 		}
 		us = append(us, &unit{id: "e", kind: kindMath, refs: []string{"q1", "q2"}, order: 3})
-		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "one Metrics Insights query per call") {
+		if _, err := planBatches(us, us, maxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "one Metrics Insights query per call") {
 			t.Errorf("err = %v, want the one-per-call error", err)
 		}
 	})
@@ -284,7 +284,7 @@ func TestPlanBatches(t *testing.T) {
 			refs = append(refs, u.id)
 		}
 		us = append(us, &unit{id: "e", kind: kindMath, refs: refs, order: 500})
-		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "501 queries") {
+		if _, err := planBatches(us, us, maxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "501 queries") {
 			t.Errorf("err = %v", err)
 		}
 	})
@@ -333,14 +333,14 @@ func TestFillValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := FillValues(in, tc.f, tc.maxGap)
+			got := fillValues(in, tc.f, tc.maxGap)
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateNaNs()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 	if !math.IsNaN(in[0]) || !math.IsNaN(in[2]) {
-		t.Error("FillValues mutated its input")
+		t.Error("fillValues mutated its input")
 	}
 	for _, s := range []string{"nan", "zero", "ffill", "linear"} {
 		f, err := ParseFill(s)
@@ -371,7 +371,7 @@ func TestEndpointName(t *testing.T) {
 // TestCacheFile: a file round-trips, and Entries, Size and Clear see it by prefix.
 func TestCacheFile(t *testing.T) {
 	dir := t.TempDir()
-	c := NewCache(dir)
+	c := newDiskCache(dir)
 	k := cacheKey{endpoint: "local", rel: "us-east-1/NS/M.avg.1m.0123456789abcdef.cwc", fileKey: "file-1", key: "q1", desc: "NS M Average", period: time.Minute}
 	f := &cacheFile{fileKey: "file-1", period: 60, entries: []*entry{
 		{key: "q1", desc: "NS M Average", covered: [][2]int64{{0, 600}}, series: []*seriesData{

@@ -10,22 +10,14 @@ import (
 // errors.Is(w, cwnb.ErrPartialData) instead of matching text.
 var (
 	// ErrCoarsePeriod: the data was loaded, or an analysis ran, at a coarser period than asked or
-	// needed; detail is lost.
+	// needed (detail is lost), or the period was chosen automatically (a note).
 	ErrCoarsePeriod = errors.New("coarser period")
-	// ErrAutoPeriod: the period was chosen automatically (a note, not a warning).
-	ErrAutoPeriod = errors.New("automatic period")
-	// ErrPartialData: some series are incomplete (a status other than Complete, or a limit hit).
+	// ErrPartialData: some series are incomplete (a status other than Complete, or a limit hit),
+	// or CloudWatch flagged them with a message (MultipleUnits, ArithmeticError,
+	// MaxMetricsExceeded ...).
 	ErrPartialData = errors.New("partial data")
 	// ErrNoMatch: a query matched no metric, or a series came back empty.
 	ErrNoMatch = errors.New("nothing matched")
-	// ErrAPIMessage: CloudWatch attached a message to the response (MultipleUnits,
-	// ArithmeticError, MaxMetricsExceeded ...).
-	ErrAPIMessage = errors.New("cloudwatch message")
-	// ErrCacheNote: something about how the cache served the result (a refetched corrupt entry
-	// wraps ErrCorrupt instead).
-	ErrCacheNote = errors.New("cache")
-	// ErrEndpoint: something about the endpoint the result came from.
-	ErrEndpoint = errors.New("endpoint")
 )
 
 // Warning is one thing the user of a result should act on (Result.Warnings) or know
@@ -40,11 +32,8 @@ func warnf(kind error, format string, args ...any) Warning {
 	return Warning{Kind: kind, Text: fmt.Sprintf(format, args...)}
 }
 
-// Error returns the text, so a Warning can travel as an error.
+// Error returns the text, so a Warning can travel as an error and prints as its text.
 func (w Warning) Error() string { return w.Text }
-
-// String returns the text.
-func (w Warning) String() string { return w.Text }
 
 // Unwrap returns the sentinel.
 func (w Warning) Unwrap() error { return w.Kind }
@@ -72,7 +61,7 @@ func (ws Warnings) Has(target error) bool {
 }
 
 // Texts returns the texts.
-func (ws Warnings) Texts() []string {
+func (ws Warnings) texts() []string {
 	s := make([]string, len(ws))
 	for i, w := range ws {
 		s[i] = w.Text
@@ -92,3 +81,7 @@ func (ws Warnings) dedupe() Warnings {
 	}
 	return out
 }
+
+// ErrCacheNote is the kind of a warning about how the cache stored a result (a write that
+// failed: the next load fetches again). A damaged cache file wraps ErrCorrupt instead.
+var ErrCacheNote = errors.New("cache")

@@ -10,11 +10,11 @@ import (
 // DefaultDelay is the ingestion delay of a relative window: "the last 24h" ends DefaultDelay before
 // now, because CloudWatch may still be receiving datapoints for the latest minutes. It is also how
 // long after a period's end its value counts as final for the cache.
-const DefaultDelay = 3 * time.Minute
+const defaultDelay = 3 * time.Minute
 
 // MaxAutoPoints is the largest number of periods per series that the automatic period allows:
 // a day loads at 1m, two days at 5m, a week at 10m.
-const MaxAutoPoints = 1440
+const maxAutoPoints = 1440
 
 // Window is the time range of a load: absolute (Start and End, the right choice for a versioned
 // notebook) or relative (Last, ending Delay before now). Start is inclusive and End exclusive, as
@@ -43,7 +43,7 @@ func Last(d time.Duration) Window {
 
 // ParseWindow parses start (RFC 3339, or a date "2026-11-19" meaning midnight UTC) and length: a
 // duration ("24h", "90m", "7d", "1w") or an RFC 3339 end time.
-func ParseWindow(start, length string) (Window, error) {
+func parseWindow(start, length string) (Window, error) {
 	s, err := parseTime(start)
 	if err != nil {
 		return Window{}, fmt.Errorf("window start %q: %w", start, err)
@@ -122,7 +122,7 @@ func alignDown(t time.Time, p time.Duration) time.Time {
 // Retention returns the finest period CloudWatch still holds for data that is age old: under 3 h
 // high-resolution data (1 s), under 15 days 1 minute, under 63 days 5 minutes, under 455 days
 // 1 hour. ok is false beyond 455 days, where CloudWatch keeps nothing.
-func Retention(age time.Duration) (period time.Duration, ok bool) {
+func retention(age time.Duration) (period time.Duration, ok bool) {
 	const day = 24 * time.Hour
 	switch {
 	case age < 3*time.Hour:
@@ -144,13 +144,13 @@ var autoPeriods = []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute
 // AutoPeriod returns the period used when a Query has none: the smallest of 1m, 5m, 10m, 15m, 1h,
 // 6h and 1d that CloudWatch's retention allows for data as old as the window's start (age) and
 // that gives at most MaxAutoPoints periods over length.
-func AutoPeriod(length, age time.Duration) time.Duration {
-	min, _ := Retention(age)
+func autoPeriod(length, age time.Duration) time.Duration {
+	min, _ := retention(age)
 	for _, p := range autoPeriods {
 		if p < min {
 			continue
 		}
-		if (length+p-1)/p <= MaxAutoPoints {
+		if (length+p-1)/p <= maxAutoPoints {
 			return p
 		}
 	}
@@ -160,7 +160,7 @@ func AutoPeriod(length, age time.Duration) time.Duration {
 // coarsen returns the period to request for an explicit period p whose data is age old: p itself
 // when retention allows it, otherwise the smallest multiple of the retention period ≥ p.
 func coarsen(p, age time.Duration) (time.Duration, bool) {
-	min, _ := Retention(age)
+	min, _ := retention(age)
 	if min <= time.Second {
 		return p, false
 	}
@@ -207,7 +207,7 @@ func (w Window) delay() time.Duration {
 	case w.Delay < 0:
 		return 0
 	case w.Delay == 0:
-		return DefaultDelay
+		return defaultDelay
 	}
 	return w.Delay
 }

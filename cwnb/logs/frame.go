@@ -155,7 +155,7 @@ func (c *Column) text() []string {
 }
 
 // rowTimeLayout is the layout of event times in frames: RFC 3339 with milliseconds, which
-// cwnb.Times reads.
+// time.Parse with time.RFC3339 reads.
 const rowTimeLayout = "2006-01-02T15:04:05.000Z"
 
 func parseTime(s string) (time.Time, bool) {
@@ -362,7 +362,7 @@ func (r *Result) grid(names []string, vals [][]string, present [][]bool) bool {
 	r.Period, r.Keys = p, keys
 	layout := rowTimeLayout
 	if p%time.Second == 0 {
-		layout = cwnb.TimeLayout
+		layout = "2006-01-02T15:04:05Z" // the layout of cwnb.TimeColumn
 	}
 	r.Columns = append(r.Columns, Column{Name: cwnb.TimeColumn, Kind: Time, Times: times, layout: layout})
 	for j, k := range keys {
