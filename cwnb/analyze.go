@@ -34,11 +34,13 @@ func (r *Result) series(column string) (*Series, error) {
 }
 
 // Values returns a copy of the column's values, one per Result.Times entry, NaN where CloudWatch
-// returned no datapoint. It returns nil for an unknown column; Series and Lookup say why.
+// returned no datapoint. A name that is no column is a mistake in the cell, not an empty
+// series: Values panics with an error wrapping ErrNoColumn that lists the columns (Lookup asks
+// without panicking).
 func (r *Result) Values(column string) []float64 {
-	s, ok := r.Lookup(column)
-	if !ok {
-		return nil
+	s, err := r.series(column)
+	if err != nil {
+		panic(fmt.Errorf("cwnb: Values: %w", err))
 	}
 	return append([]float64(nil), s.Values...)
 }

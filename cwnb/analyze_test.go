@@ -239,7 +239,7 @@ func keys(m map[string]any) []string {
 
 func TestCostIsPrintedInWholeMetrics(t *testing.T) {
 	for metrics, want := range map[int]string{0: "0", 1: "0.00001", 12: "0.00012", 1000: "0.01", 123456: "1.23456", 500000: "5"} {
-		if got := fmtCost(float64(metrics) * CostPerMetric); got != want {
+		if got := fmtCost(float64(metrics) * costPerMetric); got != want {
 			t.Errorf("%d metrics cost %q, want %q", metrics, got, want)
 		}
 	}

@@ -20,22 +20,35 @@ const (
 	headCols = 6
 )
 
-// Summary returns the one-line description of the load: window, period, shape, calls, cost and
-// cache use. It leaves out the elapsed time (Result.Elapsed) so that a notebook's committed
-// output changes only when the data does.
+// Summary returns the one-line description of the load: window, period, shape, regions,
+// endpoint and the estimated cost of loading the query without a cache. It leaves out what this
+// run did (calls, retries, cache hits, seconds: Result.Calls, Retries, Cache, Elapsed), so that a
+// notebook re-run on the same data, cold or from the cache, saves the same output.
 func (r *Result) Summary() string {
 	auto := ""
 	if r.PeriodAuto {
 		auto = " (auto)"
 	}
-	rows := 0
-	if r.Period > 0 {
-		rows = int(r.End.Sub(r.Start) / r.Period)
+	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · est. $%s per uncached load",
+		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, r.rows(), len(r.Series),
+		strings.Join(r.Regions, ","), r.Endpoint, fmtCost(r.queryCost()))
+}
+
+// queryCost is the estimated dollars of loading the query with no cache, one call per batch:
+// every metric it names (hidden ones included) and every series its SEARCH and Metrics Insights
+// queries found, in every region.
+func (r *Result) queryCost() float64 {
+	metrics := 0
+	for _, m := range r.Query.Metrics {
+		metrics += max(1, len(m.Stats))
 	}
-	return fmt.Sprintf("%s/%s · period %s%s · %d rows × %d series · %s @ %s · %d calls · %d metrics · est. $%s · cache %d hit, %d miss",
-		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), fmtDur(r.Period), auto, rows, len(r.Series),
-		strings.Join(r.Regions, ","), r.Endpoint, r.Calls, r.MetricsRequested, fmtCost(r.Cost),
-		r.Cache.Hits, r.Cache.Misses)
+	metrics *= len(r.Regions)
+	for _, s := range r.Series {
+		if s.Kind == kindSearch.String() || s.Kind == kindSQL.String() {
+			metrics++
+		}
+	}
+	return float64(metrics) * costPerMetric
 }
 
 func fmtCost(c float64) string {
@@ -153,12 +166,16 @@ func (r *Result) HTML() string {
 // Display shows the result in the notebook when running under GoNB, as one display bundle with
 // HTML (HTML) and plain text (String) so that every front end (JupyterLab, GitHub's viewer,
 // nbconvert to text) shows it; outside GoNB it prints String to stdout.
+//
+// The first Display of a load that showed progress in the notebook replaces that progress block,
+// so the saved notebook holds the same outputs whether the load was slow or answered by the cache.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextHTML:  r.HTML(),
 			protocol.MIMETextPlain: r.String(),
-		}})
+		}, DisplayID: r.display})
+		r.display = ""
 		return
 	}
 	fmt.Fprint(os.Stdout, r.String())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -72,8 +73,8 @@ func Example() {
 	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "5m"), opts...)
 	res.Display()
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:05:00Z · period 1m (auto) · 5 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
-	// note: period 1m chosen automatically for a 5m window starting 14h ago (set Query.Period to choose)
+	// 2026-11-19T10:00:00Z/2026-11-19T10:05:00Z · period 1m (auto) · 5 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
+	// note: period 1m chosen automatically for a 5m window (set Query.Period to choose)
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z             50.5           99
 	//   2026-11-19T10:01:00Z              101          198
@@ -234,18 +235,6 @@ func ExampleRetention() {
 	// 720h0m0s 5m0s true
 	// 2400h0m0s 1h0m0s true
 	// 12000h0m0s 0s false
-}
-
-func ExampleFillValues() {
-	nan := func() float64 { var z float64; return z / z }()
-	v := []float64{1, nan, nan, 4, nan}
-	fmt.Println(cwnb.FillValues(v, cwnb.FillLinear, 0))
-	fmt.Println(cwnb.FillValues(v, cwnb.FillForward, 1))
-	fmt.Println(cwnb.FillValues(v, cwnb.FillZero, 0))
-	// Output:
-	// [1 2 3 4 NaN]
-	// [1 1 NaN 4 4]
-	// [1 0 0 4 0]
 }
 
 func ExampleParseFill() {
@@ -446,7 +435,7 @@ func ExampleResult_Summary() {
 	q.Period = 5 * time.Minute
 	fmt.Println(cwnb.MustLoad(q, opts...).Summary())
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 }
 
 func ExampleResult_String() {
@@ -459,7 +448,7 @@ func ExampleResult_String() {
 	fmt.Print(cwnb.MustLoad(q, opts...))
 	// Output:
 	// Is the average hiding our tail?
-	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z · period 5m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z          138.875          480
 	//   2026-11-19T10:05:00Z              404          950
@@ -485,7 +474,7 @@ func ExampleResult_Display() {
 	q.Period = time.Minute
 	cwnb.MustLoad(q, opts...).Display()
 	// Output:
-	// 2026-11-19T10:00:00Z/2026-11-19T10:02:00Z · period 1m · 2 rows × 2 series · us-east-1 @ local · 1 calls · 2 metrics · est. $0.00002 · cache 0 hit, 2 miss
+	// 2026-11-19T10:00:00Z/2026-11-19T10:02:00Z · period 1m · 2 rows × 2 series · us-east-1 @ local · est. $0.00002 per uncached load
 	//              timestamp  Latency Average  Latency p99
 	//   2026-11-19T10:00:00Z             50.5           99
 	//   2026-11-19T10:01:00Z              101          198
@@ -531,16 +520,6 @@ metrics:
     stats: [Average, p99]
     dimensions: {Service: checkout}
 `
-
-func ExampleParseInvestigation() {
-	inv, err := cwnb.ParseInvestigation("tail.yaml", []byte(exampleYAML))
-	fmt.Println(inv.Title, inv.Query.Window, inv.Query.Period, err)
-	_, err = cwnb.ParseInvestigation("tail.yaml", []byte("window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    stat: p99x\n"))
-	fmt.Println(strings.Contains(err.Error(), `tail.yaml:5: `), strings.Contains(err.Error(), `"p99x"`))
-	// Output:
-	// Is the average hiding our tail? 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z 5m0s <nil>
-	// true true
-}
 
 func ExampleReadInvestigation() {
 	dir, _ := os.MkdirTemp("", "cwnb-inv-")
@@ -712,9 +691,12 @@ func ExampleWithCacheDir() {
 func ExampleWithRateLimit() {
 	var o cwnb.Options
 	cwnb.WithRateLimit(5)(&o)
-	fmt.Println(o.RateLimit, cwnb.DefaultRateLimit)
+	fmt.Println(o.RateLimit)
+	_, err := cwnb.New(cwnb.WithRateLimit(math.Inf(1)))
+	fmt.Println(err)
 	// Output:
-	// 5 25
+	// 5
+	// cwnb: WithRateLimit(+Inf): the rate must be a positive number of requests per second, such as 25
 }
 
 // WithClient plugs in any client: here a real SDK client for a local CloudWatch.
@@ -761,7 +743,7 @@ func ExampleCallError() {
 	var ce *cwnb.CallError
 	var ae smithy.APIError
 	fmt.Println(errors.As(err, &ce), ce.Region, ce.IDs, errors.As(err, &ae), ae.ErrorCode())
-	fmt.Println(strings.Contains(err.Error(), "lower Options.RateLimit"))
+	fmt.Println(strings.Contains(err.Error(), "lower the request rate with WithRateLimit"))
 	// Output:
 	// true us-east-1 [m1_avg m1_p99] true Throttling
 	// true
@@ -776,17 +758,18 @@ func ExampleCallError_Error() {
 	// connection refused
 }
 
-func ExampleOfflineError() {
+// An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
+// lists what the cache lacks.
+func ExampleWithOffline_miss() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
 		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"))
-	var oe *cwnb.OfflineError
-	fmt.Println(errors.Is(err, cwnb.ErrOffline), errors.As(err, &oe), len(oe.Missing))
-	fmt.Println(oe.Missing[0])
+	fmt.Println(errors.Is(err, cwnb.ErrOffline))
+	fmt.Println(strings.Contains(err.Error(), "lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z"))
 	// Output:
-	// true true 2
-	// us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z
+	// true
+	// true
 }
 
 func ExampleMessage_String() {

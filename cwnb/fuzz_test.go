@@ -41,7 +41,7 @@ func FuzzParseInvestigation(f *testing.F) {
 	f.Add([]byte("metrics: [1, 2]\nwindow: [x]\n"))
 	f.Add([]byte("- a\n- b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := ParseInvestigation("f.yaml", data)
+		inv, err := parseInvestigation("f.yaml", data)
 		if err == nil && len(inv.Query.Metrics) == 0 && len(inv.Query.Expressions) == 0 {
 			t.Fatal("accepted a file with nothing to load")
 		}

@@ -36,9 +36,9 @@ import (
 // Keys: title, question, region, regions, window (start, end, length, last, delay), period, fill
 // (nan, zero, ffill, linear), max_gap, metrics (id, namespace, name or metric, stat/stats/
 // statistic/statistics, dimensions or dims, unit, period, label, account, hidden) and
-// expressions (id, expression or expr, label, period, account, hidden). Durations are Go
-// durations or whole days ("7d"). An unknown key or a bad value is an error naming the file and
-// line.
+// expressions (id, expression or expr, label, unit, period, account, hidden). Durations are Go
+// durations or whole days ("7d"). An unknown key, a key or dimension given twice, or a bad value
+// is an error naming the file and line. Labels name the result's columns as Result.Columns says.
 type Investigation struct {
 	Path     string // the file it was read from, if any
 	Title    string
@@ -52,7 +52,7 @@ func ReadInvestigation(path string) (*Investigation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("investigation file: %w", err)
 	}
-	inv, err := ParseInvestigation(path, data)
+	inv, err := parseInvestigation(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func yamlErr(name string, n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%w: %s:%d: %s", ErrInvestigation, name, line, fmt.Sprintf(format, args...))
 }
 
-// ParseInvestigation parses an investigation file's content; name is used in errors.
-func ParseInvestigation(name string, data []byte) (*Investigation, error) {
+// parseInvestigation parses an investigation file's content; name is used in errors.
+func parseInvestigation(name string, data []byte) (*Investigation, error) {
 	if name == "" {
 		name = "investigation"
 	}
@@ -98,114 +98,144 @@ func ParseInvestigation(name string, data []byte) (*Investigation, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, yamlErr(name, root, "the file must be a mapping with keys such as title, window and metrics")
 	}
-	inv := &Investigation{Path: name}
-	q := &inv.Query
-	var ids []string
-	idLines := map[string]*yaml.Node{}
-	var exprNodes []*yaml.Node
-	var exprRefs [][]string
-	var windowNode *yaml.Node
-	err := eachKey(name, root, []string{"title", "question", "region", "regions", "window", "period", "fill", "max_gap", "metrics", "expressions"}, func(key string, v *yaml.Node) error {
-		var err error
-		switch key {
-		case "title":
-			inv.Title, err = scalar(name, v, key)
-		case "question":
-			inv.Question, err = scalar(name, v, key)
-		case "region":
-			var r string
-			r, err = scalar(name, v, key)
-			q.Regions = append(q.Regions, r)
-		case "regions":
-			var rs []string
-			rs, err = scalars(name, v, key)
-			q.Regions = append(q.Regions, rs...)
-		case "window":
-			windowNode = v
-			q.Window, err = parseWindowNode(name, v)
-		case "period":
-			q.Period, err = durationNode(name, v, key, true)
-		case "max_gap":
-			q.MaxGap, err = durationNode(name, v, key, false)
-		case "fill":
-			var s string
-			if s, err = scalar(name, v, key); err == nil {
-				if q.Fill, err = ParseFill(s); err != nil {
-					err = yamlErr(name, v, "%v", err)
-				}
-			}
-		case "metrics":
-			if v.Kind != yaml.SequenceNode {
-				return yamlErr(name, v, "metrics must be a list of metrics (lines starting with -)")
-			}
-			for i, mn := range v.Content {
-				m, err := parseMetricNode(name, mn, i)
-				if err != nil {
-					return err
-				}
-				q.Metrics = append(q.Metrics, m)
-				base := m.ID
-				if base == "" {
-					base = fmt.Sprintf("m%d", len(q.Metrics))
-				}
-				stats := m.Stats
-				if len(stats) == 0 {
-					stats = []string{"Average"}
-				}
-				for _, s := range stats {
-					id := base
-					if len(stats) > 1 {
-						st, _ := cwstat.Parse(s)
-						id = base + "_" + statID(st.String())
-					}
-					ids = append(ids, id)
-					idLines[id] = mn
-				}
-			}
-		case "expressions":
-			if v.Kind != yaml.SequenceNode {
-				return yamlErr(name, v, "expressions must be a list (lines starting with -)")
-			}
-			for i, en := range v.Content {
-				e, refs, err := parseExpressionNode(name, en, i)
-				if err != nil {
-					return err
-				}
-				q.Expressions = append(q.Expressions, e)
-				id := e.ID
-				if id == "" {
-					id = fmt.Sprintf("e%d", len(q.Expressions))
-				}
-				ids = append(ids, id)
-				idLines[id] = en
-				exprNodes = append(exprNodes, en)
-				exprRefs = append(exprRefs, refs)
-			}
-		}
-		return err
-	})
-	if err != nil {
+	p := &invParser{name: name, inv: &Investigation{Path: name}, idLines: map[string]*yaml.Node{}}
+	keys := []string{"title", "question", "region", "regions", "window", "period", "fill", "max_gap", "metrics", "expressions"}
+	if err := eachKey(name, root, keys, p.key); err != nil {
 		return nil, err
 	}
-	if windowNode == nil {
+	return p.finish(root)
+}
+
+// invParser holds what parseInvestigation has read so far.
+type invParser struct {
+	name       string
+	inv        *Investigation
+	ids        []string
+	idLines    map[string]*yaml.Node
+	exprNodes  []*yaml.Node
+	exprRefs   [][]string
+	windowNode *yaml.Node
+}
+
+// key reads one top-level key.
+func (p *invParser) key(key string, v *yaml.Node) error {
+	name, inv, q := p.name, p.inv, &p.inv.Query
+	var err error
+	switch key {
+	case "title":
+		inv.Title, err = scalar(name, v, key)
+	case "question":
+		inv.Question, err = scalar(name, v, key)
+	case "region":
+		var r string
+		r, err = scalar(name, v, key)
+		q.Regions = append(q.Regions, r)
+	case "regions":
+		var rs []string
+		rs, err = scalars(name, v, key)
+		q.Regions = append(q.Regions, rs...)
+	case "window":
+		p.windowNode = v
+		q.Window, err = parseWindowNode(name, v)
+	case "period":
+		q.Period, err = durationNode(name, v, key, true)
+	case "max_gap":
+		q.MaxGap, err = durationNode(name, v, key, false)
+	case "fill":
+		var s string
+		if s, err = scalar(name, v, key); err == nil {
+			if q.Fill, err = ParseFill(s); err != nil {
+				err = yamlErr(name, v, "%v", err)
+			}
+		}
+	case "metrics":
+		err = p.metrics(v)
+	case "expressions":
+		err = p.expressions(v)
+	}
+	return err
+}
+
+// metrics reads the metrics list and records the query ids it defines.
+func (p *invParser) metrics(v *yaml.Node) error {
+	q := &p.inv.Query
+	if v.Kind != yaml.SequenceNode {
+		return yamlErr(p.name, v, "metrics must be a list of metrics (lines starting with -)")
+	}
+	for i, mn := range v.Content {
+		m, err := parseMetricNode(p.name, mn, i)
+		if err != nil {
+			return err
+		}
+		q.Metrics = append(q.Metrics, m)
+		base := m.ID
+		if base == "" {
+			base = fmt.Sprintf("m%d", len(q.Metrics))
+		}
+		stats := m.Stats
+		if len(stats) == 0 {
+			stats = []string{"Average"}
+		}
+		for _, s := range stats {
+			id := base
+			if len(stats) > 1 {
+				st, _ := cwstat.Parse(s)
+				id = base + "_" + statID(st.String())
+			}
+			p.ids = append(p.ids, id)
+			p.idLines[id] = mn
+		}
+	}
+	return nil
+}
+
+// expressions reads the expressions list and records their ids and references.
+func (p *invParser) expressions(v *yaml.Node) error {
+	q := &p.inv.Query
+	if v.Kind != yaml.SequenceNode {
+		return yamlErr(p.name, v, "expressions must be a list (lines starting with -)")
+	}
+	for i, en := range v.Content {
+		e, refs, err := parseExpressionNode(p.name, en, i)
+		if err != nil {
+			return err
+		}
+		q.Expressions = append(q.Expressions, e)
+		id := e.ID
+		if id == "" {
+			id = fmt.Sprintf("e%d", len(q.Expressions))
+		}
+		p.ids = append(p.ids, id)
+		p.idLines[id] = en
+		p.exprNodes = append(p.exprNodes, en)
+		p.exprRefs = append(p.exprRefs, refs)
+	}
+	return nil
+}
+
+// finish checks what the keys left to check together: a window, something to load, unique ids,
+// known references, and the whole query.
+func (p *invParser) finish(root *yaml.Node) (*Investigation, error) {
+	name, inv, q := p.name, p.inv, &p.inv.Query
+	if p.windowNode == nil {
 		return nil, yamlErr(name, root, "no window; add for example  window: {start: 2026-11-19T00:00:00Z, length: 24h}")
 	}
 	if len(q.Metrics) == 0 && len(q.Expressions) == 0 {
 		return nil, yamlErr(name, root, "no metrics and no expressions; add a metrics: list")
 	}
 	known := map[string]bool{}
-	for _, id := range ids {
+	for _, id := range p.ids {
 		if known[id] {
-			return nil, yamlErr(name, idLines[id], "id %q is used twice", id)
+			return nil, yamlErr(name, p.idLines[id], "id %q is used twice", id)
 		}
 		known[id] = true
 	}
-	for i, refs := range exprRefs {
+	for i, refs := range p.exprRefs {
 		for _, r := range refs {
 			if !known[r] {
-				sorted := append([]string(nil), ids...)
+				sorted := append([]string(nil), p.ids...)
 				sort.Strings(sorted)
-				return nil, yamlErr(name, exprNodes[i], "expression refers to %q, which no metric or expression of this file defines; known ids: %s", r, strings.Join(sorted, ", "))
+				return nil, yamlErr(name, p.exprNodes[i], "expression refers to %q, which no metric or expression of this file defines; known ids: %s", r, strings.Join(sorted, ", "))
 			}
 		}
 	}
@@ -432,6 +462,9 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 			if val.Kind != yaml.ScalarNode || val.Value == "" {
 				return nil, yamlErr(name, val, "dimension %s needs a single non-empty value", k.Value)
 			}
+			if _, dup := d[k.Value]; dup {
+				return nil, yamlErr(name, k, "dimension %s appears twice; keep one (a metric has one value per dimension)", k.Value)
+			}
 			d[k.Value] = val.Value
 		}
 	case yaml.SequenceNode:
@@ -444,6 +477,9 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 			if c.Kind != yaml.MappingNode || c.Decode(&kv) != nil || kv.Name == "" || kv.Value == "" {
 				return nil, yamlErr(name, c, "a dimension in list form needs Name and Value, like {Name: Service, Value: checkout}")
 			}
+			if _, dup := d[kv.Name]; dup {
+				return nil, yamlErr(name, c, "dimension %s appears twice; keep one (a metric has one value per dimension)", kv.Name)
+			}
 			d[kv.Name] = kv.Value
 		}
 	default:
@@ -455,7 +491,7 @@ func parseDimsNode(name string, v *yaml.Node) (Dims, error) {
 func parseExpressionNode(name string, n *yaml.Node, i int) (Expression, []string, error) {
 	var e Expression
 	var exprNode *yaml.Node
-	err := eachKey(name, n, []string{"id", "expression", "expr", "label", "period", "account", "hidden"}, func(key string, v *yaml.Node) error {
+	err := eachKey(name, n, []string{"id", "expression", "expr", "label", "unit", "period", "account", "hidden"}, func(key string, v *yaml.Node) error {
 		var err error
 		switch key {
 		case "id":
@@ -468,6 +504,8 @@ func parseExpressionNode(name string, n *yaml.Node, i int) (Expression, []string
 			e.Expr, err = scalar(name, v, key)
 		case "label":
 			e.Label, err = scalar(name, v, key)
+		case "unit":
+			e.Unit, err = scalar(name, v, key)
 		case "period":
 			e.Period, err = durationNode(name, v, key, true)
 		case "account":

@@ -39,10 +39,11 @@ expressions:
   - id: ratio
     expression: lat_p99 / lat_avg
     label: p99 over average
+    unit: ratio
 `
 
 func TestParseInvestigation(t *testing.T) {
-	inv, err := ParseInvestigation("tail.yaml", []byte(tailYAML))
+	inv, err := parseInvestigation("tail.yaml", []byte(tailYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestParseInvestigation(t *testing.T) {
 			{ID: "lat", Namespace: "MyService/API", Name: "Latency", Stats: []string{"Average", "p99"}, Dims: Dims{"Service": "checkout"}, Unit: "Milliseconds"},
 			{Namespace: "MyService/API", Name: "Requests", Stats: []string{"Sum"}, Dims: Dims{"Service": "checkout"}},
 		},
-		Expressions: []Expression{{ID: "ratio", Expr: "lat_p99 / lat_avg", Label: "p99 over average"}},
+		Expressions: []Expression{{ID: "ratio", Expr: "lat_p99 / lat_avg", Label: "p99 over average", Unit: "ratio"}},
 	}
 	if diff := cmp.Diff(want, inv.Query, cmp.AllowUnexported(Query{}, Window{})); diff != "" {
 		t.Errorf("query (-want +got):\n%s", diff)
@@ -85,10 +86,12 @@ func TestParseInvestigationErrors(t *testing.T) {
 		{"metrics not a list", "window: {last: 24h}\nmetrics: {namespace: A}\n", "tail.yaml:2: metrics must be a list"},
 		{"dimension without value", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions: {Service: }\n", "tail.yaml:5: dimension Service"},
 		{"empty", "", "is empty"},
+		{"duplicate dimension", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions:\n      Service: a\n      Service: b\n", "tail.yaml:7: dimension Service appears twice"},
+		{"duplicate dimension in list form", "window: {last: 24h}\nmetrics:\n  - namespace: A\n    name: B\n    dimensions:\n      - {Name: S, Value: a}\n      - {Name: S, Value: b}\n", "tail.yaml:7: dimension S appears twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseInvestigation("tail.yaml", []byte(tc.yaml))
+			_, err := parseInvestigation("tail.yaml", []byte(tc.yaml))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.want)
 			}

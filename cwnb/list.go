@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/cwnb/cwnb/cwnb/internal/fetch"
 )
 
 // Filter selects metrics for List. Zero fields do not filter.
@@ -39,9 +41,9 @@ type Filter struct {
 
 const listExt = ".cwl"
 
-// ListMaxAge is how long a listing stays in the cache before List asks CloudWatch again (offline
+// listMaxAge is how long a listing stays in the cache before List asks CloudWatch again (offline
 // mode uses a listing of any age).
-const ListMaxAge = time.Hour
+const listMaxAge = time.Hour
 
 // Listing is what List found.
 type Listing struct {
@@ -63,22 +65,28 @@ func List(ctx context.Context, f Filter, optFns ...func(*Options)) (*Listing, er
 	return l.List(ctx, f)
 }
 
+// listedMetric is one metric of a listing, as the listing cache stores it.
+type listedMetric struct {
+	Namespace string            `json:"namespace"`
+	Name      string            `json:"name"`
+	Dims      map[string]string `json:"dims"`
+	Account   string            `json:"account,omitempty"`
+}
+
 type listCacheFile struct {
-	Version int       `json:"version"`
-	Key     string    `json:"key"`
-	Written time.Time `json:"written"`
-	Metrics []struct {
-		Namespace string            `json:"namespace"`
-		Name      string            `json:"name"`
-		Dims      map[string]string `json:"dims"`
-		Account   string            `json:"account,omitempty"`
-	} `json:"metrics"`
+	Version int            `json:"version"`
+	Key     string         `json:"key"`
+	Written time.Time      `json:"written"`
+	Metrics []listedMetric `json:"metrics"`
 }
 
 // List runs ListMetrics (every page) in each region and returns the metrics as a frame and as
-// Metric values. ListMetrics costs nothing, but a listing is cached for ListMaxAge so that a
+// Metric values. ListMetrics costs nothing, but a listing is cached for an hour so that a
 // notebook re-run makes no call, and offline mode answers from the cache.
 func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
+	if l == nil || ctx == nil {
+		return nil, errors.New("cwnb: List needs a *Loader from cwnb.New and a context (context.Background())")
+	}
 	for k := range f.Dims {
 		if k == "" {
 			return nil, invalidf("filter dimension with an empty name; give the dimension's name")
@@ -96,109 +104,126 @@ func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
 		regions = []string{r}
 	}
 	out := &Listing{Cached: true}
-	type row struct {
-		region, account string
-		m               Metric
-	}
-	var rows []row
+	var rows []listRow
 	for _, region := range regions {
-		epURL := l.opts.Endpoint
-		var c API
-		if !l.opts.Offline {
-			var err error
-			if c, err = l.client(ctx, region); err != nil {
-				return nil, err
-			}
-			epURL = l.endpointURL(c)
-		} else if epURL == "" {
-			epURL = l.endpointURL(nil)
+		lc, calls, err := l.listRegion(ctx, region, f)
+		if err != nil {
+			return nil, err
 		}
-		ep := endpointName(epURL)
-		keyDesc := fmt.Sprintf("list|%q|%q|%q|%q|%v|%q|%v|%q", region, f.Namespace, f.Metric, f.Dims.String(), f.RecentlyActive, f.AccountID, f.IncludeLinked, l.opts.Account)
-		sum := sha256.Sum256([]byte(keyDesc))
-		rel := filepath.Join(safeName(region), "_list", hex.EncodeToString(sum[:8])+listExt)
-		file := filepath.Join(l.cache.Dir(), ep, rel)
-		var lc *listCacheFile
-		if !l.opts.NoCache {
-			lc = readListCache(file, keyDesc)
-			if lc == nil && l.opts.Offline {
-				matches, _ := filepath.Glob(filepath.Join(l.cache.Dir(), "*", rel))
-				for _, m := range matches {
-					if lc = readListCache(m, keyDesc); lc != nil {
-						break
-					}
-				}
-			}
+		out.Calls += calls
+		out.Cached = out.Cached && calls == 0
+		for _, m := range lc.Metrics {
+			rows = append(rows, listRow{region: region, account: m.Account, m: Metric{Namespace: m.Namespace, Name: m.Name, Dims: Dims(m.Dims), AccountID: m.Account}})
 		}
-		fresh := lc != nil && (l.opts.Offline || l.opts.Now().Sub(lc.Written) < ListMaxAge)
-		if !fresh {
-			if l.opts.Offline {
-				return nil, &OfflineError{Dir: l.cache.Dir(), Missing: []string{fmt.Sprintf("%s listing %s", region, describeFilter(f))}}
-			}
-			out.Cached = false
-			lc = &listCacheFile{Version: 1, Key: keyDesc, Written: l.opts.Now().UTC()}
-			in := &cloudwatch.ListMetricsInput{}
-			if f.Namespace != "" {
-				in.Namespace = aws.String(f.Namespace)
-			}
-			if f.Metric != "" {
-				in.MetricName = aws.String(f.Metric)
-			}
-			for _, k := range f.Dims.names() {
-				df := types.DimensionFilter{Name: aws.String(k)}
-				if v := f.Dims[k]; v != "" {
-					df.Value = aws.String(v)
-				}
-				in.Dimensions = append(in.Dimensions, df)
-			}
-			if f.RecentlyActive {
-				in.RecentlyActive = types.RecentlyActivePt3h
-			}
-			if f.AccountID != "" {
-				in.OwningAccount = aws.String(f.AccountID)
-			}
-			if f.IncludeLinked || f.AccountID != "" {
-				in.IncludeLinkedAccounts = aws.Bool(true)
-			}
-			for {
-				if err := l.limiter.Wait(ctx); err != nil {
-					return nil, err
-				}
-				resp, err := c.ListMetrics(ctx, in)
-				out.Calls++
-				if err != nil {
-					return nil, fmt.Errorf("ListMetrics in %s for %s: %w", region, describeFilter(f), err)
-				}
-				for i, m := range resp.Metrics {
-					e := struct {
-						Namespace string            `json:"namespace"`
-						Name      string            `json:"name"`
-						Dims      map[string]string `json:"dims"`
-						Account   string            `json:"account,omitempty"`
-					}{Namespace: aws.ToString(m.Namespace), Name: aws.ToString(m.MetricName), Dims: map[string]string{}}
-					for _, d := range m.Dimensions {
-						e.Dims[aws.ToString(d.Name)] = aws.ToString(d.Value)
-					}
-					if i < len(resp.OwningAccounts) {
-						e.Account = resp.OwningAccounts[i]
-					}
-					lc.Metrics = append(lc.Metrics, e)
-				}
-				if resp.NextToken == nil || *resp.NextToken == "" {
+	}
+	out.fill(rows)
+	return out, nil
+}
+
+// listRow is one metric found in one region.
+type listRow struct {
+	region, account string
+	m               Metric
+}
+
+// listRegion answers f in region from the listing cache when it is fresh (or offline), else
+// from ListMetrics, and caches what it lists. It returns the listing and the calls it made.
+func (l *Loader) listRegion(ctx context.Context, region string, f Filter) (*listCacheFile, int, error) {
+	epURL := l.opts.Endpoint
+	var c API
+	if !l.opts.Offline {
+		var err error
+		if c, err = l.client(ctx, region); err != nil {
+			return nil, 0, err
+		}
+		epURL = l.endpointURL(c)
+	} else if epURL == "" {
+		epURL = l.endpointURL(nil)
+	}
+	keyDesc := fmt.Sprintf("list|%q|%q|%q|%q|%v|%q|%v|%q", region, f.Namespace, f.Metric, f.Dims.String(), f.RecentlyActive, f.AccountID, f.IncludeLinked, l.opts.Account)
+	sum := sha256.Sum256([]byte(keyDesc))
+	rel := filepath.Join(safeName(region), "_list", hex.EncodeToString(sum[:8])+listExt)
+	file := filepath.Join(l.cache.Dir(), endpointName(epURL), rel)
+	var lc *listCacheFile
+	if !l.opts.NoCache {
+		lc = readListCache(file, keyDesc)
+		if lc == nil && l.opts.Offline {
+			matches, _ := filepath.Glob(filepath.Join(l.cache.Dir(), "*", rel))
+			for _, m := range matches {
+				if lc = readListCache(m, keyDesc); lc != nil {
 					break
 				}
-				in.NextToken = resp.NextToken
 			}
-			if !l.opts.NoCache {
-				if err := writeListCache(file, lc); err != nil {
-					return nil, err
-				}
-			}
-		}
-		for _, m := range lc.Metrics {
-			rows = append(rows, row{region: region, account: m.Account, m: Metric{Namespace: m.Namespace, Name: m.Name, Dims: Dims(m.Dims), AccountID: m.Account}})
 		}
 	}
+	if lc != nil && (l.opts.Offline || l.opts.Now().Sub(lc.Written) < listMaxAge) {
+		return lc, 0, nil
+	}
+	if l.opts.Offline {
+		return nil, 0, &offlineError{Dir: l.cache.Dir(), Missing: []string{fmt.Sprintf("%s listing %s", region, describeFilter(f))}}
+	}
+	if err := l.checkCredentials(ctx, region); err != nil {
+		return nil, 0, err
+	}
+	lc = &listCacheFile{Version: 1, Key: keyDesc, Written: l.opts.Now().UTC()}
+	caller := &fetch.Caller{Limiter: l.limiter, CallTimeout: l.opts.CallTimeout}
+	err := caller.ListMetrics(ctx, c, listInput(f), func(resp *cloudwatch.ListMetricsOutput) error {
+		for i, m := range resp.Metrics {
+			e := listedMetric{Namespace: aws.ToString(m.Namespace), Name: aws.ToString(m.MetricName), Dims: map[string]string{}}
+			for _, d := range m.Dimensions {
+				e.Dims[aws.ToString(d.Name)] = aws.ToString(d.Value)
+			}
+			if i < len(resp.OwningAccounts) {
+				e.Account = resp.OwningAccounts[i]
+			}
+			lc.Metrics = append(lc.Metrics, e)
+		}
+		return nil
+	})
+	if err != nil {
+		if e := l.explain(region, c, err); e != err {
+			return nil, caller.Calls(), e
+		}
+		return nil, caller.Calls(), fmt.Errorf("ListMetrics in %s for %s: %w", region, describeFilter(f), err)
+	}
+	if !l.opts.NoCache {
+		if err := writeListCache(file, lc); err != nil {
+			return nil, caller.Calls(), err
+		}
+	}
+	return lc, caller.Calls(), nil
+}
+
+// listInput is the ListMetricsInput of f.
+func listInput(f Filter) *cloudwatch.ListMetricsInput {
+	in := &cloudwatch.ListMetricsInput{}
+	if f.Namespace != "" {
+		in.Namespace = aws.String(f.Namespace)
+	}
+	if f.Metric != "" {
+		in.MetricName = aws.String(f.Metric)
+	}
+	for _, k := range f.Dims.names() {
+		df := types.DimensionFilter{Name: aws.String(k)}
+		if v := f.Dims[k]; v != "" {
+			df.Value = aws.String(v)
+		}
+		in.Dimensions = append(in.Dimensions, df)
+	}
+	if f.RecentlyActive {
+		in.RecentlyActive = types.RecentlyActivePt3h
+	}
+	if f.AccountID != "" {
+		in.OwningAccount = aws.String(f.AccountID)
+	}
+	if f.IncludeLinked || f.AccountID != "" {
+		in.IncludeLinkedAccounts = aws.Bool(true)
+	}
+	return in
+}
+
+// fill sorts rows and sets the listing's metrics, regions and frame.
+func (out *Listing) fill(rows []listRow) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.region != b.region {
@@ -218,15 +243,9 @@ func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
 		for k := range r.m.Dims {
 			dimSet[k] = true
 		}
-		if r.account != "" {
-			anyAccount = true
-		}
+		anyAccount = anyAccount || r.account != ""
 	}
-	dims := make([]string, 0, len(dimSet))
-	for k := range dimSet {
-		dims = append(dims, k)
-	}
-	sort.Strings(dims)
+	dims := sortedKeys(dimSet)
 	cols := map[string][]string{}
 	for _, r := range rows {
 		out.Metrics = append(out.Metrics, r.m)
@@ -256,7 +275,6 @@ func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
 		ss = append(ss, series.New(nonNil(cols["dim:"+d]), series.String, name))
 	}
 	out.Frame = dataframe.New(ss...)
-	return out, nil
 }
 
 func nonNil(s []string) []string {

@@ -165,7 +165,7 @@ func TestProgressStderr(t *testing.T) {
 	if _, err := l.Load(context.Background(), checkout.Window(testNow.Add(-time.Hour).Format(time.RFC3339), "10m")); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "cwnb: loaded with 1 GetMetricData calls") {
+	if !strings.Contains(buf.String(), "cwnb: loaded: 1 calls, 0 retries, 0 queries from the cache") {
 		t.Errorf("stderr %q lacks the final progress line", buf.String())
 	}
 	// ProgressAuto on a non-terminal writer is silent.
@@ -179,7 +179,7 @@ func TestProgressStderr(t *testing.T) {
 
 func TestRateLimitOption(t *testing.T) {
 	l, _ := New()
-	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
+	if l.limiter.Limit() != rate.Limit(defaultRateLimit) || defaultRateLimit >= 50 {
 		t.Errorf("default limit %v", l.limiter.Limit())
 	}
 	l, _ = New(WithRateLimit(3))

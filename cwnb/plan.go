@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// MaxQueriesPerCall is CloudWatch's limit of queries in one GetMetricData call.
-const MaxQueriesPerCall = 500
-
 // closure returns need plus every query they reference, directly or not, in request order.
 func closure(all []*unit, need []*unit) []*unit {
 	byID := make(map[string]*unit, len(all))
@@ -48,57 +45,8 @@ func planBatches(all []*unit, need []*unit, max int) ([][]*unit, error) {
 	if len(set) == 0 {
 		return nil, nil
 	}
-	// Union-find over references.
-	idx := make(map[string]int, len(set))
-	for i, u := range set {
-		idx[u.id] = i
-	}
-	parent := make([]int, len(set))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(i int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	for i, u := range set {
-		for _, r := range u.refs {
-			a, b := find(i), find(idx[r])
-			if a != b {
-				if a < b {
-					parent[b] = a
-				} else {
-					parent[a] = b
-				}
-			}
-		}
-	}
-	type group struct {
-		units []*unit
-		sql   int
-	}
-	groups := map[int]*group{}
-	var order []int
-	for i, u := range set {
-		root := find(i)
-		g := groups[root]
-		if g == nil {
-			g = &group{}
-			groups[root] = g
-			order = append(order, root)
-		}
-		g.units = append(g.units, u)
-		if u.kind == kindSQL {
-			g.sql++
-		}
-	}
-	gs := make([]*group, 0, len(order))
-	for _, root := range order {
-		g := groups[root]
+	gs := connected(set)
+	for _, g := range gs {
 		if len(g.units) > max {
 			return nil, invalidf("expression %s and the queries it references make %d queries; one GetMetricData call takes at most %d: split the expression", lastID(g.units), len(g.units), max)
 		}
@@ -111,14 +59,9 @@ func planBatches(all []*unit, need []*unit, max int) ([][]*unit, error) {
 			}
 			return nil, invalidf("Metrics Insights queries %s are combined by one expression, but CloudWatch takes one Metrics Insights query per call: combine them in a single SELECT", strings.Join(ids, ", "))
 		}
-		gs = append(gs, g)
 	}
 	sort.SliceStable(gs, func(i, j int) bool { return len(gs[i].units) > len(gs[j].units) })
-	type bin struct {
-		units []*unit
-		sql   int
-	}
-	var bins []*bin
+	var bins []*group
 	for _, g := range gs {
 		placed := false
 		for _, b := range bins {
@@ -130,7 +73,7 @@ func planBatches(all []*unit, need []*unit, max int) ([][]*unit, error) {
 			}
 		}
 		if !placed {
-			bins = append(bins, &bin{units: append([]*unit(nil), g.units...), sql: g.sql})
+			bins = append(bins, &group{units: append([]*unit(nil), g.units...), sql: g.sql})
 		}
 	}
 	out := make([][]*unit, len(bins))
@@ -139,6 +82,57 @@ func planBatches(all []*unit, need []*unit, max int) ([][]*unit, error) {
 		out[i] = b.units
 	}
 	return out, nil
+}
+
+// group is a set of queries that must share a call, and how many Metrics Insights queries it
+// holds.
+type group struct {
+	units []*unit
+	sql   int
+}
+
+// connected splits set into the groups of queries linked by references (union-find), in order of
+// their first query.
+func connected(set []*unit) []*group {
+	idx := make(map[string]int, len(set))
+	for i, u := range set {
+		idx[u.id] = i
+	}
+	parent := make([]int, len(set))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, u := range set {
+		for _, r := range u.refs {
+			a, b := find(i), find(idx[r])
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	groups := map[int]*group{}
+	var out []*group
+	for i, u := range set {
+		root := find(i)
+		g := groups[root]
+		if g == nil {
+			g = &group{}
+			groups[root] = g
+			out = append(out, g)
+		}
+		g.units = append(g.units, u)
+		if u.kind == kindSQL {
+			g.sql++
+		}
+	}
+	return out
 }
 
 func lastID(us []*unit) string {
@@ -150,7 +144,8 @@ func lastID(us []*unit) string {
 
 // defaultLabels gives every metric query without a Label one that is unique within the load:
 // "Latency p99", then with dimension values ("Latency checkout p99") when two metrics share a
-// name, then with the id.
+// name, then with the id; and every metric-math query without a Label a readable name made of
+// the labels of what it uses (see mathLabel).
 func defaultLabels(us []*unit) {
 	count := map[string]int{}
 	base := func(u *unit) string { return u.metric.Name + " " + u.stat }
@@ -184,5 +179,12 @@ func defaultLabels(us []*unit) {
 		}
 		used[l] = true
 		u.label = l
+	}
+	byID := make(map[string]*unit, len(us))
+	for _, u := range us {
+		byID[u.id] = u
+	}
+	for _, u := range us { // in request order: an expression may use one defined before it
+		u.named = mathLabel(u, byID)
 	}
 }

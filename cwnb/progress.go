@@ -42,10 +42,13 @@ func (m ProgressMode) String() string {
 // progressDelay is how long a load runs before progress appears.
 var progressDelay = time.Second
 
-// progress reports calls made out of calls planned. In the notebook it updates one output block
-// in place (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and
-// which nbconvert applies too) and leaves a single final line; on a terminal it rewrites one
-// stderr line with \r.
+// progress reports what a load is doing while it runs: calls made out of calls planned, retries,
+// queries the cache answered, seconds. In the notebook it updates one output block in place
+// (gonbui.UpdateHTML sends update_display_data, which needs no browser round-trip and which
+// nbconvert applies too), which the load empties at its end and Result.Display then fills with the
+// result: what a run did never stays in the saved notebook, so that re-running it on the same
+// data saves the same bytes. On a terminal it rewrites one stderr line with \r and ends with a
+// line that says what the load did.
 type progress struct {
 	mu       sync.Mutex
 	mode     ProgressMode
@@ -55,13 +58,16 @@ type progress struct {
 	id       string
 	began    time.Time
 	total    int
+	hits     int
 	calls    int
+	retried  int
+	cost     float64 // of this run, known at the end
 	shown    bool
 	last     time.Time
 }
 
-func newProgress(o Options, jobs int) *progress {
-	p := &progress{mode: o.Progress, w: o.Stderr, total: jobs, began: time.Now()}
+func newProgress(o Options, jobs, hits int) *progress {
+	p := &progress{mode: o.Progress, w: o.Stderr, total: jobs, hits: hits, began: time.Now()}
 	if f, ok := o.Stderr.(*os.File); ok {
 		p.tty = term.IsTerminal(int(f.Fd()))
 	}
@@ -99,12 +105,23 @@ func (p *progress) step() {
 	p.show(false)
 }
 
+// retries records how many retries the calls needed.
+func (p *progress) retries(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.retried = n
+}
+
 func (p *progress) text(final bool) string {
 	el := time.Since(p.began).Round(100 * time.Millisecond)
+	did := fmt.Sprintf("%d calls, %d retries, %d queries from the cache, %v", p.calls, p.retried, p.hits, el)
 	if final {
-		return fmt.Sprintf("cwnb: loaded with %d GetMetricData calls in %v", p.calls, el)
+		return fmt.Sprintf("cwnb: loaded: %s, est. $%s", did, fmtCost(p.cost))
 	}
-	return fmt.Sprintf("cwnb: loading… %d calls (%d batches planned, pages add calls), %v", p.calls, p.total, el)
+	return fmt.Sprintf("cwnb: loading… %s (%d batches planned, pages add calls)", did, p.total)
 }
 
 func (p *progress) show(final bool) {
@@ -123,15 +140,23 @@ func (p *progress) show(final bool) {
 	}
 }
 
-// done ends the progress display: a single final line if anything was shown.
-func (p *progress) done(calls int) {
+// done ends the progress display of a load whose calls cost cost. On a terminal that showed
+// progress it writes the final line; in the notebook it empties the block and returns its id,
+// for Result.Display to fill ("" when nothing was shown).
+func (p *progress) done(cost float64) string {
 	if !p.active() {
-		return
+		return ""
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.calls = calls
-	if p.shown {
-		p.show(true)
+	p.cost = cost
+	if !p.shown {
+		return ""
 	}
+	if p.notebook {
+		gonbui.UpdateHTML(p.id, "")
+		return p.id
+	}
+	p.show(true)
+	return ""
 }

@@ -44,6 +44,7 @@ func (d Dims) names() []string {
 //   - Unit: no unit filter (CloudWatch returns the data whatever unit it was published with).
 //   - Period: the Query's period.
 //   - Label: Name and statistic ("Latency p99"); with a Label and several Stats, Label + " " + stat.
+//     The label is the series' column name; Result.Columns gives the whole naming rule.
 //   - AccountID: the caller's account; set it to read a source account of cross-account observability.
 //   - Hidden: false. A hidden metric is sent with ReturnData false: only expressions see it.
 type Metric struct {
@@ -62,12 +63,15 @@ type Metric struct {
 // Expression is a CloudWatch expression query: metric math over other queries of the same Query
 // by id ("errors / invocations * 100"), a SEARCH ("SEARCH('{AWS/EC2,InstanceId} CPUUtilization',
 // 'Average')") or a Metrics Insights SQL query ("SELECT AVG(CPUUtilization) FROM ...").
-// Zero fields mean: ID "e1", "e2", ... by position; Label what CloudWatch returns; Period the
-// Query's period; AccountID the caller's account; Hidden false.
+// Zero fields mean: ID "e1", "e2", ... by position; Label, for metric math, the expression with
+// each id replaced by that query's label ("Errors Sum / Invocations Sum * 100"), and for SEARCH and
+// SQL what CloudWatch returns per series; Unit "%" for a ratio times 100 ("a / b * 100"), else
+// none; Period the Query's period; AccountID the caller's account; Hidden false.
 type Expression struct {
 	ID        string
 	Expr      string
 	Label     string
+	Unit      string // the unit of the result, for charts ("%", "Milliseconds", "Count/Second")
 	Period    time.Duration
 	AccountID string
 	Hidden    bool
@@ -181,6 +185,8 @@ type unit struct {
 	hidden bool
 	refs   []string // direct references (math)
 	order  int
+	unit   string // the result's unit: Metric.Unit, Expression.Unit, or derived
+	named  string // the readable label of metric math without a Label (not sent to CloudWatch)
 }
 
 // statID turns a statistic into a string usable in a query id: "Average" → "avg",
@@ -240,147 +246,184 @@ func validPeriod(p time.Duration) error {
 
 // units validates q's metrics and expressions and turns them into queries, in request order.
 func (q *Query) units() ([]*unit, error) {
-	if q.err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, q.err)
+	if err := q.check(); err != nil {
+		return nil, err
 	}
-	if len(q.Metrics) == 0 && len(q.Expressions) == 0 {
-		return nil, invalidf("the query has no metrics and no expressions; set Query.Metrics or Query.Expressions")
-	}
-	if err := validPeriod(q.Period); err != nil {
-		return nil, invalidf("query %v", err)
-	}
-	if q.Fill < FillNaN || q.Fill > FillLinear {
-		return nil, invalidf("fill %v is unknown; use cwnb.FillNaN, FillZero, FillForward or FillLinear", q.Fill)
-	}
-	if q.MaxGap < 0 {
-		return nil, invalidf("max gap %v is negative; use 0 for no bound or a duration such as 5m", q.MaxGap)
-	}
-	var us []*unit
-	byID := map[string]*unit{}
-	add := func(u *unit, what string) error {
-		if !idPattern.MatchString(u.id) {
-			return invalidf("%s: id %q is not a valid query id; use a lower-case letter followed by letters, digits or _ (for example %q)", what, u.id, "lat")
-		}
-		if _, dup := byID[u.id]; dup {
-			return invalidf("%s: id %q is used twice; give each metric, statistic and expression its own id", what, u.id)
-		}
-		u.order = len(us)
-		byID[u.id] = u
-		us = append(us, u)
-		return nil
-	}
+	b := &unitBuilder{byID: map[string]*unit{}}
 	for i := range q.Metrics {
-		m := &q.Metrics[i]
-		what := fmt.Sprintf("metric %d (%s)", i+1, m.Name)
-		if m.Namespace == "" {
-			return nil, invalidf("%s: namespace is empty; set Namespace, for example %q", what, "AWS/EC2")
-		}
-		if m.Name == "" {
-			return nil, invalidf("metric %d in %s: name is empty; set Name, for example %q", i+1, m.Namespace, "CPUUtilization")
-		}
-		if len(m.Dims) > 30 {
-			return nil, invalidf("%s: %d dimensions; CloudWatch allows at most 30", what, len(m.Dims))
-		}
-		for k, v := range m.Dims {
-			if k == "" || v == "" {
-				return nil, invalidf("%s: dimension %q=%q has an empty name or value; give both (use SEARCH for a wildcard)", what, k, v)
-			}
-		}
-		if err := validPeriod(m.Period); err != nil {
-			return nil, invalidf("%s: %v", what, err)
-		}
-		stats := m.Stats
-		if len(stats) == 0 {
-			stats = []string{"Average"}
-		}
-		base := m.ID
-		if base == "" {
-			base = fmt.Sprintf("m%d", i+1)
-		}
-		seen := map[string]bool{}
-		for _, s := range stats {
-			st, err := cwstat.Parse(s)
-			if err != nil {
-				return nil, invalidf("%s: %v", what, err)
-			}
-			canon := st.String()
-			if seen[canon] {
-				return nil, invalidf("%s: statistic %q is listed twice", what, s)
-			}
-			seen[canon] = true
-			id := base
-			if len(stats) > 1 {
-				id = base + "_" + statID(canon)
-			}
-			label := ""
-			switch {
-			case m.Label != "" && len(stats) > 1:
-				label = m.Label + " " + canon
-			case m.Label != "":
-				label = m.Label
-			}
-			u := &unit{id: id, kind: kindMetric, metric: m, stat: canon, label: label,
-				period: m.Period, acct: m.AccountID, hidden: m.Hidden}
-			if err := add(u, what); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for i := range q.Expressions {
-		e := &q.Expressions[i]
-		id := e.ID
-		if id == "" {
-			id = fmt.Sprintf("e%d", i+1)
-		}
-		what := fmt.Sprintf("expression %s", id)
-		src := strings.TrimSpace(e.Expr)
-		if src == "" {
-			return nil, invalidf("%s: Expr is empty; write metric math (\"m1 / m2 * 100\"), a SEARCH or a SELECT", what)
-		}
-		if len(src) > 2048 {
-			return nil, invalidf("%s: %d characters; CloudWatch allows at most 2,048 in an expression", what, len(src))
-		}
-		if err := validPeriod(e.Period); err != nil {
-			return nil, invalidf("%s: %v", what, err)
-		}
-		u := &unit{id: id, expr: src, label: e.Label, period: e.Period, acct: e.AccountID, hidden: e.Hidden}
-		if isSQL(src) {
-			u.kind = kindSQL
-		} else {
-			x, err := metricmath.Parse(src)
-			if err != nil {
-				return nil, invalidf("%s: %v", what, err)
-			}
-			u.refs = x.Refs()
-			u.kind = kindMath
-			if len(x.Searches()) > 0 {
-				u.kind = kindSearch
-				if u.label == "" {
-					u.label = searchLabel(src)
-				}
-				for _, a := range searchArgs(src) {
-					if len(a[0]) > 1024 {
-						return nil, invalidf("%s: the SEARCH text is %d characters; CloudWatch allows at most 1,024: narrow the schema or terms", what, len(a[0]))
-					}
-				}
-			}
-		}
-		if err := add(u, what); err != nil {
+		if err := b.addMetric(&q.Metrics[i], i); err != nil {
 			return nil, err
 		}
 	}
-	// References: every id must exist, and no cycle.
-	ids := make([]string, 0, len(us))
-	for _, u := range us {
+	for i := range q.Expressions {
+		if err := b.addExpression(&q.Expressions[i], i); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.checkRefs(); err != nil {
+		return nil, err
+	}
+	for _, u := range b.us {
+		if !u.hidden {
+			return b.us, nil
+		}
+	}
+	return nil, invalidf("every metric and expression is Hidden; show at least one")
+}
+
+// check validates the parts of q that are not its metrics and expressions.
+func (q *Query) check() error {
+	if q.err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, q.err)
+	}
+	if len(q.Metrics) == 0 && len(q.Expressions) == 0 {
+		return invalidf("the query has no metrics and no expressions; set Query.Metrics or Query.Expressions")
+	}
+	if err := validPeriod(q.Period); err != nil {
+		return invalidf("query %v", err)
+	}
+	if q.Fill < FillNaN || q.Fill > FillLinear {
+		return invalidf("fill %v is unknown; use cwnb.FillNaN, FillZero, FillForward or FillLinear", q.Fill)
+	}
+	if q.MaxGap < 0 {
+		return invalidf("max gap %v is negative; use 0 for no bound or a duration such as 5m", q.MaxGap)
+	}
+	return nil
+}
+
+// unitBuilder collects the queries of a load, checking their ids.
+type unitBuilder struct {
+	us   []*unit
+	byID map[string]*unit
+}
+
+func (b *unitBuilder) add(u *unit, what string) error {
+	if !idPattern.MatchString(u.id) {
+		return invalidf("%s: id %q is not a valid query id; use a lower-case letter followed by letters, digits or _ (for example %q)", what, u.id, "lat")
+	}
+	if _, dup := b.byID[u.id]; dup {
+		return invalidf("%s: id %q is used twice; give each metric, statistic and expression its own id", what, u.id)
+	}
+	u.order = len(b.us)
+	b.byID[u.id] = u
+	b.us = append(b.us, u)
+	return nil
+}
+
+// addMetric adds one query per statistic of m, the i-th metric.
+func (b *unitBuilder) addMetric(m *Metric, i int) error {
+	what := fmt.Sprintf("metric %d (%s)", i+1, m.Name)
+	if m.Namespace == "" {
+		return invalidf("%s: namespace is empty; set Namespace, for example %q", what, "AWS/EC2")
+	}
+	if m.Name == "" {
+		return invalidf("metric %d in %s: name is empty; set Name, for example %q", i+1, m.Namespace, "CPUUtilization")
+	}
+	if len(m.Dims) > 30 {
+		return invalidf("%s: %d dimensions; CloudWatch allows at most 30", what, len(m.Dims))
+	}
+	for k, v := range m.Dims {
+		if k == "" || v == "" {
+			return invalidf("%s: dimension %q=%q has an empty name or value; give both (use SEARCH for a wildcard)", what, k, v)
+		}
+	}
+	if err := validPeriod(m.Period); err != nil {
+		return invalidf("%s: %v", what, err)
+	}
+	stats := m.Stats
+	if len(stats) == 0 {
+		stats = []string{"Average"}
+	}
+	base := m.ID
+	if base == "" {
+		base = fmt.Sprintf("m%d", i+1)
+	}
+	seen := map[string]bool{}
+	for _, s := range stats {
+		st, err := cwstat.Parse(s)
+		if err != nil {
+			return invalidf("%s: %v", what, err)
+		}
+		canon := st.String()
+		if seen[canon] {
+			return invalidf("%s: statistic %q is listed twice", what, s)
+		}
+		seen[canon] = true
+		id, label := base, m.Label
+		if len(stats) > 1 {
+			id = base + "_" + statID(canon)
+			if label != "" {
+				label += " " + canon
+			}
+		}
+		u := &unit{id: id, kind: kindMetric, metric: m, stat: canon, label: label,
+			period: m.Period, acct: m.AccountID, hidden: m.Hidden, unit: m.Unit}
+		if err := b.add(u, what); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addExpression adds the query of e, the i-th expression.
+func (b *unitBuilder) addExpression(e *Expression, i int) error {
+	id := e.ID
+	if id == "" {
+		id = fmt.Sprintf("e%d", i+1)
+	}
+	what := fmt.Sprintf("expression %s", id)
+	src := strings.TrimSpace(e.Expr)
+	if src == "" {
+		return invalidf("%s: Expr is empty; write metric math (\"m1 / m2 * 100\"), a SEARCH or a SELECT", what)
+	}
+	if len(src) > 2048 {
+		return invalidf("%s: %d characters; CloudWatch allows at most 2,048 in an expression", what, len(src))
+	}
+	if err := validPeriod(e.Period); err != nil {
+		return invalidf("%s: %v", what, err)
+	}
+	u := &unit{id: id, expr: src, label: e.Label, period: e.Period, acct: e.AccountID, hidden: e.Hidden, unit: e.Unit}
+	if isSQL(src) {
+		u.kind = kindSQL
+		return b.add(u, what)
+	}
+	x, err := metricmath.Parse(src)
+	if err != nil {
+		return invalidf("%s: %v", what, err)
+	}
+	u.refs = x.Refs()
+	u.kind = kindMath
+	if u.unit == "" && isPercent(src) {
+		u.unit = "%"
+	}
+	if len(x.Searches()) > 0 {
+		u.kind = kindSearch
+		if u.label == "" {
+			u.label = searchLabel(src)
+		}
+		for _, a := range searchArgs(src) {
+			if len(a[0]) > 1024 {
+				return invalidf("%s: the SEARCH text is %d characters; CloudWatch allows at most 1,024: narrow the schema or terms", what, len(a[0]))
+			}
+		}
+	}
+	return b.add(u, what)
+}
+
+// checkRefs checks that every id an expression refers to exists and that no expression refers to
+// itself, directly or not.
+func (b *unitBuilder) checkRefs() error {
+	ids := make([]string, 0, len(b.us))
+	for _, u := range b.us {
 		ids = append(ids, u.id)
 	}
-	for _, u := range us {
+	for _, u := range b.us {
 		for _, r := range u.refs {
 			if r == u.id {
-				return nil, invalidf("expression %s refers to itself", u.id)
+				return invalidf("expression %s refers to itself", u.id)
 			}
-			if _, ok := byID[r]; !ok {
-				return nil, invalidf("expression %s refers to %q, which is no query of this load; known ids: %s", u.id, r, strings.Join(ids, ", "))
+			if _, ok := b.byID[r]; !ok {
+				return invalidf("expression %s refers to %q, which is no query of this load; known ids: %s", u.id, r, strings.Join(ids, ", "))
 			}
 		}
 	}
@@ -394,7 +437,7 @@ func (q *Query) units() ([]*unit, error) {
 			return nil
 		}
 		state[id] = 1
-		for _, r := range byID[id].refs {
+		for _, r := range b.byID[id].refs {
 			if err := visit(r, append(path, id)); err != nil {
 				return err
 			}
@@ -402,21 +445,12 @@ func (q *Query) units() ([]*unit, error) {
 		state[id] = 2
 		return nil
 	}
-	for _, u := range us {
+	for _, u := range b.us {
 		if err := visit(u.id, nil); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	visible := 0
-	for _, u := range us {
-		if !u.hidden {
-			visible++
-		}
-	}
-	if visible == 0 {
-		return nil, invalidf("every metric and expression is Hidden; show at least one")
-	}
-	return us, nil
+	return nil
 }
 
 func isSQL(src string) bool {
@@ -521,4 +555,38 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%ds", d/time.Second)
 	}
 	return d.String()
+}
+
+// percentForm matches a ratio times 100, with or without parentheses: "a / b * 100",
+// "100 * (a / b)", "(a/b)*100".
+var percentForm = regexp.MustCompile(`^(?:\(?[a-z][A-Za-z0-9_]*/[a-z][A-Za-z0-9_]*\)?\*100(?:\.0*)?|100(?:\.0*)?\*\(?[a-z][A-Za-z0-9_]*/[a-z][A-Za-z0-9_]*\)?)$`)
+
+// isPercent reports whether a metric-math expression is a ratio of two queries times 100.
+func isPercent(src string) bool {
+	return percentForm.MatchString(strings.Join(strings.Fields(src), ""))
+}
+
+// idToken finds query ids in an expression.
+var idToken = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// mathLabel is the readable label of a metric-math query without a Label: its expression with
+// every id of another query replaced by that query's label, spaces around operators as written.
+// Function names and ids without a label stay as they are. "" for a query that is not math.
+func mathLabel(u *unit, byID map[string]*unit) string {
+	if u.kind != kindMath || u.label != "" {
+		return ""
+	}
+	refs := map[string]bool{}
+	for _, r := range u.refs {
+		refs[r] = true
+	}
+	return idToken.ReplaceAllStringFunc(u.expr, func(id string) string {
+		if r := byID[id]; refs[id] && r != nil && r.label != "" {
+			return r.label
+		}
+		if r := byID[id]; refs[id] && r != nil && r.named != "" {
+			return "(" + r.named + ")"
+		}
+		return id
+	})
 }

@@ -68,10 +68,10 @@ func ParseFill(s string) (Fill, error) {
 	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
 }
 
-// FillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
+// fillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
 // most maxGap values repeated into a gap) and FillLinear (gaps of at most maxGap values are
 // interpolated, longer ones stay NaN); maxGap ≤ 0 means no bound.
-func FillValues(v []float64, f Fill, maxGap int) []float64 {
+func fillValues(v []float64, f Fill, maxGap int) []float64 {
 	out := append([]float64(nil), v...)
 	if maxGap <= 0 {
 		maxGap = len(v) + 1
@@ -143,7 +143,7 @@ type Series struct {
 	Metric     string // metric queries
 	Dims       Dims   // metric queries
 	Stat       string // canonical statistic ("Average", "p99", "TM(10%:90%)"); for SEARCH its statistic argument
-	Unit       string // the unit asked for, if any
+	Unit       string // Metric.Unit or Expression.Unit, "%" for a ratio times 100; "" when unknown
 	Period     time.Duration
 	AccountID  string
 	Expression string    // expression queries
@@ -174,9 +174,12 @@ type Result struct {
 	Regions    []string
 	Endpoint   string // "aws", "local" or a host: the cache's name for the endpoint
 
-	Calls            int     // GetMetricData requests sent, pages included
+	// What this run did. Display, String and HTML leave these out, so that a notebook saved
+	// after a re-run on the same data does not change; the progress line shows them.
+	Calls            int     // GetMetricData requests sent, pages included (0 when all came from the cache)
+	Retries          int     // requests the SDK sent again after throttling or a transient failure
 	MetricsRequested int     // metrics the calls requested, SEARCH results included
-	Cost             float64 // estimated dollars: MetricsRequested × CostPerMetric
+	Cost             float64 // estimated dollars of this run: MetricsRequested × $0.01 / 1,000
 	Cache            CacheStats
 	Messages         []Message // call-level messages
 	Warnings         Warnings  // things to act on: coarsened periods, partial data, corrupt cache entries
@@ -184,7 +187,8 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader *Loader // the loader that made the result
+	loader  *Loader // the loader that made the result
+	display string  // the notebook output block of the load's progress, for Display to fill
 }
 
 // Loader returns the loader that made r (its client, cache and options), or nil for a result
@@ -205,7 +209,8 @@ func (r *Result) Times() []time.Time {
 	return out
 }
 
-// Lookup returns the series of the named wide-frame column.
+// Lookup returns the series of the named wide-frame column, and false when no column has that
+// name (Columns lists them).
 func (r *Result) Lookup(column string) (*Series, bool) {
 	for i := range r.Series {
 		if r.Series[i].Column == column {
@@ -215,7 +220,23 @@ func (r *Result) Lookup(column string) (*Series, bool) {
 	return nil, false
 }
 
-// Columns returns the names of the series columns of the wide frame, in order.
+// Columns returns the names of the series columns of the wide frame, in order. One rule names
+// them, in the frame, in CSV and JSON (cwnb get), in charts and in every accessor that takes a
+// column:
+//
+//   - a metric: its Label, or Name and statistic ("Latency p99"); with a Label and several Stats,
+//     Label and statistic ("checkout p99"). When two metrics would get the same default name,
+//     their dimension values go between name and statistic ("Latency checkout p99");
+//   - metric math: its Label, or its expression with each id replaced by that query's name
+//     ("Errors Sum / Invocations Sum * 100");
+//   - SEARCH and Metrics Insights: one column per series found, named by CloudWatch's label (for a
+//     SEARCH without a Label: its schema's dimension values, then the metric name,
+//     "i-0abc CPUUtilization");
+//   - with several regions, the region in parentheses ("Latency p99 (eu-west-1)");
+//   - a name already taken gets the query id in brackets ("Latency p99 [m2]").
+//
+// A column given to an accessor that is not one of these is an error wrapping ErrNoColumn that
+// lists them.
 func (r *Result) Columns() []string {
 	out := make([]string, len(r.Series))
 	for i, s := range r.Series {
@@ -271,7 +292,7 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	parallel.For(len(r.Series), func(i int) {
 		v := r.Series[i].Values
 		if f != FillNaN {
-			v = FillValues(v, f, gap)
+			v = fillValues(v, f, gap)
 		}
 		cols[i+1] = floatColumn(v, r.Series[i].Column)
 	})
@@ -350,9 +371,6 @@ func longDimColumn(d string) string {
 
 // assemble puts the cached and fetched datapoints of every query on the grid and builds the frame.
 func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
-	n := int(r.End.Sub(r.Start) / r.Period)
-	start, end := r.Start.Unix(), r.End.Unix()
-	step := int64(r.Period / time.Second)
 	regionIdx := map[string]int{}
 	for i, reg := range r.Regions {
 		regionIdx[reg] = i
@@ -365,106 +383,15 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	})
 	used := map[string]bool{TimeColumn: true}
 	for _, ru := range rus {
-		u := ru.u
-		type acc struct {
-			label  string
-			values []float64
-			status string
-			msgs   []Message
-		}
-		var accs []*acc
-		byLabel := map[string]*acc{}
-		get := func(label string) *acc {
-			a := byLabel[label]
-			if a == nil {
-				a = &acc{label: label, values: make([]float64, n)}
-				for i := range a.values {
-					a.values[i] = math.NaN()
-				}
-				byLabel[label] = a
-				accs = append(accs, a)
-			}
-			return a
-		}
-		put := func(a *acc, s *seriesData, lo, hi int64) {
-			for i, t := range s.times {
-				if t < lo || t >= hi || t < start || t >= end {
-					continue
-				}
-				off := t - start
-				if off%step != 0 {
-					continue
-				}
-				a.values[off/step] = s.values[i]
-			}
-		}
-		if ru.cached != nil {
-			for _, s := range ru.cached.series {
-				a := get(s.label)
-				for _, iv := range ru.cached.covered {
-					put(a, s, iv[0], iv[1])
-				}
-			}
-		}
-		status := "Cached"
-		var msgs []Message
-		ivs := make([][2]int64, 0, len(ru.fetch))
-		for iv := range ru.fetch {
-			ivs = append(ivs, iv)
-		}
-		sort.Slice(ivs, func(i, j int) bool { return ivs[i][0] < ivs[j][0] })
-		for _, iv := range ivs {
-			f := ru.fetch[iv]
-			status = f.status
-			msgs = append(msgs, f.messages...)
-			if !f.complete {
-				r.Partial = true
-			}
-			for _, s := range f.series {
-				put(get(s.label), s, iv[0], iv[1])
-			}
-		}
-		if len(accs) == 0 && u.kind == kindMetric {
-			get(u.label)
-		}
-		if u.kind == kindSearch || u.kind == kindSQL {
-			sort.SliceStable(accs, func(i, j int) bool { return accs[i].label < accs[j].label })
-		}
-		for _, a := range accs {
-			s := Series{ID: u.id, Label: a.label, Region: ru.region, Kind: u.kind.String(), Period: u.period,
-				AccountID: u.acct, Status: status, Messages: msgs, Cached: len(ru.fetch) == 0, Values: a.values}
-			if u.kind == kindMetric {
-				s.Namespace, s.Metric, s.Dims, s.Stat, s.Unit = u.metric.Namespace, u.metric.Name, u.metric.Dims, u.stat, u.metric.Unit
-			} else {
-				s.Expression = u.expr
-				if u.kind == kindSearch {
-					if args := searchArgs(u.expr); len(args) > 0 {
-						s.Stat = args[0][1]
-						s.Namespace, s.Metric, s.Dims = searchMeta(args[0][0], a.label)
-					}
-				}
-			}
-			col := a.label
-			if col == "" {
-				col = u.id
-			}
-			if multiRegion {
-				col += " (" + ru.region + ")"
-			}
-			base := col
-			for k := 2; used[col]; k++ {
-				col = fmt.Sprintf("%s [%s]", base, u.id)
-				if k > 2 {
-					col = fmt.Sprintf("%s [%s %d]", base, u.id, k)
-				}
-			}
-			used[col] = true
-			s.Column = col
-			for _, m := range msgs {
+		g := r.gather(ru)
+		for _, a := range g.accs {
+			s := seriesOf(ru, a, g)
+			s.Column = columnName(s.Label, ru, multiRegion, used)
+			for _, m := range g.msgs {
 				r.Warnings = append(r.Warnings, warnf(ErrAPIMessage, "%s %s", ru.region, m))
 			}
-			if status != "Complete" && status != "Cached" {
-				r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, u.id, a.label, status))
+			if g.status != "Complete" && g.status != "Cached" {
+				r.Warnings = append(r.Warnings, warnf(ErrPartialData, "%s %s (%s): status %s; the data may be incomplete and was not cached", ru.region, ru.u.id, a.label, g.status))
 			}
 			r.Series = append(r.Series, s)
 		}
@@ -475,6 +402,126 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	r.Warnings = r.Warnings.dedupe()
 	r.Notes = r.Notes.dedupe()
 	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+}
+
+// acc is one series of a query on the grid.
+type acc struct {
+	label  string
+	values []float64
+}
+
+// gathered is what one query in one region holds on the grid: its series, and the status and
+// messages of the calls that fetched it.
+type gathered struct {
+	accs   []*acc
+	status string // "Cached" when nothing was fetched
+	msgs   []Message
+}
+
+// gather puts the cached and fetched datapoints of ru on the grid, one series per label: in
+// request order, SEARCH and SQL results sorted by label.
+func (r *Result) gather(ru *regionUnit) *gathered {
+	n := int(r.End.Sub(r.Start) / r.Period)
+	start, end := r.Start.Unix(), r.End.Unix()
+	step := int64(r.Period / time.Second)
+	g := &gathered{status: "Cached"}
+	byLabel := map[string]*acc{}
+	get := func(label string) *acc {
+		a := byLabel[label]
+		if a == nil {
+			a = &acc{label: label, values: make([]float64, n)}
+			for i := range a.values {
+				a.values[i] = math.NaN()
+			}
+			byLabel[label] = a
+			g.accs = append(g.accs, a)
+		}
+		return a
+	}
+	put := func(a *acc, s *seriesData, lo, hi int64) {
+		for i, t := range s.times {
+			if t < lo || t >= hi || t < start || t >= end || (t-start)%step != 0 {
+				continue
+			}
+			a.values[(t-start)/step] = s.values[i]
+		}
+	}
+	if ru.cached != nil {
+		for _, s := range ru.cached.series {
+			a := get(s.label)
+			for _, iv := range ru.cached.covered {
+				put(a, s, iv[0], iv[1])
+			}
+		}
+	}
+	ivs := make([][2]int64, 0, len(ru.fetch))
+	for iv := range ru.fetch {
+		ivs = append(ivs, iv)
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i][0] < ivs[j][0] })
+	for _, iv := range ivs {
+		f := ru.fetch[iv]
+		g.status = f.status
+		g.msgs = append(g.msgs, f.messages...)
+		if !f.complete {
+			r.Partial = true
+		}
+		for _, s := range f.series {
+			put(get(s.label), s, iv[0], iv[1])
+		}
+	}
+	u := ru.u
+	if len(g.accs) == 0 && u.kind != kindSearch && u.kind != kindSQL {
+		get(u.label) // a metric or math query with no data still has its (all-NaN) column
+	}
+	if u.kind == kindSearch || u.kind == kindSQL {
+		sort.SliceStable(g.accs, func(i, j int) bool { return g.accs[i].label < g.accs[j].label })
+	}
+	if u.named != "" && len(g.accs) == 1 {
+		g.accs[0].label = u.named // metric math without a Label: a readable name, not an id
+	}
+	return g
+}
+
+// seriesOf describes one series of ru.
+func seriesOf(ru *regionUnit, a *acc, g *gathered) Series {
+	u := ru.u
+	s := Series{ID: u.id, Label: a.label, Region: ru.region, Kind: u.kind.String(), Period: u.period, Unit: u.unit,
+		AccountID: u.acct, Status: g.status, Messages: g.msgs, Cached: len(ru.fetch) == 0, Values: a.values}
+	if u.kind == kindMetric {
+		s.Namespace, s.Metric, s.Dims, s.Stat = u.metric.Namespace, u.metric.Name, u.metric.Dims, u.stat
+		return s
+	}
+	s.Expression = u.expr
+	if u.kind == kindSearch {
+		if args := searchArgs(u.expr); len(args) > 0 {
+			s.Stat = args[0][1]
+			s.Namespace, s.Metric, s.Dims = searchMeta(args[0][0], a.label)
+		}
+	}
+	return s
+}
+
+// columnName names a series' column by the rule of Result.Columns: its label (the query id when
+// it has none), the region in parentheses when the load spans regions, and the query id in
+// brackets when the name is taken already.
+func columnName(label string, ru *regionUnit, multiRegion bool, used map[string]bool) string {
+	col := label
+	if col == "" {
+		col = ru.u.id
+	}
+	if multiRegion {
+		col += " (" + ru.region + ")"
+	}
+	base := col
+	for k := 2; used[col]; k++ {
+		col = fmt.Sprintf("%s [%s]", base, ru.u.id)
+		if k > 2 {
+			col = fmt.Sprintf("%s [%s %d]", base, ru.u.id, k)
+		}
+	}
+	used[col] = true
+	return col
 }
 
 // searchMeta recovers the namespace, metric name and dimensions of a SEARCH result from the

@@ -218,7 +218,7 @@ func TestPlanBatches(t *testing.T) {
 	t.Run("independent", func(t *testing.T) {
 		for _, n := range []int{1, 499, 500, 501, 1000, 1201} {
 			us := mkUnits(n)
-			bs, err := planBatches(us, us, MaxQueriesPerCall)
+			bs, err := planBatches(us, us, maxQueriesPerCall)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestPlanBatches(t *testing.T) {
 		// 499 others in one call, so the plan makes 2 calls and keeps the group together.
 		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m0", "m498"}, order: 499},
 			&unit{id: "e1", kind: kindMath, refs: []string{"e0"}, order: 500})
-		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		bs, err := planBatches(us, us, maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +255,7 @@ func TestPlanBatches(t *testing.T) {
 	t.Run("only what is needed", func(t *testing.T) {
 		us := mkUnits(10)
 		us = append(us, &unit{id: "e0", kind: kindMath, refs: []string{"m3"}, order: 10})
-		bs, err := planBatches(us, us[10:], MaxQueriesPerCall)
+		bs, err := planBatches(us, us[10:], maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +265,7 @@ func TestPlanBatches(t *testing.T) {
 	})
 	t.Run("insights one per call", func(t *testing.T) {
 		us := []*unit{{id: "q1", kind: kindSQL}, {id: "q2", kind: kindSQL, order: 1}, {id: "m1", kind: kindMetric, order: 2}}
-		bs, err := planBatches(us, us, MaxQueriesPerCall)
+		bs, err := planBatches(us, us, maxQueriesPerCall)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +273,7 @@ func TestPlanBatches(t *testing.T) {
 			t.Errorf("%d calls %v, want 2", len(bs), sizes(bs))
 		}
 		us = append(us, &unit{id: "e", kind: kindMath, refs: []string{"q1", "q2"}, order: 3})
-		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "one Metrics Insights query per call") {
+		if _, err := planBatches(us, us, maxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "one Metrics Insights query per call") {
 			t.Errorf("err = %v, want the one-per-call error", err)
 		}
 	})
@@ -284,7 +284,7 @@ func TestPlanBatches(t *testing.T) {
 			refs = append(refs, u.id)
 		}
 		us = append(us, &unit{id: "e", kind: kindMath, refs: refs, order: 500})
-		if _, err := planBatches(us, us, MaxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "501 queries") {
+		if _, err := planBatches(us, us, maxQueriesPerCall); err == nil || !strings.Contains(err.Error(), "501 queries") {
 			t.Errorf("err = %v", err)
 		}
 	})
@@ -333,14 +333,14 @@ func TestFillValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := FillValues(in, tc.f, tc.maxGap)
+			got := fillValues(in, tc.f, tc.maxGap)
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateNaNs()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 	if !math.IsNaN(in[0]) || !math.IsNaN(in[2]) {
-		t.Error("FillValues mutated its input")
+		t.Error("fillValues mutated its input")
 	}
 	for _, s := range []string{"nan", "zero", "ffill", "linear"} {
 		f, err := ParseFill(s)

@@ -1,0 +1,184 @@
+package cwnb
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// warnEmpty warns, for every visible query that returned no datapoint at all, that it matched
+// nothing, and names the query. For a metric it says whether the metric exists and, when listing
+// is allowed (Options.NoSuggest unset), suggests the nearest existing names.
+func (l *Loader) warnEmpty(ctx context.Context, p *prepared) {
+	res := p.res
+	empty := map[string]bool{}
+	seen := map[string]bool{}
+	for _, s := range res.Series {
+		key := s.Region + "\x00" + s.ID
+		if !seen[key] {
+			seen[key], empty[key] = true, true
+		}
+		if !allNaN(s.Values) {
+			empty[key] = false
+		}
+	}
+	for _, ru := range p.rus {
+		key := ru.region + "\x00" + ru.u.id
+		if seen[key] && !empty[key] {
+			continue
+		}
+		if w, ok := l.noMatch(ctx, p, ru); ok {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	res.Warnings = res.Warnings.dedupe()
+}
+
+// noMatch is the warning for a query that returned nothing in the window.
+func (l *Loader) noMatch(ctx context.Context, p *prepared, ru *regionUnit) (Warning, bool) {
+	u, window := ru.u, Between(p.start, p.end)
+	switch u.kind {
+	case kindMetric:
+		return warnf(ErrNoMatch, "%s %s returned no datapoint in %s; %s", ru.region, u.describe(), window, l.suggest(ctx, ru.region, u.metric)), true
+	case kindSearch, kindSQL:
+		return warnf(ErrNoMatch, "%s %s %s matched no metric with data in %s; check its namespace, names and terms (List shows what exists)", ru.region, u.kind, u.id+" = "+u.expr, window), true
+	}
+	var metrics []string
+	for _, r := range closure(p.us, []*unit{u}) {
+		if r.kind == kindMetric {
+			metrics = append(metrics, r.id)
+		}
+	}
+	if len(metrics) == 0 {
+		return Warning{}, false
+	}
+	return warnf(ErrNoMatch, "%s %s returned no datapoint in %s; look at the warnings about what it uses (%s)", ru.region, u.describe(), window, strings.Join(metrics, ", ")), true
+}
+
+// suggest says whether m exists in region and, if not, which existing names are nearest, from
+// ListMetrics (free, and cached like List). It lists nothing with Options.NoSuggest, and only
+// what the listing cache holds offline.
+func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
+	const check = "check the namespace, metric name and dimensions, and the window"
+	if l.opts.NoSuggest {
+		return check
+	}
+	failed := false
+	list := func(f Filter) []Metric {
+		if failed {
+			return nil
+		}
+		f.Regions = []string{region}
+		ls, err := l.List(ctx, f)
+		if err != nil {
+			failed = true // offline without the listing, or ListMetrics refused: suggest nothing
+			return nil
+		}
+		return ls.Metrics
+	}
+	same := list(Filter{Namespace: m.Namespace, Metric: m.Name})
+	if failed {
+		return check
+	}
+	if len(same) > 0 {
+		for _, c := range same {
+			if c.Dims.String() == m.Dims.String() {
+				return "the metric exists but has no data in this window (CloudWatch omits periods without datapoints); check the window, the statistic and the unit"
+			}
+		}
+		return fmt.Sprintf("no %s %s has dimensions {%s}; did you mean {%s}?", m.Namespace, m.Name, m.Dims, nearest(m.Dims.String(), dimSets(same)))
+	}
+	if inNS := list(Filter{Namespace: m.Namespace}); len(inNS) > 0 {
+		return fmt.Sprintf("namespace %s has no metric %s; did you mean %s?", m.Namespace, m.Name, nearest(m.Name, metricNames(inNS)))
+	}
+	if named := list(Filter{Metric: m.Name}); len(named) > 0 {
+		return fmt.Sprintf("no namespace %s holds metric %s; did you mean %s?", m.Namespace, m.Name, nearest(m.Namespace, namespaces(named)))
+	}
+	if failed {
+		return check
+	}
+	return fmt.Sprintf("no metric in %s has namespace %s or name %s; %s", region, m.Namespace, m.Name, check)
+}
+
+func dimSets(ms []Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Dims.String()
+	}
+	return out
+}
+
+func metricNames(ms []Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+func namespaces(ms []Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Namespace
+	}
+	return out
+}
+
+// nearest returns the candidates closest to s by edit distance, ignoring case, joined with " or "
+// (at most three, sorted; duplicates dropped).
+func nearest(s string, candidates []string) string {
+	best := math.MaxInt
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		switch {
+		case d < best:
+			best, out = d, []string{c}
+		case d == best:
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 3 {
+		out = out[:3]
+	}
+	return strings.Join(out, " or ")
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func allNaN(v []float64) bool {
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			return false
+		}
+	}
+	return true
+}
