@@ -37,13 +37,19 @@ import (
 // File format (version 1): "CWNB" and a little-endian uint32 version; a uint32 length and a JSON
 // header (the file's key and period; per entry its query key, description, covered ranges, and
 // series labels and lengths); for each series of each entry its timestamps (int64 Unix seconds)
-// then its values (float64), little-endian; a CRC-32C of all the preceding bytes. A file whose magic, version, length or checksum is wrong is corrupt: the
-// loader fetches it again and says so in Result.Warnings.
+// then its values (float64), little-endian; a CRC-32C of all the preceding bytes.
 //
-// Writes go to a temporary file in the same directory, renamed over the file: readers never see
-// a partial file, and several processes may write the same file (each merges what is on disk
-// just before writing; if two rename at once the last wins, and what the other added is fetched
-// again by a later load: every version on disk is complete and correct).
+// A cache file is untrusted input (it is committed to git): every length in it is checked against
+// the file's size before anything is allocated. A file that fails any check is corrupt: an online
+// load fetches its queries again, replaces the file and says so in Result.Warnings (wrapping
+// ErrCorrupt); an offline load fails with an error that names the file and says it is corrupt.
+//
+// Writes hold an exclusive lock (flock on "<file>.lock") while they read what is on disk, merge
+// and write: concurrent loads, in one process or many, never lose each other's updates. The data
+// goes to a temporary file ".tmp-<file>-*" in the same directory, renamed over the file, so
+// readers (which take no lock) never see a partial file; temporary files left by killed processes
+// are removed by the next write. The cache directory carries a .gitignore for the temporary and
+// lock files.
 type Cache struct {
 	dir string
 }
@@ -154,7 +160,9 @@ func (c *Cache) Size() (files int, bytes int64, err error) {
 
 // Clear removes the cache files whose path starts with prefix ("" removes them all) and returns
 // how many it removed. It also removes temporary files more than ten minutes old that a killed
-// process left behind. Files that are not cache files are left alone.
+// process left behind. Files that are not cache files are left alone, lock files included:
+// removing one that another process holds would break its lock (the cache's .gitignore keeps
+// them out of git).
 func (c *Cache) Clear(prefix string) (removed int, err error) {
 	err = c.walk(prefix, func(rel, full string, info fs.FileInfo) error {
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -327,6 +335,10 @@ func encodeFile(f *cacheFile) ([]byte, error) {
 	return buf, nil
 }
 
+// decodeHeader checks the frame of a cache file (magic, version, checksum, header length) and its
+// header against the file's size, and returns the header and the datapoint bytes. A cache file is
+// untrusted input (it is committed to git and may come from anyone's pull request): every length
+// is bounded by the bytes actually present before anything is allocated from it.
 func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 	if len(data) < 16 || !bytes.Equal(data[:4], cacheMagic) {
 		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
@@ -338,17 +350,66 @@ func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 	if crc32.Checksum(body, crcTable) != sum {
 		return nil, nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
-	hl := int(binary.LittleEndian.Uint32(data[8:]))
-	if 12+hl > len(body) {
-		return nil, nil, fmt.Errorf("%w: header length %d beyond the file", ErrCorrupt, hl)
+	// Compare in uint64: the header length is a uint32 and must not wrap an int on any platform.
+	hl := uint64(binary.LittleEndian.Uint32(data[8:]))
+	if hl > uint64(len(body)-12) {
+		return nil, nil, fmt.Errorf("%w: header length %d beyond the file (%d bytes)", ErrCorrupt, hl, len(data))
 	}
 	var h fileHeader
 	if err := json.Unmarshal(body[12:12+hl], &h); err != nil {
 		return nil, nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
 	}
-	return &h, body[12+hl:], nil
+	rest := body[12+hl:]
+	if err := h.check(len(rest)); err != nil {
+		return nil, nil, err
+	}
+	return &h, rest, nil
 }
 
+// check validates a decoded header against the n bytes of datapoints that follow it: a positive
+// period, each entry once with sorted disjoint covered ranges, each series once per entry, and
+// series lengths that add up to exactly n/16 points. A length is compared with the points still
+// unclaimed before it is added or multiplied, so no crafted length (negative, or n + 2^60, whose
+// 16-byte size wraps to the real byte count) gets past it.
+func (h *fileHeader) check(n int) error {
+	if h.Period <= 0 {
+		return fmt.Errorf("%w: period %ds is not positive", ErrCorrupt, h.Period)
+	}
+	if n%16 != 0 {
+		return fmt.Errorf("%w: %d bytes of datapoints is not a whole number of points (16 bytes each)", ErrCorrupt, n)
+	}
+	left := n / 16 // points not yet claimed by a series
+	keys := make(map[string]bool, len(h.Entries))
+	for _, he := range h.Entries {
+		if keys[he.Key] {
+			return fmt.Errorf("%w: entry %q appears twice", ErrCorrupt, he.Desc)
+		}
+		keys[he.Key] = true
+		for i, iv := range he.Covered {
+			if iv[0] >= iv[1] || i > 0 && iv[0] < he.Covered[i-1][1] {
+				return fmt.Errorf("%w: entry %q: covered ranges are not sorted and disjoint", ErrCorrupt, he.Desc)
+			}
+		}
+		labels := make(map[string]bool, len(he.Series))
+		for _, s := range he.Series {
+			if labels[s.Label] {
+				return fmt.Errorf("%w: entry %q: series %q appears twice", ErrCorrupt, he.Desc, s.Label)
+			}
+			labels[s.Label] = true
+			if s.N < 0 || s.N > left {
+				return fmt.Errorf("%w: entry %q: series %q claims %d points; only %d remain in the file", ErrCorrupt, he.Desc, s.Label, s.N, left)
+			}
+			left -= s.N
+		}
+	}
+	if left != 0 {
+		return fmt.Errorf("%w: %d points in the file that no series claims", ErrCorrupt, left)
+	}
+	return nil
+}
+
+// decodeFile decodes a whole cache file whose header must carry fileKey. Besides the checks of
+// decodeHeader, each series' timestamps must be strictly ascending.
 func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 	h, rest, err := decodeHeader(data)
 	if err != nil {
@@ -357,27 +418,19 @@ func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 	if h.FileKey != fileKey {
 		return nil, fmt.Errorf("%w: holds other queries (hash collision or renamed file)", ErrCorrupt)
 	}
-	need := 0
-	for _, he := range h.Entries {
-		for _, s := range he.Series {
-			if s.N < 0 {
-				return nil, fmt.Errorf("%w: negative series length", ErrCorrupt)
-			}
-			need += 16 * s.N
-		}
-	}
-	if need != len(rest) {
-		return nil, fmt.Errorf("%w: %d bytes of datapoints, header says %d", ErrCorrupt, len(rest), need)
-	}
 	f := &cacheFile{fileKey: h.FileKey, period: h.Period}
 	off := 0
 	for _, he := range h.Entries {
 		e := &entry{key: he.Key, desc: he.Desc, covered: he.Covered}
 		for _, hs := range he.Series {
+			// hs.N is bounded by len(rest)/16 (check), so these allocations are bounded by the file.
 			s := &seriesData{label: hs.Label, times: make([]int64, hs.N), values: make([]float64, hs.N)}
 			for i := range s.times {
 				s.times[i] = int64(binary.LittleEndian.Uint64(rest[off:]))
 				off += 8
+				if i > 0 && s.times[i] <= s.times[i-1] {
+					return nil, fmt.Errorf("%w: entry %q: series %q: timestamps are not ascending", ErrCorrupt, he.Desc, hs.Label)
+				}
 			}
 			for i := range s.values {
 				s.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[off:]))
@@ -391,13 +444,19 @@ func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 }
 
 // readFile returns the file of k, nil if there is none. A damaged file returns an error wrapping
-// ErrCorrupt. With anyEndpoint, the same file under another endpoint directory is used when k's
-// own is missing (offline mode); from names the endpoint it came from.
+// ErrCorrupt that names the file. With anyEndpoint, the same file under another endpoint
+// directory is used when k's own is missing (offline mode); from names the endpoint it came from.
+// If every such file is damaged, the first damage is the error: offline, a corrupt file must be
+// reported as corrupt, not as missing.
 func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from string, err error) {
-	data, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(k.path())))
+	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
+	data, err := os.ReadFile(full)
 	if err == nil {
 		f, err = decodeFile(data, k.fileKey)
-		return f, k.endpoint, err
+		if err != nil {
+			return nil, k.endpoint, &corruptFileError{path: full, err: err}
+		}
+		return f, k.endpoint, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, "", err
@@ -407,30 +466,82 @@ func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from strin
 	}
 	matches, _ := filepath.Glob(filepath.Join(c.dir, "*", filepath.FromSlash(k.rel)))
 	sort.Strings(matches)
+	var first error
 	for _, m := range matches {
 		data, err := os.ReadFile(m)
-		if err != nil {
-			continue
+		if err == nil {
+			if f, err = decodeFile(data, k.fileKey); err == nil {
+				rel, _ := filepath.Rel(c.dir, m)
+				return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
+			}
+			err = &corruptFileError{path: m, err: err}
 		}
-		if f, err := decodeFile(data, k.fileKey); err == nil {
-			rel, _ := filepath.Rel(c.dir, m)
-			return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
+		if first == nil {
+			first = err
 		}
 	}
-	return nil, "", nil
+	return nil, "", first
 }
 
-// writeFile stores f atomically: a temporary file in the same directory renamed over k's file.
+// corruptFileError is a damaged cache file: its path and what is wrong (wrapping ErrCorrupt).
+type corruptFileError struct {
+	path string
+	err  error
+}
+
+func (e *corruptFileError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *corruptFileError) Unwrap() error { return e.err }
+
+// offlineReadError is the error of an offline load whose cache file (rel, below dir) cannot be
+// read: for a damaged file it says corrupt, not missing, names the file and says what to do. It
+// wraps ErrOffline and the read error (ErrCorrupt for a damaged file).
+func offlineReadError(dir, rel string, err error) error {
+	var cf *corruptFileError
+	if errors.As(err, &cf) {
+		return &offlineCorruptError{cf}
+	}
+	return fmt.Errorf("%w: cache file %s in %s: %w", ErrOffline, rel, dir, err)
+}
+
+type offlineCorruptError struct{ cf *corruptFileError }
+
+func (e *offlineCorruptError) Error() string {
+	return fmt.Sprintf("offline (CWNB_OFFLINE or Options.Offline), and the cache file %s is corrupt (%v); "+
+		"restore it (git checkout -- %s) or delete it and load once online to fetch it again",
+		e.cf.path, strings.TrimPrefix(e.cf.err.Error(), ErrCorrupt.Error()+": "), e.cf.path)
+}
+
+func (e *offlineCorruptError) Unwrap() []error { return []error{ErrOffline, e.cf} }
+
+// writeFile stores f, merged with what the file holds on disk now, under the file's lock: the
+// read-merge-write is atomic across processes (flock on "<file>.lock"), so concurrent loads into
+// one file never lose each other's entries or ranges (where both hold a period, f wins). The data
+// goes to a temporary file ".tmp-<file>-*" in the same directory, renamed over the file: readers
+// never see a partial file. Temporary files that killed processes left behind are removed here.
+// A damaged file on disk is replaced.
 func (c *Cache) writeFile(k cacheKey, f *cacheFile) error {
 	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
+	dir, base := filepath.Dir(full), filepath.Base(full)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cache directory: %w", err)
+	}
+	c.writeGitignore()
+	unlock, err := lockFile(full + lockExt)
+	if err != nil {
+		return fmt.Errorf("cache: lock %s: %w", full, err)
+	}
+	defer unlock()
+	if data, err := os.ReadFile(full); err == nil {
+		if disk, err := decodeFile(data, k.fileKey); err == nil {
+			f = unionFiles(disk, f)
+		}
+	}
+	removeStaleTemps(dir, base)
 	data, err := encodeFile(f)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return fmt.Errorf("cache directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
+	tmp, err := os.CreateTemp(dir, tmpPrefix+base+"-*")
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
@@ -445,6 +556,126 @@ func (c *Cache) writeFile(k cacheKey, f *cacheFile) error {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
+}
+
+const (
+	tmpPrefix = ".tmp-" // temporary files: ".tmp-<cache file name>-<random>"
+	lockExt   = ".lock" // lock files: "<cache file name>.lock"
+	// staleAge is how old a temporary file of unknown origin must be to be removed.
+	staleAge = 10 * time.Minute
+)
+
+// gitignore is written at the top of a cache directory that has none: the cache is meant to be
+// committed, its temporary and lock files are not. The patterns name only cwnb's own files, in
+// case the cache directory is a project's root.
+const gitignore = "# written by cwnb: the cache files are meant to be committed, not these\n" + tmpPrefix + "*\n*" + cacheExt + lockExt + "\n"
+
+// writeGitignore writes the cache directory's .gitignore unless there is one.
+func (c *Cache) writeGitignore() {
+	p := filepath.Join(c.dir, ".gitignore")
+	if _, err := os.Stat(p); err == nil {
+		return
+	}
+	if f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
+		f.WriteString(gitignore)
+		f.Close()
+	}
+}
+
+// removeStaleTemps removes the temporary files in dir that no live writer owns. The caller holds
+// the lock of base, so a temporary file of base is a leftover of a writer that died. A temporary
+// file of another cache file is a leftover when that file's lock is free; one whose name says
+// nothing (an older cwnb) when it is older than staleAge.
+func removeStaleTemps(dir, base string) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		name := de.Name()
+		rest, ok := strings.CutPrefix(name, tmpPrefix)
+		if !ok || de.IsDir() {
+			continue
+		}
+		full := filepath.Join(dir, name)
+		owner := ""
+		if i := strings.LastIndexByte(rest, '-'); i > 0 && strings.HasSuffix(rest[:i], cacheExt) {
+			owner = rest[:i]
+		}
+		switch {
+		case owner == base:
+			os.Remove(full)
+		case owner != "":
+			if unlock, ok := tryLockFile(filepath.Join(dir, owner+lockExt)); ok {
+				os.Remove(full)
+				unlock()
+			}
+		default:
+			if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > staleAge {
+				os.Remove(full)
+			}
+		}
+	}
+}
+
+// unionFiles returns the entries of disk and f together; where both hold an entry, their ranges
+// and series are joined and f's values win for a period both hold.
+func unionFiles(disk, f *cacheFile) *cacheFile {
+	out := &cacheFile{fileKey: f.fileKey, period: f.period}
+	for _, e := range disk.entries {
+		out.put(e)
+	}
+	for _, e := range f.entries {
+		if old := out.get(e.key); old != nil {
+			e = unionEntry(old, e)
+		}
+		out.put(e)
+	}
+	return out
+}
+
+// unionEntry returns a ∪ b: covered ranges joined, series matched by label, b's value winning
+// where both hold a timestamp.
+func unionEntry(a, b *entry) *entry {
+	out := &entry{key: b.key, desc: b.desc, covered: append([][2]int64(nil), a.covered...)}
+	for _, iv := range b.covered {
+		out.covered = addInterval(out.covered, iv[0], iv[1])
+	}
+	idx := map[string]int{}
+	for _, s := range a.series {
+		idx[s.label] = len(out.series)
+		out.series = append(out.series, s)
+	}
+	for _, s := range b.series {
+		if i, ok := idx[s.label]; ok {
+			out.series[i] = unionSeries(out.series[i], s)
+			continue
+		}
+		idx[s.label] = len(out.series)
+		out.series = append(out.series, s)
+	}
+	return out
+}
+
+// unionSeries merges two ascending series; b's value wins where both hold a timestamp.
+func unionSeries(a, b *seriesData) *seriesData {
+	n := len(a.times) + len(b.times)
+	out := &seriesData{label: b.label, times: make([]int64, 0, n), values: make([]float64, 0, n)}
+	i, j := 0, 0
+	for i < len(a.times) || j < len(b.times) {
+		switch {
+		case j == len(b.times) || i < len(a.times) && a.times[i] < b.times[j]:
+			out.times, out.values = append(out.times, a.times[i]), append(out.values, a.values[i])
+			i++
+		default:
+			if i < len(a.times) && a.times[i] == b.times[j] {
+				i++
+			}
+			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+			j++
+		}
+	}
+	return out
 }
 
 // safeName makes s usable as one path element: letters, digits, '-', '.', '_' kept, the rest '_'.

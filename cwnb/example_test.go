@@ -552,33 +552,6 @@ func ExampleLoadFile() {
 	// [Latency Average Latency p99] [480 950]
 }
 
-func ExampleGet() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	g := cwnb.GetRequest{Namespace: "MyService/API", Metric: "Latency", Dims: []string{"Service=checkout"},
-		Stats: "Maximum", Period: "1m", Start: "2026-11-19T10:00:00Z", End: "2026-11-19T10:04:00Z"}
-	if _, err := cwnb.Get(context.Background(), os.Stdout, os.Stderr, g, opts...); err != nil {
-		fmt.Println(err)
-	}
-	// Output:
-	// timestamp,Latency Maximum
-	// 2026-11-19T10:00:00Z,100
-	// 2026-11-19T10:01:00Z,200
-	// 2026-11-19T10:02:00Z,300
-	// 2026-11-19T10:03:00Z,
-}
-
-func ExampleGetRequest_Query() {
-	q, err := cwnb.GetRequest{Searches: []string{"{AWS/EC2,InstanceId} CPUUtilization"}, Stats: "p95", Since: "24h"}.Query()
-	fmt.Println(q.Expressions[0].Expr, q.Window, err)
-	_, err = cwnb.GetRequest{Namespace: "AWS/EC2", Metric: "CPUUtilization", Dims: []string{"InstanceId"}, Since: "1h"}.Query()
-	fmt.Println(err)
-	// Output:
-	// SEARCH('{AWS/EC2,InstanceId} CPUUtilization', 'p95') last 1d <nil>
-	// -dim "InstanceId": write it as Name=Value, for example -dim InstanceId=i-0abc
-}
-
 func ExampleNewCache() {
 	opts, stop := localCloudWatch()
 	defer stop()

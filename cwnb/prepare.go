@@ -277,6 +277,9 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 	}
 	for _, path := range sortedKeys(files) {
 		if rd := files[path]; rd.err != nil {
+			if l.opts.Offline {
+				return offlineReadError(l.cache.Dir(), path, rd.err)
+			}
 			res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", path, rd.err))
 			res.Cache.Corrupt++
 		}

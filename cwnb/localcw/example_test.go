@@ -84,6 +84,7 @@ func ExampleBanner() {
 	// export AWS_ACCESS_KEY_ID=local
 	// export AWS_SECRET_ACCESS_KEY=local
 	// export AWS_REGION=us-east-1
+	// export AWS_DEFAULT_REGION=us-east-1
 	// export CWNB_NOW=2026-11-20T00:00:00Z
 }
 

@@ -211,6 +211,9 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 				out := make([]metricmath.Series, len(matched))
 				retained := periodRetained(r.start, now, period)
 				parallel.For(len(matched), func(i int) {
+					if r.ctx.Err() != nil {
+						return // the client has gone
+					}
 					sr := matched[i]
 					dm := make(map[string]string, len(sr.Metric.Dims))
 					for _, d := range sr.Metric.Dims {

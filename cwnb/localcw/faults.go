@@ -3,6 +3,7 @@ package localcw
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -78,6 +79,7 @@ func ParseFaults(spec string) (Faults, error) {
 	if spec == "" || spec == "none" {
 		return f, nil
 	}
+	seen := map[string]bool{}
 	for _, item := range strings.Split(spec, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -88,9 +90,14 @@ func ParseFaults(spec string) (Faults, error) {
 			return Faults{}, fmt.Errorf("fault %q has no value; write key=value, e.g. throttle=0.1", item)
 		}
 		key, val = strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(val)
+		if seen[key] {
+			return Faults{}, fmt.Errorf("fault %s is given twice; give each fault once", key)
+		}
+		seen[key] = true
 		prob := func() (float64, error) {
 			p, err := strconv.ParseFloat(val, 64)
-			if err != nil || p < 0 || p > 1 {
+			// !(0 <= p <= 1) also refuses NaN, which every comparison fails.
+			if err != nil || !(p >= 0 && p <= 1) {
 				return 0, fmt.Errorf("fault %s=%s: want a probability between 0 and 1, e.g. %s=0.1", key, val, key)
 			}
 			return p, nil
@@ -110,8 +117,8 @@ func ParseFaults(spec string) (Faults, error) {
 			f.Error5xx, err = prob()
 		case "rate":
 			f.Rate, err = strconv.ParseFloat(val, 64)
-			if err != nil || f.Rate <= 0 {
-				err = fmt.Errorf("fault rate=%s: want requests per second above 0, e.g. rate=20", val)
+			if err != nil || !(f.Rate > 0) || math.IsInf(f.Rate, 0) {
+				err = fmt.Errorf("fault rate=%s: want a finite number of requests per second above 0, e.g. rate=20", val)
 			}
 		case "burst":
 			f.Burst, err = positiveInt()
@@ -134,7 +141,35 @@ func ParseFaults(spec string) (Faults, error) {
 			return Faults{}, err
 		}
 	}
+	if err := f.Validate(); err != nil {
+		return Faults{}, err
+	}
 	return f, nil
+}
+
+// Validate reports the first field of f that cannot be honoured: a probability that is not
+// between 0 and 1 (NaN included), a rate that is negative, NaN or infinite, a negative burst,
+// latency or page size. ParseFaults and Run call it; the zero value is valid.
+func (f Faults) Validate() error {
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"Throttle", f.Throttle}, {"Error5xx", f.Error5xx}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return fmt.Errorf("faults: %s %v is not a probability; use a value between 0 and 1", p.name, p.v)
+		}
+	}
+	switch {
+	case !(f.Rate >= 0) || math.IsInf(f.Rate, 0):
+		return fmt.Errorf("faults: Rate %v is not a finite number of requests per second; use 0 (no limit) or a positive number", f.Rate)
+	case f.Burst < 0:
+		return fmt.Errorf("faults: Burst %d is negative; use 0 (the rate) or a positive size", f.Burst)
+	case f.Latency < 0:
+		return fmt.Errorf("faults: Latency %v is negative; use 0 or a positive duration", f.Latency)
+	case f.PageSize < 0:
+		return fmt.Errorf("faults: PageSize %d is negative; use 0 (no cap) or a positive size", f.PageSize)
+	}
+	return nil
 }
 
 // injector applies Faults to requests.

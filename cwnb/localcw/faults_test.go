@@ -35,6 +35,20 @@ func TestParseFaults(t *testing.T) {
 		{"latency=fast", localcw.Faults{}, true},
 		{"pagesize=-1", localcw.Faults{}, true},
 		{"explode=1", localcw.Faults{}, true},
+		// Issue 15 item 5: NaN passed every range check and silently turned the fault off.
+		{"throttle=NaN", localcw.Faults{}, true},
+		{"5xx=nan", localcw.Faults{}, true},
+		{"throttle=-0.1", localcw.Faults{}, true},
+		{"5xx=1.01", localcw.Faults{}, true},
+		{"rate=NaN", localcw.Faults{}, true},
+		{"rate=Inf", localcw.Faults{}, true},
+		{"rate=1e400", localcw.Faults{}, true},
+		{"rate=-3", localcw.Faults{}, true},
+		{"latency=-1s", localcw.Faults{}, true},
+		{"burst=0", localcw.Faults{}, true},
+		{"seed=-1", localcw.Faults{}, true},
+		{"throttle=0.1,throttle=0.2", localcw.Faults{}, true},
+		{"throttle=1,5xx=0", localcw.Faults{Throttle: 1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package localcw
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -209,6 +210,7 @@ func defaultLabels(qs []*query) {
 
 // request is a validated GetMetricData request.
 type request struct {
+	ctx        context.Context // done when the client has gone: computing stops
 	queries    []*query
 	start, end time.Time
 	ascending  bool
@@ -220,7 +222,7 @@ type request struct {
 
 // parseGetMetricData validates a request whose StartTime and EndTime are set.
 func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, error) {
-	r := &request{}
+	r := &request{ctx: context.Background()} // callers with a client (getMetricData) set its context
 	r.start, r.end = *in.StartTime, *in.EndTime
 	if r.start.Equal(r.end) {
 		return nil, validationError("The parameter StartTime must not equal parameter EndTime (both %s); widen the window.", r.start.Format(time.RFC3339))
@@ -313,7 +315,7 @@ func parsePageToken(tok, hash string) (int, error) {
 	return n, nil
 }
 
-func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricDataOutput, error) {
+func (s *Server) getMetricData(ctx context.Context, in *wire.GetMetricDataInput) (*wire.GetMetricDataOutput, error) {
 	// A missing top-level member is MissingParameter, as for the other operations; anything
 	// else wrong with the request is ValidationError (asValidation).
 	if in.StartTime == nil || in.StartTime.IsZero() {
@@ -329,6 +331,7 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 	if err != nil {
 		return nil, asValidation(err)
 	}
+	r.ctx = ctx
 	// A first page is always computed afresh (data may have been published since); the pages
 	// that follow a NextToken come from the snapshot the first page took, so that they are
 	// consistent with it and cost nothing to compute.
@@ -339,6 +342,9 @@ func (s *Server) getMetricData(in *wire.GetMetricDataInput) (*wire.GetMetricData
 		results, messages, ok = s.pages.get(r.hash)
 	}
 	if !ok {
+		if err := s.checkWork(r); err != nil {
+			return nil, asValidation(err)
+		}
 		results, messages, err = s.compute(r)
 		if err != nil {
 			return nil, asValidation(err)
@@ -399,9 +405,19 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 	// Aggregate the groups on all cores: each reads one series.
 	aggs := make([]aggregation, len(order))
 	parallel.For(len(order), func(i int) {
+		if s.aggregateHook != nil {
+			s.aggregateHook(r.ctx)
+		}
+		if r.ctx.Err() != nil {
+			return // the client has gone: skip the rest
+		}
 		gr := order[i]
 		aggs[i] = aggregate(gr.sr, gr.g, gr.unit, gr.stats, hiResCutoff, scanFrom)
+		s.aggregated.Add(1)
 	})
+	if err := r.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	for i, gr := range order {
 		for _, q := range gr.members {
 			j := slices.Index(gr.stats, q.stat)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -38,6 +37,16 @@ func Listen(addr string, allowRemote bool) (net.Listener, error) {
 	return ln, nil
 }
 
+// remoteWarning is the banner's warning for a listen address beyond loopback (-allow-remote):
+// the server has no authentication. "" for a loopback address.
+func remoteWarning(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil && isLoopback(host) {
+		return ""
+	}
+	return fmt.Sprintf("# WARNING: listening on %s beyond loopback with NO AUTHENTICATION: anyone who can reach\n"+
+		"# this address can read and write its metrics. Use -allow-remote only on a trusted network.\n", addr)
+}
+
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
@@ -52,6 +61,7 @@ type RunConfig struct {
 	AllowRemote bool   // allow a non-loopback Addr
 	PortFile    string // when set, the chosen port is written there once listening, removed on exit
 	Options     Options
+	Timeouts    Timeouts // zero fields take DefaultTimeouts
 }
 
 // Run serves a local CloudWatch until ctx is cancelled, then shuts down gracefully. Once
@@ -62,12 +72,15 @@ func Run(ctx context.Context, cfg RunConfig, stdout io.Writer) error {
 	if addr == "" {
 		addr = DefaultAddr
 	}
+	if err := cfg.Options.Faults.Validate(); err != nil {
+		return err
+	}
 	ln, err := Listen(addr, cfg.AllowRemote)
 	if err != nil {
 		return err
 	}
 	srv := New(cfg.Options)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := srv.HTTPServer(cfg.Timeouts)
 	url := "http://" + ln.Addr().String()
 	if cfg.PortFile != "" {
 		port := ln.Addr().(*net.TCPAddr).Port
@@ -77,6 +90,7 @@ func Run(ctx context.Context, cfg RunConfig, stdout io.Writer) error {
 		}
 		defer os.Remove(cfg.PortFile)
 	}
+	fmt.Fprint(stdout, remoteWarning(ln.Addr().String()))
 	fmt.Fprint(stdout, Banner(url, cfg.Options))
 
 	errc := make(chan error, 1)
@@ -96,7 +110,8 @@ func Run(ctx context.Context, cfg RunConfig, stdout io.Writer) error {
 }
 
 // Banner is what Run prints once listening at url: the endpoint as comments and the export lines
-// a shell, a kernel or the AWS CLI needs (dummy credentials; any region works).
+// a shell, a kernel, the AWS CLI or boto3 needs (dummy credentials; any region works; the CLI and
+// boto3 read AWS_DEFAULT_REGION, the SDKs AWS_REGION).
 func Banner(url string, opts Options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# local CloudWatch (aws-sdk-go-v2 over RPC v2 CBOR; AWS CLI and boto3 over awsJson1_0)\n")
@@ -117,7 +132,9 @@ func Banner(url string, opts Options) string {
 	fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", url)
 	fmt.Fprintf(&b, "export AWS_ACCESS_KEY_ID=local\n")
 	fmt.Fprintf(&b, "export AWS_SECRET_ACCESS_KEY=local\n")
+	// AWS_REGION for the SDKs, AWS_DEFAULT_REGION for the AWS CLI and boto3, which need it.
 	fmt.Fprintf(&b, "export AWS_REGION=us-east-1\n")
+	fmt.Fprintf(&b, "export AWS_DEFAULT_REGION=us-east-1\n")
 	if !opts.Now.IsZero() {
 		// The cwnb loader judges retention and complete periods by its own clock: pin it to the
 		// server's, or a window that is 1-minute data here would be coarsened as too old.

@@ -1,6 +1,7 @@
 package localcw
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,7 +28,18 @@ type Options struct {
 	Faults Faults
 	// Logf, when set, receives one line per failed request (400s and 500s).
 	Logf func(format string, args ...any)
+	// MaxRequestDatapoints caps the work of one GetMetricData request: the datapoints its metric
+	// queries span (window / period, summed over the queries) when the answer must be computed.
+	// Above it the request fails with ValidationError (GetMetricData's code for a request it
+	// cannot serve) in the words GetMetricStatistics uses above 1,440: the count and what to
+	// change. 0 means DefaultMaxRequestDatapoints; a negative value, no cap.
+	MaxRequestDatapoints int
 }
+
+// DefaultMaxRequestDatapoints is the default Options.MaxRequestDatapoints: 50 full pages of
+// 100,800 datapoints, far above what one notebook load asks and far below a request (500 series
+// of 454 days at 1h, 5.4 million datapoints of p99) that would keep a core busy for minutes.
+const DefaultMaxRequestDatapoints = 50 * defaultMaxDatapoint
 
 // Server is a local CloudWatch metrics service. It is an http.Handler speaking the Smithy RPC v2
 // CBOR protocol of aws-sdk-go-v2/service/cloudwatch, and awsJson1_0 for botocore (the AWS CLI,
@@ -44,6 +56,12 @@ type Server struct {
 	requests   atomic.Uint64
 	pages      pageCache
 	alarms     alarmBook // alarms.go
+
+	// aggregated counts the series aggregations GetMetricData ran (one per metric, statistic
+	// set and period): how much work a request did, for tests of cancellation.
+	aggregated atomic.Int64
+	// aggregateHook, when set (tests), runs before each aggregation with the request context.
+	aggregateHook func(ctx context.Context)
 }
 
 // New returns a server configured by opts.
@@ -162,7 +180,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if proto == awsJSON10 {
 		decode = wire.DecodeJSON
 	}
-	out, err := s.dispatch(op, body, decode)
+	out, err := s.dispatch(r.Context(), op, body, decode)
+	if err != nil && r.Context().Err() != nil {
+		// The client went away (nothing reads the answer) or the write deadline passed.
+		s.writeError(w, r, proto, op, requestCanceled(r.Context()))
+		return
+	}
 	if err != nil {
 		s.writeError(w, r, proto, op, asAPIError(err))
 		return
@@ -185,8 +208,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// dispatch decodes the input of op, runs its handler and returns the output to encode.
-func (s *Server) dispatch(op string, body []byte, decode func([]byte, any) error) (any, error) {
+// dispatch decodes the input of op, runs its handler and returns the output to encode. Long
+// computations stop when ctx is done.
+func (s *Server) dispatch(ctx context.Context, op string, body []byte, decode func([]byte, any) error) (any, error) {
 	if out, err, ok := s.dispatchAlarm(op, body, decode); ok {
 		return out, err
 	}
@@ -208,7 +232,7 @@ func (s *Server) dispatch(op string, body []byte, decode func([]byte, any) error
 		if err := decode(body, &in); err != nil {
 			return nil, malformed(err)
 		}
-		return s.getMetricData(&in)
+		return s.getMetricData(ctx, &in)
 	case "GetMetricStatistics":
 		var in wire.GetMetricStatisticsInput
 		if err := decode(body, &in); err != nil {

@@ -126,6 +126,31 @@ func TestGet(t *testing.T) {
 		{"bad format", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-format", "xml"}, "use csv, json or long"},
 		{"offline miss", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-offline", "-cache", t.TempDir()}, "offline"},
 		{"missing file", []string{"get", "-file", "/nonexistent.yaml"}, "investigation file"},
+		// Issue 15 item 5: every combination that cannot be honoured is an error, and time
+		// errors name the flag that was wrong.
+		{"file with stat", []string{"get", "-file", file, "-stat", "p99"}, "-file gives the metrics, so -stat would be ignored"},
+		{"file with dim and unit", []string{"get", "-file", file, "-dim", "Service=x", "-unit", "Seconds"}, "-dim, -unit would be ignored"},
+		{"file with namespace", []string{"get", "-file", file, "-namespace", "A"}, "-namespace would be ignored"},
+		{"file with label", []string{"get", "-file", file, "-label", "x"}, "-label would be ignored"},
+		{"file with expr", []string{"get", "-file", file, "-expr", "m1*2"}, "-expr would be ignored"},
+		{"file with empty stat", []string{"get", "-file", file, "-stat", ""}, "-stat would be ignored"},
+		{"bad end date", []string{"get", "-namespace", "A", "-metric", "B", "-start", "2026-11-19", "-end", "2026-13-45"}, `-end "2026-13-45": not a valid RFC 3339 time`},
+		{"bad start", []string{"get", "-namespace", "A", "-metric", "B", "-start", "yesterday", "-end", "2026-11-19"}, `-start "yesterday"`},
+		{"end before start", []string{"get", "-namespace", "A", "-metric", "B", "-start", "2026-11-19", "-end", "2026-11-18"}, "-end 2026-11-18 is not after -start"},
+		{"bad since", []string{"get", "-namespace", "A", "-metric", "B", "-since", "yesterday"}, `-since "yesterday": not a duration`},
+		{"huge since", []string{"get", "-namespace", "A", "-metric", "B", "-since", "999999999999d"}, `-since "999999999999d": not a duration`},
+		{"bad period syntax", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-period", "fast"}, `-period "fast"`},
+		{"unit without metric", []string{"get", "-expr", "1", "-unit", "Seconds", "-since", "1h"}, "-dim, -unit and -label describe a metric"},
+		{"label without metric", []string{"get", "-search", "{A,B} C", "-label", "x", "-since", "1h"}, "describe a metric"},
+		{"stat with expr only", []string{"get", "-expr", "1", "-stat", "p99", "-since", "1h"}, "-stat describes a metric or a -search"},
+		{"search with two stats", []string{"get", "-search", "{A,B} C", "-stat", "p99,Average", "-since", "1h"}, "a -search uses one statistic"},
+		{"offline and no-cache", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-offline", "-no-cache"}, "drop one"},
+		{"cache and no-cache", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-cache", "x", "-no-cache"}, "-cache x would be ignored"},
+		{"rate limit NaN", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "NaN"}, "-rate-limit NaN: give requests per second above 0"},
+		{"rate limit Inf", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "Inf"}, "-rate-limit +Inf"},
+		{"rate limit zero", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-rate-limit", "0"}, "-rate-limit 0"},
+		{"max attempts zero", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-max-attempts", "0"}, "-max-attempts 0: give a count"},
+		{"empty region", []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-region", ","}, "-region is empty"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,12 +26,16 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	faults := fs.String("faults", "", "opt-in fault `spec`, e.g. throttle=0.3,rate=20,5xx=0.05,latency=20ms,pagesize=50,seed=7")
 	portFile := fs.String("port-file", "", "write the port to this `file` once listening (for -addr 127.0.0.1:0); removed on exit")
 	verbose := fs.Bool("v", false, "log every failed request to stderr")
+	maxPoints := fs.Int("max-request-datapoints", localcw.DefaultMaxRequestDatapoints,
+		"refuse a GetMetricData whose metric queries span more `datapoints` (ValidationError); -1: no cap")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: cwnb local [flags]")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Serves CloudWatch metrics (PutMetricData, ListMetrics, GetMetricData, GetMetricStatistics)")
 		fmt.Fprintln(stderr, "over the Smithy RPC v2 CBOR protocol of aws-sdk-go-v2 (and awsJson1_0 for the AWS CLI and boto3),")
-		fmt.Fprintln(stderr, "and prints the export lines that point an SDK or the AWS CLI at it. Stop it with Ctrl-C.")
+		fmt.Fprintln(stderr, "and prints the export lines that point an SDK, the AWS CLI or boto3 at it. Stop it with Ctrl-C.")
+		fmt.Fprintln(stderr, "It has no authentication: it listens on loopback unless -allow-remote. Connections have read,")
+		fmt.Fprintln(stderr, "write and idle timeouts, and a request whose client goes away stops computing.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
@@ -62,6 +66,12 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("-faults: %w", err)
 	}
 	opts.Faults = f
+	switch {
+	case *maxPoints == -1:
+	case *maxPoints < 1:
+		return fmt.Errorf("-max-request-datapoints %d: give a positive count, or -1 for no cap", *maxPoints)
+	}
+	opts.MaxRequestDatapoints = *maxPoints
 	if *verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	}

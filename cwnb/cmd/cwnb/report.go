@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -57,6 +58,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
+	if err := reportConflicts(fs); err != nil {
+		return err
+	}
 	if *s3url != "" {
 		// Fail before running notebooks for minutes, not after.
 		if _, err := publish.ParseURL(*s3url); err != nil {
@@ -81,6 +85,35 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		err = publishReports(ctx, *s3url, opts.OutDir, *pathStyle, stdout)
 	}
 	return err
+}
+
+// reportConflicts refuses flags that would be ignored by the mode the others select.
+func reportConflicts(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	given := func(names ...string) []string {
+		var out []string
+		for _, n := range names {
+			if set[n] {
+				out = append(out, "-"+n)
+			}
+		}
+		return out
+	}
+	if set["check-html"] {
+		if g := given("out", "kernel", "timeout", "env", "inplace", "no-input", "check-only", "browser", "s3", "s3-path-style"); len(g) > 0 {
+			return fmt.Errorf("-check-html only opens existing pages, so %s would be ignored; drop %s", strings.Join(g, ", "), strings.Join(g, ", "))
+		}
+	}
+	if set["check-only"] {
+		if g := given("s3", "no-input", "browser"); len(g) > 0 {
+			return fmt.Errorf("-check-only writes no HTML, so %s would be ignored; drop %s or -check-only", strings.Join(g, ", "), strings.Join(g, ", "))
+		}
+	}
+	if set["s3-path-style"] && !set["s3"] {
+		return fmt.Errorf("-s3-path-style applies to an -s3 upload; add -s3 s3://bucket/prefix or drop it")
+	}
+	return nil
 }
 
 // checkPages opens report pages in Chromium and fails if a chart did not draw.

@@ -24,8 +24,9 @@ import (
 // Region is the region Client configures; the local CloudWatch accepts any.
 const Region = "us-east-1"
 
-// Start serves a new local CloudWatch configured by opts on a free 127.0.0.1 port and returns it
-// with its base URL ("http://127.0.0.1:PORT"). The server is closed by t.Cleanup.
+// Start serves a new local CloudWatch configured by opts on a free 127.0.0.1 port, through the
+// same http.Server as `cwnb local` (Server.HTTPServer with DefaultTimeouts), and returns it with
+// its base URL ("http://127.0.0.1:PORT"). The server is closed by t.Cleanup.
 func Start(t testing.TB, opts localcw.Options) (*localcw.Server, string) {
 	t.Helper()
 	srv := localcw.New(opts)
@@ -33,7 +34,8 @@ func Start(t testing.TB, opts localcw.Options) (*localcw.Server, string) {
 	if err != nil {
 		t.Fatalf("localcwtest: listen on 127.0.0.1: %v", err)
 	}
-	hs := httptest.NewUnstartedServer(srv)
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Config = srv.HTTPServer(localcw.Timeouts{}) // the timeouts and cancellation of `cwnb local`
 	hs.Listener.Close()
 	hs.Listener = ln
 	hs.Start()
