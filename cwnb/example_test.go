@@ -275,8 +275,8 @@ func ExampleTimes() {
 	defer stop()
 
 	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "2m"), opts...)
-	fmt.Println(res.Frame.Col(cwnb.TimeColumn).Records())
-	ts, err := cwnb.Times(res.Frame)
+	fmt.Println(res.Frame().Col(cwnb.TimeColumn).Records())
+	ts, err := cwnb.Times(res.Frame())
 	fmt.Println(ts[1].Minute(), err)
 	// Output:
 	// [2026-11-19T10:00:00Z 2026-11-19T10:01:00Z]
@@ -299,7 +299,7 @@ func ExampleResult_Columns() {
 	defer stop()
 
 	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "2m"), opts...)
-	fmt.Println(res.Columns(), res.Frame.Names())
+	fmt.Println(res.Columns(), res.Frame().Names())
 	// Output:
 	// [Latency Average Latency p99] [timestamp Latency Average Latency p99]
 }
@@ -311,7 +311,7 @@ func ExampleResult_Wide() {
 	m := lat
 	m.Stats = []string{"Maximum"}
 	res := cwnb.MustLoad(m.Window("2026-11-19T10:02:00Z", "3m"), opts...)
-	fmt.Println(res.Frame.Col("Latency Maximum").Float())
+	fmt.Println(res.Frame().Col("Latency Maximum").Float())
 	fmt.Println(res.Wide(cwnb.FillLinear, 5*time.Minute).Col("Latency Maximum").Float())
 	// Output:
 	// [300 NaN 500]

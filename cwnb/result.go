@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/internal/parallel"
@@ -164,9 +165,7 @@ type CacheStats struct {
 type Result struct {
 	Title string
 	Query Query
-	// Frame is the wide frame: TimeColumn, then one float column per series, one row per
-	// period from Start to End, filled according to Query.Fill.
-	Frame      dataframe.DataFrame
+	// Series holds the data, one column of the wide frame each (Frame builds the frame).
 	Series     []Series
 	Period     time.Duration // the grid's period (the finest period of the load)
 	PeriodAuto bool          // Period was chosen automatically
@@ -187,8 +186,29 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader  *Loader // the loader that made the result
-	display string  // the notebook output block of the load's progress, for Display to fill
+	loader  *Loader    // the loader that made the result
+	display string     // the notebook output block of the load's progress, for Display to fill
+	frame   *lazyFrame // the wide frame, built by the first call of Frame
+}
+
+// lazyFrame is a wide frame built once, when first asked for.
+type lazyFrame struct {
+	once sync.Once
+	df   dataframe.DataFrame
+}
+
+// Frame returns the wide frame: TimeColumn, then one float column per series (named as
+// Columns says), one row per period from Start to End, filled according to Query.Fill. It is
+// built on the first call, not by the load: a cell that reads Series, Values, Times or an
+// analysis never pays for it. gota keeps its own copy of every value (each boxed with a NaN
+// flag, 16 bytes), so the first call costs about as much memory as the values themselves.
+// Later calls return the same frame. Frame is safe to call from several goroutines.
+func (r *Result) Frame() dataframe.DataFrame {
+	if r.frame == nil { // a Result built by hand: build the frame every time
+		return r.Wide(r.Query.Fill, r.Query.MaxGap)
+	}
+	r.frame.once.Do(func() { r.frame.df = r.Wide(r.Query.Fill, r.Query.MaxGap) })
+	return r.frame.df
 }
 
 // Loader returns the loader that made r (its client, cache and options), or nil for a result
@@ -299,6 +319,19 @@ func (r *Result) Wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	return dataframe.New(cols...)
 }
 
+// filled returns the values of s as the wide frame holds them: Query.Fill applied (a copy), or
+// s.Values themselves without a fill.
+func (r *Result) filled(s *Series) []float64 {
+	if r.Query.Fill == FillNaN {
+		return s.Values
+	}
+	gap := 0
+	if r.Query.MaxGap > 0 && r.Period > 0 {
+		gap = int(r.Query.MaxGap / r.Period)
+	}
+	return fillValues(s.Values, r.Query.Fill, gap)
+}
+
 // Long returns the long frame: one row per datapoint (missing periods are left out) with columns
 // timestamp, region, id, label, namespace, metric, stat, one column per dimension name found in
 // any series (empty where a series lacks it), and value. It suits SEARCH results with many
@@ -369,7 +402,8 @@ func longDimColumn(d string) string {
 	return d
 }
 
-// assemble puts the cached and fetched datapoints of every query on the grid and builds the frame.
+// assemble puts the cached and fetched datapoints of every query on the grid; Frame builds the
+// frame when asked.
 func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	regionIdx := map[string]int{}
 	for i, reg := range r.Regions {
@@ -401,7 +435,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	}
 	r.Warnings = r.Warnings.dedupe()
 	r.Notes = r.Notes.dedupe()
-	r.Frame = r.Wide(r.Query.Fill, r.Query.MaxGap)
+	r.frame = &lazyFrame{}
 }
 
 // acc is one series of a query on the grid.
