@@ -29,7 +29,7 @@ func cpuTime() time.Duration {
 // benchStats are the 20 statistics that turn the bench scenario's 500 metrics into 10,000
 // series.
 var benchStats = []string{"Average", "p99", "Sum", "Minimum", "Maximum", "SampleCount", "p10", "p25", "p50", "p75",
-	"p90", "p95", "p99.9", "tm90", "tm99", "IQM", "wm90", "tc90", "ts90", "p999"}
+	"p90", "p95", "p99.9", "tm90", "tm99", "IQM", "wm90", "tc90", "ts90", "p99.99"}
 
 // benchQueryN is n series (the 500 bench latency metrics × n/500 statistics) over 24 h at 1
 // min: n × 1,440 datapoints. n is a multiple of 500, at most 10,000.

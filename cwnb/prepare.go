@@ -249,10 +249,12 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 	}
 	files := l.readFiles(rus)
 	from := map[string]bool{}
+	used := map[*cacheFile]int{}
 	for _, ru := range rus {
 		if rd := files[ru.key.path()]; rd != nil && rd.f != nil {
 			if ru.cached = rd.f.get(ru.key.key); ru.cached != nil {
 				from[rd.from] = true
+				used[rd.f]++
 			}
 		}
 		var covered [][2]int64
@@ -267,6 +269,11 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 		}
 		p.rus = append(p.rus, ru)
 	}
+	for _, ru := range rus {
+		if rd := files[ru.key.path()]; ru.cached != nil && rd != nil {
+			ru.alias = 2*used[rd.f] >= len(rd.f.entries)
+		}
+	}
 	// Offline, the cache of another endpoint may answer (a notebook recorded against the local
 	// CloudWatch, re-run with no endpoint set): the result says where its data was recorded, so
 	// that its output is the same as online.
@@ -279,6 +286,10 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 		if rd := files[path]; rd.err != nil {
 			if l.opts.Offline {
 				return offlineReadError(l.cache.Dir(), path, rd.err)
+			}
+			if errors.Is(rd.err, ErrOldCacheFormat) {
+				res.Notes = append(res.Notes, warnf(ErrOldCacheFormat, "cache file %s was written in another cache format (%v); fetched again and rewritten", path, errText(rd.err)))
+				continue
 			}
 			res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", path, rd.err))
 			res.Cache.Corrupt++

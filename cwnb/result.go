@@ -473,8 +473,27 @@ func (r *Result) gather(ru *regionUnit) *gathered {
 		return a
 	}
 	put := func(a *acc, s *seriesData, lo, hi int64) {
+		lo, hi = max(lo, start), min(hi, end)
+		if s.step == step && (s.start-start)%step == 0 {
+			// A grid aligned with the result's: one copy.
+			from := max(lo, s.start)
+			from = start + (from-start+step-1)/step*step
+			to := min(hi, s.start+int64(len(s.values))*step)
+			if from < to {
+				copy(a.values[(from-start)/step:(to-start+step-1)/step], s.values[(from-s.start)/step:])
+			}
+			return
+		}
+		if s.step != 0 {
+			for i, v := range s.values {
+				if t := s.start + int64(i)*s.step; t >= lo && t < hi && (t-start)%step == 0 {
+					a.values[(t-start)/step] = v
+				}
+			}
+			return
+		}
 		for i, t := range s.times {
-			if t < lo || t >= hi || t < start || t >= end || (t-start)%step != 0 {
+			if t < lo || t >= hi || (t-start)%step != 0 {
 				continue
 			}
 			a.values[(t-start)/step] = s.values[i]
@@ -482,6 +501,16 @@ func (r *Result) gather(ru *regionUnit) *gathered {
 	}
 	if ru.cached != nil {
 		for _, s := range ru.cached.series {
+			// Wholly from the cache, on the result's grid and spanning the window: the column is
+			// the cache file's memory itself.
+			if ru.alias && len(ru.fetch) == 0 && len(ru.miss) == 0 && s.step == step && s.start <= start &&
+				(start-s.start)%step == 0 && s.start+int64(len(s.values))*step >= end {
+				o := int((start - s.start) / step)
+				a := &acc{label: s.label, values: s.values[o : o+n : o+n]}
+				byLabel[s.label] = a
+				g.accs = append(g.accs, a)
+				continue
+			}
 			a := get(s.label)
 			for _, iv := range ru.cached.covered {
 				put(a, s, iv[0], iv[1])

@@ -141,20 +141,23 @@ func mergeEntries(a, b *entry) *entry {
 	return out
 }
 
-// mergeSeries merges two ascending series; b's value wins where both hold a timestamp.
+// mergeSeries merges two ascending series into points; b's value wins where both hold a
+// timestamp.
 func mergeSeries(a, b *seriesData) *seriesData {
-	out := &seriesData{label: a.label, times: make([]int64, 0, len(a.times)+len(b.times)), values: make([]float64, 0, len(a.times)+len(b.times))}
+	at, av := a.points()
+	bt, bv := b.points()
+	out := &seriesData{label: a.label, times: make([]int64, 0, len(at)+len(bt)), values: make([]float64, 0, len(at)+len(bt))}
 	i, j := 0, 0
-	for i < len(a.times) || j < len(b.times) {
+	for i < len(at) || j < len(bt) {
 		switch {
-		case j >= len(b.times) || (i < len(a.times) && a.times[i] < b.times[j]):
-			out.times, out.values = append(out.times, a.times[i]), append(out.values, a.values[i])
+		case j >= len(bt) || (i < len(at) && at[i] < bt[j]):
+			out.times, out.values = append(out.times, at[i]), append(out.values, av[i])
 			i++
-		case i >= len(a.times) || b.times[j] < a.times[i]:
-			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+		case i >= len(at) || bt[j] < at[i]:
+			out.times, out.values = append(out.times, bt[j]), append(out.values, bv[j])
 			j++
 		default: // same timestamp
-			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+			out.times, out.values = append(out.times, bt[j]), append(out.values, bv[j])
 			i++
 			j++
 		}
