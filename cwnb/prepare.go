@@ -244,9 +244,11 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 	var rus []*regionUnit
 	for _, u := range p.us {
 		if !u.hidden {
-			rus = append(rus, &regionUnit{region: region, u: u, key: l.keyFor(ep, region, u, p.byID), fetch: map[[2]int64]*fetched{}})
+			rus = append(rus, &regionUnit{region: region, u: u, fetch: map[[2]int64]*fetched{}})
 		}
 	}
+	// Cache keys format and hash each query's definition: on every core for a big load.
+	parallel.For(len(rus), func(i int) { rus[i].key = l.keyFor(ep, region, rus[i].u, p.byID) })
 	files := l.readFiles(rus)
 	from := map[string]bool{}
 	used := map[*cacheFile]int{}
