@@ -59,7 +59,8 @@ func BenchmarkLoad1000x24h(b *testing.B) {
 // BenchmarkLoad10000x24h is BenchmarkLoad1000x24h for 10,000 series (500 metrics × 20
 // statistics, 14.4 million datapoints). cold runs at the default rate limit (25 requests/s)
 // and reports its calls against the minimum (20 calls of 500 queries, 8 pages each: 160) and
-// its time against the rate limit's floor (160 calls at 25/s: 6.4 s). cached also reports,
+// its time against the rate limit's floor (a burst of 25, then 135 calls at 25/s: 5.4 s).
+// cached also reports,
 // from a new process loading from the same cache (as every GoNB cell is), that process's
 // load time, peak RSS and heap reserved. Targets: cached ≤ 300 ms and ≤ 300 MB peak; cold at
 // the minimum calls, ≤ 1.5 × the floor.
@@ -103,7 +104,8 @@ func benchLoad(b *testing.B, n int, defaultRate bool) {
 			b.ReportMetric(float64(res.Calls), "calls/op")
 			b.ReportMetric(float64(minCalls), "min-calls")
 			if defaultRate {
-				floor := time.Duration(float64(res.Calls) / defaultRateLimit * float64(time.Second))
+				// The limiter lets a burst of one second's calls go at once, then paces the rest.
+				floor := time.Duration(float64(max(res.Calls-defaultRateLimit, 0)) / defaultRateLimit * float64(time.Second))
 				b.ReportMetric(el.Seconds()/floor.Seconds(), "x-rate-floor")
 			}
 		}
