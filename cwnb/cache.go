@@ -701,6 +701,15 @@ func offlineReadError(dir, rel string, err error) error {
 	return fmt.Errorf("%w: cache file %s in %s: %w", ErrOffline, rel, dir, err)
 }
 
+// filePath is the path of the cache file (rel, below dir) that a read error is about.
+func filePath(dir, rel string, err error) string {
+	var cf *corruptFileError
+	if errors.As(err, &cf) {
+		return cf.path
+	}
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
 // errText is the text of a cache read error after its sentinel's: "written by an older cwnb
 // (cache format 1; this one reads 2)".
 func errText(err error) string {
