@@ -105,7 +105,7 @@ func benchLoad(b *testing.B, n int, defaultRate bool) {
 			b.ReportMetric(float64(minCalls), "min-calls")
 			if defaultRate {
 				// The limiter lets a burst of one second's calls go at once, then paces the rest.
-				floor := time.Duration(float64(max(res.Calls-defaultRateLimit, 0)) / defaultRateLimit * float64(time.Second))
+				floor := time.Duration(float64(max(res.Calls-DefaultRateLimit, 0)) / DefaultRateLimit * float64(time.Second))
 				b.ReportMetric(el.Seconds()/floor.Seconds(), "x-rate-floor")
 			}
 		}

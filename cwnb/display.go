@@ -169,17 +169,25 @@ func (r *Result) HTML() string {
 // Display shows the result in the notebook when running under GoNB, as one display bundle with
 // HTML (HTML) and plain text (String) so that every front end (JupyterLab, GitHub's viewer,
 // nbconvert to text) shows it; outside GoNB it prints String to stdout.
-//
-// The first Display of a load that showed progress in the notebook replaces that progress block,
-// so the saved notebook holds the same outputs whether the load was slow or answered by the cache.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
 		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextHTML:  r.HTML(),
 			protocol.MIMETextPlain: r.String(),
-		}, DisplayID: r.display})
-		r.display = ""
+		}})
 		return
 	}
 	fmt.Fprint(os.Stdout, r.String())
+}
+
+// loadedLine is the line a load's notebook progress block ends with: what was loaded, the same
+// whether the load was slow, fast or answered by the cache.
+func (r *Result) loadedLine() string {
+	auto := ""
+	if r.PeriodAuto {
+		auto = " (auto)"
+	}
+	return fmt.Sprintf("cwnb: loaded with period %s%s: %d rows × %d series, %s/%s, %s @ %s",
+		fmtDur(r.Period), auto, r.rows(), len(r.Series), r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339),
+		strings.Join(r.Regions, ","), r.Endpoint)
 }

@@ -19,7 +19,7 @@
 //
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
-//	res.Display()   // the frame's head, the period, calls, cost and warnings
+//	res.Display()   // the period, the frame's head and warnings (the same on every re-run)
 //	backup := cwnb.Hourly(0, 5*time.Minute)
 //	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
 //	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
@@ -51,9 +51,16 @@
 //
 // Queries are packed into the fewest GetMetricData calls: at most 500 queries per call, one
 // Metrics Insights query per call, an expression in the same call as what it references; pages
-// (NextToken) are merged per (Id, Label). A client-side rate limiter (DefaultRateLimit, below the
-// 50 TPS quota) paces the calls; the SDK retries throttling with backoff; the context cancels.
-// Result.Calls, MetricsRequested and Cost (CostPerMetric, $0.01 per 1,000 metrics) report them.
+// (NextToken, through the SDK's paginators, a repeated token refused) are merged per (Id, Label).
+// A client-side rate limiter (Options.RateLimit, half the 50 TPS quota) paces the calls; the SDK
+// retries throttling and 5xx with backoff; each call has a deadline (Options.CallTimeout) and so
+// has the load (Options.Timeout). Before any call, a window in the future or past retention and a
+// load estimated too big for memory are errors (ErrWindow, ErrTooBig); an endpoint where nothing
+// answers fails at once (ErrUnreachable) and so do missing credentials (ErrCredentials), each with
+// what to do. A query that matched nothing is a warning (ErrNoMatch) that suggests the nearest
+// existing names. Result.Calls, Retries, MetricsRequested and Cost ($0.01 per 1,000 metrics)
+// report what a run did, and the progress line shows it; Display leaves it out, so that a notebook
+// re-run on the same data saves the same output.
 //
 // # Frames
 //

@@ -84,6 +84,12 @@ type listCacheFile struct {
 // Metric values. ListMetrics costs nothing, but a listing is cached for an hour so that a
 // notebook re-run makes no call, and offline mode answers from the cache.
 func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
+	return l.list(ctx, f, false)
+}
+
+// list is List; with anyAge a cached listing of any age answers (suggestions need names, not the
+// latest ones, and then stay the same from one run to the next).
+func (l *Loader) list(ctx context.Context, f Filter, anyAge bool) (*Listing, error) {
 	if l == nil || ctx == nil {
 		return nil, errors.New("cwnb: List needs a *Loader from cwnb.New and a context (context.Background())")
 	}
@@ -106,7 +112,7 @@ func (l *Loader) List(ctx context.Context, f Filter) (*Listing, error) {
 	out := &Listing{Cached: true}
 	var rows []listRow
 	for _, region := range regions {
-		lc, calls, err := l.listRegion(ctx, region, f)
+		lc, calls, err := l.listRegion(ctx, region, f, anyAge)
 		if err != nil {
 			return nil, err
 		}
@@ -126,9 +132,10 @@ type listRow struct {
 	m               Metric
 }
 
-// listRegion answers f in region from the listing cache when it is fresh (or offline), else
+// listRegion answers f in region from the listing cache when it is fresh (or offline, or any
+// age will do), else
 // from ListMetrics, and caches what it lists. It returns the listing and the calls it made.
-func (l *Loader) listRegion(ctx context.Context, region string, f Filter) (*listCacheFile, int, error) {
+func (l *Loader) listRegion(ctx context.Context, region string, f Filter, anyAge bool) (*listCacheFile, int, error) {
 	epURL := l.opts.Endpoint
 	var c API
 	if !l.opts.Offline {
@@ -156,7 +163,7 @@ func (l *Loader) listRegion(ctx context.Context, region string, f Filter) (*list
 			}
 		}
 	}
-	if lc != nil && (l.opts.Offline || l.opts.Now().Sub(lc.Written) < listMaxAge) {
+	if lc != nil && (l.opts.Offline || anyAge || l.opts.Now().Sub(lc.Written) < listMaxAge) {
 		return lc, 0, nil
 	}
 	if l.opts.Offline {

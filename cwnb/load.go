@@ -128,7 +128,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	prog := newProgress(l.opts, len(jobs), res.Cache.Hits)
 	if len(jobs) > 0 {
 		if err := l.fetchAll(ctx, p, jobs, prog); err != nil {
-			prog.done(float64(res.MetricsRequested) * costPerMetric)
+			prog.done(float64(res.MetricsRequested)*costPerMetric, "")
 			return nil, l.stopped(ctx, res, err)
 		}
 	}
@@ -137,7 +137,7 @@ func (l *Loader) Load(ctx context.Context, q Query) (*Result, error) {
 	res.assemble(p.rus, len(res.Regions) > 1)
 	l.warnEmpty(ctx, p)
 	res.Elapsed = time.Since(began)
-	res.display = prog.done(res.Cost)
+	prog.done(res.Cost, res.loadedLine())
 	return res, nil
 }
 

@@ -177,7 +177,7 @@ func TestNothingMatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Warnings.Has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "MyService/APi") {
+		if !res.Warnings.Has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "namespace MyService/APi holds no metric; did you mean MyService/API?") {
 			t.Errorf("warnings %q", res.Warnings)
 		}
 	})

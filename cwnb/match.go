@@ -42,8 +42,10 @@ func (l *Loader) noMatch(ctx context.Context, p *prepared, ru *regionUnit) (Warn
 	switch u.kind {
 	case kindMetric:
 		return warnf(ErrNoMatch, "%s %s returned no datapoint in %s; %s", ru.region, u.describe(), window, l.suggest(ctx, ru.region, u.metric)), true
-	case kindSearch, kindSQL:
-		return warnf(ErrNoMatch, "%s %s %s matched no metric with data in %s; check its namespace, names and terms (List shows what exists)", ru.region, u.kind, u.id+" = "+u.expr, window), true
+	case kindSearch:
+		return warnf(ErrNoMatch, "%s SEARCH %s = %s matched no metric with data in %s; %s", ru.region, u.id, u.expr, window, l.suggestSearch(ctx, ru.region, u.expr)), true
+	case kindSQL:
+		return warnf(ErrNoMatch, "%s Metrics Insights query %s = %s matched no metric with data in %s; check its namespace, names and terms (List shows what exists)", ru.region, u.id, u.expr, window), true
 	}
 	var metrics []string
 	for _, r := range closure(p.us, []*unit{u}) {
@@ -71,7 +73,7 @@ func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
 			return nil
 		}
 		f.Regions = []string{region}
-		ls, err := l.List(ctx, f)
+		ls, err := l.list(ctx, f, true)
 		if err != nil {
 			failed = true // offline without the listing, or ListMetrics refused: suggest nothing
 			return nil
@@ -100,6 +102,64 @@ func (l *Loader) suggest(ctx context.Context, region string, m *Metric) string {
 		return check
 	}
 	return fmt.Sprintf("no metric in %s has namespace %s or name %s; %s", region, m.Namespace, m.Name, check)
+}
+
+// suggestSearch says, for a SEARCH that matched nothing, whether the namespace of its schema
+// holds any metric and, if not, which namespace holds the metric names among its terms.
+func (l *Loader) suggestSearch(ctx context.Context, region, expr string) string {
+	const check = "check its namespace, dimension names and terms (List shows what exists)"
+	args := searchArgs(expr)
+	if l.opts.NoSuggest || len(args) != 1 {
+		return check
+	}
+	ns, _, ok := searchSchema(args[0][0])
+	if !ok {
+		return check
+	}
+	list := func(f Filter) ([]Metric, bool) {
+		f.Regions = []string{region}
+		ls, err := l.list(ctx, f, true)
+		if err != nil {
+			return nil, false
+		}
+		return ls.Metrics, true
+	}
+	inNS, ok := list(Filter{Namespace: ns})
+	switch {
+	case !ok:
+		return check
+	case len(inNS) > 0:
+		return fmt.Sprintf("namespace %s has metrics, but none with exactly the schema's dimensions and the terms; check them (List shows what exists)", ns)
+	}
+	var found []Metric
+	for _, term := range searchTerms(args[0][0]) {
+		ms, ok := list(Filter{Metric: term})
+		if !ok {
+			return check
+		}
+		found = append(found, ms...)
+	}
+	if len(found) == 0 {
+		return fmt.Sprintf("namespace %s holds no metric; %s", ns, check)
+	}
+	return fmt.Sprintf("namespace %s holds no metric; did you mean %s?", ns, nearest(ns, namespaces(found)))
+}
+
+// searchTerms returns the bare words of a search text after its schema that may be metric
+// names: no quotes, property filters (Name=...), operators or wildcards.
+func searchTerms(text string) []string {
+	if i := strings.IndexByte(text, '}'); i >= 0 {
+		text = text[i+1:]
+	}
+	var out []string
+	for _, w := range strings.Fields(text) {
+		switch {
+		case w == "AND" || w == "OR" || w == "NOT", strings.ContainsAny(w, `"'=:*()`):
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 func dimSets(ms []Metric) []string {

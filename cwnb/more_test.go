@@ -179,7 +179,7 @@ func TestProgressStderr(t *testing.T) {
 
 func TestRateLimitOption(t *testing.T) {
 	l, _ := New()
-	if l.limiter.Limit() != rate.Limit(defaultRateLimit) || defaultRateLimit >= 50 {
+	if l.limiter.Limit() != rate.Limit(DefaultRateLimit) || DefaultRateLimit >= 50 {
 		t.Errorf("default limit %v", l.limiter.Limit())
 	}
 	l, _ = New(WithRateLimit(3))

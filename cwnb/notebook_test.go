@@ -18,12 +18,12 @@ import (
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
 )
 
-// TestNotebookProgressBecomesTheResult runs a cell the way GoNB does: a process whose display
-// messages go down GoNB's pipe (gob-encoded protocol.DisplayData). A slow, cold load shows its
-// progress in one output block, empties it at the end, and Display fills that same block with
-// the result; a second run served by the cache shows no progress and displays the same bundle.
-// So the notebook saves the same outputs either way.
-func TestNotebookProgressBecomesTheResult(t *testing.T) {
+// TestNotebookOutputsSameColdOrCached runs a cell the way GoNB does: a process whose display
+// messages go down GoNB's pipe (gob-encoded protocol.DisplayData). A load opens one output block;
+// a slow, cold load shows its progress there; at the end the block says what was loaded, and
+// Display shows the result. A second run served by the cache sends the same block and result. So
+// the notebook saves the same outputs either way.
+func TestNotebookOutputsSameColdOrCached(t *testing.T) {
 	if os.Getenv("CWNB_TEST_CELL") != "" {
 		runCell(t)
 		return
@@ -41,7 +41,7 @@ func TestNotebookProgressBecomesTheResult(t *testing.T) {
 				t.Skipf("no named pipes here: %v", err)
 			}
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestNotebookProgressBecomesTheResult$", "-test.count=1")
+		cmd := exec.Command(os.Args[0], "-test.run=^TestNotebookOutputsSameColdOrCached$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "CWNB_TEST_CELL="+url, "CWNB_TEST_CACHE="+cache,
 			protocol.GONB_PIPE_ENV+"="+toGoNB, protocol.GONB_PIPE_BACK_ENV+"="+fromGoNB)
 		out := &strings.Builder{}
@@ -84,26 +84,33 @@ func TestNotebookProgressBecomesTheResult(t *testing.T) {
 		return msgs
 	}
 	cold, warm := cell(), cell()
-	if len(cold) < 3 {
-		t.Fatalf("cold run sent %d messages, want progress, its clearing and the result", len(cold))
+	if len(cold) < 4 {
+		t.Fatalf("cold run sent %d messages, want the block, progress, the final line and the result", len(cold))
 	}
-	last := cold[len(cold)-1]
 	id := cold[0].DisplayID
-	if !strings.HasPrefix(id, "cwnb-progress-") || !strings.Contains(cold[0].Data[protocol.MIMETextHTML].(string), "loading") {
-		t.Errorf("first message %+v is not the progress block", cold[0])
+	if !strings.HasPrefix(id, "cwnb-progress-") || cold[0].Data[protocol.MIMETextHTML] != "" {
+		t.Errorf("first message %+v does not open an empty block", cold[0])
 	}
-	if cleared := cold[len(cold)-2]; cleared.DisplayID != id || cleared.Data[protocol.MIMETextHTML] != "" {
-		t.Errorf("the progress block was not emptied: %+v", cleared)
+	if !strings.Contains(cold[1].Data[protocol.MIMETextHTML].(string), "cwnb: loading") || cold[1].DisplayID != id {
+		t.Errorf("second message %+v is not the progress", cold[1])
 	}
-	if last.DisplayID != id || !strings.Contains(last.Data[protocol.MIMETextPlain].(string), "Latency Average") {
-		t.Errorf("Display did not fill the progress block: %+v", last)
+	final := cold[len(cold)-2]
+	if final.DisplayID != id || !strings.Contains(final.Data[protocol.MIMETextHTML].(string), "cwnb: loaded with period 1m (auto): 10 rows × 1 series") {
+		t.Errorf("the progress block does not end with what was loaded: %+v", final)
 	}
-	if len(warm) != 1 || warm[0].DisplayID != "" {
-		t.Fatalf("cached run sent %+v, want one display", warm)
+	result := cold[len(cold)-1]
+	if result.DisplayID != "" || !strings.Contains(result.Data[protocol.MIMETextPlain].(string), "Latency Average") {
+		t.Errorf("Display did not show the result: %+v", result)
 	}
-	for _, mime := range []protocol.MIMEType{protocol.MIMETextPlain, protocol.MIMETextHTML} {
-		if warm[0].Data[mime] != last.Data[mime] {
-			t.Errorf("%s differs between the cold and the cached run:\n%v\n%v", mime, last.Data[mime], warm[0].Data[mime])
+	// Cached: the same block, with the same final line, then the same result.
+	if len(warm) != 3 || warm[0].Data[protocol.MIMETextHTML] != "" || warm[1].DisplayID != warm[0].DisplayID {
+		t.Fatalf("cached run sent %+v, want the block, its final line and the result", warm)
+	}
+	for i, pair := range [][2]protocol.DisplayData{{final, warm[1]}, {result, warm[2]}} {
+		for _, mime := range []protocol.MIMEType{protocol.MIMETextPlain, protocol.MIMETextHTML} {
+			if pair[0].Data[mime] != pair[1].Data[mime] {
+				t.Errorf("output %d, %s differs between the cold and the cached run:\n%v\n%v", i, mime, pair[0].Data[mime], pair[1].Data[mime])
+			}
 		}
 	}
 }

@@ -10,20 +10,21 @@ import (
 	"time"
 )
 
-// Defaults of the Options a loader runs with when a field is zero (the Options docs say them).
+// Defaults of the Options a loader runs with when a field is zero; the command's flags show them.
 const (
-	// defaultRateLimit is half of GetMetricData's 50 TPS quota, so that a notebook leaves room
-	// for dashboards and alarms.
-	defaultRateLimit   = 25
-	defaultCallTimeout = 2 * time.Minute
-	defaultTimeout     = 15 * time.Minute
+	// DefaultRateLimit is the default Options.RateLimit in requests per second: half of
+	// GetMetricData's 50 TPS quota, so that a notebook leaves room for dashboards and alarms.
+	DefaultRateLimit = 25
+	// DefaultMaxAttempts is the default Options.MaxAttempts: tries of a throttled or failed request.
+	DefaultMaxAttempts = 8
+	// DefaultCallTimeout is the default Options.CallTimeout: one call, its retries included.
+	DefaultCallTimeout = 2 * time.Minute
+	// DefaultTimeout is the default Options.Timeout: a whole load.
+	DefaultTimeout = 15 * time.Minute
 )
 
 // insightsRateLimit bounds calls holding a Metrics Insights query (quota: 10 TPS).
 const insightsRateLimit = 5
-
-// defaultMaxAttempts is how many times the SDK tries a throttled or failed request.
-const defaultMaxAttempts = 8
 
 // defaultConcurrency is how many calls a load has in flight at once.
 const defaultConcurrency = 4
@@ -49,28 +50,28 @@ type Options struct {
 	// NoCache disables the cache: every load is fetched and nothing is written.
 	NoCache bool
 	// Offline serves loads only from the cache and fails on a miss with an error wrapping
-	// ErrOffline that lists what the cache lacks. It is
-	// also turned on by the environment variable CWNB_OFFLINE=1.
+	// ErrOffline that lists what the cache lacks. CWNB_OFFLINE=1 turns it on too.
 	Offline bool
-	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means 25, half
-	// of GetMetricData's quota of 50, leaving room for dashboards and alarms. Calls holding a Metrics Insights query are further held to 5 per second.
+	// RateLimit is the most CloudWatch requests per second this loader sends; 0 means
+	// DefaultRateLimit. Calls holding a Metrics Insights query are further held to 5 per second.
 	RateLimit float64
 	// MaxAttempts is how many times the SDK tries a request that was throttled or failed
-	// transiently (with jittered exponential backoff); 0 means 8. It applies to clients the
+	// transiently (with jittered exponential backoff); 0 means DefaultMaxAttempts. It applies to clients the
 	// loader makes, not to one from NewClient or WithClient.
 	MaxAttempts int
 	// Concurrency is how many calls may be in flight at once; 0 means 4.
 	Concurrency int
-	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means 2 minutes.
+	// CallTimeout bounds one CloudWatch call, the SDK's retries included; 0 means
+	// DefaultCallTimeout (2 minutes).
 	CallTimeout time.Duration
-	// Timeout bounds a whole load; 0 means 15 minutes.
+	// Timeout bounds a whole load, suggestions included; 0 means DefaultTimeout (15 minutes).
 	Timeout time.Duration
 	// MemoryLimit is the most memory, in bytes, that a load may be estimated to need; 0 means the
 	// memory available now (MemAvailable in /proc/meminfo; no limit where it cannot be read) and
 	// a negative value no limit.
 	MemoryLimit int64
-	// NoSuggest turns off the names suggested for a query that matched nothing (they come from a
-	// ListMetrics call, which is free). Offline loads never list.
+	// NoSuggest turns off the names suggested for a query that matched nothing (they come from
+	// ListMetrics, which is free, and its cached listings). Offline loads use only the cache.
 	NoSuggest bool
 	// StrictPeriod makes a period finer than CloudWatch keeps for the window's age an error.
 	// By default the loader coarsens it to the finest period available and adds a warning.
@@ -110,7 +111,7 @@ func WithOffline(offline bool) func(*Options) { return func(o *Options) { o.Offl
 func WithRateLimit(perSecond float64) func(*Options) {
 	return func(o *Options) {
 		if !(perSecond > 0) || math.IsInf(perSecond, 0) {
-			o.errs = append(o.errs, fmt.Sprintf("WithRateLimit(%v): the rate must be a positive number of requests per second, such as %d", perSecond, defaultRateLimit))
+			o.errs = append(o.errs, fmt.Sprintf("WithRateLimit(%v): the rate must be a positive number of requests per second, such as %d", perSecond, DefaultRateLimit))
 			return
 		}
 		o.RateLimit = perSecond
@@ -122,7 +123,7 @@ func WithRateLimit(perSecond float64) func(*Options) {
 func WithCallTimeout(d time.Duration) func(*Options) {
 	return func(o *Options) {
 		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithCallTimeout(%v): the timeout must be positive, such as %v", d, defaultCallTimeout))
+			o.errs = append(o.errs, fmt.Sprintf("WithCallTimeout(%v): the timeout must be positive, such as %v", d, DefaultCallTimeout))
 			return
 		}
 		o.CallTimeout = d
@@ -133,7 +134,7 @@ func WithCallTimeout(d time.Duration) func(*Options) {
 func WithTimeout(d time.Duration) func(*Options) {
 	return func(o *Options) {
 		if d <= 0 {
-			o.errs = append(o.errs, fmt.Sprintf("WithTimeout(%v): the timeout must be positive, such as %v", d, defaultTimeout))
+			o.errs = append(o.errs, fmt.Sprintf("WithTimeout(%v): the timeout must be positive, such as %v", d, DefaultTimeout))
 			return
 		}
 		o.Timeout = d
@@ -202,13 +203,13 @@ func resolveOptions(optFns []func(*Options)) (Options, error) {
 func (o *Options) check() error {
 	switch {
 	case o.RateLimit < 0 || math.IsNaN(o.RateLimit) || math.IsInf(o.RateLimit, 0):
-		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, defaultRateLimit)
+		return fmt.Errorf("cwnb: rate limit %v is not a positive number; use 0 for the default %d per second", o.RateLimit, DefaultRateLimit)
 	case o.CallTimeout < 0:
-		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, defaultCallTimeout)
+		return fmt.Errorf("cwnb: call timeout %v is negative; use 0 for the default %v", o.CallTimeout, DefaultCallTimeout)
 	case o.Timeout < 0:
-		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, defaultTimeout)
+		return fmt.Errorf("cwnb: timeout %v is negative; use 0 for the default %v", o.Timeout, DefaultTimeout)
 	case o.MaxAttempts < 0:
-		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, defaultMaxAttempts)
+		return fmt.Errorf("cwnb: max attempts %d is negative; use 0 for the default %d", o.MaxAttempts, DefaultMaxAttempts)
 	case o.Concurrency < 0:
 		return fmt.Errorf("cwnb: concurrency %d is negative; use 0 for the default %d", o.Concurrency, defaultConcurrency)
 	case o.Progress < ProgressAuto || o.Progress > ProgressStderr:
@@ -220,19 +221,19 @@ func (o *Options) check() error {
 // defaults fills in the zero fields.
 func (o *Options) defaults() {
 	if o.RateLimit == 0 {
-		o.RateLimit = defaultRateLimit
+		o.RateLimit = DefaultRateLimit
 	}
 	if o.MaxAttempts == 0 {
-		o.MaxAttempts = defaultMaxAttempts
+		o.MaxAttempts = DefaultMaxAttempts
 	}
 	if o.Concurrency == 0 {
 		o.Concurrency = defaultConcurrency
 	}
 	if o.CallTimeout == 0 {
-		o.CallTimeout = defaultCallTimeout
+		o.CallTimeout = DefaultCallTimeout
 	}
 	if o.Timeout == 0 {
-		o.Timeout = defaultTimeout
+		o.Timeout = DefaultTimeout
 	}
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr

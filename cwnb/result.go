@@ -186,9 +186,8 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader  *Loader    // the loader that made the result
-	display string     // the notebook output block of the load's progress, for Display to fill
-	frame   *lazyFrame // the wide frame, built by the first call of Frame
+	loader *Loader    // the loader that made the result
+	frame  *lazyFrame // the wide frame, built by the first call of Frame
 }
 
 // lazyFrame is a wide frame built once, when first asked for.

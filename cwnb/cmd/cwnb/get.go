@@ -315,8 +315,8 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&cacheDir, "cache", "", "cache `dir` (default $CWNB_CACHE, else cwnb in the user's cache directory)")
 	fs.BoolVar(&offline, "offline", false, "answer only from the cache (also CWNB_OFFLINE=1)")
 	fs.BoolVar(&noCache, "no-cache", false, "neither read nor write the cache")
-	fs.Float64Var(&rateLimit, "rate-limit", 0, "most CloudWatch requests per second (default 25, half the 50 TPS quota; see cwnb.Options.RateLimit)")
-	fs.IntVar(&maxAttempts, "max-attempts", 0, "tries of a throttled or failed request, with backoff (default 8; see cwnb.Options.MaxAttempts)")
+	fs.Float64Var(&rateLimit, "rate-limit", 0, fmt.Sprintf("most CloudWatch requests per second (default %d, half the 50 TPS quota)", cwnb.DefaultRateLimit))
+	fs.IntVar(&maxAttempts, "max-attempts", 0, fmt.Sprintf("tries of a throttled or failed request, with backoff (default %d)", cwnb.DefaultMaxAttempts))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, getUsage)
 		fs.PrintDefaults()

@@ -161,3 +161,24 @@ func TestRepeatedTokenStops(t *testing.T) {
 		t.Errorf("err %v after %d calls; want ErrRepeatedToken after 2", err, r.calls)
 	}
 }
+
+// TestListMetricsPages: with pages of 50 metrics, the bench scenario's 500 series of one metric
+// come in 10 pages, each metric once.
+func TestListMetricsPages(t *testing.T) {
+	srv, url := start(t, "pagesize=50")
+	var c Caller
+	seen := map[string]bool{}
+	err := c.ListMetrics(context.Background(), localcwtest.Client(t, url), &cloudwatch.ListMetricsInput{Namespace: aws.String("Bench"), MetricName: aws.String("Latency")},
+		func(o *cloudwatch.ListMetricsOutput) error {
+			for _, m := range o.Metrics {
+				seen[aws.ToString(m.Dimensions[0].Value)] = true
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 500 || c.Calls() != 10 || srv.Calls("ListMetrics") != 10 {
+		t.Errorf("%d metrics in %d calls (server %d); want 500 in 10", len(seen), c.Calls(), srv.Calls("ListMetrics"))
+	}
+}
