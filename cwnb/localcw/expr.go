@@ -211,7 +211,7 @@ func (s *Server) evalExpressions(r *request, computed map[*query]*computedSeries
 				out := make([]metricmath.Series, len(matched))
 				retained := periodRetained(r.start, now, period)
 				parallel.For(len(matched), func(i int) {
-					if r.ctx.Err() != nil {
+					if r.context().Err() != nil {
 						return // the client has gone
 					}
 					sr := matched[i]

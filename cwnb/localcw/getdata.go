@@ -221,6 +221,15 @@ type request struct {
 }
 
 // parseGetMetricData validates a request whose StartTime and EndTime are set.
+// context returns the request's context. A request the server builds itself (alarm evaluation)
+// has none and runs to completion.
+func (r *request) context() context.Context {
+	if r.ctx == nil {
+		return context.Background()
+	}
+	return r.ctx
+}
+
 func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, error) {
 	r := &request{ctx: context.Background()} // callers with a client (getMetricData) set its context
 	r.start, r.end = *in.StartTime, *in.EndTime
@@ -404,18 +413,19 @@ func (s *Server) compute(r *request) ([]result, []wire.MessageData, error) {
 	}
 	// Aggregate the groups on all cores: each reads one series.
 	aggs := make([]aggregation, len(order))
+	ctx := r.context()
 	parallel.For(len(order), func(i int) {
 		if s.aggregateHook != nil {
-			s.aggregateHook(r.ctx)
+			s.aggregateHook(ctx)
 		}
-		if r.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return // the client has gone: skip the rest
 		}
 		gr := order[i]
 		aggs[i] = aggregate(gr.sr, gr.g, gr.unit, gr.stats, hiResCutoff, scanFrom)
 		s.aggregated.Add(1)
 	})
-	if err := r.ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	for i, gr := range order {
