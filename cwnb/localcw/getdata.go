@@ -231,7 +231,7 @@ func (r *request) context() context.Context {
 }
 
 func (s *Server) parseGetMetricData(in *wire.GetMetricDataInput) (*request, error) {
-	r := &request{ctx: context.Background()} // callers with a client (getMetricData) set its context
+	r := &request{}
 	r.start, r.end = *in.StartTime, *in.EndTime
 	if r.start.Equal(r.end) {
 		return nil, validationError("The parameter StartTime must not equal parameter EndTime (both %s); widen the window.", r.start.Format(time.RFC3339))
