@@ -278,3 +278,43 @@ func TestLoadOldCacheFormat(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkReadCacheFile reads a cache file of 500 entries of a day at 1 minute, as one
+// statistic of the 10,000-series load is stored: the series on the grid (read straight into
+// their columns) or, for comparison, as points (what format 1 stored for every series).
+func BenchmarkReadCacheFile(b *testing.B) {
+	for _, layout := range []string{"grid", "points"} {
+		b.Run(layout, func(b *testing.B) {
+			dir := b.TempDir()
+			path := filepath.Join(dir, "m.cwc")
+			f := &cacheFile{fileKey: "file", period: 60}
+			for i := range 500 {
+				s := &seriesData{label: "Latency p99"}
+				for m := range 1440 {
+					s.times = append(s.times, int64(60*m))
+					s.values = append(s.values, float64(m%97))
+				}
+				covered := [][2]int64{{0, 86400}}
+				if layout == "points" {
+					covered = [][2]int64{{0, 86400}, {10 * 86400, 10*86400 + 60}} // too sparse for a grid
+				}
+				f.put(&entry{key: strings.Repeat("k", 100) + string(rune('a'+i%26)) + string(rune(i)), desc: "Bench Latency p99 {Series=s000}", covered: covered, series: []*seriesData{s}})
+			}
+			data, err := encodeFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				got, err := readCacheFile(path, "file")
+				if err != nil || len(got.entries) != 500 {
+					b.Fatalf("%v, %v", got, err)
+				}
+			}
+		})
+	}
+}
