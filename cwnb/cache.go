@@ -384,9 +384,15 @@ type cacheKey struct {
 	key      string // canonical description of the query
 	desc     string
 	period   time.Duration
+	pth      string // path(), when made once for the queries of a file
 }
 
-func (k cacheKey) path() string { return k.endpoint + "/" + k.rel }
+func (k cacheKey) path() string {
+	if k.pth != "" {
+		return k.pth
+	}
+	return k.endpoint + "/" + k.rel
+}
 
 func encodeFile(f *cacheFile) ([]byte, error) {
 	h := fileHeader{FileKey: f.fileKey, Period: f.period}

@@ -318,3 +318,40 @@ func BenchmarkReadCacheFile(b *testing.B) {
 		})
 	}
 }
+
+// TestKeysForMatchesKeyFor: the keys made once per file (keysFor) are exactly those keyFor makes
+// for each query alone, so caches written before still answer.
+func TestKeysForMatchesKeyFor(t *testing.T) {
+	q := benchQueryN(1500)
+	q.Metrics = append(q.Metrics, Metric{ID: "err", Namespace: "MyService/API", Name: "Errors", Dims: Dims{"Service": "checkout"}, Stats: []string{"Sum"}, Period: 5 * time.Minute})
+	q.Expressions = []Expression{{ID: "rate", Expr: "err * 2"}}
+	l, err := New(WithOffline(true), WithCacheDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := l.prepare(context.Background(), q, testNow, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rus []*regionUnit
+	for _, u := range p.us {
+		rus = append(rus, &regionUnit{u: u})
+	}
+	l.keysFor("local", "eu-west-1", rus, p.byID)
+	files := map[string]bool{}
+	for _, ru := range rus {
+		want := l.keyFor("local", "eu-west-1", ru.u, p.byID)
+		got := ru.key
+		if got.pth != "" && got.pth != want.path() {
+			t.Errorf("%s: path %q, want %q", ru.u.id, got.pth, want.path())
+		}
+		got.pth = ""
+		if got != want {
+			t.Errorf("%s: key\n%+v\nwant\n%+v", ru.u.id, got, want)
+		}
+		files[got.path()] = true
+	}
+	if len(files) != 5 { // 3 statistics of Bench Latency, Errors Sum, the expression
+		t.Errorf("%d files, want 5", len(files))
+	}
+}

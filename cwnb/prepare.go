@@ -247,8 +247,7 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 			rus = append(rus, &regionUnit{region: region, u: u, fetch: map[[2]int64]*fetched{}})
 		}
 	}
-	// Cache keys format and hash each query's definition: on every core for a big load.
-	parallel.For(len(rus), func(i int) { rus[i].key = l.keyFor(ep, region, rus[i].u, p.byID) })
+	l.keysFor(ep, region, rus, p.byID)
 	files := l.readFiles(rus)
 	from := map[string]bool{}
 	used := map[*cacheFile]int{}

@@ -31,6 +31,37 @@ func (u *unit) def() string {
 	return fmt.Sprintf("%s|%q|%q|%q|%d|%q", u.kind, u.id, u.expr, u.label, u.period/time.Second, u.acct)
 }
 
+// keysFor sets the cache key of every query of rus, all in region at endpoint. The metric
+// queries of one file (namespace, name, statistic, period) share its file key and path, made
+// once; the rest is made on every core: a load may hold 10,000 queries.
+func (l *Loader) keysFor(endpoint, region string, rus []*regionUnit, byID map[string]*unit) {
+	type file struct {
+		namespace, name, stat string
+		period                time.Duration
+	}
+	fileOf := func(u *unit) file { return file{u.metric.Namespace, u.metric.Name, u.stat, u.period} }
+	files := map[file]cacheKey{}
+	for _, ru := range rus {
+		if ru.u.kind == kindMetric {
+			if _, ok := files[fileOf(ru.u)]; !ok {
+				k := l.keyFor(endpoint, region, ru.u, byID)
+				k.pth = k.path()
+				files[fileOf(ru.u)] = k
+			}
+		}
+	}
+	parallel.For(len(rus), func(i int) {
+		u := rus[i].u
+		if u.kind != kindMetric {
+			rus[i].key = l.keyFor(endpoint, region, u, byID)
+			return
+		}
+		k := files[fileOf(u)]
+		k.key, k.desc = u.def(), u.describe()
+		rus[i].key = k
+	})
+}
+
 func (l *Loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit) cacheKey {
 	scope := fmt.Sprintf("cwnb-cache-v1\nregion=%q\naccount=%q\n", region, l.opts.Account)
 	k := cacheKey{endpoint: endpoint, desc: u.describe(), period: u.period}
