@@ -355,3 +355,44 @@ func TestKeysForMatchesKeyFor(t *testing.T) {
 		t.Errorf("%d files, want 5", len(files))
 	}
 }
+
+// TestDecodeUnaligned: a file whose datapoints do not start 8-aligned (a writer that did not
+// pad its header) decodes to the same series as the padded one, grid and points alike.
+func TestDecodeUnaligned(t *testing.T) {
+	f := &cacheFile{fileKey: "k", period: 60, entries: []*entry{
+		{key: "grid", desc: "g", covered: [][2]int64{{0, 240}}, series: []*seriesData{{label: "x", times: []int64{0, 60, 180}, values: []float64{1, 2, 4}}}},
+		{key: "points", desc: "p", covered: [][2]int64{{0, 6000}}, series: []*seriesData{{label: "y", times: []int64{60, 600}, values: []float64{-1, math.Inf(1)}}}},
+	}}
+	padded, err := encodeFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unaligned []byte
+	for extra := 0; extra < 8; extra++ { // a header of another length: one of these is unaligned
+		unaligned = reframe(t, padded, func(h map[string]any) { h["pad"] = strings.Repeat("x", extra) })
+		if (12+binary.LittleEndian.Uint32(unaligned[8:]))%8 != 0 {
+			break
+		}
+	}
+	if (12+binary.LittleEndian.Uint32(unaligned[8:]))%8 == 0 {
+		t.Fatal("could not make an unaligned file")
+	}
+	a, err := decodeFile(padded, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := decodeFile(unaligned, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []cmp.Option{cmp.AllowUnexported(cacheFile{}, entry{}, seriesData{}), cmpopts.EquateNaNs(), cmpopts.IgnoreFields(cacheFile{}, "idx")}
+	if diff := cmp.Diff(a, b, opts...); diff != "" {
+		t.Errorf("unaligned decode differs (-padded +unaligned):\n%s", diff)
+	}
+	if diff := cmp.Diff(asPoints(f), asPoints(b), opts...); diff != "" {
+		t.Errorf("datapoints differ (-written +read):\n%s", diff)
+	}
+	if a.entries[0].series[0].step != 60 || a.entries[1].series[0].step != 0 {
+		t.Errorf("layouts: grid step %d, points step %d; want 60 and 0", a.entries[0].series[0].step, a.entries[1].series[0].step)
+	}
+}
