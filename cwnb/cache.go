@@ -46,8 +46,8 @@ import (
 // seconds) then its values. Last, a CRC-32C of all the preceding bytes. The writer puts a series
 // on the grid when that is no bigger: it spans the entry's covered ranges, so a load of the same
 // window reads its columns straight out of the file's bytes, with no per-value decoding. Files
-// of version 1 (every series with its timestamps) read as ErrOldCacheFormat: fetched again
-// online, an error saying to load once online when offline.
+// of version 1 (every series with its timestamps) read as written by an older cwnb: fetched again
+// online, an error saying to load once online when offline (both wrap ErrCorrupt).
 //
 // A cache file is untrusted input (it is committed to git): every length in it is checked against
 // the file's size before anything is allocated. A file that fails any check is corrupt: an online
@@ -76,10 +76,10 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // ErrCorrupt is wrapped by the error reading a damaged cache file.
 var ErrCorrupt = errors.New("corrupt cache file")
 
-// ErrOldCacheFormat is wrapped by the error reading a cache file written by a cwnb with another
-// CacheFormatVersion. An online load fetches its queries again and rewrites the file (a note
-// says so); an offline load fails, saying to load once online.
-var ErrOldCacheFormat = errors.New("cache file in another format")
+// errOldCacheFormat is wrapped, beside ErrCorrupt, by the error reading a cache file written by
+// a cwnb with another CacheFormatVersion. An online load fetches its queries again and rewrites
+// the file (a note says so); an offline load fails, saying to load once online.
+var errOldCacheFormat = errors.New("cache file in another format")
 
 // NewCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
 // the first entry is written.
@@ -453,10 +453,11 @@ func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
 	}
 	if v := binary.LittleEndian.Uint32(data[4:]); v != CacheFormatVersion {
+		kinds := []error{ErrCorrupt, errOldCacheFormat}
 		if v < CacheFormatVersion {
-			return nil, nil, fmt.Errorf("%w: written by an older cwnb (cache format %d; this one reads %d)", ErrOldCacheFormat, v, CacheFormatVersion)
+			return nil, nil, errorf(kinds, "written by an older cwnb (cache format %d; this one reads %d)", v, CacheFormatVersion)
 		}
-		return nil, nil, fmt.Errorf("%w: written by a newer cwnb (cache format %d; this one reads %d); update cwnb", ErrOldCacheFormat, v, CacheFormatVersion)
+		return nil, nil, errorf(kinds, "written by a newer cwnb (cache format %d; this one reads %d); update cwnb", v, CacheFormatVersion)
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, crcTable) != sum {
@@ -655,7 +656,7 @@ func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from strin
 	if err == nil {
 		return f, k.endpoint, nil
 	}
-	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrOldCacheFormat) {
+	if errors.Is(err, ErrCorrupt) {
 		return nil, k.endpoint, &corruptFileError{path: full, err: err}
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -673,7 +674,7 @@ func (c *Cache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from strin
 			rel, _ := filepath.Rel(c.dir, m)
 			return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
 		}
-		if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrOldCacheFormat) {
+		if errors.Is(err, ErrCorrupt) {
 			err = &corruptFileError{path: m, err: err}
 		}
 		if first == nil {
@@ -697,7 +698,7 @@ func (e *corruptFileError) Unwrap() error { return e.err }
 // wraps ErrOffline and the read error (ErrCorrupt for a damaged file).
 func offlineReadError(dir, rel string, err error) error {
 	var cf *corruptFileError
-	if errors.As(err, &cf) && errors.Is(err, ErrOldCacheFormat) {
+	if errors.As(err, &cf) && errors.Is(err, errOldCacheFormat) {
 		return errorf([]error{ErrOffline, cf}, "offline (CWNB_OFFLINE or Options.Offline), and the cache file %s was %s; load once online to fetch it again in this format",
 			cf.path, errText(cf))
 	}
@@ -723,11 +724,7 @@ func errText(err error) string {
 	if errors.As(err, &cf) {
 		err = cf.err
 	}
-	s := err.Error()
-	for _, k := range []error{ErrOldCacheFormat, ErrCorrupt} {
-		s = strings.TrimPrefix(s, k.Error()+": ")
-	}
-	return s
+	return strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
 }
 
 type offlineCorruptError struct{ cf *corruptFileError }

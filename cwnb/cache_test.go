@@ -441,8 +441,8 @@ func FuzzCacheFile(f *testing.F) {
 		c := NewCache(dir)
 		cf, _, readErr := c.readFile(k, true)
 		if readErr != nil {
-			if !(errors.Is(readErr, ErrCorrupt) || errors.Is(readErr, ErrOldCacheFormat)) || !strings.Contains(readErr.Error(), path) {
-				t.Fatalf("readFile error %v does not wrap ErrCorrupt (or ErrOldCacheFormat) and name %s", readErr, path)
+			if !errors.Is(readErr, ErrCorrupt) || !strings.Contains(readErr.Error(), path) {
+				t.Fatalf("readFile error %v does not wrap ErrCorrupt and name %s", readErr, path)
 			}
 		} else {
 			words := 0
@@ -463,8 +463,8 @@ func FuzzCacheFile(f *testing.F) {
 		if entries[0].Err != nil && readErr == nil {
 			t.Fatalf("Entries error %v, but readFile decoded the file", entries[0].Err)
 		}
-		if entries[0].Err != nil && !errors.Is(entries[0].Err, ErrCorrupt) && !errors.Is(entries[0].Err, ErrOldCacheFormat) {
-			t.Fatalf("Entries error %v does not wrap ErrCorrupt or ErrOldCacheFormat", entries[0].Err)
+		if entries[0].Err != nil && !errors.Is(entries[0].Err, ErrCorrupt) {
+			t.Fatalf("Entries error %v does not wrap ErrCorrupt", entries[0].Err)
 		}
 	})
 }

@@ -224,15 +224,15 @@ func TestLoadOldCacheFormat(t *testing.T) {
 	t.Run("offline", func(t *testing.T) {
 		os.WriteFile(path, old, 0o644)
 		_, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
-		if !errors.Is(err, ErrOldCacheFormat) || !errors.Is(err, ErrOffline) {
-			t.Fatalf("offline load = %v; want an error wrapping ErrOldCacheFormat and ErrOffline", err)
+		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, errOldCacheFormat) || !errors.Is(err, ErrOffline) {
+			t.Fatalf("offline load = %v; want an error wrapping ErrCorrupt (of the older format) and ErrOffline", err)
 		}
 		for _, want := range []string{path, "older cwnb", "cache format 1", "load once online"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("offline error %q does not say %q", err, want)
 			}
 		}
-		for _, wrong := range []string{"corrupt", "lacks"} {
+		for _, wrong := range []string{"corrupt", "lacks", "git checkout"} {
 			if strings.Contains(err.Error(), wrong) {
 				t.Errorf("offline error %q says %q of a file in an older format", err, wrong)
 			}
@@ -253,17 +253,20 @@ func TestLoadOldCacheFormat(t *testing.T) {
 		}
 		var notes []Warning
 		for _, w := range res.Notes {
-			if errors.Is(w, ErrOldCacheFormat) {
+			if errors.Is(w, ErrCorrupt) {
 				notes = append(notes, w)
 			}
 		}
-		if len(notes) != 1 || !strings.Contains(notes[0].Text, path) || !strings.Contains(notes[0].Text, "fetched again") {
-			t.Errorf("notes %q; want one wrapping ErrOldCacheFormat that names %s and says fetched again", res.Notes, path)
+		if len(notes) != 1 || !strings.Contains(notes[0].Text, path) || !strings.Contains(notes[0].Text, "older cwnb") || !strings.Contains(notes[0].Text, "fetched again") {
+			t.Errorf("notes %q; want one wrapping ErrCorrupt that names %s, says older cwnb and fetched again", res.Notes, path)
 		}
 		for _, w := range res.Warnings {
 			if errors.Is(w, ErrCorrupt) {
-				t.Errorf("warning %q: a file in an older format is not corrupt", w)
+				t.Errorf("warning %q: a file in an older format is a note (nothing to act on), not a warning", w)
 			}
+		}
+		if res.Cache.Corrupt != 0 {
+			t.Errorf("Cache.Corrupt = %d; a file in an older format is not damaged", res.Cache.Corrupt)
 		}
 		if diff := cmp.Diff(first.Series[0].Values, res.Series[0].Values, cmpopts.EquateNaNs()); diff != "" {
 			t.Errorf("values (-first +refetched):\n%s", diff)

@@ -288,8 +288,8 @@ func (l *Loader) lookup(ctx context.Context, p *prepared, region string) error {
 			if l.opts.Offline {
 				return offlineReadError(l.cache.Dir(), path, rd.err)
 			}
-			if errors.Is(rd.err, ErrOldCacheFormat) {
-				res.Notes = append(res.Notes, warnf(ErrOldCacheFormat, "cache file %s was %s; fetched again and rewritten", filePath(l.cache.Dir(), path, rd.err), errText(rd.err)))
+			if errors.Is(rd.err, errOldCacheFormat) {
+				res.Notes = append(res.Notes, warnf(ErrCorrupt, "cache file %s was %s; fetched again and rewritten", filePath(l.cache.Dir(), path, rd.err), errText(rd.err)))
 				continue
 			}
 			res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", path, rd.err))
