@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -106,7 +107,8 @@ func benchLoad(b *testing.B, n int, defaultRate bool) {
 			b.ReportMetric(float64(minCalls), "min-calls")
 			if defaultRate {
 				// The limiter lets a burst of one second's calls go at once, then paces the rest.
-				floor := time.Duration(float64(max(res.Calls-DefaultRateLimit, 0)) / DefaultRateLimit * float64(time.Second))
+				rate := l.opts.RateLimit // the default, as New resolved it
+				floor := time.Duration(max(float64(res.Calls)-math.Ceil(rate), 0) / rate * float64(time.Second))
 				b.ReportMetric(el.Seconds()/floor.Seconds(), "x-rate-floor")
 			}
 		}
