@@ -57,9 +57,11 @@ test-live:
 test: vet test-go test-notebooks test-live
 
 ## bench: every benchmark; for cwnb/ts the same workloads in pandas/numpy side by side with the
-## Go/pandas ratios (Go alone when /usr/bin/python3 has no pandas)
+## Go/pandas ratios (Go alone when /usr/bin/python3 has no pandas); the load targets of issue 14
+## next to the measured figures (cwnb/bench/load.sh)
 bench:
 	cwnb/ts/bench/compare.sh
+	cwnb/bench/load.sh
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/cwnb/ts$$')
 
 ## golden: regenerate cwnb/ts's reference files with pandas, numpy and scipy

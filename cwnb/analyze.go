@@ -604,13 +604,14 @@ func (r *Result) derived() *Result {
 	return out
 }
 
-// rebuild makes the wide frame of a derived result whose series hold one value per grid time.
+// rebuild sets the window of a derived result whose series hold one value per grid time; Frame
+// builds its wide frame when asked.
 func (r *Result) rebuild(grid []time.Time) {
 	if len(grid) > 0 {
 		r.Start = grid[0]
 		r.End = grid[len(grid)-1].Add(r.Period)
 	}
-	r.Frame = r.wide(r.Query.Fill, r.Query.MaxGap)
+	r.frame = &lazyFrame{}
 }
 
 // goDuration writes d as Go source: time.Hour, 5*time.Minute.

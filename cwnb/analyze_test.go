@@ -70,7 +70,7 @@ func TestResampleMatchesCloudWatchAtTheCoarserPeriod(t *testing.T) {
 	if hourly.Period != time.Hour || len(hourly.Times()) != 3 {
 		t.Errorf("period %v, %d rows; want 1h and 3", hourly.Period, len(hourly.Times()))
 	}
-	if n, _ := hourly.Frame.Dims(); n != 3 {
+	if n, _ := hourly.Frame().Dims(); n != 3 {
 		t.Errorf("frame has %d rows, want 3", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -34,10 +36,18 @@ import (
 // account and period, never credentials. Paths relative to Dir are the keys that Entries and
 // Clear take prefixes of, for example "local/us-east-1/MyService_API".
 //
-// File format (version 1): "CWNB" and a little-endian uint32 version; a uint32 length and a JSON
+// File format (version 2): "CWNB" and a little-endian uint32 version; a uint32 length and a JSON
 // header (the file's key and period; per entry its query key, description, covered ranges, and
-// series labels and lengths); for each series of each entry its timestamps (int64 Unix seconds)
-// then its values (float64), little-endian; a CRC-32C of all the preceding bytes.
+// per series its label, its length and, for a series on the file's period grid, its start),
+// padded with spaces so that the datapoints start at a multiple of 8 bytes; then the datapoints
+// of each series of each entry, little-endian: a series on a grid is only its values (float64,
+// NaN where a period has no datapoint), one per period from its start, sharing the grid's
+// timestamps instead of carrying its own; any other series is its timestamps (int64 Unix
+// seconds) then its values. Last, a CRC-32C of all the preceding bytes. The writer puts a series
+// on the grid when that is no bigger: it spans the entry's covered ranges, so a load of the same
+// window reads its columns straight out of the file's bytes, with no per-value decoding. Files
+// of version 1 (every series with its timestamps) read as written by an older cwnb: fetched again
+// online, an error saying to load once online when offline (both wrap ErrCorrupt).
 //
 // A cache file is untrusted input (it is committed to git): every length in it is checked against
 // the file's size before anything is allocated. A file that fails any check is corrupt: an online
@@ -55,7 +65,7 @@ type diskCache struct {
 }
 
 // cacheFormatVersion is the version of the cache file format.
-const cacheFormatVersion = 1
+const cacheFormatVersion = 2
 
 const cacheExt = ".cwc"
 
@@ -65,6 +75,11 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // ErrCorrupt is wrapped by the error reading a damaged cache file.
 var ErrCorrupt = errors.New("corrupt cache file")
+
+// errOldCacheFormat is wrapped, beside ErrCorrupt, by the error reading a cache file written by
+// a cwnb with another cacheFormatVersion. An online load fetches its queries again and rewrites
+// the file (a note says so); an offline load fails, saying to load once online.
+var errOldCacheFormat = errors.New("cache file in another format")
 
 // newDiskCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
 // the first entry is written.
@@ -134,7 +149,11 @@ func (c *diskCache) Entries(prefix string) ([]cacheEntry, error) {
 					}
 					e.Series = len(he.Series)
 					for _, s := range he.Series {
-						e.Points += s.N
+						if s.Start != nil {
+							e.Points += s.Points
+						} else {
+							e.Points += s.N
+						}
 					}
 					out = append(out, e)
 				}
@@ -218,11 +237,75 @@ func (c *diskCache) walk(prefix string, fn func(rel, full string, info fs.FileIn
 	return err
 }
 
-// seriesData is the datapoints of one (query id, label) pair, ascending in time.
+// seriesData is the datapoints of one (query id, label) pair, ascending in time: either points
+// (times and values) or values on a grid (start, step; NaN where a period has no datapoint).
 type seriesData struct {
 	label  string
-	times  []int64 // Unix seconds, period starts
+	times  []int64 // points: Unix seconds, period starts; nil on a grid
+	start  int64   // grid: the time of values[0], Unix seconds
+	step   int64   // grid: seconds from one value to the next; 0 for points
 	values []float64
+}
+
+// points returns the datapoints of s as timestamps and values: a grid's NaN periods left out.
+func (s *seriesData) points() ([]int64, []float64) {
+	if s.step == 0 {
+		return s.times, s.values
+	}
+	n := 0
+	for _, v := range s.values {
+		if !math.IsNaN(v) {
+			n++
+		}
+	}
+	ts, vs := make([]int64, 0, n), make([]float64, 0, n)
+	for i, v := range s.values {
+		if !math.IsNaN(v) {
+			ts, vs = append(ts, s.start+int64(i)*s.step), append(vs, v)
+		}
+	}
+	return ts, vs
+}
+
+// count returns how many datapoints s holds.
+func (s *seriesData) count() int {
+	if s.step == 0 {
+		return len(s.times)
+	}
+	n := 0
+	for _, v := range s.values {
+		if !math.IsNaN(v) {
+			n++
+		}
+	}
+	return n
+}
+
+// onGrid returns s on the grid of period seconds that spans covered, when that takes no more
+// bytes than its points (8 per period against 16 per datapoint) and every datapoint lies on it;
+// otherwise s itself.
+func onGrid(s *seriesData, covered [][2]int64, period int64) *seriesData {
+	if s.step != 0 || len(s.times) == 0 || len(covered) == 0 || period <= 0 {
+		return s
+	}
+	lo, hi := covered[0][0], covered[len(covered)-1][1]
+	n := (hi - lo + period - 1) / period
+	if n > 2*int64(len(s.times)) {
+		return s
+	}
+	for _, t := range s.times {
+		if t < lo || t >= hi || (t-lo)%period != 0 {
+			return s
+		}
+	}
+	g := &seriesData{label: s.label, start: lo, step: period, values: make([]float64, n)}
+	for i := range g.values {
+		g.values[i] = math.NaN()
+	}
+	for i, t := range s.times {
+		g.values[(t-lo)/period] = s.values[i]
+	}
+	return g
 }
 
 // entry is one query's data in a cache file.
@@ -272,7 +355,11 @@ func (f *cacheFile) put(e *entry) {
 
 type headerSeries struct {
 	Label string `json:"label"`
-	N     int    `json:"n"`
+	N     int    `json:"n"`               // points, or values on the grid
+	Start *int64 `json:"start,omitempty"` // set for a series on the file's period grid
+	// Points is, for a series on the grid, how many of its N values are datapoints (not NaN):
+	// what Entries lists without reading them.
+	Points int `json:"points,omitempty"`
 }
 
 type headerEntry struct {
@@ -297,18 +384,37 @@ type cacheKey struct {
 	key      string // canonical description of the query
 	desc     string
 	period   time.Duration
+	pth      string // path(), when made once for the queries of a file
 }
 
-func (k cacheKey) path() string { return k.endpoint + "/" + k.rel }
+func (k cacheKey) path() string {
+	if k.pth != "" {
+		return k.pth
+	}
+	return k.endpoint + "/" + k.rel
+}
 
 func encodeFile(f *cacheFile) ([]byte, error) {
 	h := fileHeader{FileKey: f.fileKey, Period: f.period}
-	n := 0
-	for _, e := range f.entries {
+	words := 0
+	series := make([][]*seriesData, len(f.entries))
+	for k, e := range f.entries {
 		he := headerEntry{Key: e.key, Desc: e.desc, Covered: e.covered}
 		for _, s := range e.series {
-			he.Series = append(he.Series, headerSeries{s.label, len(s.times)})
-			n += len(s.times)
+			if s.step != 0 && s.step != f.period {
+				ts, vs := s.points()
+				s = &seriesData{label: s.label, times: ts, values: vs}
+			}
+			s = onGrid(s, e.covered, f.period)
+			series[k] = append(series[k], s)
+			hs := headerSeries{Label: s.label, N: len(s.values)}
+			words += len(s.values)
+			if s.step != 0 {
+				hs.Start, hs.Points = &s.start, s.count()
+			} else {
+				words += len(s.times)
+			}
+			he.Series = append(he.Series, hs)
 		}
 		h.Entries = append(h.Entries, he)
 	}
@@ -316,13 +422,16 @@ func encodeFile(f *cacheFile) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, 0, 12+len(hj)+16*n+4)
+	// Pad the header with spaces (JSON whitespace) so that the datapoints start 8-aligned.
+	pad := (8 - (12+len(hj))%8) % 8
+	buf := make([]byte, 0, 12+len(hj)+pad+8*words+4)
 	buf = append(buf, cacheMagic...)
 	buf = binary.LittleEndian.AppendUint32(buf, cacheFormatVersion)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(hj)))
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(hj)+pad))
 	buf = append(buf, hj...)
-	for _, e := range f.entries {
-		for _, s := range e.series {
+	buf = append(buf, "       "[:pad]...)
+	for _, ss := range series {
+		for _, s := range ss {
 			for _, t := range s.times {
 				buf = binary.LittleEndian.AppendUint64(buf, uint64(t))
 			}
@@ -344,7 +453,11 @@ func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 		return nil, nil, fmt.Errorf("%w: not a cwnb cache file", ErrCorrupt)
 	}
 	if v := binary.LittleEndian.Uint32(data[4:]); v != cacheFormatVersion {
-		return nil, nil, fmt.Errorf("%w: format version %d, this cwnb reads %d", ErrCorrupt, v, cacheFormatVersion)
+		kinds := []error{ErrCorrupt, errOldCacheFormat}
+		if v < cacheFormatVersion {
+			return nil, nil, errorf(kinds, "written by an older cwnb (cache format %d; this one reads %d)", v, cacheFormatVersion)
+		}
+		return nil, nil, errorf(kinds, "written by a newer cwnb (cache format %d; this one reads %d); update cwnb", v, cacheFormatVersion)
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, crcTable) != sum {
@@ -366,19 +479,24 @@ func decodeHeader(data []byte) (*fileHeader, []byte, error) {
 	return &h, rest, nil
 }
 
+// maxGridSpan bounds, in seconds, the time a series on a grid spans (about 35 years): with it,
+// no start and length in a header can overflow an int64 when turned into times.
+const maxGridSpan = 1 << 30
+
 // check validates a decoded header against the n bytes of datapoints that follow it: a positive
 // period, each entry once with sorted disjoint covered ranges, each series once per entry, and
-// series lengths that add up to exactly n/16 points. A length is compared with the points still
-// unclaimed before it is added or multiplied, so no crafted length (negative, or n + 2^60, whose
-// 16-byte size wraps to the real byte count) gets past it.
+// series lengths that add up to exactly n/8 words (a point takes two, a value on the grid one).
+// A length is compared with the words still unclaimed before it is added or multiplied, so no
+// crafted length (negative, or n + 2^60, whose byte size wraps to the real byte count) gets
+// past it.
 func (h *fileHeader) check(n int) error {
-	if h.Period <= 0 {
-		return fmt.Errorf("%w: period %ds is not positive", ErrCorrupt, h.Period)
+	if h.Period <= 0 || h.Period > maxGridSpan {
+		return fmt.Errorf("%w: period %ds is not positive or beyond %d s", ErrCorrupt, h.Period, maxGridSpan)
 	}
-	if n%16 != 0 {
-		return fmt.Errorf("%w: %d bytes of datapoints is not a whole number of points (16 bytes each)", ErrCorrupt, n)
+	if n%8 != 0 {
+		return fmt.Errorf("%w: %d bytes of datapoints is not a whole number of 8-byte words", ErrCorrupt, n)
 	}
-	left := n / 16 // points not yet claimed by a series
+	left := n / 8 // words not yet claimed by a series
 	keys := make(map[string]bool, len(h.Entries))
 	for _, he := range h.Entries {
 		if keys[he.Key] {
@@ -396,52 +514,136 @@ func (h *fileHeader) check(n int) error {
 				return fmt.Errorf("%w: entry %q: series %q appears twice", ErrCorrupt, he.Desc, s.Label)
 			}
 			labels[s.Label] = true
-			if s.N < 0 || s.N > left {
-				return fmt.Errorf("%w: entry %q: series %q claims %d points; only %d remain in the file", ErrCorrupt, he.Desc, s.Label, s.N, left)
+			if s.Start != nil {
+				if s.N < 0 || s.N > left {
+					return fmt.Errorf("%w: entry %q: series %q claims %d values; only %d remain in the file", ErrCorrupt, he.Desc, s.Label, s.N, left)
+				}
+				if s.Points < 0 || s.Points > s.N {
+					return fmt.Errorf("%w: entry %q: series %q claims %d datapoints in %d values", ErrCorrupt, he.Desc, s.Label, s.Points, s.N)
+				}
+				if *s.Start < -maxGridSpan<<20 || *s.Start > maxGridSpan<<20 || int64(s.N) > maxGridSpan/h.Period {
+					return fmt.Errorf("%w: entry %q: series %q: grid from %d for %d periods is out of range", ErrCorrupt, he.Desc, s.Label, *s.Start, s.N)
+				}
+				left -= s.N
+				continue
 			}
-			left -= s.N
+			if s.N < 0 || s.N > left/2 {
+				return fmt.Errorf("%w: entry %q: series %q claims %d points; only %d remain in the file", ErrCorrupt, he.Desc, s.Label, s.N, left/2)
+			}
+			left -= 2 * s.N
 		}
 	}
 	if left != 0 {
-		return fmt.Errorf("%w: %d points in the file that no series claims", ErrCorrupt, left)
+		return fmt.Errorf("%w: %d bytes in the file that no series claims", ErrCorrupt, 8*left)
 	}
 	return nil
 }
 
-// decodeFile decodes a whole cache file whose header must carry fileKey. Besides the checks of
-// decodeHeader, each series' timestamps must be strictly ascending.
+// decodeFile decodes a whole cache file whose header must carry fileKey (see decodeWords).
 func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
-	h, rest, err := decodeHeader(data)
+	words := make([]float64, (len(data)+7)/8)
+	buf := wordBytes(words)[:len(data)]
+	copy(buf, data)
+	return decodeWords(words, buf, fileKey)
+}
+
+// wordBytes returns the memory of w as bytes.
+func wordBytes(w []float64) []byte {
+	if len(w) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), 8*len(w))
+}
+
+// littleEndian is whether this machine stores numbers as the cache files do.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// decodeWords decodes the cache file in buf, whose header must carry fileKey; buf is the first
+// len(buf) bytes of words' memory. Besides the checks of decodeHeader, each series' timestamps
+// must be strictly ascending. The values of every series are slices of words: no value is
+// decoded on a little-endian machine when the datapoints start 8-aligned, as a writer puts them
+// (on another machine, or for a file that does not, they are converted into one new array).
+func decodeWords(words []float64, buf []byte, fileKey string) (*cacheFile, error) {
+	h, rest, err := decodeHeader(buf)
 	if err != nil {
 		return nil, err
 	}
 	if h.FileKey != fileKey {
 		return nil, fmt.Errorf("%w: holds other queries (hash collision or renamed file)", ErrCorrupt)
 	}
-	f := &cacheFile{fileKey: h.FileKey, period: h.Period}
-	off := 0
+	off := len(buf) - 4 - len(rest) // where the datapoints start
+	var block []float64
+	switch {
+	case off%8 == 0 && littleEndian:
+		block = words[off/8 : off/8+len(rest)/8]
+	case off%8 == 0: // decode in place: each word is read whole before it is written
+		block = words[off/8 : off/8+len(rest)/8]
+		for i := range block {
+			block[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[8*i:]))
+		}
+	default:
+		block = make([]float64, len(rest)/8)
+		for i := range block {
+			block[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[8*i:]))
+		}
+	}
+	f := &cacheFile{fileKey: h.FileKey, period: h.Period, entries: make([]*entry, 0, len(h.Entries))}
+	at := 0
 	for _, he := range h.Entries {
-		e := &entry{key: he.Key, desc: he.Desc, covered: he.Covered}
+		e := &entry{key: he.Key, desc: he.Desc, covered: he.Covered, series: make([]*seriesData, 0, len(he.Series))}
 		for _, hs := range he.Series {
-			// hs.N is bounded by len(rest)/16 (check), so these allocations are bounded by the file.
-			s := &seriesData{label: hs.Label, times: make([]int64, hs.N), values: make([]float64, hs.N)}
+			// hs.N is bounded by the words in the file (check), so nothing here outgrows it.
+			s := &seriesData{label: hs.Label}
+			if hs.Start != nil {
+				s.start, s.step = *hs.Start, h.Period
+				s.values = block[at : at+hs.N : at+hs.N]
+				at += hs.N
+				e.series = append(e.series, s)
+				continue
+			}
+			s.times = make([]int64, hs.N)
 			for i := range s.times {
-				s.times[i] = int64(binary.LittleEndian.Uint64(rest[off:]))
-				off += 8
+				s.times[i] = int64(math.Float64bits(block[at+i]))
 				if i > 0 && s.times[i] <= s.times[i-1] {
 					return nil, fmt.Errorf("%w: entry %q: series %q: timestamps are not ascending", ErrCorrupt, he.Desc, hs.Label)
 				}
 			}
-			for i := range s.values {
-				s.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[off:]))
-				off += 8
-			}
+			at += hs.N
+			s.values = block[at : at+hs.N : at+hs.N]
+			at += hs.N
 			e.series = append(e.series, s)
 		}
 		f.entries = append(f.entries, e)
 	}
 	return f, nil
 }
+
+// readCacheFile decodes the cache file at path (see decodeWords), read straight into the
+// memory its series' values then live in.
+func readCacheFile(path, fileKey string) (*cacheFile, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if size < 16 || size > maxCacheFile {
+		return nil, fmt.Errorf("%w: %d bytes is not the size of a cwnb cache file", ErrCorrupt, size)
+	}
+	words := make([]float64, (size+7)/8)
+	buf := wordBytes(words)[:size]
+	if _, err := io.ReadFull(fh, buf); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return decodeWords(words, buf, fileKey)
+}
+
+// maxCacheFile is the largest cache file read (16 GiB): beyond it, a file is not one cwnb wrote.
+const maxCacheFile = 16 << 30
 
 // readFile returns the file of k, nil if there is none. A damaged file returns an error wrapping
 // ErrCorrupt that names the file. With anyEndpoint, the same file under another endpoint
@@ -450,13 +652,12 @@ func decodeFile(data []byte, fileKey string) (*cacheFile, error) {
 // reported as corrupt, not as missing.
 func (c *diskCache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from string, err error) {
 	full := filepath.Join(c.dir, filepath.FromSlash(k.path()))
-	data, err := os.ReadFile(full)
+	f, err = readCacheFile(full, k.fileKey)
 	if err == nil {
-		f, err = decodeFile(data, k.fileKey)
-		if err != nil {
-			return nil, k.endpoint, &corruptFileError{path: full, err: err}
-		}
 		return f, k.endpoint, nil
+	}
+	if errors.Is(err, ErrCorrupt) {
+		return nil, k.endpoint, &corruptFileError{path: full, err: err}
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, "", err
@@ -468,12 +669,12 @@ func (c *diskCache) readFile(k cacheKey, anyEndpoint bool) (f *cacheFile, from s
 	sort.Strings(matches)
 	var first error
 	for _, m := range matches {
-		data, err := os.ReadFile(m)
+		f, err := readCacheFile(m, k.fileKey)
 		if err == nil {
-			if f, err = decodeFile(data, k.fileKey); err == nil {
-				rel, _ := filepath.Rel(c.dir, m)
-				return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
-			}
+			rel, _ := filepath.Rel(c.dir, m)
+			return f, strings.SplitN(filepath.ToSlash(rel), "/", 2)[0], nil
+		}
+		if errors.Is(err, ErrCorrupt) {
 			err = &corruptFileError{path: m, err: err}
 		}
 		if first == nil {
@@ -497,10 +698,33 @@ func (e *corruptFileError) Unwrap() error { return e.err }
 // wraps ErrOffline and the read error (ErrCorrupt for a damaged file).
 func offlineReadError(dir, rel string, err error) error {
 	var cf *corruptFileError
+	if errors.As(err, &cf) && errors.Is(err, errOldCacheFormat) {
+		return errorf([]error{ErrOffline, cf}, "offline (CWNB_OFFLINE or Options.Offline), and the cache file %s was %s; load once online to fetch it again in this format",
+			cf.path, errText(cf))
+	}
 	if errors.As(err, &cf) {
 		return &offlineCorruptError{cf}
 	}
 	return fmt.Errorf("%w: cache file %s in %s: %w", ErrOffline, rel, dir, err)
+}
+
+// filePath is the path of the cache file (rel, below dir) that a read error is about.
+func filePath(dir, rel string, err error) string {
+	var cf *corruptFileError
+	if errors.As(err, &cf) {
+		return cf.path
+	}
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
+// errText is the text of a cache read error after its sentinel's: "written by an older cwnb
+// (cache format 1; this one reads 2)".
+func errText(err error) string {
+	var cf *corruptFileError
+	if errors.As(err, &cf) {
+		err = cf.err
+	}
+	return strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
 }
 
 type offlineCorruptError struct{ cf *corruptFileError }
@@ -657,25 +881,10 @@ func unionEntry(a, b *entry) *entry {
 	return out
 }
 
-// unionSeries merges two ascending series; b's value wins where both hold a timestamp.
+// unionSeries merges two ascending series into points; b's value wins where both hold a
+// timestamp.
 func unionSeries(a, b *seriesData) *seriesData {
-	n := len(a.times) + len(b.times)
-	out := &seriesData{label: b.label, times: make([]int64, 0, n), values: make([]float64, 0, n)}
-	i, j := 0, 0
-	for i < len(a.times) || j < len(b.times) {
-		switch {
-		case j == len(b.times) || i < len(a.times) && a.times[i] < b.times[j]:
-			out.times, out.values = append(out.times, a.times[i]), append(out.values, a.values[i])
-			i++
-		default:
-			if i < len(a.times) && a.times[i] == b.times[j] {
-				i++
-			}
-			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
-			j++
-		}
-	}
-	return out
+	return mergeSeries(a, b)
 }
 
 // safeName makes s usable as one path element: letters, digits, '-', '.', '_' kept, the rest '_'.

@@ -101,6 +101,15 @@ func reframe(t testing.TB, data []byte, mutate func(h map[string]any)) []byte {
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, crcTable))
 }
 
+// setGrid makes the first series of the first entry of a header a series on the grid of n
+// values from start.
+func setGrid(n, start json.Number) func(map[string]any) {
+	return func(h map[string]any) {
+		s := h["entries"].([]any)[0].(map[string]any)["series"].([]any)[0].(map[string]any)
+		s["n"], s["start"] = n, start
+	}
+}
+
 // setN sets the length of the first series of the first entry of a header.
 func setN(n json.Number) func(map[string]any) {
 	return func(h map[string]any) {
@@ -109,11 +118,12 @@ func setN(n json.Number) func(map[string]any) {
 	}
 }
 
-// twoPointFile is a valid cache file with one entry of one series of two points (32 bytes).
+// twoPointFile is a valid cache file with one entry of one series of two points (32 bytes:
+// over ten periods, points are smaller than a grid).
 func twoPointFile(t testing.TB) []byte {
 	t.Helper()
 	data, err := encodeFile(&cacheFile{fileKey: "k", period: 60, entries: []*entry{
-		{key: "q", desc: "d", covered: [][2]int64{{0, 120}}, series: []*seriesData{{label: "x", times: []int64{0, 60}, values: []float64{1, 2}}}},
+		{key: "q", desc: "d", covered: [][2]int64{{0, 600}}, series: []*seriesData{{label: "x", times: []int64{0, 60}, values: []float64{1, 2}}}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +149,15 @@ func TestDecodeCraftedLengths(t *testing.T) {
 		{"n + 2^62", reframe(t, good, setN(json.Number(fmt.Sprint(2+(1<<62))))), "claims"},
 		{"negative", reframe(t, good, setN("-1")), "claims -1 points"},
 		{"too long", reframe(t, good, setN("3")), "claims 3 points"},
-		{"too short", reframe(t, good, setN("1")), "1 points in the file that no series claims"},
+		{"too short", reframe(t, good, setN("1")), "16 bytes in the file that no series claims"},
+		{"grid too long", reframe(t, good, setGrid("5", "0")), "claims 5 values; only 4 remain"},
+		{"grid n + 2^61", reframe(t, good, setGrid(json.Number(fmt.Sprint(4+(1<<61))), "0")), "claims"},
+		{"grid negative", reframe(t, good, setGrid("-1", "0")), "claims -1 values"},
+		{"grid start far", reframe(t, good, setGrid("4", "9223372036854775807")), "out of range"},
+		{"grid points beyond n", reframe(t, good, func(h map[string]any) {
+			setGrid("4", "0")(h)
+			h["entries"].([]any)[0].(map[string]any)["series"].([]any)[0].(map[string]any)["points"] = 5
+		}), "claims 5 datapoints in 4 values"},
 		{"max int", reframe(t, good, setN("9223372036854775807")), "claims"},
 		{"second series wraps", reframe(t, good, func(h map[string]any) {
 			e := h["entries"].([]any)[0].(map[string]any)
@@ -420,6 +438,10 @@ func FuzzCacheFile(f *testing.F) {
 	}
 	f.Add(reframe(f, good, func(h map[string]any) { h["entries"] = nil }))
 	f.Add([]byte("CWNB\x01\x00\x00\x00\xff\xff\xff\xff"))
+	v1 := append([]byte(nil), good...) // the same bytes claiming format 1
+	binary.LittleEndian.PutUint32(v1[4:], 1)
+	f.Add(binary.LittleEndian.AppendUint32(v1[:len(v1)-4], crc32.Checksum(v1[:len(v1)-4], crcTable)))
+	f.Add(reframe(f, good, setGrid("4", "0")))
 	k := cacheKey{endpoint: "local", rel: "r/m.cwc", fileKey: "k", period: time.Minute}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
@@ -435,14 +457,14 @@ func FuzzCacheFile(f *testing.F) {
 				t.Fatalf("readFile error %v does not wrap ErrCorrupt and name %s", readErr, path)
 			}
 		} else {
-			points := 0
+			words := 0
 			for _, e := range cf.entries {
 				for _, s := range e.series {
-					points += len(s.times)
+					words += len(s.times) + len(s.values)
 				}
 			}
-			if 16*points > len(data) {
-				t.Fatalf("%d points decoded from %d bytes", points, len(data))
+			if 8*words > len(data) {
+				t.Fatalf("%d words decoded from %d bytes", words, len(data))
 			}
 		}
 		entries, err := c.Entries("")

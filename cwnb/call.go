@@ -26,6 +26,9 @@ type regionUnit struct {
 	cached *entry // nil when there was nothing
 	fetch  map[[2]int64]*fetched
 	miss   [][2]int64
+	// alias: the load uses at least half of cached's file, so its columns may be slices of the
+	// file's memory (keeping the rest of the file alive costs less than copying).
+	alias bool
 }
 
 // fetched is what calls returned for one query over one interval.

@@ -105,11 +105,14 @@ func (r *Result) head() (rows [][]string, cols []string) {
 	}
 	n := min(r.rows(), headRows)
 	times := r.Times()
+	vals := make([][]float64, ns)
+	for k := range vals {
+		vals[k] = r.filled(&r.Series[k])
+	}
 	for i := 0; i < n; i++ {
 		row := []string{times[i].Format(timeLayout)}
 		for k := 0; k < ns; k++ {
-			v := r.Frame.Col(r.Series[k].Column).Elem(i).Float()
-			row = append(row, fmtValue(v))
+			row = append(row, fmtValue(vals[k][i]))
 		}
 		if len(r.Series) > ns {
 			row = append(row, "")

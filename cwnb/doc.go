@@ -64,7 +64,8 @@
 //
 // # Frames
 //
-// Result.Frame is the wide frame: TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
+// Result.Frame() is the wide frame, built when first asked for (a load never builds it, so a
+// cell that reads Series or Values, or analyses, does not pay for it): TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
 // each period, since gota has no time type) then one float column per series, one row per
 // period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (FillZero,
 // FillForward, FillLinear, bounded by Query.MaxGap). The long frame (timestamp,

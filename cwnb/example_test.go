@@ -194,7 +194,7 @@ func ExampleResult_Columns() {
 	defer stop()
 
 	res := cwnb.MustLoad(lat.Window("2026-11-19T10:00:00Z", "2m"), opts...)
-	fmt.Println(res.Columns(), res.Frame.Names())
+	fmt.Println(res.Columns(), res.Frame().Names())
 	// Output:
 	// [Latency Average Latency p99] [timestamp Latency Average Latency p99]
 }

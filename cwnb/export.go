@@ -56,8 +56,8 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		return err
 	}
 	cols := make([][]float64, len(r.Series))
-	for i, s := range r.Series {
-		cols[i] = r.Frame.Col(s.Column).Float()
+	for i := range r.Series {
+		cols[i] = r.filled(&r.Series[i])
 	}
 	row := make([]string, len(header))
 	for i, t := range r.Times() {
@@ -174,7 +174,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		out.Messages = r.Messages
 	}
 	for _, s := range r.Series {
-		col := r.Frame.Col(s.Column).Float()
+		col := r.filled(&s)
 		vs := make([]jsonFloat, len(col))
 		for i, v := range col {
 			vs[i] = jsonFloat(v)

@@ -13,7 +13,8 @@ func FuzzDecodeFile(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(good)
+	f.Add(good)            // a series on the grid
+	f.Add(twoPointFile(f)) // a series of points
 	f.Add([]byte("CWNB"))
 	f.Add([]byte{})
 	f.Add(good[:len(good)-1])

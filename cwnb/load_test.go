@@ -168,14 +168,14 @@ func TestLoadStatistics(t *testing.T) {
 		}
 	}
 	// The frame holds the same numbers and RFC 3339 timestamps.
-	times, err := frameTimes(res.Frame)
+	times, err := frameTimes(res.Frame())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(res.Times(), times); diff != "" {
 		t.Errorf("Times(frame) differs from Result.Times (-want +got):\n%s", diff)
 	}
-	if got := res.Frame.Col(res.Series[0].Column).Float(); !cmp.Equal(got, res.Series[0].Values, cmpopts.EquateNaNs()) {
+	if got := res.Frame().Col(res.Series[0].Column).Float(); !cmp.Equal(got, res.Series[0].Values, cmpopts.EquateNaNs()) {
 		t.Errorf("frame column = %v, want %v", got, res.Series[0].Values)
 	}
 	if res.MetricsRequested != len(m.Stats) || math.Abs(res.Cost-float64(len(m.Stats))*0.01/1000) > 1e-15 {

@@ -38,7 +38,7 @@ func TestBytesPerCell(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	cells := float64(len(res.Series) * res.Frame.Nrow())
+	cells := float64(len(res.Series) * res.Frame().Nrow())
 	kept := float64(after.HeapAlloc-before.HeapAlloc) / cells
 	allocated := float64(after.TotalAlloc-before.TotalAlloc) / cells
 	runtime.KeepAlive(res)

@@ -50,7 +50,7 @@ func TestLoadRegions(t *testing.T) {
 	if got := strings.Join(res.Columns(), "|"); got != "Latency Maximum (us-east-1)|Latency Maximum (eu-west-1)" {
 		t.Errorf("columns %q", got)
 	}
-	if got := res.Frame.Col("Latency Maximum (eu-west-1)").Float(); got[1] != 200 || got[0] == got[0] {
+	if got := res.Frame().Col("Latency Maximum (eu-west-1)").Float(); got[1] != 200 || got[0] == got[0] {
 		t.Errorf("eu-west-1 values %v, want [NaN 200 300]", got)
 	}
 	long := res.long()

@@ -244,15 +244,18 @@ func (l *loader) lookup(ctx context.Context, p *prepared, region string) error {
 	var rus []*regionUnit
 	for _, u := range p.us {
 		if !u.hidden {
-			rus = append(rus, &regionUnit{region: region, u: u, key: l.keyFor(ep, region, u, p.byID), fetch: map[[2]int64]*fetched{}})
+			rus = append(rus, &regionUnit{region: region, u: u, fetch: map[[2]int64]*fetched{}})
 		}
 	}
+	l.keysFor(ep, region, rus, p.byID)
 	files := l.readFiles(rus)
 	from := map[string]bool{}
+	used := map[*cacheFile]int{}
 	for _, ru := range rus {
 		if rd := files[ru.key.path()]; rd != nil && rd.f != nil {
 			if ru.cached = rd.f.get(ru.key.key); ru.cached != nil {
 				from[rd.from] = true
+				used[rd.f]++
 			}
 		}
 		var covered [][2]int64
@@ -267,6 +270,11 @@ func (l *loader) lookup(ctx context.Context, p *prepared, region string) error {
 		}
 		p.rus = append(p.rus, ru)
 	}
+	for _, ru := range rus {
+		if rd := files[ru.key.path()]; ru.cached != nil && rd != nil {
+			ru.alias = 2*used[rd.f] >= len(rd.f.entries)
+		}
+	}
 	// Offline, the cache of another endpoint may answer (a notebook recorded against the local
 	// CloudWatch, re-run with no endpoint set): the result says where its data was recorded, so
 	// that its output is the same as online.
@@ -279,6 +287,10 @@ func (l *loader) lookup(ctx context.Context, p *prepared, region string) error {
 		if rd := files[path]; rd.err != nil {
 			if l.opts.Offline {
 				return offlineReadError(l.cache.Dir(), path, rd.err)
+			}
+			if errors.Is(rd.err, errOldCacheFormat) {
+				res.Notes = append(res.Notes, warnf(ErrCorrupt, "cache file %s was %s; fetched again and rewritten", filePath(l.cache.Dir(), path, rd.err), errText(rd.err)))
+				continue
 			}
 			res.Warnings = append(res.Warnings, warnf(ErrCorrupt, "cache file %s is unreadable (%v); fetched again", path, rd.err))
 			res.Cache.Corrupt++

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/internal/parallel"
@@ -164,9 +165,7 @@ type cacheStats struct {
 type Result struct {
 	Title string
 	Query Query
-	// Frame is the wide frame: TimeColumn, then one float column per series, one row per
-	// period from Start to End, filled according to Query.Fill.
-	Frame      dataframe.DataFrame
+	// Series holds the data, one column of the wide frame each (Frame builds the frame).
 	Series     []Series
 	Period     time.Duration // the grid's period (the finest period of the load)
 	PeriodAuto bool          // Period was chosen automatically
@@ -187,7 +186,28 @@ type Result struct {
 	Partial          bool      // some series are incomplete (status not Complete, or messages)
 	Elapsed          time.Duration
 
-	loader *loader // the loader that made the result
+	loader *loader    // the loader that made the result
+	frame  *lazyFrame // the wide frame, built by the first call of Frame
+}
+
+// lazyFrame is a wide frame built once, when first asked for.
+type lazyFrame struct {
+	once sync.Once
+	df   dataframe.DataFrame
+}
+
+// Frame returns the wide frame: TimeColumn, then one float column per series (named as
+// Columns says), one row per period from Start to End, filled according to Query.Fill. It is
+// built on the first call, not by the load: a cell that reads Series, Values, Times or an
+// analysis never pays for it. gota keeps its own copy of every value (each boxed with a NaN
+// flag, 16 bytes), so the first call costs about as much memory as the values themselves.
+// Later calls return the same frame. Frame is safe to call from several goroutines.
+func (r *Result) Frame() dataframe.DataFrame {
+	if r.frame == nil { // a Result built by hand: build the frame every time
+		return r.wide(r.Query.Fill, r.Query.MaxGap)
+	}
+	r.frame.once.Do(func() { r.frame.df = r.wide(r.Query.Fill, r.Query.MaxGap) })
+	return r.frame.df
 }
 
 // Times returns the start of every period of the grid, one per frame row.
@@ -293,6 +313,19 @@ func (r *Result) wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	return dataframe.New(cols...)
 }
 
+// filled returns the values of s as the wide frame holds them: Query.Fill applied (a copy), or
+// s.Values themselves without a fill.
+func (r *Result) filled(s *Series) []float64 {
+	if r.Query.Fill == FillNaN {
+		return s.Values
+	}
+	gap := 0
+	if r.Query.MaxGap > 0 && r.Period > 0 {
+		gap = int(r.Query.MaxGap / r.Period)
+	}
+	return fillValues(s.Values, r.Query.Fill, gap)
+}
+
 // Long returns the long frame: one row per datapoint (missing periods are left out) with columns
 // timestamp, region, id, label, namespace, metric, stat, one column per dimension name found in
 // any series (empty where a series lacks it), and value. It suits SEARCH results with many
@@ -363,7 +396,8 @@ func longDimColumn(d string) string {
 	return d
 }
 
-// assemble puts the cached and fetched datapoints of every query on the grid and builds the frame.
+// assemble puts the cached and fetched datapoints of every query on the grid; Frame builds the
+// frame when asked.
 func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	regionIdx := map[string]int{}
 	for i, reg := range r.Regions {
@@ -395,7 +429,7 @@ func (r *Result) assemble(rus []*regionUnit, multiRegion bool) {
 	}
 	r.Warnings = r.Warnings.dedupe()
 	r.Notes = r.Notes.dedupe()
-	r.Frame = r.wide(r.Query.Fill, r.Query.MaxGap)
+	r.frame = &lazyFrame{}
 }
 
 // acc is one series of a query on the grid.
@@ -433,8 +467,27 @@ func (r *Result) gather(ru *regionUnit) *gathered {
 		return a
 	}
 	put := func(a *acc, s *seriesData, lo, hi int64) {
+		lo, hi = max(lo, start), min(hi, end)
+		if s.step == step && (s.start-start)%step == 0 {
+			// A grid aligned with the result's: one copy.
+			from := max(lo, s.start)
+			from = start + (from-start+step-1)/step*step
+			to := min(hi, s.start+int64(len(s.values))*step)
+			if from < to {
+				copy(a.values[(from-start)/step:(to-start+step-1)/step], s.values[(from-s.start)/step:])
+			}
+			return
+		}
+		if s.step != 0 {
+			for i, v := range s.values {
+				if t := s.start + int64(i)*s.step; t >= lo && t < hi && (t-start)%step == 0 {
+					a.values[(t-start)/step] = v
+				}
+			}
+			return
+		}
 		for i, t := range s.times {
-			if t < lo || t >= hi || t < start || t >= end || (t-start)%step != 0 {
+			if t < lo || t >= hi || (t-start)%step != 0 {
 				continue
 			}
 			a.values[(t-start)/step] = s.values[i]
@@ -442,6 +495,16 @@ func (r *Result) gather(ru *regionUnit) *gathered {
 	}
 	if ru.cached != nil {
 		for _, s := range ru.cached.series {
+			// Wholly from the cache, on the result's grid and spanning the window: the column is
+			// the cache file's memory itself.
+			if ru.alias && len(ru.fetch) == 0 && len(ru.miss) == 0 && s.step == step && s.start <= start &&
+				(start-s.start)%step == 0 && s.start+int64(len(s.values))*step >= end {
+				o := int((start - s.start) / step)
+				a := &acc{label: s.label, values: s.values[o : o+n : o+n]}
+				byLabel[s.label] = a
+				g.accs = append(g.accs, a)
+				continue
+			}
 			a := get(s.label)
 			for _, iv := range ru.cached.covered {
 				put(a, s, iv[0], iv[1])

@@ -31,6 +31,37 @@ func (u *unit) def() string {
 	return fmt.Sprintf("%s|%q|%q|%q|%d|%q", u.kind, u.id, u.expr, u.label, u.period/time.Second, u.acct)
 }
 
+// keysFor sets the cache key of every query of rus, all in region at endpoint. The metric
+// queries of one file (namespace, name, statistic, period) share its file key and path, made
+// once; the rest is made on every core: a load may hold 10,000 queries.
+func (l *loader) keysFor(endpoint, region string, rus []*regionUnit, byID map[string]*unit) {
+	type file struct {
+		namespace, name, stat string
+		period                time.Duration
+	}
+	fileOf := func(u *unit) file { return file{u.metric.Namespace, u.metric.Name, u.stat, u.period} }
+	files := map[file]cacheKey{}
+	for _, ru := range rus {
+		if ru.u.kind == kindMetric {
+			if _, ok := files[fileOf(ru.u)]; !ok {
+				k := l.keyFor(endpoint, region, ru.u, byID)
+				k.pth = k.path()
+				files[fileOf(ru.u)] = k
+			}
+		}
+	}
+	parallel.For(len(rus), func(i int) {
+		u := rus[i].u
+		if u.kind != kindMetric {
+			rus[i].key = l.keyFor(endpoint, region, u, byID)
+			return
+		}
+		k := files[fileOf(u)]
+		k.key, k.desc = u.def(), u.describe()
+		rus[i].key = k
+	})
+}
+
 func (l *loader) keyFor(endpoint, region string, u *unit, byID map[string]*unit) cacheKey {
 	scope := fmt.Sprintf("cwnb-cache-v1\nregion=%q\naccount=%q\n", region, l.opts.Account)
 	k := cacheKey{endpoint: endpoint, desc: u.describe(), period: u.period}
@@ -141,20 +172,23 @@ func mergeEntries(a, b *entry) *entry {
 	return out
 }
 
-// mergeSeries merges two ascending series; b's value wins where both hold a timestamp.
+// mergeSeries merges two ascending series into points; b's value wins where both hold a
+// timestamp.
 func mergeSeries(a, b *seriesData) *seriesData {
-	out := &seriesData{label: a.label, times: make([]int64, 0, len(a.times)+len(b.times)), values: make([]float64, 0, len(a.times)+len(b.times))}
+	at, av := a.points()
+	bt, bv := b.points()
+	out := &seriesData{label: a.label, times: make([]int64, 0, len(at)+len(bt)), values: make([]float64, 0, len(at)+len(bt))}
 	i, j := 0, 0
-	for i < len(a.times) || j < len(b.times) {
+	for i < len(at) || j < len(bt) {
 		switch {
-		case j >= len(b.times) || (i < len(a.times) && a.times[i] < b.times[j]):
-			out.times, out.values = append(out.times, a.times[i]), append(out.values, a.values[i])
+		case j >= len(bt) || (i < len(at) && at[i] < bt[j]):
+			out.times, out.values = append(out.times, at[i]), append(out.values, av[i])
 			i++
-		case i >= len(a.times) || b.times[j] < a.times[i]:
-			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+		case i >= len(at) || bt[j] < at[i]:
+			out.times, out.values = append(out.times, bt[j]), append(out.values, bv[j])
 			j++
 		default: // same timestamp
-			out.times, out.values = append(out.times, b.times[j]), append(out.values, b.values[j])
+			out.times, out.values = append(out.times, bt[j]), append(out.values, bv[j])
 			i++
 			j++
 		}

@@ -389,11 +389,16 @@ func TestCacheFile(t *testing.T) {
 	if err != nil || from != "local" {
 		t.Fatalf("read: %v from %q", err, from)
 	}
-	if diff := cmp.Diff(f, got, cmp.AllowUnexported(cacheFile{}, entry{}, seriesData{}), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(cacheFile{}, "idx")); diff != "" {
+	// Compared as datapoints: the writer puts a series on the grid when that is no bigger (q2:
+	// three periods for two datapoints), keeps points otherwise (q1: ten periods for three).
+	if diff := cmp.Diff(asPoints(f), asPoints(got), cmp.AllowUnexported(cacheFile{}, entry{}, seriesData{}), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(cacheFile{}, "idx")); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	if e := got.get("q2"); e == nil || e.series[0].values[1] != 8 {
-		t.Errorf("get(q2) = %+v", e)
+	if s := got.entries[0].series[0]; s.step != 0 {
+		t.Errorf("q1 on a grid of %ds; want points (3 datapoints over 10 periods)", s.step)
+	}
+	if e := got.get("q2"); e == nil || e.series[0].step != 60 || e.series[0].start != 0 || !cmp.Equal(e.series[0].values, []float64{7, math.NaN(), 8}, cmpopts.EquateNaNs()) {
+		t.Errorf("get(q2) = %+v; want on the 60 s grid from 0: 7, NaN, 8", e)
 	}
 	// Another group hashed to the same file name is refused.
 	if _, _, err := c.readFile(cacheKey{endpoint: "local", rel: k.rel, fileKey: "file-2"}, false); !errors.Is(err, ErrCorrupt) {
@@ -532,4 +537,18 @@ func TestFloatColumn(t *testing.T) {
 	if large != small {
 		t.Errorf("%v allocations for %d values but %v for %d: want a constant number", large, len(big), small, len(v))
 	}
+}
+
+// asPoints returns f with every series as datapoints (a grid's NaN periods left out).
+func asPoints(f *cacheFile) *cacheFile {
+	out := &cacheFile{fileKey: f.fileKey, period: f.period}
+	for _, e := range f.entries {
+		pe := &entry{key: e.key, desc: e.desc, covered: e.covered}
+		for _, s := range e.series {
+			ts, vs := s.points()
+			pe.series = append(pe.series, &seriesData{label: s.label, times: ts, values: vs})
+		}
+		out.entries = append(out.entries, pe)
+	}
+	return out
 }
