@@ -229,6 +229,9 @@ func withFlagHints(err error) error {
 			return fmt.Errorf("%w (cwnb get: -rate-limit N lowers the request rate, -max-attempts N raises the tries)", err)
 		}
 	}
+	if errors.Is(err, cwnb.ErrTimeout) {
+		return fmt.Errorf("%w (cwnb get: -call-timeout bounds one call, -timeout the whole load)", err)
+	}
 	return err
 }
 
@@ -317,6 +320,9 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&noCache, "no-cache", false, "neither read nor write the cache")
 	fs.Float64Var(&rateLimit, "rate-limit", 0, "most CloudWatch requests per second (default: the loader's, half the 50 TPS quota)")
 	fs.IntVar(&maxAttempts, "max-attempts", 0, "tries of a throttled or failed request, with backoff (default: the loader's)")
+	var callTimeout, timeout time.Duration
+	fs.DurationVar(&callTimeout, "call-timeout", 0, "most time one CloudWatch call may take, its retries included (default 2m)")
+	fs.DurationVar(&timeout, "timeout", 0, "most time the whole load may take (default 15m)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, getUsage)
 		fs.PrintDefaults()
@@ -344,6 +350,12 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if g.set["max-attempts"] && (maxAttempts < 1 || maxAttempts > 100) {
 		return fmt.Errorf("-max-attempts %d: give a count from 1 (no retry) to 100", maxAttempts)
 	}
+	if g.set["call-timeout"] && callTimeout <= 0 {
+		return fmt.Errorf("-call-timeout %v: give a positive duration such as 30s", callTimeout)
+	}
+	if g.set["timeout"] && timeout <= 0 {
+		return fmt.Errorf("-timeout %v: give a positive duration such as 5m", timeout)
+	}
 	switch {
 	case noCache && offline:
 		return fmt.Errorf("-offline answers only from the cache and -no-cache turns it off; drop one")
@@ -367,6 +379,7 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		o.NoCache = noCache
 		o.Stderr = stderr
 		o.RateLimit, o.MaxAttempts = rateLimit, maxAttempts
+		o.CallTimeout, o.Timeout = callTimeout, timeout
 	})
 	if err != nil {
 		return withFlagHints(err)

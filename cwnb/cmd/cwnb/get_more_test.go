@@ -233,3 +233,30 @@ func TestGetNoCacheOfflineEnv(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestGetCallTimeout: -call-timeout reaches the loader: against a server that answers every
+// request only after 2 s, `cwnb get -call-timeout 300ms` fails with the timeout and names the
+// flags that bound it (issue 15, item 7). Bad values are refused before any call.
+func TestGetCallTimeout(t *testing.T) {
+	srv, url := localcwtest.Start(t, localcw.Options{Now: time.Now().UTC(), Faults: localcw.Faults{Latency: 2 * time.Second}})
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": url, "AWS_ACCESS_KEY_ID": "AKIDLOCAL",
+		"AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent",
+		"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "CWNB_OFFLINE": ""} {
+		t.Setenv(k, v)
+	}
+	base := []string{"get", "-namespace", "A", "-metric", "B", "-since", "1h", "-period", "1m", "-no-cache"}
+	var stdout, stderr bytes.Buffer
+	code := run(append(base, "-call-timeout", "300ms", "-max-attempts", "1"), &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "-call-timeout bounds one call") {
+		t.Errorf("exit %d, stderr %q; want 1 and the timeout naming -call-timeout", code, stderr.String())
+	}
+	if n := srv.Calls("GetMetricData"); n > 1 {
+		t.Errorf("%d GetMetricData attempts with -max-attempts 1", n)
+	}
+	for _, bad := range [][]string{{"-call-timeout", "0s"}, {"-timeout", "-1m"}} {
+		stderr.Reset()
+		if code := run(append(append([]string{}, base...), bad...), &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), bad[0]+" ") {
+			t.Errorf("%v: exit %d, stderr %q; want an error naming %s", bad, code, stderr.String(), bad[0])
+		}
+	}
+}
