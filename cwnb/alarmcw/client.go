@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/internal/sdkhttp"
+
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 )
@@ -88,6 +90,10 @@ func options(ctx context.Context, optFns []func(*Options)) (*Options, error) {
 		if cfg.Region == "" {
 			cfg.Region = "us-east-1"
 		}
+		// The SDK's transport minus a client-side race that drops keep-alive connections to fast
+		// servers and logs "failed to discard remaining HTTP response body" into the notebook
+		// (see sdkhttp.Transport).
+		cfg.HTTPClient = sdkhttp.Wrap(cfg.HTTPClient)
 		o.Client = cloudwatch.NewFromConfig(cfg)
 	}
 	return o, nil

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/internal/sdkhttp"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -119,6 +121,7 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if cfg.Region == "" {
 			cfg.Region = "us-east-1"
 		}
+		cfg.HTTPClient = sdkhttp.Wrap(cfg.HTTPClient)
 		client := cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
 			if *endpoint != "" {
 				o.BaseEndpoint = aws.String(*endpoint)
