@@ -14,6 +14,11 @@ type row struct {
 	ev    *Event
 	vals  []Field
 	slots []Value // aggregate results, while stats evaluates its expressions
+	// the last field of ev looked up, and its value: a query often reads one field twice
+	// (filter ispresent(x) | stats pct(x, 99)); events are shared, so the row keeps it
+	cacheEv   *Event
+	cacheName string
+	cacheVal  Value
 }
 
 func (r *row) get(name string) Value {
@@ -23,7 +28,12 @@ func (r *row) get(name string) Value {
 		}
 	}
 	if r.ev != nil {
-		return r.ev.Get(name)
+		if r.cacheEv == r.ev && r.cacheName == name {
+			return r.cacheVal
+		}
+		v := r.ev.Get(name)
+		r.cacheEv, r.cacheName, r.cacheVal = r.ev, name, v
+		return v
 	}
 	return Value{}
 }
@@ -282,9 +292,14 @@ func (c *compiler) call(e *callExpr) (evalFn, error) {
 	}
 	fn := sf.fn
 	return func(r *row) Value {
-		vs := make([]Value, len(args))
-		for i, a := range args {
-			vs[i] = a(r)
+		// no allocation per event for the common few arguments
+		var buf [4]Value
+		vs := buf[:0]
+		if len(args) > len(buf) {
+			vs = make([]Value, 0, len(args))
+		}
+		for _, a := range args {
+			vs = append(vs, a(r))
 		}
 		return fn(vs)
 	}, nil
@@ -779,6 +794,12 @@ type grouper struct {
 	groups map[string]*group
 	order  []*group
 	key    []byte
+	// byTime holds the groups of a stats grouped by time alone (by bin(...)): keyed by the
+	// bin's milliseconds, no key bytes to build per event; last is the most recent one, as
+	// events arrive in time order.
+	byTime   map[int64]*group
+	last     *group
+	lastTime int64
 }
 
 type group struct {
@@ -791,6 +812,63 @@ func newGrouper(st *stage) *grouper {
 }
 
 func (g *grouper) add(r *row) {
+	if len(g.st.by) == 1 {
+		if v := g.st.by[0](r); v.K == Time {
+			g.addTime(r, v)
+			return
+		}
+	}
+	g.addKeyed(r)
+}
+
+// addTime adds r to the group of time key v.
+func (g *grouper) addTime(r *row, v Value) {
+	ms := int64(v.F)
+	gr := g.last
+	if gr == nil || ms != g.lastTime || float64(ms) != v.F {
+		if g.byTime == nil {
+			g.byTime = map[int64]*group{}
+		}
+		var ok bool
+		if float64(ms) == v.F {
+			gr, ok = g.byTime[ms]
+		} else {
+			// not a whole millisecond (never from bin or @timestamp): the general path
+			g.addKeyed(r)
+			return
+		}
+		if !ok {
+			gr = g.newGroup([]Value{v})
+			g.byTime[ms] = gr
+		}
+		g.last, g.lastTime = gr, ms
+	}
+	g.fold(gr, r)
+}
+
+// newGroup returns a new group with keys, in g.order.
+func (g *grouper) newGroup(keys []Value) *group {
+	gr := &group{keys: keys, states: make([]aggState, len(g.st.slots))}
+	for i, s := range g.st.slots {
+		gr.states[i] = s.fn.newFn(s.p)
+	}
+	g.order = append(g.order, gr)
+	return gr
+}
+
+// fold adds r to the aggregates of gr.
+func (g *grouper) fold(gr *group, r *row) {
+	for i, s := range g.st.slots {
+		if s.arg == nil {
+			gr.states[i].add(Num(1), r)
+		} else {
+			gr.states[i].add(s.arg(r), r)
+		}
+	}
+}
+
+// addKeyed adds r to its group by the bytes of its keys.
+func (g *grouper) addKeyed(r *row) {
 	g.key = g.key[:0]
 	var keys [4]Value
 	kv := keys[:0]
@@ -808,20 +886,10 @@ func (g *grouper) add(r *row) {
 	}
 	gr, ok := g.groups[string(g.key)]
 	if !ok {
-		gr = &group{keys: slices.Clone(kv), states: make([]aggState, len(g.st.slots))}
-		for i, s := range g.st.slots {
-			gr.states[i] = s.fn.newFn(s.p)
-		}
+		gr = g.newGroup(slices.Clone(kv))
 		g.groups[string(g.key)] = gr
-		g.order = append(g.order, gr)
 	}
-	for i, s := range g.st.slots {
-		if s.arg == nil {
-			gr.states[i].add(Num(1), r)
-		} else {
-			gr.states[i].add(s.arg(r), r)
-		}
-	}
+	g.fold(gr, r)
 }
 
 // rows returns one row per group, sorted by the group keys.

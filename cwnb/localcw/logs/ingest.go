@@ -29,6 +29,30 @@ type group struct {
 	nextID  uint64
 	gen     *scenario.LogGroup
 	bytes   int64
+	// names interns the field names of ingested events: a query compares every event's names
+	// with the ones it looks up, and one shared copy of each stays in cache where copies inside
+	// every message would not.
+	names map[string]string
+}
+
+// maxInterned bounds g.names: beyond it, names of new fields keep their own copies.
+const maxInterned = 10000
+
+// intern replaces the names of fs by their shared copies.
+func (g *group) intern(fs []insights.Field) []insights.Field {
+	if g.names == nil {
+		g.names = map[string]string{}
+	}
+	for i := range fs {
+		if c, ok := g.names[fs[i].Name]; ok {
+			fs[i].Name = c
+		} else if len(g.names) < maxInterned {
+			c := strings.Clone(fs[i].Name)
+			g.names[c] = c
+			fs[i].Name = c
+		}
+	}
+	return fs
 }
 
 type stream struct {
@@ -204,7 +228,7 @@ func (s *Server) putLogEvents(in *putLogEventsInput) (any, error) {
 		g.nextID++
 		ev := &insights.Event{
 			Timestamp: *e.Timestamp, IngestionTime: nowMs, Log: logName, LogStream: st.name,
-			Message: *e.Message, Ptr: storedPtr(g.name, g.nextID), Fields: insights.Discover(*e.Message, lambda),
+			Message: *e.Message, Ptr: storedPtr(g.name, g.nextID), Fields: g.intern(insights.Discover(*e.Message, lambda)),
 		}
 		g.byID[g.nextID] = ev
 		added = append(added, ev)
