@@ -14,7 +14,9 @@
 // partial rows (a snapshot every 100,000 events), until Complete.
 //
 // Scenario log groups (scenario.LogGroups) are served as if ingested: generated on demand for the
-// window a query asks, never after the server clock.
+// window a query asks, never after the server clock. The metrics a group's Embedded Metric
+// Format documents declare (the api scenario's Latency) are served, when Options.Metrics is a
+// SourceSetter, from those documents through ExtractEMF, as PutLogEvents would create them.
 package logs
 
 import (
@@ -87,6 +89,9 @@ func New(opts Options) *Server {
 			gr.streams[st] = &stream{name: st, created: gr.created}
 		}
 		s.groups[g.Name] = gr
+		if ss, ok := opts.Metrics.(SourceSetter); ok && g.EMF != nil && len(g.EMFMetrics) > 0 {
+			serveEMF(ss, &gen, opts.Logf)
+		}
 	}
 	return s
 }
