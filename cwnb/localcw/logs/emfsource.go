@@ -1,10 +1,12 @@
 package logs
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/localcw/scenario"
@@ -20,23 +22,31 @@ type SourceSetter interface {
 		gen func(start, end time.Time, emit func(t time.Time, values, counts []float64)))
 }
 
-// emfSource extracts the metrics of a generated group's EMF documents, one minute at a time,
-// and keeps each minute's result: a notebook reloads the same week several times.
+// emfSource extracts the metrics of a generated group's EMF documents, an hour at a time (the
+// hours a request needs in parallel), and keeps each hour's result: a notebook reloads the
+// same week several times.
 type emfSource struct {
 	gen  func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool)
 	logf func(format string, args ...any)
 	name string
 
-	mu      sync.Mutex
-	minutes map[int64]map[string]emfValues // minute (Unix seconds) → metric key → its datum
+	mu    sync.Mutex
+	hours map[int64]*emfHour // by the hour's start, Unix seconds
 }
 
-// emfValues is one minute's samples of one metric: distinct values ascending, and how many
-// times each was extracted.
-type emfValues struct{ values, counts []float64 }
+// emfHour is the metrics the documents of one hour declare, by minute of the hour and metric
+// key; once computes it.
+type emfHour struct {
+	once    sync.Once
+	minutes [60]map[string]emfSamples
+}
 
-// emfCacheMinutes bounds the cache: five weeks of minutes.
-const emfCacheMinutes = 5 * 7 * 24 * 60
+// emfSamples is one minute's samples of one metric: distinct values ascending, and how many
+// times each was extracted.
+type emfSamples struct{ values, counts []float64 }
+
+// emfCacheHours bounds the cache: five weeks.
+const emfCacheHours = 5 * 7 * 24
 
 // emfKey identifies a metric: namespace, name and dimensions (sorted).
 func emfKey(namespace, name string, dims map[string]string) string {
@@ -60,7 +70,7 @@ func emfKey(namespace, name string, dims map[string]string) string {
 
 // serveEMF makes metrics serve the EMF metrics of the generated group g from its documents.
 func serveEMF(metrics SourceSetter, g *scenario.LogGroup, logf func(string, ...any)) {
-	src := &emfSource{gen: g.EMF, logf: logf, name: g.Name, minutes: map[int64]map[string]emfValues{}}
+	src := &emfSource{gen: g.EMF, logf: logf, name: g.Name, hours: map[int64]*emfHour{}}
 	for _, m := range g.EMFMetrics {
 		dims := map[string]string{}
 		for _, d := range m.Dims {
@@ -77,73 +87,95 @@ func serveEMF(metrics SourceSetter, g *scenario.LogGroup, logf func(string, ...a
 // generate emits the datums of metric key stamped in [start, end): one per minute, at most 150
 // values each (more: several datums of that minute).
 func (s *emfSource) generate(key string, start, end time.Time, emit func(t time.Time, values, counts []float64)) {
-	sec := start.Unix()
-	if start.Nanosecond() > 0 {
-		sec++
+	first := start.Truncate(time.Minute)
+	if first.Before(start) {
+		first = first.Add(time.Minute)
 	}
-	sec = (sec + 59) / 60 * 60
-	if sec < 0 {
-		return // before 1970: nothing generated
+	if !first.Before(end) {
+		return
 	}
-	for ; sec < end.Unix() || sec == end.Unix() && end.Nanosecond() > 0; sec += 60 {
-		d, ok := s.minute(sec)[key]
+	// the hours of the window, extracted in parallel
+	var hours []time.Time
+	for h := first.Truncate(time.Hour); h.Before(end); h = h.Add(time.Hour) {
+		hours = append(hours, h)
+	}
+	got := make([]*emfHour, len(hours))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(hours), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(hours); i = int(next.Add(1) - 1) {
+				got[i] = s.hour(hours[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for t := first; t.Before(end); t = t.Add(time.Minute) {
+		h := got[int(t.Sub(hours[0])/time.Hour)]
+		d, ok := h.minutes[t.Minute()][key]
 		if !ok {
 			continue
 		}
-		t := time.Unix(sec, 0).UTC()
 		for i := 0; i < len(d.values); i += scenario.MaxValues {
 			j := min(len(d.values), i+scenario.MaxValues)
-			emit(t, d.values[i:j], d.counts[i:j])
+			emit(t.UTC(), d.values[i:j], d.counts[i:j])
 		}
 	}
 }
 
-// minute returns the metrics the documents of the minute at sec declare for that minute.
-func (s *emfSource) minute(sec int64) map[string]emfValues {
+// hour returns the metrics of the hour starting at h, extracting them on first use.
+func (s *emfSource) hour(h time.Time) *emfHour {
 	s.mu.Lock()
-	m, ok := s.minutes[sec]
-	s.mu.Unlock()
-	if ok {
-		return m
+	hr, ok := s.hours[h.Unix()]
+	if !ok {
+		if len(s.hours) >= emfCacheHours {
+			clear(s.hours)
+		}
+		hr = &emfHour{}
+		s.hours[h.Unix()] = hr
 	}
-	raw := map[string][]float64{}
-	from := time.Unix(sec, 0)
-	s.gen(from, from.Add(time.Minute), func(_ int64, _ string, msg []byte) bool {
-		ds, err := ExtractEMF(string(msg))
-		if err != nil {
-			if s.logf != nil {
-				s.logf("logs: %s: %v (event kept, no metrics)", s.name, err)
+	s.mu.Unlock()
+	hr.once.Do(func() {
+		var raw [60]map[string][]float64
+		s.gen(h, h.Add(time.Hour), func(_ int64, _ string, msg []byte) bool {
+			ds, err := ExtractEMF(string(msg))
+			if err != nil {
+				if s.logf != nil {
+					s.logf("logs: %s: %v (event kept, no metrics)", s.name, err)
+				}
+				return true
+			}
+			for _, d := range ds {
+				if d.Time.Before(h) || !d.Time.Before(h.Add(time.Hour)) {
+					continue // stamped in another hour: not served (the api's documents never are)
+				}
+				m := d.Time.Minute()
+				if raw[m] == nil {
+					raw[m] = map[string][]float64{}
+				}
+				k := emfKey(d.Namespace, d.Name, d.Dims)
+				raw[m][k] = append(raw[m][k], d.Values...)
 			}
 			return true
-		}
-		for _, d := range ds {
-			if d.Time.Unix()/60*60 != sec || d.Time.Before(from) {
-				continue // a document stamped in another minute: not this minute's datum
+		})
+		for m, byKey := range raw {
+			hr.minutes[m] = make(map[string]emfSamples, len(byKey))
+			for k, xs := range byKey {
+				slices.Sort(xs)
+				var v emfSamples
+				for i, x := range xs {
+					if i > 0 && x == xs[i-1] {
+						v.counts[len(v.counts)-1]++
+						continue
+					}
+					v.values = append(v.values, x)
+					v.counts = append(v.counts, 1)
+				}
+				hr.minutes[m][k] = v
 			}
-			k := emfKey(d.Namespace, d.Name, d.Dims)
-			raw[k] = append(raw[k], d.Values...)
 		}
-		return true
 	})
-	m = make(map[string]emfValues, len(raw))
-	for k, xs := range raw {
-		slices.Sort(xs)
-		var v emfValues
-		for i, x := range xs {
-			if i > 0 && x == xs[i-1] {
-				v.counts[len(v.counts)-1]++
-				continue
-			}
-			v.values = append(v.values, x)
-			v.counts = append(v.counts, 1)
-		}
-		m[k] = v
-	}
-	s.mu.Lock()
-	if len(s.minutes) >= emfCacheMinutes {
-		clear(s.minutes)
-	}
-	s.minutes[sec] = m
-	s.mu.Unlock()
-	return m
+	return hr
 }

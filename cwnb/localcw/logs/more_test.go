@@ -368,4 +368,3 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 	}
 	c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId}) // do not leave it running
 }
-

@@ -145,6 +145,7 @@ func apiLogs(sc Scenario) LogGroup {
 			reqs = reqs[:0]
 			for i := range eps {
 				vals = minuteSamples(sc, lat[i], sec, vals[:0])
+				lats[i] = append(lats[i][:0], vals...) // for the minute's flush
 				first := len(reqs)
 				for _, v := range vals {
 					reqs = append(reqs, request{ep: i, latency: v, status: 200})
@@ -221,14 +222,9 @@ func apiLogs(sc Scenario) LogGroup {
 				}
 			}
 			// The minute's metric flush, at its last millisecond: per endpoint, the latencies
-			// of its requests in the order they were served, 100 to a document.
+			// of its requests (as a histogram-keeping client holds them: equal values
+			// together), 100 to a document.
 			if ms := base + 59999; ms >= lo && ms < hi {
-				for i := range lats {
-					lats[i] = lats[i][:0]
-				}
-				for _, q := range reqs {
-					lats[q.ep] = append(lats[q.ep], q.latency)
-				}
 				for ep, ls := range lats {
 					for len(ls) > 0 {
 						chunk := ls[:min(len(ls), apiEMFValues)]
@@ -236,11 +232,15 @@ func apiLogs(sc Scenario) LogGroup {
 						buf = append(buf[:0], `{"Service":"checkout","Endpoint":"`...)
 						buf = append(buf, eps[ep]...)
 						buf = append(buf, `","Latency":[`...)
+						text := num[:0]
 						for j, v := range chunk {
 							if j > 0 {
 								buf = append(buf, ',')
 							}
-							buf = append(buf, strconv.AppendFloat(num[:0], v, 'f', -1, 64)...)
+							if j == 0 || v != chunk[j-1] {
+								text = strconv.AppendFloat(num[:0], v, 'f', -1, 64)
+							}
+							buf = append(buf, text...)
 						}
 						buf = append(buf, `],"_aws":{"Timestamp":`...)
 						buf = strconv.AppendInt(buf, base, 10)
