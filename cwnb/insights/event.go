@@ -424,12 +424,15 @@ func (sc *jsonScanner) value(name string, top bool) bool {
 
 // lookupJSON finds the top-level member name of a JSON object message without building the
 // others. sure is false when Discover must decide: not a flat-scannable object, an escape in a
-// string, or the member is an object or an array (whose fields are discovered flattened).
+// string, or a scalar member of that name after an object or array of that name. A member that
+// is an object or an array is discovered flattened (name.x, name.0): alone, it is no field
+// called name (Null, sure).
 func lookupJSON(msg, name string) (v Value, sure bool) {
 	if !utf8.ValidString(msg) {
 		return Value{}, false
 	}
 	sc := jsonScanner{s: msg}
+	skipped := false
 	sc.ws()
 	if sc.i >= len(msg) || msg[sc.i] != '{' {
 		return Value{}, false
@@ -454,11 +457,12 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 		if sc.i >= len(msg) {
 			return Value{}, false
 		}
-		if k == name {
+		if k == name && msg[sc.i] != '{' && msg[sc.i] != '[' {
+			if skipped {
+				return Value{}, false // after an object or array of that name: Discover decides
+			}
 			// the first occurrence counts (the rest of the message is not checked)
 			switch c := msg[sc.i]; {
-			case c == '{' || c == '[':
-				return Value{}, false
 			case c == '"':
 				s, ok := sc.str()
 				return Str(s), ok
@@ -475,8 +479,13 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 				return Value{}, false
 			}
 			return sc.out[0].Value, true
-		} else if !sc.skip() {
-			return Value{}, false
+		} else {
+			// An object or an array of that name is discovered flattened (name.x, name.0): no
+			// field is called name itself, unless a later member of that name is a scalar.
+			skipped = skipped || k == name
+			if !sc.skip() {
+				return Value{}, false
+			}
 		}
 		sc.ws()
 		if sc.i >= len(msg) {

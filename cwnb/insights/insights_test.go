@@ -345,6 +345,7 @@ func TestFastJSONAgreesWithSlowPath(t *testing.T) {
 		`{ "a" : 1 , "b" : "x y" }`,
 		`{"esc":"a\"b","n":3}`,
 		`{}`, `[1,2]`, `{"a":1`, `not json`, `{"a":1e999}`,
+		`{"L":[1.5,2],"o":{"x":1},"b":1}`, `{"L":{},"e":[]}`,
 	}
 	for _, m := range msgs {
 		var slow []Field
@@ -365,9 +366,14 @@ func TestFastJSONAgreesWithSlowPath(t *testing.T) {
 				t.Errorf("%s: lazy Get(%s) = %v, want %v", m, f.Name, got, f.Value)
 			}
 		}
-		ev := &Event{Message: m, Lazy: LazyJSON}
-		if got := ev.Get("zz"); got.K != Null {
-			t.Errorf("%s: Get(zz) = %v, want null", m, got)
+		for _, name := range []string{"zz", "L", "o", "e"} {
+			if slices.ContainsFunc(slow, func(f Field) bool { return f.Name == name }) {
+				continue
+			}
+			ev := &Event{Message: m, Lazy: LazyJSON}
+			if got := ev.Get(name); got.K != Null {
+				t.Errorf("%s: Get(%s) = %v, want null", m, name, got)
+			}
 		}
 	}
 }
@@ -417,6 +423,16 @@ func FuzzDiscover(f *testing.F) {
 			}
 			if v, sure := lookupJSON(strings.TrimSpace(msg), f.Name); sure && v != f.Value {
 				t.Fatalf("%q: lookupJSON(%q) = %v, encoding/json %v", msg, f.Name, v, f.Value)
+			}
+		}
+		// a member that is an object or an array is no field of its own name
+		for _, f := range slow {
+			name, _, nested := strings.Cut(f.Name, ".")
+			if !nested || name == "" || name[0] == '@' || slices.ContainsFunc(slow, func(g Field) bool { return g.Name == name }) {
+				continue
+			}
+			if v, sure := lookupJSON(strings.TrimSpace(msg), name); sure && v.K != Null {
+				t.Fatalf("%q: lookupJSON(%q) = %v, encoding/json has no such field", msg, name, v)
 			}
 		}
 	})
