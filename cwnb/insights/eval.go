@@ -52,10 +52,11 @@ type evalFn func(r *row) Value
 
 // aggSlot is one aggregate call of a stats command.
 type aggSlot struct {
-	fn   aggFunc
-	arg  evalFn // nil for count(*)
-	p    float64
-	name string
+	fn    aggFunc
+	arg   evalFn // nil for count(*)
+	field string // the field arg reads, when arg is a plain field
+	p     float64
+	name  string
 }
 
 type compiler struct {
@@ -327,6 +328,9 @@ func (c *compiler) aggregate(e *callExpr, af aggFunc) (evalFn, error) {
 			return nil, err
 		}
 		slot.arg = arg
+		if f, ok := e.args[0].(*fieldExpr); ok {
+			slot.field = f.name
+		}
 	}
 	if af.args == 2 {
 		lit, ok := e.args[1].(*litExpr)
@@ -371,6 +375,10 @@ type stage struct {
 	by      []evalFn
 	byName  []string
 	hasBin  int // index of the by expression that is a bin(), -1 if none
+	// binOnly is the period of a stats grouped by one bin() alone (nil otherwise)
+	binOnly *period
+	// present names the field of a filter that is exactly ispresent(field)
+	present string
 	// sSort
 	keys []evalFn
 	desc []bool
@@ -432,6 +440,11 @@ func (q *Query) compile() (*plan, error) {
 				return nil, err
 			}
 			st.stream = func(r *row) bool { return fn(r).truthy() }
+			if call, ok := cmd.cond.(*callExpr); ok && call.name == "ispresent" && len(call.args) == 1 {
+				if f, ok := call.args[0].(*fieldExpr); ok {
+					st.present = f.name
+				}
+			}
 		case *parseCmd:
 			src, err := c.compile(cmd.src)
 			if err != nil {
@@ -472,6 +485,11 @@ func (q *Query) compile() (*plan, error) {
 				}
 				if call, ok := b.e.(*callExpr); ok && call.name == "bin" {
 					st.hasBin = i
+					if len(cmd.by) == 1 {
+						if p, err := c.period(call, call.args[0]); err == nil {
+							st.binOnly = &p
+						}
+					}
 				}
 				st.by = append(st.by, fn)
 				st.byName = append(st.byName, b.name)
@@ -661,6 +679,21 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 		return out, rest
 	}
+	// The fast path of [filter ispresent(f) |] stats aggregates of f or count(*) by bin(period):
+	// each event's f read once, its bin by integer arithmetic, no expression evaluated.
+	fastField, fast := "", agg != nil && rest[0].binOnly != nil
+	for i := range prefix {
+		fast = fast && prefix[i].present != "" && (fastField == "" || fastField == prefix[i].present)
+		fastField = prefix[i].present
+	}
+	for _, sl := range rest[0:min(1, len(rest))] {
+		for _, s := range sl.slots {
+			fast = fast && (s.arg == nil || s.field != "" && (fastField == "" || s.field == fastField))
+			if s.field != "" {
+				fastField = s.field
+			}
+		}
+	}
 	scratch := &row{}
 	for ev := range events {
 		if partial != nil && every > 0 && res.RecordsScanned > 0 && int64(res.RecordsScanned)%int64(every) == 0 {
@@ -672,6 +705,20 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 		res.RecordsScanned++
 		res.BytesScanned += float64(len(ev.Message))
+		if fast {
+			var v Value
+			if fastField != "" {
+				v = ev.Get(fastField)
+			}
+			if len(prefix) > 0 && v.K == Null {
+				continue
+			}
+			res.RecordsMatched++
+			scratch.ev, scratch.vals = ev, scratch.vals[:0]
+			scratch.cacheEv, scratch.cacheName, scratch.cacheVal = ev, fastField, v
+			agg.addBin(scratch, rest[0].binOnly.floor(ev.Timestamp), v)
+			continue
+		}
 		r := scratch
 		r.ev, r.vals = ev, r.vals[:0]
 		keep := true
@@ -844,6 +891,30 @@ func (g *grouper) addTime(r *row, v Value) {
 		g.last, g.lastTime = gr, ms
 	}
 	g.fold(gr, r)
+}
+
+// addBin adds r, whose time key is the bin starting at ms and whose aggregated field has value
+// v, to its group (the fast path of RunPartial: every slot reads that field or is count(*)).
+func (g *grouper) addBin(r *row, ms int64, v Value) {
+	gr := g.last
+	if gr == nil || ms != g.lastTime {
+		if g.byTime == nil {
+			g.byTime = map[int64]*group{}
+		}
+		var ok bool
+		if gr, ok = g.byTime[ms]; !ok {
+			gr = g.newGroup([]Value{Millis(ms)})
+			g.byTime[ms] = gr
+		}
+		g.last, g.lastTime = gr, ms
+	}
+	for i, s := range g.st.slots {
+		if s.arg == nil {
+			gr.states[i].add(Num(1), r)
+		} else {
+			gr.states[i].add(v, r)
+		}
+	}
 }
 
 // newGroup returns a new group with keys, in g.order.
