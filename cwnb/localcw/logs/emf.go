@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/insights"
@@ -86,8 +87,8 @@ func extractEMF(get func(string) (string, bool)) ([]EMFDatum, error) {
 	if !ok {
 		return nil, nil
 	}
-	var doc emfDoc
-	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+	doc, err := decodeAWS(raw)
+	if err != nil {
 		return nil, fmt.Errorf("emf: _aws: %v", err)
 	}
 	if doc.Timestamp == nil {
@@ -154,6 +155,38 @@ func extractEMF(get func(string) (string, bool)) ([]EMFDatum, error) {
 	return out, nil
 }
 
+// awsCache keeps the decoded _aws members of recent documents: a service repeats the same
+// directives (and often the same timestamp) in document after document. Decoded documents are
+// never modified, so they are shared.
+var awsCache struct {
+	sync.Mutex
+	m map[string]*emfDoc
+}
+
+// awsCacheSize bounds awsCache; past it, the cache starts over.
+const awsCacheSize = 256
+
+// decodeAWS decodes the raw _aws member of a document.
+func decodeAWS(raw string) (*emfDoc, error) {
+	awsCache.Lock()
+	doc, ok := awsCache.m[raw]
+	awsCache.Unlock()
+	if ok {
+		return doc, nil
+	}
+	doc = &emfDoc{}
+	if err := json.Unmarshal([]byte(raw), doc); err != nil {
+		return nil, err
+	}
+	awsCache.Lock()
+	if len(awsCache.m) >= awsCacheSize || awsCache.m == nil {
+		awsCache.m = make(map[string]*emfDoc, awsCacheSize)
+	}
+	awsCache.m[strings.Clone(raw)] = doc
+	awsCache.Unlock()
+	return doc, nil
+}
+
 // jsonString decodes the raw JSON value of a dimension as encoding/json decodes it into a
 // string: directly when it is a string without escapes.
 func jsonString(raw string) (string, error) {
@@ -185,7 +218,7 @@ func emfValues(raw string) ([]float64, error) {
 	if raw[0] != '[' {
 		return nil, fmt.Errorf("not a number")
 	}
-	vals := make([]float64, 0, 16)
+	vals := make([]float64, 0, strings.Count(raw, ",")+1)
 	prev := ""
 	i := jsonWS(raw, 1)
 	if i < len(raw) && raw[i] == ']' {
