@@ -307,17 +307,20 @@ func (sc *jsonScanner) str() (string, bool) {
 	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
 		return "", false
 	}
-	k := strings.IndexByte(sc.s[sc.i+1:], '"')
-	if k < 0 {
-		return "", false
+	// one pass for the closing quote and an escape: the strings of log fields are short, and
+	// two IndexByte calls per string cost more than the loop
+	s := sc.s
+	for j := sc.i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			v := s[sc.i+1 : j]
+			sc.i = j + 1
+			return v, true
+		case '\\':
+			return "", false
+		}
 	}
-	j := sc.i + 1 + k
-	v := sc.s[sc.i+1 : j]
-	if strings.IndexByte(v, '\\') >= 0 {
-		return "", false
-	}
-	sc.i = j + 1
-	return v, true
+	return "", false
 }
 
 func (sc *jsonScanner) value(name string, top bool) bool {
