@@ -510,3 +510,33 @@ func TestBinStatsFastPathAgrees(t *testing.T) {
 		}
 	}
 }
+
+// Events whose numbers IndexNumbers put in columns answer every query as they do without.
+func TestIndexNumbersAgrees(t *testing.T) {
+	plain := events(2000)
+	for i := 0; i < len(plain); i += 9 { // a field that is text in some events
+		plain[i].Fields = Discover(`{"ep":"/x","lat":"slow","n":1}`, false)
+	}
+	plain[5].Fields = []Field{{"lat", Str("first")}, {"lat", Num(3)}} // a repeated name: the first counts
+	slab := make([]Event, len(plain))
+	indexed := make([]*Event, len(plain))
+	for i, e := range plain {
+		slab[i] = *e
+		indexed[i] = &slab[i]
+	}
+	IndexNumbers(slab)
+	if slab[1].cols == nil {
+		t.Fatal("IndexNumbers made no columns")
+	}
+	for _, q := range []string{
+		"filter ispresent(lat) | stats pct(lat, 99), count(*), avg(lat) by bin(5m)",
+		"stats sum(lat), max(nested.a.b), count(n) by ep",
+		"filter lat > 100 | fields lat, ep, nested.a.b | sort lat desc | limit 20",
+		"fields lat | filter ispresent(lat) | stats count(*) as n, count_distinct(lat) by ok",
+	} {
+		got, want := run(t, q, indexed), run(t, q, plain)
+		if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\nindexed %v\nplain   %v", q, got, want)
+		}
+	}
+}

@@ -250,6 +250,7 @@ func (s *Server) putLogEvents(in *putLogEventsInput) (any, error) {
 		st.size += int64(len(ev.Message))
 		g.bytes += int64(len(ev.Message))
 	}
+	insights.IndexNumbers(evs)
 	st.lastIngest = nowMs
 	g.insert(added)
 	s.mu.Unlock()
