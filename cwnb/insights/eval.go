@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"iter"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // row is one row of the pipeline: an event (nil after stats) and the fields commands computed.
@@ -695,14 +697,17 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 	}
 	scratch := &row{}
+	scanned, nextSnap := 0, every // events read; the count at which the next snapshot is due
 	for ev := range events {
-		if partial != nil && every > 0 && res.RecordsScanned > 0 && int64(res.RecordsScanned)%int64(every) == 0 {
+		if partial != nil && every > 0 && scanned == nextSnap {
+			nextSnap += every
 			snap, snapRest := collected()
 			if agg == nil {
 				snap = slices.Clone(snap) // finish reorders and cuts its rows
 			}
 			partial(finish(snap, snapRest), res.RecordsMatched, res.RecordsScanned, res.BytesScanned)
 		}
+		scanned++
 		res.RecordsScanned++
 		res.BytesScanned += float64(len(ev.Message))
 		if fast {
@@ -973,12 +978,34 @@ func (g *grouper) rows() []*row {
 		}
 		return 0
 	})
-	out := make([]*row, 0, len(g.order))
-	for _, gr := range g.order {
-		r := &row{slots: make([]Value, len(gr.states))}
-		for i, s := range gr.states {
-			r.slots[i] = s.result()
+	// The groups' aggregates (a percentile selects among the group's values) in parallel when
+	// there are many groups: each group is its own.
+	slots := make([][]Value, len(g.order))
+	fill := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			gr := g.order[k]
+			slots[k] = make([]Value, len(gr.states))
+			for i, s := range gr.states {
+				slots[k][i] = s.result()
+			}
 		}
+	}
+	if workers := min(runtime.GOMAXPROCS(0), len(g.order)/64); workers > 1 {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fill(w*len(g.order)/workers, (w+1)*len(g.order)/workers)
+			}()
+		}
+		wg.Wait()
+	} else {
+		fill(0, len(g.order))
+	}
+	out := make([]*row, 0, len(g.order))
+	for k, gr := range g.order {
+		r := &row{slots: slots[k]}
 		for i, n := range g.st.byName {
 			r.set(n, gr.keys[i])
 		}

@@ -260,6 +260,9 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		}
 		res = partial
 		out.Statistics.RecordsMatched = partial.RecordsMatched
+		// the counters are published every 4,096 events: never fewer than the snapshot read
+		out.Statistics.RecordsScanned = max(out.Statistics.RecordsScanned, partial.RecordsScanned)
+		out.Statistics.BytesScanned = max(out.Statistics.BytesScanned, partial.BytesScanned)
 	}
 	if res == nil {
 		return out, nil
