@@ -2,6 +2,7 @@ package logs_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -171,5 +172,23 @@ func TestScenarioStoryThroughEMF(t *testing.T) {
 	}
 	if mean < 190 || mean > 210 {
 		t.Errorf("mean of minute averages = %.0f ms, the story says about 199", mean)
+	}
+}
+
+// The slow-requests notebook's check: per minute, pct(Latency, 99) from the request log equals
+// the p99 GetMetricData returns for the metrics extracted from the EMF documents (both nearest
+// rank over the same requests).
+func TestLogsPctEqualsEMFMetricP99(t *testing.T) {
+	e := start(t, "api")
+	from := time.Date(2026, 11, 19, 9, 55, 0, 0, time.UTC)
+	to := from.Add(15 * time.Minute)
+	rows, _ := e.query(t, []string{scenario.APILogGroup}, from, to.Add(-time.Second), "filter ispresent(Latency) | stats pct(Latency, 99) as p99 by bin(1m)", 0)
+	m, _ := plain(rows)
+	got, _ := getAll(t, localcwtest.Client(t, e.url), from, to, []cwtypes.MetricDataQuery{latencyQuery("p99", "", "p99", 60)})
+	if len(m) != 15 || len(got["p99"]) != 15 {
+		t.Fatalf("%d minutes from the logs, %d from the metrics", len(m), len(got["p99"]))
+	}
+	for i, v := range got["p99"] {
+		approx(t, fmt.Sprintf("minute %d", i), m[i]["p99"], v)
 	}
 }
