@@ -120,6 +120,23 @@ func TestScenarioLatencyComesFromEMF(t *testing.T) {
 	if n < 40 {
 		t.Errorf("%d flush documents in two minutes, want about 20 a minute", n)
 	}
+	// EMF is Generate restricted to the EMF documents, byte for byte
+	var all, only []string
+	w0, w1 := time.Date(2026, 11, 19, 11, 3, 0, 0, time.UTC), time.Date(2026, 11, 19, 11, 6, 0, 0, time.UTC)
+	lg := scenario.LogGroups(sc)[0]
+	lg.Generate(w0, w1, func(ms int64, st string, msg []byte) bool {
+		if strings.Contains(string(msg), `"_aws"`) {
+			all = append(all, fmt.Sprint(ms, st, string(msg)))
+		}
+		return true
+	})
+	lg.EMF(w0, w1, func(ms int64, st string, msg []byte) bool {
+		only = append(only, fmt.Sprint(ms, st, string(msg)))
+		return true
+	})
+	if len(all) == 0 || !slices.Equal(all, only) {
+		t.Errorf("EMF gave %d documents, Generate %d EMF documents; equal %v", len(only), len(all), slices.Equal(all, only))
+	}
 }
 
 // The story the notebooks tell survives the route through EMF: over the demo week at 1-minute
