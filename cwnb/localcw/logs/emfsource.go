@@ -26,9 +26,10 @@ type SourceSetter interface {
 // hours a request needs in parallel), and keeps each hour's result: a notebook reloads the
 // same week several times.
 type emfSource struct {
-	gen  func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool)
-	logf func(format string, args ...any)
-	name string
+	gen   func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool)
+	logf  func(format string, args ...any)
+	name  string
+	until func() time.Time // the server clock: no hour after it is extracted ahead
 
 	mu    sync.Mutex
 	hours map[int64]*emfHour // by the hour's start, Unix seconds
@@ -69,8 +70,8 @@ func emfKey(namespace, name string, dims map[string]string) string {
 }
 
 // serveEMF makes metrics serve the EMF metrics of the generated group g from its documents.
-func serveEMF(metrics SourceSetter, g *scenario.LogGroup, logf func(string, ...any)) {
-	src := &emfSource{gen: g.EMF, logf: logf, name: g.Name, hours: map[int64]*emfHour{}}
+func serveEMF(metrics SourceSetter, g *scenario.LogGroup, now func() time.Time, logf func(string, ...any)) {
+	src := &emfSource{gen: g.EMF, logf: logf, name: g.Name, until: now, hours: map[int64]*emfHour{}}
 	for _, m := range g.EMFMetrics {
 		dims := map[string]string{}
 		for _, d := range m.Dims {
@@ -100,18 +101,45 @@ func (s *emfSource) generate(key string, start, end time.Time, emit func(t time.
 		hours = append(hours, h)
 	}
 	got := make([]*emfHour, len(hours))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(len(hours), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(hours); i = int(next.Add(1) - 1) {
-				got[i] = s.hour(hours[i])
-			}
-		}()
+	missing := false
+	s.mu.Lock()
+	for i, h := range hours {
+		got[i] = s.hours[h.Unix()]
+		missing = missing || got[i] == nil
 	}
-	wg.Wait()
+	s.mu.Unlock()
+	if missing {
+		// Extract the whole UTC days of the window (up to the window's end): a caller walking
+		// through time in small windows (an alarm's evaluations) then has its next hours
+		// ready, extracted on every core.
+		todo := slices.Clone(hours)
+		day := hours[0].Truncate(24 * time.Hour)
+		for h := day; h.Before(hours[0]); h = h.Add(time.Hour) {
+			todo = append(todo, h)
+		}
+		if last := hours[len(hours)-1]; s.until != nil {
+			for h := last.Add(time.Hour); h.Before(last.Truncate(24*time.Hour).Add(24*time.Hour)) && h.Before(s.until()); h = h.Add(time.Hour) {
+				todo = append(todo, h)
+			}
+		}
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(len(todo), runtime.GOMAXPROCS(0)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+					s.hour(todo[i])
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	for i, h := range hours {
+		if got[i] == nil {
+			got[i] = s.hour(h)
+		}
+	}
 	for t := first; t.Before(end); t = t.Add(time.Minute) {
 		h := got[int(t.Sub(hours[0])/time.Hour)]
 		d, ok := h.minutes[t.Minute()][key]

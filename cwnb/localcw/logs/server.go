@@ -90,7 +90,7 @@ func New(opts Options) *Server {
 		}
 		s.groups[g.Name] = gr
 		if ss, ok := opts.Metrics.(SourceSetter); ok && g.EMF != nil && len(g.EMFMetrics) > 0 {
-			serveEMF(ss, &gen, opts.Logf)
+			serveEMF(ss, &gen, s.now, opts.Logf)
 		}
 	}
 	return s
