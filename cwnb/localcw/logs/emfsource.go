@@ -70,7 +70,7 @@ func emfKey(namespace, name string, dims map[string]string) string {
 }
 
 // serveEMF makes metrics serve the EMF metrics of the generated group g from its documents.
-func serveEMF(metrics SourceSetter, g *scenario.LogGroup, now func() time.Time, logf func(string, ...any)) {
+func serveEMF(metrics SourceSetter, g *scenario.LogGroup, now func() time.Time, logf func(string, ...any)) *emfSource {
 	src := &emfSource{gen: g.EMF, logf: logf, name: g.Name, until: now, hours: map[int64]*emfHour{}}
 	for _, m := range g.EMFMetrics {
 		dims := map[string]string{}
@@ -83,6 +83,32 @@ func serveEMF(metrics SourceSetter, g *scenario.LogGroup, now func() time.Time, 
 				src.generate(key, start, end, emit)
 			})
 	}
+	return src
+}
+
+// warm extracts the hours of [from, to), newest first, on half the cores, until done is closed.
+func (s *emfSource) warm(from, to time.Time, done <-chan struct{}) {
+	var hours []time.Time
+	for h := to.Truncate(time.Hour); !h.Before(from.Truncate(time.Hour)); h = h.Add(-time.Hour) {
+		hours = append(hours, h)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)/2) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(hours); i = int(next.Add(1) - 1) {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				s.hour(hours[i])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // generate emits the datums of metric key stamped in [start, end): one per minute, at most 150

@@ -57,6 +57,12 @@ type Options struct {
 	MaxConcurrentQueries int
 	// Logf, when set, receives one line per failed request and per rejected EMF document.
 	Logf func(format string, args ...any)
+	// WarmEMF, when positive, starts extracting in the background the metrics of the generated
+	// groups' EMF documents of that long before the clock, newest first (the service extracts
+	// them as they are ingested), so that the first loads of those metrics find them ready;
+	// on half the cores. Done, when closed, stops it.
+	WarmEMF time.Duration
+	Done    <-chan struct{}
 }
 
 // Server is a local CloudWatch Logs; it is an http.Handler, safe for concurrent use.
@@ -90,7 +96,10 @@ func New(opts Options) *Server {
 		}
 		s.groups[g.Name] = gr
 		if ss, ok := opts.Metrics.(SourceSetter); ok && g.EMF != nil && len(g.EMFMetrics) > 0 {
-			serveEMF(ss, &gen, s.now, opts.Logf)
+			src := serveEMF(ss, &gen, s.now, opts.Logf)
+			if opts.WarmEMF > 0 {
+				go src.warm(s.now().Add(-opts.WarmEMF), s.now(), opts.Done)
+			}
 		}
 	}
 	return s
