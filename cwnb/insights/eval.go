@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"iter"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // row is one row of the pipeline: an event (nil after stats) and the fields commands computed.
@@ -14,6 +16,11 @@ type row struct {
 	ev    *Event
 	vals  []Field
 	slots []Value // aggregate results, while stats evaluates its expressions
+	// the last field of ev looked up, and its value: a query often reads one field twice
+	// (filter ispresent(x) | stats pct(x, 99)); events are shared, so the row keeps it
+	cacheEv   *Event
+	cacheName string
+	cacheVal  Value
 }
 
 func (r *row) get(name string) Value {
@@ -23,7 +30,12 @@ func (r *row) get(name string) Value {
 		}
 	}
 	if r.ev != nil {
-		return r.ev.Get(name)
+		if r.cacheEv == r.ev && r.cacheName == name {
+			return r.cacheVal
+		}
+		v := r.ev.Get(name)
+		r.cacheEv, r.cacheName, r.cacheVal = r.ev, name, v
+		return v
 	}
 	return Value{}
 }
@@ -42,10 +54,11 @@ type evalFn func(r *row) Value
 
 // aggSlot is one aggregate call of a stats command.
 type aggSlot struct {
-	fn   aggFunc
-	arg  evalFn // nil for count(*)
-	p    float64
-	name string
+	fn    aggFunc
+	arg   evalFn // nil for count(*)
+	field string // the field arg reads, when arg is a plain field
+	p     float64
+	name  string
 }
 
 type compiler struct {
@@ -282,9 +295,14 @@ func (c *compiler) call(e *callExpr) (evalFn, error) {
 	}
 	fn := sf.fn
 	return func(r *row) Value {
-		vs := make([]Value, len(args))
-		for i, a := range args {
-			vs[i] = a(r)
+		// no allocation per event for the common few arguments
+		var buf [4]Value
+		vs := buf[:0]
+		if len(args) > len(buf) {
+			vs = make([]Value, 0, len(args))
+		}
+		for _, a := range args {
+			vs = append(vs, a(r))
 		}
 		return fn(vs)
 	}, nil
@@ -312,6 +330,9 @@ func (c *compiler) aggregate(e *callExpr, af aggFunc) (evalFn, error) {
 			return nil, err
 		}
 		slot.arg = arg
+		if f, ok := e.args[0].(*fieldExpr); ok {
+			slot.field = f.name
+		}
 	}
 	if af.args == 2 {
 		lit, ok := e.args[1].(*litExpr)
@@ -356,6 +377,10 @@ type stage struct {
 	by      []evalFn
 	byName  []string
 	hasBin  int // index of the by expression that is a bin(), -1 if none
+	// binOnly is the period of a stats grouped by one bin() alone (nil otherwise)
+	binOnly *period
+	// present names the field of a filter that is exactly ispresent(field)
+	present string
 	// sSort
 	keys []evalFn
 	desc []bool
@@ -417,6 +442,11 @@ func (q *Query) compile() (*plan, error) {
 				return nil, err
 			}
 			st.stream = func(r *row) bool { return fn(r).truthy() }
+			if call, ok := cmd.cond.(*callExpr); ok && call.name == "ispresent" && len(call.args) == 1 {
+				if f, ok := call.args[0].(*fieldExpr); ok {
+					st.present = f.name
+				}
+			}
 		case *parseCmd:
 			src, err := c.compile(cmd.src)
 			if err != nil {
@@ -457,6 +487,11 @@ func (q *Query) compile() (*plan, error) {
 				}
 				if call, ok := b.e.(*callExpr); ok && call.name == "bin" {
 					st.hasBin = i
+					if len(cmd.by) == 1 {
+						if p, err := c.period(call, call.args[0]); err == nil {
+							st.binOnly = &p
+						}
+					}
 				}
 				st.by = append(st.by, fn)
 				st.byName = append(st.byName, b.name)
@@ -646,17 +681,49 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 		return out, rest
 	}
+	// The fast path of [filter ispresent(f) |] stats aggregates of f or count(*) by bin(period):
+	// each event's f read once, its bin by integer arithmetic, no expression evaluated.
+	fastField, fast := "", agg != nil && rest[0].binOnly != nil
+	for i := range prefix {
+		fast = fast && prefix[i].present != "" && (fastField == "" || fastField == prefix[i].present)
+		fastField = prefix[i].present
+	}
+	for _, sl := range rest[0:min(1, len(rest))] {
+		for _, s := range sl.slots {
+			fast = fast && (s.arg == nil || s.field != "" && (fastField == "" || s.field == fastField))
+			if s.field != "" {
+				fastField = s.field
+			}
+		}
+	}
 	scratch := &row{}
+	scanned, nextSnap := 0, every // events read; the count at which the next snapshot is due
 	for ev := range events {
-		if partial != nil && every > 0 && res.RecordsScanned > 0 && int64(res.RecordsScanned)%int64(every) == 0 {
+		if partial != nil && every > 0 && scanned == nextSnap {
+			nextSnap += every
 			snap, snapRest := collected()
 			if agg == nil {
 				snap = slices.Clone(snap) // finish reorders and cuts its rows
 			}
 			partial(finish(snap, snapRest), res.RecordsMatched, res.RecordsScanned, res.BytesScanned)
 		}
+		scanned++
 		res.RecordsScanned++
 		res.BytesScanned += float64(len(ev.Message))
+		if fast {
+			var v Value
+			if fastField != "" {
+				v = ev.Get(fastField)
+			}
+			if len(prefix) > 0 && v.K == Null {
+				continue
+			}
+			res.RecordsMatched++
+			scratch.ev, scratch.vals = ev, scratch.vals[:0]
+			scratch.cacheEv, scratch.cacheName, scratch.cacheVal = ev, fastField, v
+			agg.addBin(scratch, rest[0].binOnly.floor(ev.Timestamp), v)
+			continue
+		}
 		r := scratch
 		r.ev, r.vals = ev, r.vals[:0]
 		keep := true
@@ -779,6 +846,12 @@ type grouper struct {
 	groups map[string]*group
 	order  []*group
 	key    []byte
+	// byTime holds the groups of a stats grouped by time alone (by bin(...)): keyed by the
+	// bin's milliseconds, no key bytes to build per event; last is the most recent one, as
+	// events arrive in time order.
+	byTime   map[int64]*group
+	last     *group
+	lastTime int64
 }
 
 type group struct {
@@ -791,6 +864,87 @@ func newGrouper(st *stage) *grouper {
 }
 
 func (g *grouper) add(r *row) {
+	if len(g.st.by) == 1 {
+		if v := g.st.by[0](r); v.K == Time {
+			g.addTime(r, v)
+			return
+		}
+	}
+	g.addKeyed(r)
+}
+
+// addTime adds r to the group of time key v.
+func (g *grouper) addTime(r *row, v Value) {
+	ms := int64(v.F)
+	gr := g.last
+	if gr == nil || ms != g.lastTime || float64(ms) != v.F {
+		if g.byTime == nil {
+			g.byTime = map[int64]*group{}
+		}
+		var ok bool
+		if float64(ms) == v.F {
+			gr, ok = g.byTime[ms]
+		} else {
+			// not a whole millisecond (never from bin or @timestamp): the general path
+			g.addKeyed(r)
+			return
+		}
+		if !ok {
+			gr = g.newGroup([]Value{v})
+			g.byTime[ms] = gr
+		}
+		g.last, g.lastTime = gr, ms
+	}
+	g.fold(gr, r)
+}
+
+// addBin adds r, whose time key is the bin starting at ms and whose aggregated field has value
+// v, to its group (the fast path of RunPartial: every slot reads that field or is count(*)).
+func (g *grouper) addBin(r *row, ms int64, v Value) {
+	gr := g.last
+	if gr == nil || ms != g.lastTime {
+		if g.byTime == nil {
+			g.byTime = map[int64]*group{}
+		}
+		var ok bool
+		if gr, ok = g.byTime[ms]; !ok {
+			gr = g.newGroup([]Value{Millis(ms)})
+			g.byTime[ms] = gr
+		}
+		g.last, g.lastTime = gr, ms
+	}
+	for i, s := range g.st.slots {
+		if s.arg == nil {
+			gr.states[i].add(Num(1), r)
+		} else {
+			gr.states[i].add(v, r)
+		}
+	}
+}
+
+// newGroup returns a new group with keys, in g.order.
+func (g *grouper) newGroup(keys []Value) *group {
+	gr := &group{keys: keys, states: make([]aggState, len(g.st.slots))}
+	for i, s := range g.st.slots {
+		gr.states[i] = s.fn.newFn(s.p)
+	}
+	g.order = append(g.order, gr)
+	return gr
+}
+
+// fold adds r to the aggregates of gr.
+func (g *grouper) fold(gr *group, r *row) {
+	for i, s := range g.st.slots {
+		if s.arg == nil {
+			gr.states[i].add(Num(1), r)
+		} else {
+			gr.states[i].add(s.arg(r), r)
+		}
+	}
+}
+
+// addKeyed adds r to its group by the bytes of its keys.
+func (g *grouper) addKeyed(r *row) {
 	g.key = g.key[:0]
 	var keys [4]Value
 	kv := keys[:0]
@@ -808,20 +962,10 @@ func (g *grouper) add(r *row) {
 	}
 	gr, ok := g.groups[string(g.key)]
 	if !ok {
-		gr = &group{keys: slices.Clone(kv), states: make([]aggState, len(g.st.slots))}
-		for i, s := range g.st.slots {
-			gr.states[i] = s.fn.newFn(s.p)
-		}
+		gr = g.newGroup(slices.Clone(kv))
 		g.groups[string(g.key)] = gr
-		g.order = append(g.order, gr)
 	}
-	for i, s := range g.st.slots {
-		if s.arg == nil {
-			gr.states[i].add(Num(1), r)
-		} else {
-			gr.states[i].add(s.arg(r), r)
-		}
-	}
+	g.fold(gr, r)
 }
 
 // rows returns one row per group, sorted by the group keys.
@@ -834,12 +978,34 @@ func (g *grouper) rows() []*row {
 		}
 		return 0
 	})
-	out := make([]*row, 0, len(g.order))
-	for _, gr := range g.order {
-		r := &row{slots: make([]Value, len(gr.states))}
-		for i, s := range gr.states {
-			r.slots[i] = s.result()
+	// The groups' aggregates (a percentile selects among the group's values) in parallel when
+	// there are many groups: each group is its own.
+	slots := make([][]Value, len(g.order))
+	fill := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			gr := g.order[k]
+			slots[k] = make([]Value, len(gr.states))
+			for i, s := range gr.states {
+				slots[k][i] = s.result()
+			}
 		}
+	}
+	if workers := min(runtime.GOMAXPROCS(0), len(g.order)/64); workers > 1 {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fill(w*len(g.order)/workers, (w+1)*len(g.order)/workers)
+			}()
+		}
+		wg.Wait()
+	} else {
+		fill(0, len(g.order))
+	}
+	out := make([]*row, 0, len(g.order))
+	for k, gr := range g.order {
+		r := &row{slots: slots[k]}
 		for i, n := range g.st.byName {
 			r.set(n, gr.keys[i])
 		}

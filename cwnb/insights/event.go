@@ -2,6 +2,8 @@ package insights
 
 import (
 	"encoding/json"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,7 +18,12 @@ type Field struct {
 // Event is one log event as a query sees it: the system fields and the fields discovered in its
 // message (Discover).
 type Event struct {
-	Timestamp     int64  // @timestamp, Unix milliseconds
+	Timestamp int64 // @timestamp, Unix milliseconds
+	// cols, when set (IndexNumbers), holds the event's numeric fields at row: a query reads
+	// them there, next to the timestamp, rather than from Fields spread over memory.
+	cols *Columns
+	row  int
+
 	IngestionTime int64  // @ingestionTime, Unix milliseconds
 	Log           string // @log: "account-id:log-group-name"
 	LogStream     string // @logStream
@@ -70,6 +77,16 @@ func (e *Event) Get(name string) Value {
 			return Str(e.ptr())
 		}
 	}
+	if c := e.cols; c != nil {
+		for k, n := range c.names {
+			if n == name {
+				if f := c.vals[k][e.row]; f == f { // NaN: not a number here, Fields decide
+					return Num(f)
+				}
+				break
+			}
+		}
+	}
 	if e.Lazy == LazyJSON && e.Fields == nil && name != "" && name[0] != '@' && !strings.Contains(name, ".") {
 		// one top-level field: find it without discovering (and allocating) all of them
 		if name == e.lastName {
@@ -90,6 +107,53 @@ func (e *Event) Get(name string) Value {
 		}
 	}
 	return Value{}
+}
+
+// Columns holds the numeric fields of a block of events column by column: for a query that
+// reads one number from each of a million stored events, a column is a few bytes an event where
+// the events' Fields are hundreds.
+type Columns struct {
+	names []string
+	vals  [][]float64 // vals[k][row]: the number of field names[k]; NaN where it is not a number
+}
+
+// maxColumns is how many numeric fields IndexNumbers puts in columns; others stay in Fields only.
+const maxColumns = 32
+
+// IndexNumbers puts the numeric fields of evs (whose Fields are final: Eager) into columns that
+// the events then read from. It must be called before the events are shared.
+func IndexNumbers(evs []Event) {
+	c := &Columns{}
+	for i := range evs {
+		fs := evs[i].Fields
+		for j, f := range fs {
+			if f.Value != Num(f.Value.F) || slices.ContainsFunc(fs[:j], func(g Field) bool { return g.Name == f.Name }) {
+				continue // not a number, or a repeated name (the first counts): Fields decide
+			}
+			k := slices.Index(c.names, f.Name)
+			if k < 0 {
+				if len(c.names) == maxColumns {
+					continue
+				}
+				k = len(c.names)
+				c.names = append(c.names, f.Name)
+				col := make([]float64, len(evs))
+				for j := range col {
+					col[j] = math.NaN()
+				}
+				c.vals = append(c.vals, col)
+			}
+			c.vals[k][i] = f.Value.F
+		}
+	}
+	if len(c.names) == 0 {
+		return
+	}
+	for i := range evs {
+		if evs[i].Lazy == Eager {
+			evs[i].cols, evs[i].row = c, i
+		}
+	}
 }
 
 // MaxDiscoveredFields is how many JSON fields Discover extracts from one event at most, as the
@@ -307,17 +371,20 @@ func (sc *jsonScanner) str() (string, bool) {
 	if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
 		return "", false
 	}
-	k := strings.IndexByte(sc.s[sc.i+1:], '"')
-	if k < 0 {
-		return "", false
+	// one pass for the closing quote and an escape: the strings of log fields are short, and
+	// two IndexByte calls per string cost more than the loop
+	s := sc.s
+	for j := sc.i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			v := s[sc.i+1 : j]
+			sc.i = j + 1
+			return v, true
+		case '\\':
+			return "", false
+		}
 	}
-	j := sc.i + 1 + k
-	v := sc.s[sc.i+1 : j]
-	if strings.IndexByte(v, '\\') >= 0 {
-		return "", false
-	}
-	sc.i = j + 1
-	return v, true
+	return "", false
 }
 
 func (sc *jsonScanner) value(name string, top bool) bool {
@@ -424,12 +491,15 @@ func (sc *jsonScanner) value(name string, top bool) bool {
 
 // lookupJSON finds the top-level member name of a JSON object message without building the
 // others. sure is false when Discover must decide: not a flat-scannable object, an escape in a
-// string, or the member is an object or an array (whose fields are discovered flattened).
+// string, or a scalar member of that name after an object or array of that name. A member that
+// is an object or an array is discovered flattened (name.x, name.0): alone, it is no field
+// called name (Null, sure).
 func lookupJSON(msg, name string) (v Value, sure bool) {
 	if !utf8.ValidString(msg) {
 		return Value{}, false
 	}
 	sc := jsonScanner{s: msg}
+	skipped := false
 	sc.ws()
 	if sc.i >= len(msg) || msg[sc.i] != '{' {
 		return Value{}, false
@@ -454,11 +524,12 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 		if sc.i >= len(msg) {
 			return Value{}, false
 		}
-		if k == name {
+		if k == name && msg[sc.i] != '{' && msg[sc.i] != '[' {
+			if skipped {
+				return Value{}, false // after an object or array of that name: Discover decides
+			}
 			// the first occurrence counts (the rest of the message is not checked)
 			switch c := msg[sc.i]; {
-			case c == '{' || c == '[':
-				return Value{}, false
 			case c == '"':
 				s, ok := sc.str()
 				return Str(s), ok
@@ -475,8 +546,13 @@ func lookupJSON(msg, name string) (v Value, sure bool) {
 				return Value{}, false
 			}
 			return sc.out[0].Value, true
-		} else if !sc.skip() {
-			return Value{}, false
+		} else {
+			// An object or an array of that name is discovered flattened (name.x, name.0): no
+			// field is called name itself, unless a later member of that name is a scalar.
+			skipped = skipped || k == name
+			if !sc.skip() {
+				return Value{}, false
+			}
 		}
 		sc.ws()
 		if sc.i >= len(msg) {

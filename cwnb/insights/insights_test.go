@@ -345,6 +345,7 @@ func TestFastJSONAgreesWithSlowPath(t *testing.T) {
 		`{ "a" : 1 , "b" : "x y" }`,
 		`{"esc":"a\"b","n":3}`,
 		`{}`, `[1,2]`, `{"a":1`, `not json`, `{"a":1e999}`,
+		`{"L":[1.5,2],"o":{"x":1},"b":1}`, `{"L":{},"e":[]}`,
 	}
 	for _, m := range msgs {
 		var slow []Field
@@ -365,9 +366,14 @@ func TestFastJSONAgreesWithSlowPath(t *testing.T) {
 				t.Errorf("%s: lazy Get(%s) = %v, want %v", m, f.Name, got, f.Value)
 			}
 		}
-		ev := &Event{Message: m, Lazy: LazyJSON}
-		if got := ev.Get("zz"); got.K != Null {
-			t.Errorf("%s: Get(zz) = %v, want null", m, got)
+		for _, name := range []string{"zz", "L", "o", "e"} {
+			if slices.ContainsFunc(slow, func(f Field) bool { return f.Name == name }) {
+				continue
+			}
+			ev := &Event{Message: m, Lazy: LazyJSON}
+			if got := ev.Get(name); got.K != Null {
+				t.Errorf("%s: Get(%s) = %v, want null", m, name, got)
+			}
 		}
 	}
 }
@@ -419,6 +425,16 @@ func FuzzDiscover(f *testing.F) {
 				t.Fatalf("%q: lookupJSON(%q) = %v, encoding/json %v", msg, f.Name, v, f.Value)
 			}
 		}
+		// a member that is an object or an array is no field of its own name
+		for _, f := range slow {
+			name, _, nested := strings.Cut(f.Name, ".")
+			if !nested || name == "" || name[0] == '@' || slices.ContainsFunc(slow, func(g Field) bool { return g.Name == name }) {
+				continue
+			}
+			if v, sure := lookupJSON(strings.TrimSpace(msg), name); sure && v.K != Null {
+				t.Fatalf("%q: lookupJSON(%q) = %v, encoding/json has no such field", msg, name, v)
+			}
+		}
 	})
 }
 
@@ -459,4 +475,68 @@ func head2(r [][]ResultField) [][]ResultField {
 		return r[:3]
 	}
 	return r
+}
+
+// The fast path of `[filter ispresent(f) |] stats ... of f by bin(p)` answers exactly as the
+// general evaluation: the same query with a no-op `fields f` (which the fast path does not
+// take) gives the same rows, with events that lack the field, text values and lazy events.
+func TestBinStatsFastPathAgrees(t *testing.T) {
+	evs := events(3000)
+	for i := 0; i < len(evs); i += 7 {
+		evs[i] = &Event{Timestamp: evs[i].Timestamp, Message: `{"ep":"/x","lat":"slow"}`, Lazy: LazyJSON}
+	}
+	for i := 3; i < len(evs); i += 11 {
+		evs[i] = &Event{Timestamp: evs[i].Timestamp, Message: `{"ep":"/y"}`, Lazy: LazyJSON}
+	}
+	aggs := "pct(lat, 99), pct(lat, 50) as p50, count(*) as n, count(lat), avg(lat), min(lat), max(lat), sum(lat), stddev(lat), earliest(lat), latest(lat), count_distinct(lat)"
+	for _, q := range []string{
+		"filter ispresent(lat) | stats " + aggs + " by bin(1m)",
+		"stats " + aggs + " by bin(5m)",
+		"filter ispresent(lat) | filter ispresent(lat) | stats " + aggs + " by bin(1h) | sort n desc | limit 3",
+		"stats count(*) by bin(30s)",
+	} {
+		slow := strings.Replace(q, "stats", "fields lat | stats", 1)
+		fresh := func() []*Event { // lazy events are discovered in place: a fresh copy per run
+			out := make([]*Event, len(evs))
+			for i, e := range evs {
+				c := *e
+				out[i] = &c
+			}
+			return out
+		}
+		got, want := run(t, q, fresh()), run(t, slow, fresh())
+		if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\nfast    %v\ngeneral %v", q, got, want)
+		}
+	}
+}
+
+// Events whose numbers IndexNumbers put in columns answer every query as they do without.
+func TestIndexNumbersAgrees(t *testing.T) {
+	plain := events(2000)
+	for i := 0; i < len(plain); i += 9 { // a field that is text in some events
+		plain[i].Fields = Discover(`{"ep":"/x","lat":"slow","n":1}`, false)
+	}
+	plain[5].Fields = []Field{{"lat", Str("first")}, {"lat", Num(3)}} // a repeated name: the first counts
+	slab := make([]Event, len(plain))
+	indexed := make([]*Event, len(plain))
+	for i, e := range plain {
+		slab[i] = *e
+		indexed[i] = &slab[i]
+	}
+	IndexNumbers(slab)
+	if slab[1].cols == nil {
+		t.Fatal("IndexNumbers made no columns")
+	}
+	for _, q := range []string{
+		"filter ispresent(lat) | stats pct(lat, 99), count(*), avg(lat) by bin(5m)",
+		"stats sum(lat), max(nested.a.b), count(n) by ep",
+		"filter lat > 100 | fields lat, ep, nested.a.b | sort lat desc | limit 20",
+		"fields lat | filter ispresent(lat) | stats count(*) as n, count_distinct(lat) by ok",
+	} {
+		got, want := run(t, q, indexed), run(t, q, plain)
+		if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\nindexed %v\nplain   %v", q, got, want)
+		}
+	}
 }

@@ -43,3 +43,23 @@ func (s *Server) PublishValues(namespace, name string, dims map[string]string, u
 	}})
 	return nil
 }
+
+// SetSource serves metric namespace/name with dimensions dims from gen, generated on demand for
+// the window a request asks and never after the server clock, as scenario data is; gen
+// replaces any generated source the metric had (the local Logs uses it to serve a scenario's
+// metrics from the Embedded Metric Format documents of its log). unit "" is None.
+func (s *Server) SetSource(namespace, name string, dims map[string]string, unit string, highRes bool, gen func(start, end time.Time, emit func(t time.Time, values, counts []float64))) {
+	ds := make([]store.Dim, 0, len(dims))
+	for k, v := range dims {
+		ds = append(ds, store.Dim{Name: k, Value: v})
+	}
+	s.store.SetSource(store.Metric{Namespace: namespace, Name: name, Dims: ds}, unit, highRes,
+		func(start, end time.Time, emit func(t time.Time, values, counts []float64)) {
+			if now := s.now(); end.After(now) {
+				end = now
+			}
+			if start.Before(end) {
+				gen(start, end, emit)
+			}
+		})
+}

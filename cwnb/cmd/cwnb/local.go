@@ -84,7 +84,9 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, sc := range opts.Scenarios {
 		groups = append(groups, scenario.LogGroups(sc)...)
 	}
-	logsOpts := logs.Options{Now: opts.Now, Groups: groups, Logf: opts.Logf}
+	// EMF metrics (the api scenario's Latency) are extracted from their log documents in the
+	// background from the start, for the 15 days alarms and notebooks look back.
+	logsOpts := logs.Options{Now: opts.Now, Groups: groups, Logf: opts.Logf, WarmEMF: 15 * 24 * time.Hour, Done: ctx.Done()}
 	opts.Logs = func(m *localcw.Server) http.Handler {
 		logsOpts.Metrics = m
 		return logs.New(logsOpts)

@@ -3,7 +3,9 @@ package logs
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/insights"
@@ -52,16 +54,41 @@ func ExtractEMF(message string) ([]EMFDatum, error) {
 	if !strings.HasPrefix(s, "{") || !strings.Contains(s, `"_aws"`) {
 		return nil, nil
 	}
-	var root map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(s), &root); err != nil {
-		return nil, nil
+	var get func(string) (string, bool)
+	if members, valid, sure := splitRoot(s); sure {
+		if !valid {
+			return nil, nil
+		}
+		get = func(k string) (raw string, ok bool) {
+			for _, m := range members { // the last of repeated members counts, as in encoding/json
+				if m.key == k {
+					raw, ok = m.raw, true
+				}
+			}
+			return raw, ok
+		}
+	} else {
+		// escapes or invalid UTF-8: encoding/json decodes the keys
+		var root map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &root); err != nil {
+			return nil, nil
+		}
+		get = func(k string) (string, bool) {
+			raw, ok := root[k]
+			return string(raw), ok
+		}
 	}
-	raw, ok := root["_aws"]
+	return extractEMF(get)
+}
+
+// extractEMF is ExtractEMF on a valid JSON object whose members get returns (raw JSON).
+func extractEMF(get func(string) (string, bool)) ([]EMFDatum, error) {
+	raw, ok := get("_aws")
 	if !ok {
 		return nil, nil
 	}
-	var doc emfDoc
-	if err := json.Unmarshal(raw, &doc); err != nil {
+	doc, err := decodeAWS(raw)
+	if err != nil {
 		return nil, fmt.Errorf("emf: _aws: %v", err)
 	}
 	if doc.Timestamp == nil {
@@ -69,6 +96,7 @@ func ExtractEMF(message string) ([]EMFDatum, error) {
 	}
 	t := time.UnixMilli(*doc.Timestamp).UTC()
 	var out []EMFDatum
+	parsed := map[string][]float64{} // a metric's values, read once for all dimension sets
 	for di, d := range doc.CloudWatchMetrics {
 		if d.Namespace == "" || len(d.Namespace) > emfMaxNameLength {
 			return nil, fmt.Errorf("emf: CloudWatchMetrics[%d].Namespace must be 1 to 1024 characters", di)
@@ -86,8 +114,9 @@ func ExtractEMF(message string) ([]EMFDatum, error) {
 			}
 			dims := map[string]string{}
 			for _, k := range set {
-				var v string
-				if err := json.Unmarshal(root[k], &v); err != nil || v == "" || len(v) > emfMaxNameLength {
+				rv, ok := get(k)
+				v, err := jsonString(rv)
+				if !ok || err != nil || v == "" || len(v) > emfMaxNameLength {
 					return nil, fmt.Errorf("emf: dimension %q needs a root member with a string value of 1 to 1024 characters", k)
 				}
 				dims[k] = v
@@ -96,16 +125,17 @@ func ExtractEMF(message string) ([]EMFDatum, error) {
 				if m.Name == "" || len(m.Name) > emfMaxNameLength {
 					return nil, fmt.Errorf("emf: a metric Name must be 1 to 1024 characters")
 				}
-				rv, ok := root[m.Name]
+				rv, ok := get(m.Name)
 				if !ok {
 					continue // declared but absent: nothing to publish
 				}
-				var vals []float64
-				var one float64
-				if err := json.Unmarshal(rv, &one); err == nil {
-					vals = []float64{one}
-				} else if err := json.Unmarshal(rv, &vals); err != nil {
-					return nil, fmt.Errorf("emf: metric %q: value must be a number or an array of numbers", m.Name)
+				vals, seen := parsed[m.Name]
+				if !seen {
+					var err error
+					if vals, err = emfValues(rv); err != nil {
+						return nil, fmt.Errorf("emf: metric %q: value must be a number or an array of numbers", m.Name)
+					}
+					parsed[m.Name] = vals
 				}
 				if len(vals) == 0 {
 					continue
@@ -123,6 +153,110 @@ func ExtractEMF(message string) ([]EMFDatum, error) {
 		}
 	}
 	return out, nil
+}
+
+// awsCache keeps the decoded _aws members of recent documents: a service repeats the same
+// directives (and often the same timestamp) in document after document. Decoded documents are
+// never modified, so they are shared.
+var awsCache struct {
+	sync.Mutex
+	m map[string]*emfDoc
+}
+
+// awsCacheSize bounds awsCache; past it, the cache starts over.
+const awsCacheSize = 256
+
+// decodeAWS decodes the raw _aws member of a document.
+func decodeAWS(raw string) (*emfDoc, error) {
+	awsCache.Lock()
+	doc, ok := awsCache.m[raw]
+	awsCache.Unlock()
+	if ok {
+		return doc, nil
+	}
+	doc = &emfDoc{}
+	if err := json.Unmarshal([]byte(raw), doc); err != nil {
+		return nil, err
+	}
+	awsCache.Lock()
+	if len(awsCache.m) >= awsCacheSize || awsCache.m == nil {
+		awsCache.m = make(map[string]*emfDoc, awsCacheSize)
+	}
+	awsCache.m[strings.Clone(raw)] = doc
+	awsCache.Unlock()
+	return doc, nil
+}
+
+// jsonString decodes the raw JSON value of a dimension as encoding/json decodes it into a
+// string: directly when it is a string without escapes.
+func jsonString(raw string) (string, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && strings.IndexByte(raw[1:len(raw)-1], '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	var v string
+	err := json.Unmarshal([]byte(raw), &v)
+	return v, err
+}
+
+// emfValues decodes a metric's raw JSON value (valid JSON) as encoding/json decodes it into a
+// float64 or else a []float64 (null counts as 0 there). Numbers are read directly; a run of
+// equal numbers is read once.
+func emfValues(raw string) ([]float64, error) {
+	if raw == "" {
+		return nil, fmt.Errorf("empty")
+	}
+	if c := raw[0]; c == '-' || c >= '0' && c <= '9' {
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return nil, err
+		}
+		return []float64{f}, nil
+	}
+	if raw == "null" {
+		return []float64{0}, nil
+	}
+	if raw[0] != '[' {
+		return nil, fmt.Errorf("not a number")
+	}
+	vals := make([]float64, 0, strings.Count(raw, ",")+1)
+	prev := ""
+	i := jsonWS(raw, 1)
+	if i < len(raw) && raw[i] == ']' {
+		return vals, nil
+	}
+	for i < len(raw) {
+		j := i
+		for j < len(raw) && raw[j] != ',' && raw[j] != ']' && !isJSONSpace(raw[j]) {
+			j++
+		}
+		el := raw[i:j]
+		switch {
+		case el == "null":
+			vals = append(vals, 0)
+		case el != "" && (el[0] == '-' || el[0] >= '0' && el[0] <= '9'):
+			if el == prev {
+				vals = append(vals, vals[len(vals)-1])
+				break
+			}
+			f, err := strconv.ParseFloat(el, 64)
+			if err != nil {
+				return nil, err
+			}
+			vals = append(vals, f)
+			prev = el
+		default:
+			return nil, fmt.Errorf("not a number: %q", el)
+		}
+		i = jsonWS(raw, j)
+		if i >= len(raw) {
+			break
+		}
+		if raw[i] == ']' {
+			return vals, nil
+		}
+		i = jsonWS(raw, i+1) // the comma
+	}
+	return nil, fmt.Errorf("unterminated array")
 }
 
 // extractEMF publishes the metrics of an ingested EMF event.

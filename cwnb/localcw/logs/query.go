@@ -152,13 +152,23 @@ func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 	}
 	all := mergeEvents(seqs)
 	events := func(yield func(*insights.Event) bool) {
-		n := int64(0)
+		// the counters GetQueryResults reports while running, published every 4,096 events
+		// (not per event: the poller reads them from another core)
+		n, bytes := int64(0), int64(0)
+		defer func() {
+			qu.scanned.Add(n % 4096)
+			qu.bytes.Add(bytes)
+		}()
 		for ev := range all {
-			if n++; n%4096 == 0 && qu.stop.Load() {
-				return
+			if n++; n%4096 == 0 {
+				qu.scanned.Add(4096)
+				qu.bytes.Add(bytes)
+				bytes = 0
+				if qu.stop.Load() {
+					return
+				}
 			}
-			qu.scanned.Add(1)
-			qu.bytes.Add(int64(len(ev.Message)))
+			bytes += int64(len(ev.Message))
 			if !yield(ev) {
 				return
 			}
@@ -250,6 +260,9 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		}
 		res = partial
 		out.Statistics.RecordsMatched = partial.RecordsMatched
+		// the counters are published every 4,096 events: never fewer than the snapshot read
+		out.Statistics.RecordsScanned = max(out.Statistics.RecordsScanned, partial.RecordsScanned)
+		out.Statistics.BytesScanned = max(out.Statistics.BytesScanned, partial.BytesScanned)
 	}
 	if res == nil {
 		return out, nil

@@ -14,7 +14,9 @@
 // partial rows (a snapshot every 100,000 events), until Complete.
 //
 // Scenario log groups (scenario.LogGroups) are served as if ingested: generated on demand for the
-// window a query asks, never after the server clock.
+// window a query asks, never after the server clock. The metrics a group's Embedded Metric
+// Format documents declare (the api scenario's Latency) are served, when Options.Metrics is a
+// SourceSetter, from those documents through ExtractEMF, as PutLogEvents would create them.
 package logs
 
 import (
@@ -55,6 +57,12 @@ type Options struct {
 	MaxConcurrentQueries int
 	// Logf, when set, receives one line per failed request and per rejected EMF document.
 	Logf func(format string, args ...any)
+	// WarmEMF, when positive, starts extracting in the background the metrics of the generated
+	// groups' EMF documents of that long before the clock, newest first (the service extracts
+	// them as they are ingested), so that the first loads of those metrics find them ready;
+	// on half the cores. Done, when closed, stops it.
+	WarmEMF time.Duration
+	Done    <-chan struct{}
 }
 
 // Server is a local CloudWatch Logs; it is an http.Handler, safe for concurrent use.
@@ -87,6 +95,12 @@ func New(opts Options) *Server {
 			gr.streams[st] = &stream{name: st, created: gr.created}
 		}
 		s.groups[g.Name] = gr
+		if ss, ok := opts.Metrics.(SourceSetter); ok && g.EMF != nil && len(g.EMFMetrics) > 0 {
+			src := serveEMF(ss, &gen, s.now, opts.Logf)
+			if opts.WarmEMF > 0 {
+				go src.warm(s.now().Add(-opts.WarmEMF), s.now(), opts.Done)
+			}
+		}
 	}
 	return s
 }

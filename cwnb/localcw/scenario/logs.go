@@ -18,6 +18,13 @@ type LogGroup struct {
 	// timestamp order (events of a millisecond in a fixed order), until emit returns false.
 	// The message buffer is reused after emit returns.
 	Generate func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool)
+	// EMF, when not nil, is Generate restricted to the group's Embedded Metric Format
+	// documents (the same events, byte for byte, in the same order): a server turns them into
+	// metrics without producing every other line.
+	EMF func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool)
+	// EMFMetrics are the metrics the EMF documents create: a server that extracts them serves
+	// these from the documents rather than from the scenario's own generator.
+	EMFMetrics []Metric
 }
 
 // APILogGroup is the log group of the api scenario's request log.
@@ -28,14 +35,21 @@ const LambdaLogGroupPrefix = "/aws/lambda/"
 
 // LogGroups returns the log groups scenario sc writes, or nil when it writes none.
 //
-// api writes /myservice/api: one line per request, an Embedded Metric Format document with the
-// request's fields {"Service", "Endpoint", "requestId", "status", "Latency" (ms),
-// "RequestCount" (1), "5XXError" (0 or 1), "customer", "shard"} whose metrics match the minute's
-// MyService/API metrics (by Endpoint and Service, and by Service): the same Latency samples, and
-// the same Sum of RequestCount and 5XXError (the scenario publishes those as one count a
-// minute, EMF as one 1 or 0 per request). Plus the backup job's own lines at :00 and :05 of every hour ({"job":"backup",
-// "event":"start"|"done", "shard":"s2"}). The backup locks shard s2: the requests it makes slow
-// are requests of s2's customers.
+// api writes /myservice/api: one JSON line per request with the request's fields {"Service",
+// "Endpoint", "requestId", "status", "Latency" (ms), "RequestCount" (1), "5XXError" (0 or 1),
+// "customer", "shard"}; and, as a service using an EMF client library does, at the end of
+// every minute its metrics flush: per endpoint, Embedded Metric Format documents whose
+// "Latency" is an array of the latencies of that minute's requests (at most 100 per document,
+// the specification's limit), declared for the dimension sets {Endpoint, Service} and
+// {Service}, stamped (_aws.Timestamp) at the start of the minute. Extracting them gives
+// exactly the samples of the scenario's MyService/API Latency metrics (EMFMetrics): a server
+// serves those metrics from the documents. Plus the backup job's own lines at :00 and :05 of
+// every hour ({"job":"backup", "event":"start"|"done", "shard":"s2"}). The backup locks shard
+// s2: the requests it makes slow are requests of s2's customers.
+//
+// One document per request would be the other faithful design, but a week of it is 20 million
+// documents to extract; a minute's flush of arrays carries the same samples in about a
+// hundredth of the documents.
 //
 // lambda writes /aws/lambda/<function>: START, END and REPORT lines per invocation with the
 // durations of the AWS/Lambda Duration metric, and an ERROR line for each of the minute's
@@ -119,15 +133,19 @@ func apiLogs(sc Scenario) LogGroup {
 	kShuffle := keyOf(0, "apilogs", "shuffle")
 	kCust := keyOf(0, "apilogs", "customer")
 	streams := []string{"checkout-1", "checkout-2", "checkout-3", "backup"}
-	gen := func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool) {
+	// gen emits the group's events; with emfOnly, only the minutes' EMF flush documents.
+	gen := func(start, end time.Time, emfOnly bool, emit func(ms int64, stream string, message []byte) bool) {
 		var reqs []request
 		var vals []float64
 		var buf []byte
+		var num [len("-1.2345678901234567e-308")]byte
+		var lats [3][]float64
 		lo, hi := start.UnixMilli(), end.UnixMilli()
 		for sec := floorDiv(start.Unix(), 60) * 60; sec*1000 < hi; sec += 60 {
 			reqs = reqs[:0]
 			for i := range eps {
 				vals = minuteSamples(sc, lat[i], sec, vals[:0])
+				lats[i] = append(lats[i][:0], vals...) // for the minute's flush
 				first := len(reqs)
 				for _, v := range vals {
 					reqs = append(reqs, request{ep: i, latency: v, status: 200})
@@ -147,6 +165,9 @@ func apiLogs(sc Scenario) LogGroup {
 				reqs[i], reqs[j] = reqs[j], reqs[i]
 			}
 			for i := range reqs {
+				if emfOnly {
+					break // customers are not in the metrics
+				}
 				u := unit(kCust, sec*100000+int64(i))
 				c := int(float64(apiCustomers) * u * u) // a few big customers
 				if reqs[i].latency >= slowMin {
@@ -155,7 +176,7 @@ func apiLogs(sc Scenario) LogGroup {
 				reqs[i].cust = c
 			}
 			base := sec * 1000
-			if backupAt := minuteOfHour(sec); backupAt == 0 || backupAt == backupMinutes {
+			if backupAt := minuteOfHour(sec); !emfOnly && (backupAt == 0 || backupAt == backupMinutes) {
 				ev := "start"
 				if backupAt == backupMinutes {
 					ev = "done"
@@ -171,13 +192,13 @@ func apiLogs(sc Scenario) LogGroup {
 			}
 			n := int64(len(reqs))
 			for i, q := range reqs {
+				if emfOnly {
+					break
+				}
 				ms := base + (int64(i)*60000+30000)/n
 				if ms < lo || ms >= hi {
 					continue
 				}
-				// An Embedded Metric Format document: the request's fields, and the metrics
-				// they make (Latency, RequestCount, 5XXError by Service and Endpoint, and by
-				// Service), exactly the samples of the scenario's metrics.
 				buf = append(buf[:0], `{"Service":"checkout","Endpoint":"`...)
 				buf = append(buf, eps[q.ep]...)
 				buf = append(buf, `","requestId":"`...)
@@ -195,22 +216,66 @@ func apiLogs(sc Scenario) LogGroup {
 				buf = append(buf, byte('0'+q.cust/10), byte('0'+q.cust%10))
 				buf = append(buf, `","shard":"s`...)
 				buf = append(buf, byte('0'+q.cust%4))
-				buf = append(buf, `","_aws":{"Timestamp":`...)
-				buf = strconv.AppendInt(buf, ms, 10)
-				buf = append(buf, apiEMFDirective...)
-				buf = append(buf, '}')
+				buf = append(buf, `"}`...)
 				if !emit(ms, streams[i%3], buf) {
 					return
 				}
 			}
+			// The minute's metric flush, at its last millisecond: per endpoint, the latencies
+			// of its requests (as a histogram-keeping client holds them: equal values
+			// together), 100 to a document.
+			if ms := base + 59999; ms >= lo && ms < hi {
+				for ep, ls := range lats {
+					for len(ls) > 0 {
+						chunk := ls[:min(len(ls), apiEMFValues)]
+						ls = ls[len(chunk):]
+						buf = append(buf[:0], `{"Service":"checkout","Endpoint":"`...)
+						buf = append(buf, eps[ep]...)
+						buf = append(buf, `","Latency":[`...)
+						text := num[:0]
+						for j, v := range chunk {
+							if j > 0 {
+								buf = append(buf, ',')
+							}
+							if j == 0 || v != chunk[j-1] {
+								text = strconv.AppendFloat(num[:0], v, 'f', -1, 64)
+							}
+							buf = append(buf, text...)
+						}
+						buf = append(buf, `],"_aws":{"Timestamp":`...)
+						buf = strconv.AppendInt(buf, base, 10)
+						buf = append(buf, apiEMFDirective...)
+						buf = append(buf, '}')
+						if !emit(ms, streams[ep], buf) {
+							return
+						}
+					}
+				}
+			}
 		}
 	}
-	return LogGroup{Name: APILogGroup, Streams: streams, Generate: gen}
+	var emf []Metric
+	for _, m := range sc.Metrics() {
+		if m.Name == "Latency" {
+			emf = append(emf, m)
+		}
+	}
+	return LogGroup{Name: APILogGroup, Streams: streams,
+		Generate: func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool) {
+			gen(start, end, false, emit)
+		},
+		EMF: func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool) {
+			gen(start, end, true, emit)
+		},
+		EMFMetrics: emf}
 }
 
-// apiEMFDirective is the metric directive of every api request line, after its timestamp.
+// apiEMFValues is how many latencies one flush document carries at most (the EMF limit).
+const apiEMFValues = 100
+
+// apiEMFDirective is the metric directive of the api's flush documents, after their timestamp.
 const apiEMFDirective = `,"CloudWatchMetrics":[{"Namespace":"` + apiNamespace + `","Dimensions":[["Endpoint","Service"],["Service"]],` +
-	`"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"RequestCount","Unit":"Count"},{"Name":"5XXError","Unit":"Count"}]}]}`
+	`"Metrics":[{"Name":"Latency","Unit":"Milliseconds"}]}]}`
 
 const hexDigits = "0123456789abcdef"
 

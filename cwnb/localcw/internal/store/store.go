@@ -180,6 +180,18 @@ func (s *Store) AddSource(m Metric, unit string, highRes bool, gen GenerateFunc)
 	sr.sources = append(sr.sources, source{gen: gen, unit: unit, highRes: highRes})
 }
 
+// SetSource makes gen the only generated source of metric m, replacing any added before (a
+// scenario's own generator, when another service produces the metric from its data).
+func (s *Store) SetSource(m Metric, unit string, highRes bool, gen GenerateFunc) {
+	if unit == "" {
+		unit = "None"
+	}
+	sr := s.getOrAdd(m)
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	sr.sources = []source{{gen: gen, unit: unit, highRes: highRes}}
+}
+
 // Get returns the series of metric m, or nil.
 func (s *Store) Get(m Metric) *Series {
 	key := m.Canonical().Key()
