@@ -858,33 +858,12 @@ func unionFiles(disk, f *cacheFile) *cacheFile {
 	return out
 }
 
-// unionEntry returns a ∪ b: covered ranges joined, series matched by label, b's value winning
-// where both hold a timestamp.
+// unionEntry returns a ∪ b as mergeEntries does (b's value winning where both hold a period),
+// described as b is: b is the newer write.
 func unionEntry(a, b *entry) *entry {
-	out := &entry{key: b.key, desc: b.desc, covered: append([][2]int64(nil), a.covered...)}
-	for _, iv := range b.covered {
-		out.covered = addInterval(out.covered, iv[0], iv[1])
-	}
-	idx := map[string]int{}
-	for _, s := range a.series {
-		idx[s.label] = len(out.series)
-		out.series = append(out.series, s)
-	}
-	for _, s := range b.series {
-		if i, ok := idx[s.label]; ok {
-			out.series[i] = unionSeries(out.series[i], s)
-			continue
-		}
-		idx[s.label] = len(out.series)
-		out.series = append(out.series, s)
-	}
+	out := mergeEntries(a, b)
+	out.key, out.desc = b.key, b.desc
 	return out
-}
-
-// unionSeries merges two ascending series into points; b's value wins where both hold a
-// timestamp.
-func unionSeries(a, b *seriesData) *seriesData {
-	return mergeSeries(a, b)
 }
 
 // safeName makes s usable as one path element: letters, digits, '-', '.', '_' kept, the rest '_'.
