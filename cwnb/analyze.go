@@ -13,15 +13,6 @@ import (
 	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// The calendar keys of Fold and Fold2, re-exported from package ts so that a notebook needs only
-// this package for the common case.
-const (
-	MinuteOfHour = ts.MinuteOfHour
-	HourOfDay    = ts.HourOfDay
-	DayOfWeek    = ts.DayOfWeek
-	Day          = ts.Day
-)
-
 // ErrNoColumn reports a column name that the result does not hold.
 var ErrNoColumn = errors.New("no such column")
 
@@ -166,7 +157,7 @@ func (r *Result) foldable(column string, by ts.FoldBy) (*Series, error) {
 // ErrCoarsePeriod that says which Period to load. A period that straddles a boundary of an
 // absolute window (Before(14:07) over 5-minute data) belongs to neither group and is left out;
 // Compare warns about it. An empty group is an error that names the window.
-func (r *Result) Split(column string, in When) (inside, outside []float64, err error) {
+func (r *Result) Split(column string, in ts.When) (inside, outside []float64, err error) {
 	g, err := r.split(column, in)
 	if err != nil {
 		return nil, nil, err
@@ -181,7 +172,7 @@ type groups struct {
 	warnings Warnings
 }
 
-func (r *Result) split(column string, in When) (*groups, error) {
+func (r *Result) split(column string, in ts.When) (*groups, error) {
 	if r == nil {
 		return nil, errNoResult
 	}
@@ -241,7 +232,7 @@ const minPeriodsPerGroup = 10
 type Comparison struct {
 	*ts.Comparison
 	Warnings Warnings
-	in       When
+	in       ts.When
 }
 
 // Compare tests whether a column differs between the periods in a window and the others (minutes
@@ -250,7 +241,7 @@ type Comparison struct {
 // confidence intervals, and a Mann-Whitney U test. The groups are those of Split, with its period
 // checks: a recurring window finer than the data is an error, never a diluted ratio. Groups with
 // fewer than 10 periods, and periods left out at a boundary, are warned about.
-func (r *Result) Compare(column string, in When, opt ts.CompareOptions) (*Comparison, error) {
+func (r *Result) Compare(column string, in ts.When, opt ts.CompareOptions) (*Comparison, error) {
 	g, err := r.split(column, in)
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
 //	res.Display()   // the period, the frame's head and warnings (the same on every re-run)
-//	backup := cwnb.Hourly(0, 5*time.Minute)
+//	backup := ts.Hourly(0, 5*time.Minute)
 //	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
 //	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
 //	fmt.Println(cmp.Summary(":00-:05", "the rest"))
@@ -67,8 +67,8 @@
 // Result.Frame() is the wide frame, built when first asked for (a load never builds it, so a
 // cell that reads Series or Values, or analyses, does not pay for it): TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
 // each period, since gota has no time type) then one float column per series, one row per
-// period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (FillZero,
-// FillForward, FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
+// period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (ts.FillZero,
+// ts.FillForward, ts.FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
 // region, id, label, namespace, metric, stat, dimension columns, value) for SEARCH results.
 // Result.Times turns the timestamps back into []time.Time. Result.Series carries each
 // column's metadata: id, label, region, namespace, metric, dimensions, statistic, unit, period,

@@ -163,22 +163,6 @@ func ExampleLast() {
 	// last 1d
 }
 
-func ExampleParseFill() {
-	f, err := cwnb.ParseFill("ffill")
-	fmt.Println(f, err)
-	_, err = cwnb.ParseFill("bfill")
-	fmt.Println(err)
-	// Output:
-	// ffill <nil>
-	// fill "bfill" is unknown; use nan, zero, ffill or linear
-}
-
-func ExampleFill_String() {
-	fmt.Println(cwnb.FillNaN, cwnb.FillZero, cwnb.FillForward, cwnb.FillLinear)
-	// Output:
-	// nan zero ffill linear
-}
-
 func ExampleResult_Times() {
 	opts, stop := localCloudWatch()
 	defer stop()

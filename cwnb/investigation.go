@@ -130,7 +130,7 @@ func (p *invParser) key(key string, v *yaml.Node) error {
 	case "fill":
 		var s string
 		if s, err = scalar(name, v, key); err == nil {
-			if q.Fill, err = ParseFill(s); err != nil {
+			if q.Fill, err = parseFill(s); err != nil {
 				err = yamlErr(name, v, "%v", err)
 			}
 		}

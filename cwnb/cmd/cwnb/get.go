@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cwnb/cwnb/cwnb"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 func init() {
@@ -140,7 +141,7 @@ func (g getRequest) applyCommon(q *cwnb.Query, fromFile bool) error {
 		q.Period = p
 	}
 	if g.Fill != "" {
-		f, err := cwnb.ParseFill(g.Fill)
+		f, err := parseFill(g.Fill)
 		if err != nil {
 			return fmt.Errorf("-fill: %v", err)
 		}
@@ -381,4 +382,20 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return res.WriteJSON(stdout)
 	}
 	return res.WriteCSV(stdout)
+}
+
+// parseFill parses -fill: "nan" (or "none"), "zero", "ffill" (or "forward") and "linear", the fill
+// policies cwnb.Query.Fill accepts.
+func parseFill(s string) (ts.FillPolicy, error) {
+	switch s {
+	case "nan", "none", "NaN":
+		return ts.FillNaN, nil
+	case "zero", "0":
+		return ts.FillZero, nil
+	case "ffill", "forward":
+		return ts.FillForward, nil
+	case "linear":
+		return ts.FillLinear, nil
+	}
+	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
 }
