@@ -36,19 +36,6 @@ func (r *Result) Values(column string) []float64 {
 	return append([]float64(nil), s.Values...)
 }
 
-// Describe summarises a column like pandas' describe: count, mean, std, min, p50, p90, p95, p99,
-// p99.9 and max over its periods, NaN skipped and counted.
-func (r *Result) Describe(column string) (ts.Summary, error) {
-	if r == nil {
-		return ts.Summary{}, errNoResult
-	}
-	s, err := r.series(column)
-	if err != nil {
-		return ts.Summary{}, err
-	}
-	return ts.Describe(s.Values), nil
-}
-
 // Folded is a seasonal fold of one column of a result (Result.Fold): the ts.Folded of its values
 // with the warnings found while folding (empty groups) and the column's unit and provenance, which
 // PlotFold puts on the chart.

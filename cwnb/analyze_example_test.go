@@ -70,13 +70,10 @@ func ExampleResult_Values() {
 	// Output: 180 minutes; 09:00 3396 ms, 09:30 455 ms
 }
 
-func ExampleResult_Describe() {
+func ExampleResult_Values_describe() {
 	res, _, stop := loadTail()
 	defer stop()
-	d, err := res.Describe("Latency Average")
-	if err != nil {
-		panic(err)
-	}
+	d := ts.Describe(res.Values("Latency Average"))
 	fmt.Printf("minute averages: %d periods, mean %.0f ms, max %.0f ms\n", d.Count, d.Mean, d.Max)
 	// Output: minute averages: 180 periods, mean 199 ms, max 258 ms
 }

@@ -94,7 +94,7 @@
 // temporary and lock files. Cache files are untrusted input: a damaged or crafted one is fetched
 // again with a warning (ErrCorrupt), and offline it is an error that says corrupt. The location is
 // Options.CacheDir, else $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's directory
-// as GONB_DIR and runs cells there), else ./.cwnb (DefaultCacheDir).
+// as GONB_DIR and runs cells there), else ./.cwnb.
 //
 // A committed cache keeps a notebook reproducible: offline mode (Options.Offline or
 // CWNB_OFFLINE=1) answers only from it, also from entries recorded against another endpoint (a

@@ -76,7 +76,7 @@ func ExampleOptions_noSuggest() {
 	defer stop()
 	typo := cwnb.Metric{Namespace: "MyService/APi", Name: "Latency", Dims: cwnb.Dims{"Service": "checkout"}}
 	res := cwnb.MustLoad(typo.Window("2026-11-19T10:00:00Z", "5m"), opts...)
-	fmt.Println(res.Warnings.Has(cwnb.ErrNoMatch))
+	fmt.Println(errors.Is(res.Warnings[0], cwnb.ErrNoMatch))
 	fmt.Println(res.Warnings)
 	res = cwnb.MustLoad(typo.Window("2026-11-19T10:00:00Z", "5m"), append(opts, func(o *cwnb.Options) { o.NoSuggest = true })...)
 	fmt.Println(res.Warnings)

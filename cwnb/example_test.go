@@ -325,14 +325,6 @@ func ExampleReadInvestigation() {
 	// 1 [Average p99] <nil>
 }
 
-func ExampleDefaultCacheDir() {
-	os.Setenv("CWNB_CACHE", "/srv/notebooks/.cwnb")
-	defer os.Unsetenv("CWNB_CACHE")
-	fmt.Println(cwnb.DefaultCacheDir())
-	// Output:
-	// /srv/notebooks/.cwnb
-}
-
 func ExampleWithRegion() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){

@@ -88,7 +88,7 @@ func TestNoNameWithTwoMeanings(t *testing.T) {
 	// Known exceptions, each with the reason it stays:
 	known := map[string]string{
 		"Series": "the loader's column with its metadata, ts's (times, values) pair; a loader-side rename",
-		"Band":        "a plot option drawing the envelope between two columns, ts's anomaly envelope: both are a band",
+		"Band":   "a plot option drawing the envelope between two columns, ts's anomaly envelope: both are a band",
 	}
 	var shared []string
 	for name, node := range facade {

@@ -148,7 +148,7 @@ func TestNothingMatched(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Warnings.Has(ErrNoMatch) {
+			if !res.Warnings.has(ErrNoMatch) {
 				t.Fatalf("no ErrNoMatch warning: %q", res.Warnings)
 			}
 			text := res.Warnings.String()
@@ -167,7 +167,7 @@ func TestNothingMatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Warnings.Has(ErrNoMatch) || strings.Contains(res.Warnings.String(), "did you mean") || srv.Calls("ListMetrics") != before {
+		if !res.Warnings.has(ErrNoMatch) || strings.Contains(res.Warnings.String(), "did you mean") || srv.Calls("ListMetrics") != before {
 			t.Errorf("warnings %q after %d ListMetrics calls", res.Warnings, srv.Calls("ListMetrics")-before)
 		}
 	})
@@ -177,13 +177,13 @@ func TestNothingMatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Warnings.Has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "namespace MyService/APi holds no metric; did you mean MyService/API?") {
+		if !res.Warnings.has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "namespace MyService/APi holds no metric; did you mean MyService/API?") {
 			t.Errorf("warnings %q", res.Warnings)
 		}
 	})
 	t.Run("data", func(t *testing.T) {
 		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.over(w))
-		if err != nil || res.Warnings.Has(ErrNoMatch) {
+		if err != nil || res.Warnings.has(ErrNoMatch) {
 			t.Errorf("err %v, warnings %q", err, res.Warnings)
 		}
 	})

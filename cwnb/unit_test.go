@@ -452,22 +452,6 @@ func TestCacheFile(t *testing.T) {
 	}
 }
 
-func TestDefaultCacheDir(t *testing.T) {
-	t.Setenv("CWNB_CACHE", "")
-	t.Setenv("GONB_DIR", "")
-	if got := DefaultCacheDir(); got != ".cwnb" {
-		t.Errorf("default = %q", got)
-	}
-	t.Setenv("GONB_DIR", "/nb")
-	if got := DefaultCacheDir(); got != filepath.Join("/nb", ".cwnb") {
-		t.Errorf("under GoNB = %q", got)
-	}
-	t.Setenv("CWNB_CACHE", "/tmp/c")
-	if got := DefaultCacheDir(); got != "/tmp/c" {
-		t.Errorf("CWNB_CACHE = %q", got)
-	}
-}
-
 func TestMergeSeries(t *testing.T) {
 	a := &seriesData{label: "x", times: []int64{0, 60, 180}, values: []float64{1, 2, 4}}
 	b := &seriesData{label: "x", times: []int64{60, 120, 240}, values: []float64{20, 3, 5}}

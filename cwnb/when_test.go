@@ -156,7 +156,7 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Warnings.Has(ErrCoarsePeriod) || !strings.Contains(c.Summary("", ""), "both sides of the boundary") {
+	if !c.Warnings.has(ErrCoarsePeriod) || !strings.Contains(c.Summary("", ""), "both sides of the boundary") {
 		t.Errorf("Compare across a straddled boundary: warnings %v", c.Warnings)
 	}
 	// Empty groups are said, not computed.
@@ -167,7 +167,7 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 	}
 	// Few periods in a group: a warning.
 	c, err = r.Compare(col, ts.Before(day.Add(9*time.Hour+5*time.Minute)), ts.CompareOptions{Seed: 1})
-	if err != nil || !c.Warnings.Has(ErrPartialData) || !strings.Contains(c.Summary("", ""), "only 5 and 175 periods") {
+	if err != nil || !c.Warnings.has(ErrPartialData) || !strings.Contains(c.Summary("", ""), "only 5 and 175 periods") {
 		t.Errorf("5 periods against 175: %v, %v", err, c.Warnings)
 	}
 	// Invalid windows and nil results are errors, not panics.
@@ -183,7 +183,6 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 		"Fold2":                                 func() error { _, err := nilr.Fold2(col, ts.Day, ts.MinuteOfHour, ts.Mean); return err },
 		"Compare":                               func() error { _, err := nilr.Compare(col, ts.Weekdays(), ts.CompareOptions{}); return err },
 		"Split":                                 func() error { _, _, err := nilr.Split(col, ts.Weekdays()); return err },
-		"Describe":                              func() error { _, err := nilr.Describe(col); return err },
 		"ChangePoints":                          func() error { _, err := nilr.ChangePoints(col, ts.ChangePointOptions{}); return err },
 		"Quality":                               func() error { _, err := nilr.Quality(col); return err },
 		"Resample":                              func() error { _, err := nilr.Resample(time.Hour); return err },
@@ -321,7 +320,7 @@ func TestFoldOfARetentionCoarsenedLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Period != 5*time.Minute || !r.Warnings.Has(ErrCoarsePeriod) {
+	if r.Period != 5*time.Minute || !r.Warnings.has(ErrCoarsePeriod) {
 		t.Fatalf("loaded at %v with warnings %v; this test needs the loader to coarsen 1m to 5m", r.Period, r.Warnings)
 	}
 	_, err = r.Fold("Latency p99", ts.MinuteOfHour)
@@ -403,7 +402,7 @@ func TestMarkEvents(t *testing.T) {
 				t.Errorf("%s: event %d is %+v, want %s-%s", c.name, i, e, c.starts[i], c.ends[i])
 			}
 		}
-		if (c.warn == nil) != (len(warns) == 0) || (c.warn != nil && !warns.Has(c.warn)) {
+		if (c.warn == nil) != (len(warns) == 0) || (c.warn != nil && !warns.has(c.warn)) {
 			t.Errorf("%s: warnings %v, want %v", c.name, warns, c.warn)
 		}
 	}
