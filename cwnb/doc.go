@@ -153,7 +153,7 @@
 //
 // # Also
 //
-// ReadInvestigation reads YAML investigation files; List runs ListMetrics into a
-// frame; Get is the `cwnb get` command. Slow loads show progress in place in the notebook, and
+// The cwnb command loads YAML investigation files (`cwnb get -file`); List runs ListMetrics into
+// a frame. Slow loads show progress in place in the notebook, and
 // on stderr when it is a terminal.
 package cwnb

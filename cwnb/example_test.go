@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -196,67 +195,6 @@ func ExampleResult_WriteCSV() {
 	// 2026-11-19T10:04:00Z,252.5,495
 }
 
-func ExampleResult_WriteLongCSV() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	m := lat
-	m.Stats = nil // Average
-	res := cwnb.MustLoad(m.Window("2026-11-19T10:03:00Z", "2m"), opts...)
-	res.WriteLongCSV(os.Stdout)
-	// Output:
-	// timestamp,region,id,label,namespace,metric,stat,Service,value
-	// 2026-11-19T10:04:00Z,us-east-1,m1,Latency Average,MyService/API,Latency,Average,checkout,252.5
-}
-
-func ExampleResult_WriteJSON() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	m := lat
-	m.Stats = []string{"Minimum"}
-	q := m.Window("2026-11-19T10:02:00Z", "2m")
-	q.Period = time.Minute
-	res := cwnb.MustLoad(q, opts...)
-	res.WriteJSON(os.Stdout)
-	// Output:
-	// {
-	//   "start": "2026-11-19T10:02:00Z",
-	//   "end": "2026-11-19T10:04:00Z",
-	//   "period": "1m",
-	//   "period_auto": false,
-	//   "calls": 1,
-	//   "metrics_requested": 1,
-	//   "estimated_cost_usd": 0.00001,
-	//   "warnings": [],
-	//   "timestamps": [
-	//     "2026-11-19T10:02:00Z",
-	//     "2026-11-19T10:03:00Z"
-	//   ],
-	//   "series": [
-	//     {
-	//       "column": "Latency Minimum",
-	//       "id": "m1",
-	//       "label": "Latency Minimum",
-	//       "region": "us-east-1",
-	//       "kind": "metric",
-	//       "namespace": "MyService/API",
-	//       "metric": "Latency",
-	//       "dimensions": {
-	//         "Service": "checkout"
-	//       },
-	//       "stat": "Minimum",
-	//       "period": "1m",
-	//       "status": "Complete",
-	//       "values": [
-	//         3,
-	//         null
-	//       ]
-	//     }
-	//   ]
-	// }
-}
-
 func ExampleResult_String() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -313,17 +251,6 @@ metrics:
     stats: [Average, p99]
     dimensions: {Service: checkout}
 `
-
-func ExampleReadInvestigation() {
-	dir, _ := os.MkdirTemp("", "cwnb-inv-")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tail.yaml")
-	os.WriteFile(path, []byte(exampleYAML), 0o644)
-	inv, err := cwnb.ReadInvestigation(path)
-	fmt.Println(len(inv.Query.Metrics), inv.Query.Metrics[0].Stats, err)
-	// Output:
-	// 1 [Average p99] <nil>
-}
 
 func ExampleWithRegion() {
 	var o cwnb.Options

@@ -115,7 +115,7 @@ metrics:
   - {namespace: MyService/API, name: Latency, stats: "Maximum, SampleCount", dimensions: {Service: checkout}}
 `), 0o644)
 	c := localcwtest.Client(t, url)
-	inv, err := ReadInvestigation(path)
+	inv, err := readInvestigation(path)
 	if err != nil {
 		t.Fatal(err)
 	}

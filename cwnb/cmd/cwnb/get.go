@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/export"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,11 +69,11 @@ func (g getRequest) query() (cwnb.Query, error) {
 			return cwnb.Query{}, fmt.Errorf("-file gives the metrics, so %s would be ignored; drop %s or drop -file",
 				strings.Join(given, ", "), strings.Join(given, ", "))
 		}
-		inv, err := cwnb.ReadInvestigation(g.File)
+		v, err := export.Investigation(g.File)
 		if err != nil {
 			return cwnb.Query{}, err
 		}
-		q := inv.Query
+		q := v.(cwnb.Query)
 		if len(g.Regions) > 0 {
 			q.Regions = g.Regions
 		}
@@ -377,9 +378,9 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	switch g.Format {
 	case "long":
-		return res.WriteLongCSV(stdout)
+		return export.LongCSV(res, stdout)
 	case "json":
-		return res.WriteJSON(stdout)
+		return export.JSON(res, stdout)
 	}
 	return res.WriteCSV(stdout)
 }
