@@ -63,7 +63,7 @@ func (r *Result) sourceOf(s *Series) source {
 	return source{column: s.Column, unit: columnUnit(s), footer: r.footer([]*Series{s})}
 }
 
-// Fold groups a column by a calendar key in UTC (MinuteOfHour finds "every hour, on the hour") and
+// Fold groups a column by a calendar key in UTC (ts.MinuteOfHour finds "every hour, on the hour") and
 // returns the count, mean and the quantiles qs of the column's values per key. The data must
 // resolve the key: a minute-of-hour fold needs a period that divides a minute, an hour-of-day fold
 // one that divides an hour; over coarser data (a week loaded at its automatic 10-minute period)
@@ -91,7 +91,7 @@ func (r *Result) Fold(column string, by ts.FoldBy, qs ...float64) (*Folded, erro
 	return out, nil
 }
 
-// Fold2 groups a column by two calendar keys in UTC (for example Day × MinuteOfHour) and
+// Fold2 groups a column by two calendar keys in UTC (for example ts.Day × ts.MinuteOfHour) and
 // aggregates each cell with agg; the result feeds PlotHeatmap. The data must resolve both keys,
 // as in Fold.
 func (r *Result) Fold2(column string, rows, cols ts.FoldBy, agg ts.Agg) (*Heatmap, error) {
@@ -139,7 +139,7 @@ func (r *Result) foldable(column string, by ts.FoldBy) (*Series, error) {
 
 // Split partitions a column's values by a time selection, period by period: inside holds the
 // values of the periods that lie in the window, outside the others. NaN (missing periods) are left
-// out of both. A recurring window must be resolved by the data (Hourly(0, 5*time.Minute) needs a
+// out of both. A recurring window must be resolved by the data (ts.Hourly(0, 5*time.Minute) needs a
 // period that divides 5 minutes): over coarser data Split returns an error wrapping
 // ErrCoarsePeriod that says which Period to load. A period that straddles a boundary of an
 // absolute window (Before(14:07) over 5-minute data) belongs to neither group and is left out;

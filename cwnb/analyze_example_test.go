@@ -37,7 +37,7 @@ func apiScenario() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) {
 		o.Now = func() time.Time { return scenario.DemoNow }
 		o.NoProgress = true
 	}}

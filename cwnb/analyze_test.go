@@ -107,7 +107,7 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 		t.Errorf("second Reload: %d calls, %v; want 0 calls (the cache)", again.Calls, err)
 	}
 	// With options it builds a new loader, here with an empty cache.
-	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
+	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), withCacheDir(t.TempDir()),
 		func(o *Options) { o.Now = func() time.Time { return testNow }; o.NoProgress = true })
 	if err != nil || other.Calls != 1 || !cmp.Equal(other.Values("Latency p99"), hourly.Values("Latency p99")) {
 		t.Errorf("Reload with options: %d calls, %v, p99 %v; want 1 call and %v", other.Calls, err, other.Values("Latency p99"), hourly.Values("Latency p99"))

@@ -119,17 +119,17 @@
 //
 // # Saying when
 //
-// One type, When, says "when" everywhere: Hourly(0, 5*time.Minute) is minutes :00-:05 of every
-// hour, Daily(2*time.Hour, 2*time.Hour+30*time.Minute) 02:00-02:30 of every day, Weekdays() and
-// When.On restrict to days, Every takes any cycle that divides a day or is a week; Span, Before,
-// Since and At are absolute. All are UTC. Split, Compare and PlotSplit group by a When, and Mark
-// draws one on a chart.
+// One type, ts.When, says "when" everywhere: ts.Hourly(0, 5*time.Minute) is minutes :00-:05 of
+// every hour, ts.Daily(2*time.Hour, 2*time.Hour+30*time.Minute) 02:00-02:30 of every day,
+// ts.Weekdays() and When.On restrict to days, ts.Every takes any cycle that divides a day or is a
+// week; ts.Span, ts.Before, ts.Since and ts.At are absolute. All are UTC. Split, Compare and
+// PlotSplit group by a ts.When, and Mark draws one on a chart.
 //
 // # No silent wrong answers
 //
 // Every analysis that groups by time checks the data's period against the question. A When knows
 // the coarsest period that resolves it (When.Resolution: 5m for :00-:05), a fold key too (1m for
-// MinuteOfHour). Over coarser data, a week loaded at its automatic 10-minute period for
+// ts.MinuteOfHour). Over coarser data, a week loaded at its automatic 10-minute period for
 // example, Fold, Fold2, Split, Compare and PlotSplit return an error wrapping ErrCoarsePeriod that
 // names the period needed and how to get it (Period: time.Minute in the Query, or Reload), never
 // a diluted number. Where a coarser period only loses detail, a Warning wrapping ErrCoarsePeriod

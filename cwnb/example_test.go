@@ -54,7 +54,7 @@ func localCloudWatch() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" }, func(o *cwnb.Options) {
 		o.Now = func() time.Time { return exampleNow }
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
@@ -116,11 +116,11 @@ func ExampleMustLoad() {
 }
 
 // Offline, a load the cache cannot answer fails and says what is missing.
-func ExampleWithOffline() {
+func ExampleOptions_offline() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
-		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" })
+		func(o *cwnb.Options) { o.Offline = true }, func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" }, func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" })
 	fmt.Println(strings.Replace(err.Error(), dir, "DIR", 1))
 	// Output:
 	// offline (CWNB_OFFLINE or Options.Offline) and the cache DIR lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; us-east-1 MyService/API Latency p99 {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; load once online with the same query and window, or point CWNB_CACHE at a cache that has it
@@ -252,11 +252,11 @@ metrics:
     dimensions: {Service: checkout}
 `
 
-func ExampleWithRegion() {
+func ExampleOptions() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){
-		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" },
-		cwnb.WithCacheDir("notebooks/.cwnb"), func(o *cwnb.Options) { o.RateLimit = 10 }, cwnb.WithOffline(true),
+		func(o *cwnb.Options) { o.Region = "eu-west-1" }, func(o *cwnb.Options) { o.Profile = "prod-readonly" }, func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" },
+		func(o *cwnb.Options) { o.CacheDir = "notebooks/.cwnb" }, func(o *cwnb.Options) { o.RateLimit = 10 }, func(o *cwnb.Options) { o.Offline = true },
 	} {
 		fn(&o)
 	}
@@ -265,27 +265,13 @@ func ExampleWithRegion() {
 	// eu-west-1 prod-readonly http://127.0.0.1:4582 notebooks/.cwnb 10 true
 }
 
-func ExampleWithProfile() {
-	var o cwnb.Options
-	cwnb.WithProfile("sso-observability")(&o)
-	fmt.Println(o.Profile)
-	// Output:
-	// sso-observability
-}
-
-func ExampleWithCacheDir() {
-	fmt.Println(cacheDirOf([]func(*cwnb.Options){cwnb.WithCacheDir("investigations/.cwnb")}))
-	// Output:
-	// investigations/.cwnb
-}
-
 // An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
 // lists what the cache lacks.
-func ExampleWithOffline_miss() {
+func ExampleOptions_offlineMiss() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
-		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"))
+		func(o *cwnb.Options) { o.Offline = true }, func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" })
 	fmt.Println(errors.Is(err, cwnb.ErrOffline))
 	fmt.Println(strings.Contains(err.Error(), "lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z"))
 	// Output:
@@ -303,13 +289,4 @@ func ExampleWindow_String() {
 // withClient points a loader at client in every region.
 func withClient(client *cloudwatch.Client) func(*cwnb.Options) {
 	return func(o *cwnb.Options) { o.Client = client }
-}
-
-// cacheDirOf is the cache directory that opts set.
-func cacheDirOf(opts []func(*cwnb.Options)) string {
-	var o cwnb.Options
-	for _, fn := range opts {
-		fn(&o)
-	}
-	return o.CacheDir
 }

@@ -119,7 +119,7 @@ metrics:
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Load(context.Background(), inv.Query, withAPI(c), WithCacheDir(t.TempDir()), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
+	res, err := Load(context.Background(), inv.Query, withAPI(c), withCacheDir(t.TempDir()), withRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func Columns(names ...string) PlotOption {
 }
 
 // Mark draws a time selection on the time axis, named: a recurring window as shaded spans
-// (Mark(":00 backup", Hourly(0, 5*time.Minute))), an absolute one as a span, an instant (At) as a
+// (Mark(":00 backup", ts.Hourly(0, 5*time.Minute))), an absolute one as a span, an instant (ts.At) as a
 // vertical line. A recurrence whose cycle is shorter than the data's period is refused, and so is
 // one that would draw more than ts.MaxOccurrences spans; a window finer than the data is drawn
 // with a warning in the footer. Plot only.

@@ -173,7 +173,7 @@ func TestValidate(t *testing.T) {
 		{"too old", Query{Metrics: []Metric{lat}, Window: Between(testNow.AddDate(-2, 0, 0), testNow.AddDate(-2, 0, 1))}, "455 days"},
 		{"shorter than a period", Query{Metrics: []Metric{lat}, Window: Between(testNow.Add(-50*time.Minute), testNow.Add(-20*time.Minute)), Period: time.Hour}, "no complete 1h period"},
 	}
-	l, err := newLoader(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, err := newLoader(withCacheDir(t.TempDir()), withOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,3 +537,9 @@ func asPoints(f *cacheFile) *cacheFile {
 	}
 	return out
 }
+
+// The option setters of this package's tests (a notebook writes func(o *cwnb.Options) { ... }).
+func withRegion(region string) func(*Options)   { return func(o *Options) { o.Region = region } }
+func withProfile(profile string) func(*Options) { return func(o *Options) { o.Profile = profile } }
+func withCacheDir(dir string) func(*Options)    { return func(o *Options) { o.CacheDir = dir } }
+func withOffline(offline bool) func(*Options)   { return func(o *Options) { o.Offline = offline } }
