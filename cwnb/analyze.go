@@ -13,15 +13,6 @@ import (
 	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// The calendar keys of Fold and Fold2, re-exported from package ts so that a notebook needs only
-// this package for the common case.
-const (
-	MinuteOfHour = ts.MinuteOfHour
-	HourOfDay    = ts.HourOfDay
-	DayOfWeek    = ts.DayOfWeek
-	Day          = ts.Day
-)
-
 // ErrNoColumn reports a column name that the result does not hold.
 var ErrNoColumn = errors.New("no such column")
 
@@ -43,19 +34,6 @@ func (r *Result) Values(column string) []float64 {
 		panic(fmt.Errorf("cwnb: Values: %w", err))
 	}
 	return append([]float64(nil), s.Values...)
-}
-
-// Describe summarises a column like pandas' describe: count, mean, std, min, p50, p90, p95, p99,
-// p99.9 and max over its periods, NaN skipped and counted.
-func (r *Result) Describe(column string) (ts.Summary, error) {
-	if r == nil {
-		return ts.Summary{}, errNoResult
-	}
-	s, err := r.series(column)
-	if err != nil {
-		return ts.Summary{}, err
-	}
-	return ts.Describe(s.Values), nil
 }
 
 // Folded is a seasonal fold of one column of a result (Result.Fold): the ts.Folded of its values
@@ -85,7 +63,7 @@ func (r *Result) sourceOf(s *Series) source {
 	return source{column: s.Column, unit: columnUnit(s), footer: r.footer([]*Series{s})}
 }
 
-// Fold groups a column by a calendar key in UTC (MinuteOfHour finds "every hour, on the hour") and
+// Fold groups a column by a calendar key in UTC (ts.MinuteOfHour finds "every hour, on the hour") and
 // returns the count, mean and the quantiles qs of the column's values per key. The data must
 // resolve the key: a minute-of-hour fold needs a period that divides a minute, an hour-of-day fold
 // one that divides an hour; over coarser data (a week loaded at its automatic 10-minute period)
@@ -113,7 +91,7 @@ func (r *Result) Fold(column string, by ts.FoldBy, qs ...float64) (*Folded, erro
 	return out, nil
 }
 
-// Fold2 groups a column by two calendar keys in UTC (for example Day × MinuteOfHour) and
+// Fold2 groups a column by two calendar keys in UTC (for example ts.Day × ts.MinuteOfHour) and
 // aggregates each cell with agg; the result feeds PlotHeatmap. The data must resolve both keys,
 // as in Fold.
 func (r *Result) Fold2(column string, rows, cols ts.FoldBy, agg ts.Agg) (*Heatmap, error) {
@@ -161,12 +139,12 @@ func (r *Result) foldable(column string, by ts.FoldBy) (*Series, error) {
 
 // Split partitions a column's values by a time selection, period by period: inside holds the
 // values of the periods that lie in the window, outside the others. NaN (missing periods) are left
-// out of both. A recurring window must be resolved by the data (Hourly(0, 5*time.Minute) needs a
+// out of both. A recurring window must be resolved by the data (ts.Hourly(0, 5*time.Minute) needs a
 // period that divides 5 minutes): over coarser data Split returns an error wrapping
 // ErrCoarsePeriod that says which Period to load. A period that straddles a boundary of an
 // absolute window (Before(14:07) over 5-minute data) belongs to neither group and is left out;
 // Compare warns about it. An empty group is an error that names the window.
-func (r *Result) Split(column string, in When) (inside, outside []float64, err error) {
+func (r *Result) Split(column string, in ts.When) (inside, outside []float64, err error) {
 	g, err := r.split(column, in)
 	if err != nil {
 		return nil, nil, err
@@ -181,7 +159,7 @@ type groups struct {
 	warnings Warnings
 }
 
-func (r *Result) split(column string, in When) (*groups, error) {
+func (r *Result) split(column string, in ts.When) (*groups, error) {
 	if r == nil {
 		return nil, errNoResult
 	}
@@ -241,7 +219,7 @@ const minPeriodsPerGroup = 10
 type Comparison struct {
 	*ts.Comparison
 	Warnings Warnings
-	in       When
+	in       ts.When
 }
 
 // Compare tests whether a column differs between the periods in a window and the others (minutes
@@ -250,7 +228,7 @@ type Comparison struct {
 // confidence intervals, and a Mann-Whitney U test. The groups are those of Split, with its period
 // checks: a recurring window finer than the data is an error, never a diluted ratio. Groups with
 // fewer than 10 periods, and periods left out at a boundary, are warned about.
-func (r *Result) Compare(column string, in When, opt ts.CompareOptions) (*Comparison, error) {
+func (r *Result) Compare(column string, in ts.When, opt ts.CompareOptions) (*Comparison, error) {
 	g, err := r.split(column, in)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ func apiScenario() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) {
 		o.Now = func() time.Time { return scenario.DemoNow }
 		o.NoProgress = true
 	}}
@@ -70,13 +70,10 @@ func ExampleResult_Values() {
 	// Output: 180 minutes; 09:00 3396 ms, 09:30 455 ms
 }
 
-func ExampleResult_Describe() {
+func ExampleResult_Values_describe() {
 	res, _, stop := loadTail()
 	defer stop()
-	d, err := res.Describe("Latency Average")
-	if err != nil {
-		panic(err)
-	}
+	d := ts.Describe(res.Values("Latency Average"))
 	fmt.Printf("minute averages: %d periods, mean %.0f ms, max %.0f ms\n", d.Count, d.Mean, d.Max)
 	// Output: minute averages: 180 periods, mean 199 ms, max 258 ms
 }
@@ -114,7 +111,7 @@ func ExampleResult_Reload() {
 func ExampleResult_Fold() {
 	res, _, stop := loadTail()
 	defer stop()
-	fold, err := res.Fold("Latency p99", cwnb.MinuteOfHour, 0.5)
+	fold, err := res.Fold("Latency p99", ts.MinuteOfHour, 0.5)
 	if err != nil {
 		panic(err)
 	}
@@ -139,7 +136,7 @@ func ExampleResult_Fold_tooCoarse() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = res.Fold("Latency p99", cwnb.MinuteOfHour)
+	_, err = res.Fold("Latency p99", ts.MinuteOfHour)
 	fmt.Println(errors.Is(err, cwnb.ErrCoarsePeriod))
 	fmt.Println(err)
 	// Output:
@@ -150,7 +147,7 @@ func ExampleResult_Fold_tooCoarse() {
 func ExampleResult_Fold2() {
 	res, _, stop := loadTail()
 	defer stop()
-	h, err := res.Fold2("Latency p99", cwnb.HourOfDay, cwnb.MinuteOfHour, ts.Max)
+	h, err := res.Fold2("Latency p99", ts.HourOfDay, ts.MinuteOfHour, ts.Max)
 	if err != nil {
 		panic(err)
 	}
@@ -163,7 +160,7 @@ func ExampleResult_Fold2() {
 }
 
 func ExampleHourly() {
-	backup := cwnb.Hourly(0, 5*time.Minute)
+	backup := ts.Hourly(0, 5*time.Minute)
 	for _, m := range []int{0, 4, 5, 59} {
 		fmt.Printf(":%02d %v\n", m, backup.Contains(time.Date(2026, 11, 19, 9, m, 0, 0, time.UTC)))
 	}
@@ -177,22 +174,22 @@ func ExampleHourly() {
 }
 
 func ExampleDaily() {
-	nightly := cwnb.Daily(2*time.Hour, 2*time.Hour+30*time.Minute)
-	fmt.Println(nightly, "|", nightly.On(time.Saturday, time.Sunday), "|", cwnb.Weekdays())
+	nightly := ts.Daily(2*time.Hour, 2*time.Hour+30*time.Minute)
+	fmt.Println(nightly, "|", nightly.On(time.Saturday, time.Sunday), "|", ts.Weekdays())
 	// Output: every day 02:00-02:30 | every day 02:00-02:30 on Sun,Sat | weekdays
 }
 
 func ExampleWeekdays() {
-	w := cwnb.Weekdays()
+	w := ts.Weekdays()
 	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	fmt.Println(w, w.Contains(sat), w.Contains(sat.Add(48*time.Hour)))
 	// Output: weekdays false true
 }
 
 func ExampleEvery() {
-	fmt.Println(cwnb.Every(15*time.Minute, 0, time.Minute))
+	fmt.Println(ts.Every(15*time.Minute, 0, time.Minute))
 	// A bare number is nanoseconds: the mistake is said, not run.
-	fmt.Println(cwnb.Every(3600, 0, 300).Err())
+	fmt.Println(ts.Every(3600, 0, 300).Err())
 	// Output:
 	// every 15m, 0s-1m into it
 	// ts: invalid time selection: cycle 3.6µs is under a second; write durations with their unit, such as time.Hour or 5*time.Minute (a bare number is nanoseconds)
@@ -200,35 +197,35 @@ func ExampleEvery() {
 
 func ExampleBefore() {
 	deploy := time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)
-	before := cwnb.Before(deploy)
+	before := ts.Before(deploy)
 	fmt.Println(before.Contains(deploy.Add(-time.Minute)), before.Contains(deploy), before, "|", before.Complement())
 	// Output: true false before 2026-11-19T13:37Z | since 2026-11-19T13:37Z
 }
 
 func ExampleSince() {
 	deploy := time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)
-	fmt.Println(cwnb.Since(deploy).Contains(deploy), cwnb.Since(deploy))
+	fmt.Println(ts.Since(deploy).Contains(deploy), ts.Since(deploy))
 	// Output: true since 2026-11-19T13:37Z
 }
 
 func ExampleSpan() {
-	incident := cwnb.Span(time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC))
+	incident := ts.Span(time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC))
 	fmt.Println(incident, incident.Resolution())
 	// Output: 2026-11-19T10:00Z/2026-11-19T10:30Z 30m0s
 }
 
 func ExampleAt() {
-	fmt.Println(cwnb.At(time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)))
+	fmt.Println(ts.At(time.Date(2026, 11, 19, 13, 37, 0, 0, time.UTC)))
 	// Output: at 2026-11-19T13:37Z
 }
 
 func ExampleMust() {
 	res, _, stop := loadTail()
 	defer stop()
-	fold := cwnb.Must(res.Fold("Latency p99", cwnb.MinuteOfHour))
+	fold := cwnb.Must(res.Fold("Latency p99", ts.MinuteOfHour))
 	fmt.Println(len(fold.Keys), "keys")
 	defer func() { fmt.Println(recover()) }()
-	cwnb.Must(res.Fold("Latency p50", cwnb.MinuteOfHour))
+	cwnb.Must(res.Fold("Latency p50", ts.MinuteOfHour))
 	// Output:
 	// 60 keys
 	// cwnb: no such column "Latency p50"; the result has "Latency Average", "Latency p99", "Latency SampleCount"
@@ -237,7 +234,7 @@ func ExampleMust() {
 func ExampleResult_Split() {
 	res, _, stop := loadTail()
 	defer stop()
-	in, out, err := res.Split("Latency p99", cwnb.Hourly(0, 5*time.Minute))
+	in, out, err := res.Split("Latency p99", ts.Hourly(0, 5*time.Minute))
 	if err != nil {
 		panic(err)
 	}
@@ -248,7 +245,7 @@ func ExampleResult_Split() {
 func ExampleResult_Compare() {
 	res, _, stop := loadTail()
 	defer stop()
-	c, err := res.Compare("Latency p99", cwnb.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	c, err := res.Compare("Latency p99", ts.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
@@ -261,7 +258,7 @@ func ExampleComparison_Summary() {
 	defer stop()
 	// A boundary inside a period: the straddling period is left out, and the summary says so.
 	deploy := time.Date(2026, 11, 19, 10, 30, 30, 0, time.UTC)
-	c, err := res.Compare("Latency Average", cwnb.Since(deploy), ts.CompareOptions{Seed: 1})
+	c, err := res.Compare("Latency Average", ts.Since(deploy), ts.CompareOptions{Seed: 1})
 	if err != nil {
 		panic(err)
 	}
@@ -309,7 +306,7 @@ func ExamplePlot() {
 	c, err := cwnb.Plot(res,
 		cwnb.Title("Average vs p99"),
 		cwnb.Columns("Latency Average", "Latency p99"),
-		cwnb.Mark(":00 backup", cwnb.Hourly(0, 5*time.Minute)),
+		cwnb.Mark(":00 backup", ts.Hourly(0, 5*time.Minute)),
 		cwnb.Threshold("SLO", 1000, "Milliseconds"),
 		cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
@@ -341,11 +338,11 @@ func ExampleMark() {
 	res, _, stop := loadTail()
 	defer stop()
 	deploy := time.Date(2026, 11, 19, 10, 30, 0, 0, time.UTC)
-	c, err := cwnb.Plot(res, cwnb.Mark("deploy", cwnb.At(deploy)), cwnb.Mark(":00 backup", cwnb.Hourly(0, 5*time.Minute)),
+	c, err := cwnb.Plot(res, cwnb.Mark("deploy", ts.At(deploy)), cwnb.Mark(":00 backup", ts.Hourly(0, 5*time.Minute)),
 		cwnb.Columns("Latency p99"), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	fmt.Println(c != nil, err)
 	// A recurrence faster than the data cannot be drawn:
-	_, err = cwnb.Plot(res, cwnb.Mark("tick", cwnb.Every(30*time.Second, 0, 10*time.Second)))
+	_, err = cwnb.Plot(res, cwnb.Mark("tick", ts.Every(30*time.Second, 0, 10*time.Second)))
 	fmt.Println(err)
 	// Output:
 	// true <nil>
@@ -403,7 +400,7 @@ func ExampleResult_Footer() {
 func ExamplePlotFold() {
 	res, _, stop := loadTail()
 	defer stop()
-	fold, err := res.Fold("Latency p99", cwnb.MinuteOfHour, 0.9)
+	fold, err := res.Fold("Latency p99", ts.MinuteOfHour, 0.9)
 	if err != nil {
 		panic(err)
 	}
@@ -423,7 +420,7 @@ func ExamplePlotFold() {
 func ExamplePlotHeatmap() {
 	res, _, stop := loadTail()
 	defer stop()
-	h, err := res.Fold2("Latency p99", cwnb.HourOfDay, cwnb.MinuteOfHour, ts.Mean)
+	h, err := res.Fold2("Latency p99", ts.HourOfDay, ts.MinuteOfHour, ts.Mean)
 	if err != nil {
 		panic(err)
 	}
@@ -438,7 +435,7 @@ func ExamplePlotHeatmap() {
 func ExamplePlotSplit() {
 	res, _, stop := loadTail()
 	defer stop()
-	c, err := cwnb.PlotSplit(res, "Latency p99", cwnb.Hourly(0, 5*time.Minute), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
+	c, err := cwnb.PlotSplit(res, "Latency p99", ts.Hourly(0, 5*time.Minute), cwnb.ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
 		panic(err)
 	}

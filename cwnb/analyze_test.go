@@ -107,7 +107,7 @@ func TestResampleRefusesPercentilesAndReloadFetchesThem(t *testing.T) {
 		t.Errorf("second Reload: %d calls, %v; want 0 calls (the cache)", again.Calls, err)
 	}
 	// With options it builds a new loader, here with an empty cache.
-	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), WithCacheDir(t.TempDir()),
+	other, err := r.Reload(context.Background(), time.Hour, withAPI(localcwtest.Client(t, url)), withCacheDir(t.TempDir()),
 		func(o *Options) { o.Now = func() time.Time { return testNow }; o.NoProgress = true })
 	if err != nil || other.Calls != 1 || !cmp.Equal(other.Values("Latency p99"), hourly.Values("Latency p99")) {
 		t.Errorf("Reload with options: %d calls, %v, p99 %v; want 1 call and %v", other.Calls, err, other.Values("Latency p99"), hourly.Values("Latency p99"))
@@ -144,7 +144,7 @@ func TestResampleBadPeriods(t *testing.T) {
 func TestTheTailStory(t *testing.T) {
 	r, _, _ := apiResult(t, []string{"Average", "p99"}, day, 24*time.Hour)
 
-	fold, err := r.Fold("Latency p99", MinuteOfHour, 0.5)
+	fold, err := r.Fold("Latency p99", ts.MinuteOfHour, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTheTailStory(t *testing.T) {
 		t.Errorf("minute-of-hour fold of p99: :00 mean %.0f ms, :30 mean %.0f ms; want > 3000 and < 1000", fold.Mean[0], fold.Mean[30])
 	}
 
-	cmp99, err := r.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	cmp99, err := r.Compare("Latency p99", ts.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +163,11 @@ func TestTheTailStory(t *testing.T) {
 	if n := cmp99.NA; n != 24*5 {
 		t.Errorf("%d periods in :00-:05, want 120", n)
 	}
-	in, out, _ := r.Split("Latency Average", Hourly(0, 5*time.Minute))
+	in, out, _ := r.Split("Latency Average", ts.Hourly(0, 5*time.Minute))
 	if len(in)+len(out) != 24*60 {
 		t.Errorf("split %d + %d periods, want 1440", len(in), len(out))
 	}
-	h, err := r.Fold2("Latency p99", Day, MinuteOfHour, ts.Mean)
+	h, err := r.Fold2("Latency p99", ts.Day, ts.MinuteOfHour, ts.Mean)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestTheTailStory(t *testing.T) {
 
 func TestPlotAndShow(t *testing.T) {
 	r, _, _ := apiResult(t, []string{"Average", "p99", "SampleCount"}, day.Add(11*time.Hour), 2*time.Hour)
-	c, err := Plot(r, Mark(":00 backup", Hourly(0, 5*time.Minute)), Threshold("SLO", 1000, "Milliseconds"),
+	c, err := Plot(r, Mark(":00 backup", ts.Hourly(0, 5*time.Minute)), Threshold("SLO", 1000, "Milliseconds"),
 		ChartOptions(chart.WithMode(chart.Static)))
 	if err != nil {
 		t.Fatal(err)
@@ -220,11 +220,11 @@ func TestPlotAndShow(t *testing.T) {
 		}()
 		Show(nil, errors.New("boom"))
 	}()
-	fold, _ := r.Fold("Latency p99", MinuteOfHour, 0.99)
+	fold, _ := r.Fold("Latency p99", ts.MinuteOfHour, 0.99)
 	if _, err := PlotFold(fold, Title("p99 by minute of the hour"), Unit("Milliseconds")); err != nil {
 		t.Error(err)
 	}
-	if _, err := PlotSplit(r, "Latency p99", Hourly(0, 5*time.Minute)); err != nil {
+	if _, err := PlotSplit(r, "Latency p99", ts.Hourly(0, 5*time.Minute)); err != nil {
 		t.Error(err)
 	}
 }

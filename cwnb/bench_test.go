@@ -221,7 +221,7 @@ func TestCachedLoadProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := newLoader(WithCacheDir(dir), WithOffline(true), WithRegion("us-east-1"), func(o *Options) {
+	l, err := newLoader(withCacheDir(dir), withOffline(true), withRegion("us-east-1"), func(o *Options) {
 		o.Now = func() time.Time { return testNow }
 		o.NoProgress = true
 	})

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -18,8 +19,6 @@ import (
 	"strings"
 	"time"
 	"unsafe"
-
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // diskCache is the on-disk cache of loaded series. A file holds, for one endpoint, region and account,
@@ -81,28 +80,13 @@ var ErrCorrupt = errors.New("corrupt cache file")
 // the file (a note says so); an offline load fails, saying to load once online.
 var errOldCacheFormat = errors.New("cache file in another format")
 
-// newDiskCache returns the cache in dir; "" means DefaultCacheDir(). The directory is created when
+// newDiskCache returns the cache in dir; "" means cachedir.Default(). The directory is created when
 // the first entry is written.
 func newDiskCache(dir string) *diskCache {
 	if dir == "" {
-		dir = DefaultCacheDir()
+		dir = cachedir.Default()
 	}
 	return &diskCache{dir: dir}
-}
-
-// DefaultCacheDir returns where the cache lives when no directory is given: $CWNB_CACHE if set;
-// otherwise ".cwnb" in the notebook's directory, which GoNB exports as $GONB_DIR (a cell's
-// process runs in the kernel's working directory, the notebook's directory, and GONB_DIR follows
-// %cd); otherwise ".cwnb" in the working directory. Committed next to the notebook, it lets the
-// notebook re-render without AWS.
-func DefaultCacheDir() string {
-	if d := os.Getenv("CWNB_CACHE"); d != "" {
-		return d
-	}
-	if d := os.Getenv(protocol.GONB_DIR_ENV); d != "" {
-		return filepath.Join(d, ".cwnb")
-	}
-	return ".cwnb"
 }
 
 // Dir returns the cache's directory.

@@ -47,7 +47,7 @@ func cacheLoader(t testing.TB, url, dir string, extra ...func(*Options)) envLoad
 		"CWNB_OFFLINE": "", "CWNB_CACHE": "", "CWNB_NOW": ""} {
 		t.Setenv(k, v)
 	}
-	return envLoader{append([]func(*Options){WithCacheDir(dir), WithRegion("us-east-1"),
+	return envLoader{append([]func(*Options){withCacheDir(dir), withRegion("us-east-1"),
 		func(o *Options) {
 			o.Now = func() time.Time { return cacheNow }
 			o.Stderr = io.Discard
@@ -230,7 +230,7 @@ func TestLoadCraftedCacheFile(t *testing.T) {
 
 	t.Run("offline", func(t *testing.T) {
 		os.WriteFile(path, crafted, 0o644)
-		_, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		_, err := cacheLoader(t, url, dir, withOffline(true)).Load(context.Background(), q)
 		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, ErrOffline) {
 			t.Fatalf("offline load = %v; want an error wrapping ErrCorrupt and ErrOffline", err)
 		}
@@ -273,7 +273,7 @@ func TestLoadCraftedCacheFile(t *testing.T) {
 		if _, _, err := decodeHeader(b); err != nil {
 			t.Errorf("file not replaced: %v", err)
 		}
-		off, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		off, err := cacheLoader(t, url, dir, withOffline(true)).Load(context.Background(), q)
 		if err != nil || fmt.Sprint(off.Series[0].Values) != fmt.Sprint(first.Series[0].Values) {
 			t.Errorf("offline after the repair: %v, %v", err, off)
 		}
@@ -368,7 +368,7 @@ func TestConcurrentLoadsKeepEveryUpdate(t *testing.T) {
 		t.Fatalf("%d files, %d entries; want 1 file holding %d entries", len(files), len(entries), len(services))
 	}
 	for _, s := range services {
-		res, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), serviceQuery(s, from, "20m"))
+		res, err := cacheLoader(t, url, dir, withOffline(true)).Load(context.Background(), serviceQuery(s, from, "20m"))
 		if err != nil {
 			t.Errorf("offline %s: %v", s, err)
 			continue

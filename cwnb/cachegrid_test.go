@@ -223,7 +223,7 @@ func TestLoadOldCacheFormat(t *testing.T) {
 
 	t.Run("offline", func(t *testing.T) {
 		os.WriteFile(path, old, 0o644)
-		_, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		_, err := cacheLoader(t, url, dir, withOffline(true)).Load(context.Background(), q)
 		if !errors.Is(err, ErrCorrupt) || !errors.Is(err, errOldCacheFormat) || !errors.Is(err, ErrOffline) {
 			t.Fatalf("offline load = %v; want an error wrapping ErrCorrupt (of the older format) and ErrOffline", err)
 		}
@@ -275,7 +275,7 @@ func TestLoadOldCacheFormat(t *testing.T) {
 		if len(b) < 8 || binary.LittleEndian.Uint32(b[4:]) != cacheFormatVersion {
 			t.Errorf("file not rewritten in format %d", cacheFormatVersion)
 		}
-		off, err := cacheLoader(t, url, dir, WithOffline(true)).Load(context.Background(), q)
+		off, err := cacheLoader(t, url, dir, withOffline(true)).Load(context.Background(), q)
 		if err != nil || !cmp.Equal(first.Series[0].Values, off.Series[0].Values, cmpopts.EquateNaNs()) {
 			t.Errorf("offline after the rewrite: %v, %v", err, off)
 		}
@@ -328,7 +328,7 @@ func TestKeysForMatchesKeyFor(t *testing.T) {
 	q := benchQueryN(1500)
 	q.Metrics = append(q.Metrics, Metric{ID: "err", Namespace: "MyService/API", Name: "Errors", Dims: Dims{"Service": "checkout"}, Stats: []string{"Sum"}, Period: 5 * time.Minute})
 	q.Expressions = []Expression{{ID: "rate", Expr: "err * 2"}}
-	l, err := newLoader(WithOffline(true), WithCacheDir(t.TempDir()))
+	l, err := newLoader(withOffline(true), withCacheDir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@
 //	%%
 //	res := cwnb.MustLoad(lat.Window("2026-11-19T00:00:00Z", "24h"))
 //	res.Display()   // the period, the frame's head and warnings (the same on every re-run)
-//	backup := cwnb.Hourly(0, 5*time.Minute)
+//	backup := ts.Hourly(0, 5*time.Minute)
 //	cwnb.Show(cwnb.Plot(res, cwnb.Mark(":00 backup", backup)))
 //	cmp := cwnb.Must(res.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median}))
 //	fmt.Println(cmp.Summary(":00-:05", "the rest"))
@@ -67,8 +67,8 @@
 // Result.Frame() is the wide frame, built when first asked for (a load never builds it, so a
 // cell that reads Series or Values, or analyses, does not pay for it): TimeColumn ("timestamp", RFC 3339 UTC strings, the start of
 // each period, since gota has no time type) then one float column per series, one row per
-// period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (FillZero,
-// FillForward, FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
+// period, NaN where CloudWatch returned nothing unless Query.Fill says otherwise (ts.FillZero,
+// ts.FillForward, ts.FillLinear, bounded by Query.MaxGap). The long frame (timestamp,
 // region, id, label, namespace, metric, stat, dimension columns, value) for SEARCH results.
 // Result.Times turns the timestamps back into []time.Time. Result.Series carries each
 // column's metadata: id, label, region, namespace, metric, dimensions, statistic, unit, period,
@@ -94,7 +94,7 @@
 // temporary and lock files. Cache files are untrusted input: a damaged or crafted one is fetched
 // again with a warning (ErrCorrupt), and offline it is an error that says corrupt. The location is
 // Options.CacheDir, else $CWNB_CACHE, else $GONB_DIR/.cwnb (GoNB exports the notebook's directory
-// as GONB_DIR and runs cells there), else ./.cwnb (DefaultCacheDir).
+// as GONB_DIR and runs cells there), else ./.cwnb.
 //
 // A committed cache keeps a notebook reproducible: offline mode (Options.Offline or
 // CWNB_OFFLINE=1) answers only from it, also from entries recorded against another endpoint (a
@@ -119,17 +119,17 @@
 //
 // # Saying when
 //
-// One type, When, says "when" everywhere: Hourly(0, 5*time.Minute) is minutes :00-:05 of every
-// hour, Daily(2*time.Hour, 2*time.Hour+30*time.Minute) 02:00-02:30 of every day, Weekdays() and
-// When.On restrict to days, Every takes any cycle that divides a day or is a week; Span, Before,
-// Since and At are absolute. All are UTC. Split, Compare and PlotSplit group by a When, and Mark
-// draws one on a chart.
+// One type, ts.When, says "when" everywhere: ts.Hourly(0, 5*time.Minute) is minutes :00-:05 of
+// every hour, ts.Daily(2*time.Hour, 2*time.Hour+30*time.Minute) 02:00-02:30 of every day,
+// ts.Weekdays() and When.On restrict to days, ts.Every takes any cycle that divides a day or is a
+// week; ts.Span, ts.Before, ts.Since and ts.At are absolute. All are UTC. Split, Compare and
+// PlotSplit group by a ts.When, and Mark draws one on a chart.
 //
 // # No silent wrong answers
 //
 // Every analysis that groups by time checks the data's period against the question. A When knows
 // the coarsest period that resolves it (When.Resolution: 5m for :00-:05), a fold key too (1m for
-// MinuteOfHour). Over coarser data, a week loaded at its automatic 10-minute period for
+// ts.MinuteOfHour). Over coarser data, a week loaded at its automatic 10-minute period for
 // example, Fold, Fold2, Split, Compare and PlotSplit return an error wrapping ErrCoarsePeriod that
 // names the period needed and how to get it (Period: time.Minute in the Query, or Reload), never
 // a diluted number. Where a coarser period only loses detail, a Warning wrapping ErrCoarsePeriod
@@ -153,7 +153,7 @@
 //
 // # Also
 //
-// ReadInvestigation reads YAML investigation files; List runs ListMetrics into a
-// frame; Get is the `cwnb get` command. Slow loads show progress in place in the notebook, and
+// The cwnb command loads YAML investigation files (`cwnb get -file`); List runs ListMetrics into
+// a frame. Slow loads show progress in place in the notebook, and
 // on stderr when it is a terminal.
 package cwnb

@@ -24,7 +24,7 @@ func slowCloudWatch(latency time.Duration) ([]func(*cwnb.Options), func()) {
 	client := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
 	dir, _ := os.MkdirTemp("", "cwnb-example-")
-	return []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"),
+	return []func(*cwnb.Options){withClient(client), func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" },
 			func(o *cwnb.Options) { o.Now = func() time.Time { return exampleNow } }},
 		func() { srv.Close(); os.RemoveAll(dir) }
 }
@@ -76,7 +76,7 @@ func ExampleOptions_noSuggest() {
 	defer stop()
 	typo := cwnb.Metric{Namespace: "MyService/APi", Name: "Latency", Dims: cwnb.Dims{"Service": "checkout"}}
 	res := cwnb.MustLoad(typo.Window("2026-11-19T10:00:00Z", "5m"), opts...)
-	fmt.Println(res.Warnings.Has(cwnb.ErrNoMatch))
+	fmt.Println(errors.Is(res.Warnings[0], cwnb.ErrNoMatch))
 	fmt.Println(res.Warnings)
 	res = cwnb.MustLoad(typo.Window("2026-11-19T10:00:00Z", "5m"), append(opts, func(o *cwnb.Options) { o.NoSuggest = true })...)
 	fmt.Println(res.Warnings)

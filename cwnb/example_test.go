@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -55,7 +54,7 @@ func localCloudWatch() (opts []func(*cwnb.Options), stop func()) {
 	if err != nil {
 		panic(err)
 	}
-	opts = []func(*cwnb.Options){withClient(client), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) {
+	opts = []func(*cwnb.Options){withClient(client), func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" }, func(o *cwnb.Options) {
 		o.Now = func() time.Time { return exampleNow }
 	}}
 	return opts, func() { srv.Close(); os.RemoveAll(dir) }
@@ -117,11 +116,11 @@ func ExampleMustLoad() {
 }
 
 // Offline, a load the cache cannot answer fails and says what is missing.
-func ExampleWithOffline() {
+func ExampleOptions_offline() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
-		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" })
+		func(o *cwnb.Options) { o.Offline = true }, func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" }, func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" })
 	fmt.Println(strings.Replace(err.Error(), dir, "DIR", 1))
 	// Output:
 	// offline (CWNB_OFFLINE or Options.Offline) and the cache DIR lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; us-east-1 MyService/API Latency p99 {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z; load once online with the same query and window, or point CWNB_CACHE at a cache that has it
@@ -163,22 +162,6 @@ func ExampleLast() {
 	// last 1d
 }
 
-func ExampleParseFill() {
-	f, err := cwnb.ParseFill("ffill")
-	fmt.Println(f, err)
-	_, err = cwnb.ParseFill("bfill")
-	fmt.Println(err)
-	// Output:
-	// ffill <nil>
-	// fill "bfill" is unknown; use nan, zero, ffill or linear
-}
-
-func ExampleFill_String() {
-	fmt.Println(cwnb.FillNaN, cwnb.FillZero, cwnb.FillForward, cwnb.FillLinear)
-	// Output:
-	// nan zero ffill linear
-}
-
 func ExampleResult_Times() {
 	opts, stop := localCloudWatch()
 	defer stop()
@@ -210,67 +193,6 @@ func ExampleResult_WriteCSV() {
 	// 2026-11-19T10:02:00Z,151.5,297
 	// 2026-11-19T10:03:00Z,,
 	// 2026-11-19T10:04:00Z,252.5,495
-}
-
-func ExampleResult_WriteLongCSV() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	m := lat
-	m.Stats = nil // Average
-	res := cwnb.MustLoad(m.Window("2026-11-19T10:03:00Z", "2m"), opts...)
-	res.WriteLongCSV(os.Stdout)
-	// Output:
-	// timestamp,region,id,label,namespace,metric,stat,Service,value
-	// 2026-11-19T10:04:00Z,us-east-1,m1,Latency Average,MyService/API,Latency,Average,checkout,252.5
-}
-
-func ExampleResult_WriteJSON() {
-	opts, stop := localCloudWatch()
-	defer stop()
-
-	m := lat
-	m.Stats = []string{"Minimum"}
-	q := m.Window("2026-11-19T10:02:00Z", "2m")
-	q.Period = time.Minute
-	res := cwnb.MustLoad(q, opts...)
-	res.WriteJSON(os.Stdout)
-	// Output:
-	// {
-	//   "start": "2026-11-19T10:02:00Z",
-	//   "end": "2026-11-19T10:04:00Z",
-	//   "period": "1m",
-	//   "period_auto": false,
-	//   "calls": 1,
-	//   "metrics_requested": 1,
-	//   "estimated_cost_usd": 0.00001,
-	//   "warnings": [],
-	//   "timestamps": [
-	//     "2026-11-19T10:02:00Z",
-	//     "2026-11-19T10:03:00Z"
-	//   ],
-	//   "series": [
-	//     {
-	//       "column": "Latency Minimum",
-	//       "id": "m1",
-	//       "label": "Latency Minimum",
-	//       "region": "us-east-1",
-	//       "kind": "metric",
-	//       "namespace": "MyService/API",
-	//       "metric": "Latency",
-	//       "dimensions": {
-	//         "Service": "checkout"
-	//       },
-	//       "stat": "Minimum",
-	//       "period": "1m",
-	//       "status": "Complete",
-	//       "values": [
-	//         3,
-	//         null
-	//       ]
-	//     }
-	//   ]
-	// }
 }
 
 func ExampleResult_String() {
@@ -330,30 +252,11 @@ metrics:
     dimensions: {Service: checkout}
 `
 
-func ExampleReadInvestigation() {
-	dir, _ := os.MkdirTemp("", "cwnb-inv-")
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tail.yaml")
-	os.WriteFile(path, []byte(exampleYAML), 0o644)
-	inv, err := cwnb.ReadInvestigation(path)
-	fmt.Println(len(inv.Query.Metrics), inv.Query.Metrics[0].Stats, err)
-	// Output:
-	// 1 [Average p99] <nil>
-}
-
-func ExampleDefaultCacheDir() {
-	os.Setenv("CWNB_CACHE", "/srv/notebooks/.cwnb")
-	defer os.Unsetenv("CWNB_CACHE")
-	fmt.Println(cwnb.DefaultCacheDir())
-	// Output:
-	// /srv/notebooks/.cwnb
-}
-
-func ExampleWithRegion() {
+func ExampleOptions() {
 	var o cwnb.Options
 	for _, fn := range []func(*cwnb.Options){
-		cwnb.WithRegion("eu-west-1"), cwnb.WithProfile("prod-readonly"), func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" },
-		cwnb.WithCacheDir("notebooks/.cwnb"), func(o *cwnb.Options) { o.RateLimit = 10 }, cwnb.WithOffline(true),
+		func(o *cwnb.Options) { o.Region = "eu-west-1" }, func(o *cwnb.Options) { o.Profile = "prod-readonly" }, func(o *cwnb.Options) { o.Endpoint = "http://127.0.0.1:4582" },
+		func(o *cwnb.Options) { o.CacheDir = "notebooks/.cwnb" }, func(o *cwnb.Options) { o.RateLimit = 10 }, func(o *cwnb.Options) { o.Offline = true },
 	} {
 		fn(&o)
 	}
@@ -362,27 +265,13 @@ func ExampleWithRegion() {
 	// eu-west-1 prod-readonly http://127.0.0.1:4582 notebooks/.cwnb 10 true
 }
 
-func ExampleWithProfile() {
-	var o cwnb.Options
-	cwnb.WithProfile("sso-observability")(&o)
-	fmt.Println(o.Profile)
-	// Output:
-	// sso-observability
-}
-
-func ExampleWithCacheDir() {
-	fmt.Println(cacheDirOf([]func(*cwnb.Options){cwnb.WithCacheDir("investigations/.cwnb")}))
-	// Output:
-	// investigations/.cwnb
-}
-
 // An offline load that the cache cannot answer fails with an error wrapping ErrOffline that
 // lists what the cache lacks.
-func ExampleWithOffline_miss() {
+func ExampleOptions_offlineMiss() {
 	dir, _ := os.MkdirTemp("", "cwnb-empty-")
 	defer os.RemoveAll(dir)
 	_, err := cwnb.Load(context.Background(), lat.Window("2026-11-19T10:00:00Z", "10m"),
-		cwnb.WithOffline(true), cwnb.WithCacheDir(dir), cwnb.WithRegion("us-east-1"))
+		func(o *cwnb.Options) { o.Offline = true }, func(o *cwnb.Options) { o.CacheDir = dir }, func(o *cwnb.Options) { o.Region = "us-east-1" })
 	fmt.Println(errors.Is(err, cwnb.ErrOffline))
 	fmt.Println(strings.Contains(err.Error(), "lacks us-east-1 MyService/API Latency Average {Service=checkout} 2026-11-19T10:00:00Z/2026-11-19T10:10:00Z"))
 	// Output:
@@ -400,13 +289,4 @@ func ExampleWindow_String() {
 // withClient points a loader at client in every region.
 func withClient(client *cloudwatch.Client) func(*cwnb.Options) {
 	return func(o *cwnb.Options) { o.Client = client }
-}
-
-// cacheDirOf is the cache directory that opts set.
-func cacheDirOf(opts []func(*cwnb.Options)) string {
-	var o cwnb.Options
-	for _, fn := range opts {
-		fn(&o)
-	}
-	return o.CacheDir
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/cwnb/cwnb/cwnb/internal/export"
 	"io"
 	"math"
 	"regexp"
@@ -47,7 +48,7 @@ func fmtCSV(v float64) string {
 // who can publish a metric controls) that starts with =, +, -, @, a tab or a carriage return is
 // written with a leading single quote, so that it is shown as text and never evaluated as a
 // formula ("=HYPERLINK(...)" becomes "'=HYPERLINK(...)"). Numbers are written as numbers
-// (-5 stays -5). WriteJSON keeps every text as it is.
+// (-5 stays -5). The JSON export keeps every text as it is.
 func (r *Result) WriteCSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -76,9 +77,15 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteLongCSV writes the long frame (see Long) as CSV, one row per datapoint, values in full
-// precision. Text cells and headers are made spreadsheet-safe as in WriteCSV.
-func (r *Result) WriteLongCSV(w io.Writer) error {
+func init() {
+	export.LongCSV = func(r any, w io.Writer) error { return r.(*Result).writeLongCSV(w) }
+	export.JSON = func(r any, w io.Writer) error { return r.(*Result).writeJSON(w) }
+}
+
+// writeLongCSV writes the long frame as CSV, one row per datapoint, values in full precision.
+// Text cells and headers are made spreadsheet-safe as in WriteCSV. The command reaches it as
+// export.LongCSV.
+func (r *Result) writeLongCSV(w io.Writer) error {
 	dims := r.dimNames()
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -127,10 +134,10 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(f), 'g', -1, 64)), nil
 }
 
-// WriteJSON writes the result as one JSON object: the window, period, calls, cost, warnings,
+// writeJSON writes the result as one JSON object: the window, period, calls, cost, warnings,
 // the timestamps (RFC 3339 UTC) and every series with its metadata and values (null where
-// missing).
-func (r *Result) WriteJSON(w io.Writer) error {
+// missing). The command reaches it as export.JSON.
+func (r *Result) writeJSON(w io.Writer) error {
 	type jseries struct {
 		Column     string      `json:"column"`
 		ID         string      `json:"id"`

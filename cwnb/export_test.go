@@ -68,10 +68,10 @@ func TestCSVFormulaInjection(t *testing.T) {
 	if err := res.WriteCSV(&wide); err != nil {
 		t.Fatal(err)
 	}
-	if err := res.WriteLongCSV(&long); err != nil {
+	if err := res.writeLongCSV(&long); err != nil {
 		t.Fatal(err)
 	}
-	if err := res.WriteJSON(&js); err != nil {
+	if err := res.writeJSON(&js); err != nil {
 		t.Fatal(err)
 	}
 	// What a spreadsheet would evaluate: a cell of a text column starting with = + - @ tab CR,

@@ -88,15 +88,7 @@ func TestNoNameWithTwoMeanings(t *testing.T) {
 	// Known exceptions, each with the reason it stays:
 	known := map[string]string{
 		"Series": "the loader's column with its metadata, ts's (times, values) pair; a loader-side rename",
-		// Fills: the loader's Fill enum and its constants against ts's Fill options and FillPolicy
-		// constants. Issue 9 wants one vocabulary owned by ts; remove these when the loader
-		// re-exports ts's.
-		"Fill":        "fill policy (loader) against fill options (ts)",
-		"FillNaN":     "a cwnb.Fill against a ts.FillPolicy",
-		"FillZero":    "a cwnb.Fill against a ts.FillPolicy",
-		"FillForward": "a cwnb.Fill against a ts.FillPolicy",
-		"FillLinear":  "a cwnb.Fill against a ts.FillPolicy",
-		"Band":        "a plot option drawing the envelope between two columns, ts's anomaly envelope: both are a band",
+		"Band":   "a plot option drawing the envelope between two columns, ts's anomaly envelope: both are a band",
 	}
 	var shared []string
 	for name, node := range facade {

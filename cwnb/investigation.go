@@ -2,6 +2,7 @@ package cwnb
 
 import (
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/export"
 	"os"
 	"sort"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"github.com/cwnb/cwnb/cwnb/metricmath"
 )
 
-// investigation is a YAML investigation file, as ReadInvestigation reads it.
+// investigation is a YAML investigation file, as readInvestigation reads it.
 type investigation struct {
 	Path     string // the file it was read from, if any
 	Title    string
@@ -21,8 +22,9 @@ type investigation struct {
 	Query    Query
 }
 
-// ReadInvestigation reads and checks the investigation file at path and returns its Title,
-// Question and Query (load it with Load(ctx, inv.Query)). An investigation file holds the
+// readInvestigation reads and checks the investigation file at path and returns its Title,
+// Question and Query (load it with Load(ctx, inv.Query)). The command reaches it as
+// export.Investigation (cwnb get -file). An investigation file holds the
 // question, the window and the metrics, as SREs write them. Example:
 //
 //	title: Is the average hiding our tail?
@@ -46,7 +48,7 @@ type investigation struct {
 // expressions (id, expression or expr, label, unit, period, account, hidden). Durations are Go
 // durations or whole days ("7d"). An unknown key, a key or dimension given twice, or a bad value
 // is an error naming the file and line. Labels name the result's columns as Result.Columns says.
-func ReadInvestigation(path string) (*investigation, error) {
+func readInvestigation(path string) (*investigation, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("investigation file: %w", err)
@@ -130,7 +132,7 @@ func (p *invParser) key(key string, v *yaml.Node) error {
 	case "fill":
 		var s string
 		if s, err = scalar(name, v, key); err == nil {
-			if q.Fill, err = ParseFill(s); err != nil {
+			if q.Fill, err = parseFill(s); err != nil {
 				err = yamlErr(name, v, "%v", err)
 			}
 		}
@@ -515,4 +517,14 @@ func parseExpressionNode(name string, n *yaml.Node, i int) (Expression, []string
 		return e, nil, yamlErr(name, exprNode, "expression %q: %v", e.Expr, err)
 	}
 	return e, x.Refs(), nil
+}
+
+func init() {
+	export.Investigation = func(path string) (any, error) {
+		inv, err := readInvestigation(path)
+		if err != nil {
+			return nil, err
+		}
+		return inv.Query, nil
+	}
 }

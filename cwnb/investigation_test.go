@@ -115,11 +115,11 @@ metrics:
   - {namespace: MyService/API, name: Latency, stats: "Maximum, SampleCount", dimensions: {Service: checkout}}
 `), 0o644)
 	c := localcwtest.Client(t, url)
-	inv, err := ReadInvestigation(path)
+	inv, err := readInvestigation(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Load(context.Background(), inv.Query, withAPI(c), WithCacheDir(t.TempDir()), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
+	res, err := Load(context.Background(), inv.Query, withAPI(c), withCacheDir(t.TempDir()), withRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestList(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	opts := []func(*Options){withAPI(c), WithCacheDir(dir), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } }}
+	opts := []func(*Options){withAPI(c), withCacheDir(dir), withRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } }}
 	f := Filter{Namespace: "MyService/API", Metric: "Latency", Dims: Dims{"Service": ""}}
 	ls, err := List(context.Background(), f, opts...)
 	if err != nil {
@@ -64,7 +64,7 @@ func TestList(t *testing.T) {
 	if n := all.Frame.Nrow(); n != 4 {
 		t.Errorf("%d rows, want 4", n)
 	}
-	_, err = List(context.Background(), Filter{Namespace: "Other"}, append(opts, WithOffline(true))...)
+	_, err = List(context.Background(), Filter{Namespace: "Other"}, append(opts, withOffline(true))...)
 	if !errors.Is(err, ErrOffline) {
 		t.Errorf("offline miss: %v", err)
 	}

@@ -51,7 +51,7 @@ func testLoaderWith(t testing.TB, url, dir string, now time.Time, clientOpt func
 		copts = append(copts, clientOpt)
 	}
 	c := localcwtest.Client(t, url, copts...)
-	fns := append([]func(*Options){withAPI(c), WithCacheDir(dir), func(o *Options) {
+	fns := append([]func(*Options){withAPI(c), withCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return now }
 		o.Region = "us-east-1"
 		o.NoProgress = true
@@ -214,7 +214,7 @@ func TestLoadCacheRerun(t *testing.T) {
 		}
 	}
 	// Offline, same cache: served. Offline, empty cache: an error naming the metric.
-	off, err := testLoader(t, url, dir, testNow, WithOffline(true)).Load(context.Background(), q)
+	off, err := testLoader(t, url, dir, testNow, withOffline(true)).Load(context.Background(), q)
 	if err != nil || off.Calls != 0 {
 		t.Fatalf("offline from a full cache: %v (calls %v)", err, off)
 	}
@@ -224,14 +224,14 @@ func TestLoadCacheRerun(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL", "")
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	bare, err := Load(context.Background(), q, WithCacheDir(dir), WithOffline(true), WithRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
+	bare, err := Load(context.Background(), q, withCacheDir(dir), withOffline(true), withRegion("us-east-1"), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if err != nil || bare.Endpoint != "local" || bare.String() != first.String() {
 		t.Fatalf("offline without an endpoint: %v\n%v\nvs online\n%v", err, bare, first)
 	}
 	if diff := cmp.Diff(first.Series[1].Values, bare.Series[1].Values, cmpopts.EquateNaNs()); diff != "" {
 		t.Errorf("offline values differ:\n%s", diff)
 	}
-	_, err = testLoader(t, url, t.TempDir(), testNow, WithOffline(true)).Load(context.Background(), q)
+	_, err = testLoader(t, url, t.TempDir(), testNow, withOffline(true)).Load(context.Background(), q)
 	var oe *offlineError
 	if !errors.Is(err, ErrOffline) || !errors.As(err, &oe) || !strings.Contains(err.Error(), "Latency p99") {
 		t.Errorf("offline miss error = %v, want an *offlineError naming Latency p99", err)

@@ -56,7 +56,7 @@ func TestStoppedServerFailsFast(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", url)
 	began := time.Now()
 	_, err := Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"),
-		WithRegion("us-east-1"), WithCacheDir(t.TempDir()), func(o *Options) { o.Now = func() time.Time { return testNow } })
+		withRegion("us-east-1"), withCacheDir(t.TempDir()), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if took := time.Since(began); took > 5*time.Second {
 		t.Errorf("took %v, want < 5s", took)
 	}
@@ -79,7 +79,7 @@ func TestNoCredentials(t *testing.T) {
 	noAWSEnv(t)
 	began := time.Now()
 	_, err := Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"),
-		WithRegion("eu-west-1"), WithCacheDir(t.TempDir()), func(o *Options) { o.Now = func() time.Time { return testNow } })
+		withRegion("eu-west-1"), withCacheDir(t.TempDir()), func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if took := time.Since(began); took > 5*time.Second {
 		t.Errorf("took %v", took)
 	}
@@ -148,7 +148,7 @@ func TestNothingMatched(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Warnings.Has(ErrNoMatch) {
+			if !res.Warnings.has(ErrNoMatch) {
 				t.Fatalf("no ErrNoMatch warning: %q", res.Warnings)
 			}
 			text := res.Warnings.String()
@@ -167,7 +167,7 @@ func TestNothingMatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Warnings.Has(ErrNoMatch) || strings.Contains(res.Warnings.String(), "did you mean") || srv.Calls("ListMetrics") != before {
+		if !res.Warnings.has(ErrNoMatch) || strings.Contains(res.Warnings.String(), "did you mean") || srv.Calls("ListMetrics") != before {
 			t.Errorf("warnings %q after %d ListMetrics calls", res.Warnings, srv.Calls("ListMetrics")-before)
 		}
 	})
@@ -177,13 +177,13 @@ func TestNothingMatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Warnings.Has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "namespace MyService/APi holds no metric; did you mean MyService/API?") {
+		if !res.Warnings.has(ErrNoMatch) || !strings.Contains(res.Warnings.String(), "namespace MyService/APi holds no metric; did you mean MyService/API?") {
 			t.Errorf("warnings %q", res.Warnings)
 		}
 	})
 	t.Run("data", func(t *testing.T) {
 		res, err := testLoader(t, url, t.TempDir(), testNow).Load(context.Background(), checkout.over(w))
-		if err != nil || res.Warnings.Has(ErrNoMatch) {
+		if err != nil || res.Warnings.has(ErrNoMatch) {
 			t.Errorf("err %v, warnings %q", err, res.Warnings)
 		}
 	})
@@ -260,7 +260,7 @@ func TestOptionsAreChecked(t *testing.T) {
 		})
 	}
 	var nilCtx context.Context
-	l, err := newLoader(WithOffline(true), WithCacheDir(t.TempDir()))
+	l, err := newLoader(withOffline(true), withCacheDir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func TestExpiredCredentials(t *testing.T) {
 		w.Write(body)
 	}))
 	t.Cleanup(srv.Close)
-	l := testLoader(t, srv.URL, t.TempDir(), testNow, WithProfile("prod"))
+	l := testLoader(t, srv.URL, t.TempDir(), testNow, withProfile("prod"))
 	_, err := l.Load(context.Background(), checkout.Window("2026-11-19T10:00:00Z", "10m"))
 	if !errors.Is(err, ErrCredentials) {
 		t.Fatalf("err = %v; want ErrCredentials", err)
@@ -416,7 +416,7 @@ func TestCachedLoadNeedsNoCredentials(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", url)
 	dir := t.TempDir()
 	q := checkout.Window(testNow.Add(-10*time.Hour).Format(time.RFC3339), "10m")
-	opts := []func(*Options){WithRegion("us-east-1"), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow } }}
+	opts := []func(*Options){withRegion("us-east-1"), withCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow } }}
 	t.Setenv("AWS_ACCESS_KEY_ID", "local")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "local")
 	first, err := Load(context.Background(), q, opts...)

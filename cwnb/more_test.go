@@ -30,7 +30,7 @@ func TestLoadRegions(t *testing.T) {
 	putRamp(t, urlB, from, 3, map[int]bool{0: true})
 	urls := map[string]string{"us-east-1": urlA, "eu-west-1": urlB}
 	dir := t.TempDir()
-	l, err := newLoader(WithCacheDir(dir), func(o *Options) {
+	l, err := newLoader(withCacheDir(dir), func(o *Options) {
 		o.Now = func() time.Time { return testNow }
 		o.NewClient = func(ctx context.Context, region string) (*cloudwatch.Client, error) {
 			return localcwtest.Client(t, urls[region], func(co *cloudwatch.Options) { co.Region = region }), nil
@@ -132,7 +132,7 @@ func TestLoadPartialData(t *testing.T) {
 		}, Messages: []types.MessageData{{Code: aws.String("Note"), Value: aws.String("call-level")}}},
 	}}
 	dir := t.TempDir()
-	l, _ := newLoader(withAPI(stub), WithCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, _ := newLoader(withAPI(stub), withCacheDir(dir), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	res, err := l.Load(context.Background(), checkout.Window(from.Format(time.RFC3339), "3m"))
 	if err != nil {
 		t.Fatal(err)
@@ -260,7 +260,7 @@ func TestLoadAgedWindow(t *testing.T) {
 	later := testNow.Add(20 * 24 * time.Hour)
 	for _, offline := range []bool{false, true} {
 		calls := srv.Calls("GetMetricData")
-		res, err := testLoader(t, url, dir, later, WithOffline(offline)).Load(context.Background(), q)
+		res, err := testLoader(t, url, dir, later, withOffline(offline)).Load(context.Background(), q)
 		if err != nil {
 			t.Fatalf("offline=%v: %v", offline, err)
 		}
@@ -297,15 +297,15 @@ func TestLoadBeyondRetention(t *testing.T) {
 	q := checkout.Window(from.Format(time.RFC3339), "10m")
 	t.Setenv("CWNB_NOW", testNow.Format(time.RFC3339))
 	c := localcwtest.Client(t, url)
-	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir)); err != nil {
+	if _, err := Load(context.Background(), q, withAPI(c), withCacheDir(dir)); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("CWNB_NOW", testNow.AddDate(2, 0, 0).Format(time.RFC3339))
-	res, err := Load(context.Background(), q, withAPI(c), WithCacheDir(dir), WithOffline(true))
+	res, err := Load(context.Background(), q, withAPI(c), withCacheDir(dir), withOffline(true))
 	if err != nil || res.Period != time.Minute || res.Calls != 0 {
 		t.Fatalf("two years later from the cache: %v", err)
 	}
-	if _, err := Load(context.Background(), q, withAPI(c), WithCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
+	if _, err := Load(context.Background(), q, withAPI(c), withCacheDir(t.TempDir())); err == nil || !strings.Contains(err.Error(), "455 days") {
 		t.Errorf("without a cache: %v, want the retention error", err)
 	}
 	t.Setenv("CWNB_NOW", "tomorrow")

@@ -123,7 +123,7 @@ func runCell(t *testing.T) {
 	progressDelay = 0
 	c := localcwtest.Client(t, os.Getenv("CWNB_TEST_CELL"))
 	res, err := Load(context.Background(), checkout.Window(testNow.Add(-10*time.Hour).Format(time.RFC3339), "10m"),
-		withAPI(c), WithCacheDir(os.Getenv("CWNB_TEST_CACHE")), WithRegion("us-east-1"), func(o *Options) { o.NoSuggest = true },
+		withAPI(c), withCacheDir(os.Getenv("CWNB_TEST_CACHE")), withRegion("us-east-1"), func(o *Options) { o.NoSuggest = true },
 		func(o *Options) { o.Now = func() time.Time { return testNow } })
 	if err != nil {
 		t.Fatal(err)

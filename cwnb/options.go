@@ -94,20 +94,8 @@ type Options struct {
 	NewClient func(ctx context.Context, region string) (*cloudwatch.Client, error)
 
 	api  api      // a client given by this package's tests, which may stand in for the SDK
-	errs []string // invalid values given to With* options, reported by New
+	errs []string // invalid values given to options, reported by New
 }
-
-// WithRegion sets Options.Region.
-func WithRegion(region string) func(*Options) { return func(o *Options) { o.Region = region } }
-
-// WithProfile sets Options.Profile.
-func WithProfile(profile string) func(*Options) { return func(o *Options) { o.Profile = profile } }
-
-// WithCacheDir sets Options.CacheDir.
-func WithCacheDir(dir string) func(*Options) { return func(o *Options) { o.CacheDir = dir } }
-
-// WithOffline sets Options.Offline.
-func WithOffline(offline bool) func(*Options) { return func(o *Options) { o.Offline = offline } }
 
 // resolve applies optFns and the environment and fills in the defaults, or says which value is
 // wrong.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb/chart"
 	"github.com/cwnb/cwnb/cwnb/cwstat"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 // Show displays a chart in the notebook. It takes a builder's two results directly:
@@ -47,7 +48,7 @@ type plotSpec struct {
 
 type mark struct {
 	name string
-	when When
+	when ts.When
 }
 
 type bandSpec struct{ name, lower, upper string }
@@ -70,11 +71,11 @@ func Columns(names ...string) PlotOption {
 }
 
 // Mark draws a time selection on the time axis, named: a recurring window as shaded spans
-// (Mark(":00 backup", Hourly(0, 5*time.Minute))), an absolute one as a span, an instant (At) as a
+// (Mark(":00 backup", ts.Hourly(0, 5*time.Minute))), an absolute one as a span, an instant (ts.At) as a
 // vertical line. A recurrence whose cycle is shorter than the data's period is refused, and so is
 // one that would draw more than ts.MaxOccurrences spans; a window finer than the data is drawn
 // with a warning in the footer. Plot only.
-func Mark(name string, w When) PlotOption {
+func Mark(name string, w ts.When) PlotOption {
 	return func(p *plotSpec) {
 		p.marks = append(p.marks, mark{name, w})
 		p.timeOnly = append(p.timeOnly, "Mark")
@@ -395,7 +396,7 @@ func PlotHeatmap(h *Heatmap, opts ...PlotOption) (*chart.Chart, error) {
 // groups of Result.Split and Result.Compare, with the same period checks) as a CDF: the curves
 // separate where the groups differ. The groups are named by the window ("every hour :00-:05") and
 // its complement ("the rest").
-func PlotSplit(r *Result, column string, in When, opts ...PlotOption) (*chart.Chart, error) {
+func PlotSplit(r *Result, column string, in ts.When, opts ...PlotOption) (*chart.Chart, error) {
 	if r == nil {
 		return nil, fmt.Errorf("PlotSplit: %w", errNoResult)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cwnb/cwnb/cwnb/cwstat"
 	"github.com/cwnb/cwnb/cwnb/metricmath"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 // Dims are CloudWatch dimensions of a metric, name → value. Order does not matter.
@@ -84,8 +85,8 @@ type Expression struct {
 //     the chosen period is reported in Result.Period and Result.Notes.
 //   - Regions: the loader's region. Several regions load the same queries from each into one
 //     result; the wide frame's columns then carry the region and the long frame has a region column.
-//   - Fill: FillNaN, a missing period is NaN.
-//   - MaxGap: no limit for FillForward and FillLinear.
+//   - Fill: ts.FillNaN, a missing period is NaN.
+//   - MaxGap: no limit for ts.FillForward and ts.FillLinear.
 //
 // Queries may have different periods if each is a multiple of the finest: the frame's grid is the
 // finest period, and a coarser series has its values at its own period starts (NaN between, unless
@@ -97,7 +98,7 @@ type Query struct {
 	Window      Window
 	Period      time.Duration
 	Regions     []string
-	Fill        Fill
+	Fill        ts.FillPolicy
 	MaxGap      time.Duration
 
 	err error // from a string-parsing constructor, reported by Load
@@ -284,8 +285,8 @@ func (q *Query) check() error {
 	if err := validPeriod(q.Period); err != nil {
 		return invalidf("query %v", err)
 	}
-	if q.Fill < FillNaN || q.Fill > FillLinear {
-		return invalidf("fill %v is unknown; use cwnb.FillNaN, FillZero, FillForward or FillLinear", q.Fill)
+	if q.Fill != ts.FillNaN && q.Fill != ts.FillZero && q.Fill != ts.FillForward && q.Fill != ts.FillLinear {
+		return invalidf("fill %v is not one the loader applies; use ts.FillNaN, ts.FillZero, ts.FillForward or ts.FillLinear", q.Fill)
 	}
 	if q.MaxGap < 0 {
 		return invalidf("max gap %v is negative; use 0 for no bound or a duration such as 5m", q.MaxGap)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cwnb/cwnb/cwnb/internal/parallel"
+	"github.com/cwnb/cwnb/cwnb/ts"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
@@ -22,69 +23,38 @@ const TimeColumn = "timestamp"
 // TimeLayout is the layout of TimeColumn's strings.
 const timeLayout = "2006-01-02T15:04:05Z"
 
-// Fill says what the wide frame holds for a period with no datapoint. CloudWatch omits empty
-// periods; cwnb never invents a 0 unless asked.
-type Fill int
-
-const (
-	// FillNaN leaves a missing period NaN (the default).
-	FillNaN Fill = iota
-	// FillZero puts 0 in every missing period (for counts such as Errors, where no datapoint
-	// means nothing happened).
-	FillZero
-	// FillForward repeats the last value before the gap, for at most Query.MaxGap.
-	FillForward
-	// FillLinear interpolates linearly between the values around a gap no longer than
-	// Query.MaxGap; gaps at the edges stay NaN.
-	FillLinear
-)
-
-// String returns "nan", "zero", "ffill" or "linear".
-func (f Fill) String() string {
-	switch f {
-	case FillNaN:
-		return "nan"
-	case FillZero:
-		return "zero"
-	case FillForward:
-		return "ffill"
-	case FillLinear:
-		return "linear"
-	}
-	return fmt.Sprintf("Fill(%d)", int(f))
-}
-
-// ParseFill parses "nan" (or "none", ""), "zero", "ffill" (or "forward") and "linear".
-func ParseFill(s string) (Fill, error) {
+// parseFill parses "nan" (or "none", ""), "zero", "ffill" (or "forward") and "linear", the fill
+// policies Query.Fill accepts, for an investigation file's fill field.
+func parseFill(s string) (ts.FillPolicy, error) {
 	switch s {
 	case "", "nan", "none", "NaN":
-		return FillNaN, nil
+		return ts.FillNaN, nil
 	case "zero", "0":
-		return FillZero, nil
+		return ts.FillZero, nil
 	case "ffill", "forward":
-		return FillForward, nil
+		return ts.FillForward, nil
 	case "linear":
-		return FillLinear, nil
+		return ts.FillLinear, nil
 	}
 	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
 }
 
-// fillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds FillForward (at
-// most maxGap values repeated into a gap) and FillLinear (gaps of at most maxGap values are
+// fillValues returns a copy of v with its NaN gaps filled by f. maxGap bounds ts.FillForward (at
+// most maxGap values repeated into a gap) and ts.FillLinear (gaps of at most maxGap values are
 // interpolated, longer ones stay NaN); maxGap ≤ 0 means no bound.
-func fillValues(v []float64, f Fill, maxGap int) []float64 {
+func fillValues(v []float64, f ts.FillPolicy, maxGap int) []float64 {
 	out := append([]float64(nil), v...)
 	if maxGap <= 0 {
 		maxGap = len(v) + 1
 	}
 	switch f {
-	case FillZero:
+	case ts.FillZero:
 		for i, x := range out {
 			if math.IsNaN(x) {
 				out[i] = 0
 			}
 		}
-	case FillForward:
+	case ts.FillForward:
 		last, run := math.NaN(), 0
 		for i, x := range out {
 			if !math.IsNaN(x) {
@@ -96,7 +66,7 @@ func fillValues(v []float64, f Fill, maxGap int) []float64 {
 				out[i] = last
 			}
 		}
-	case FillLinear:
+	case ts.FillLinear:
 		prev := -1
 		for i, x := range v {
 			if math.IsNaN(x) {
@@ -295,7 +265,7 @@ func timeStrings(ts []time.Time) []string {
 }
 
 // Wide builds the wide frame again with another fill policy (maxGap 0: no bound).
-func (r *Result) wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
+func (r *Result) wide(f ts.FillPolicy, maxGap time.Duration) dataframe.DataFrame {
 	gap := 0
 	if maxGap > 0 && r.Period > 0 {
 		gap = int(maxGap / r.Period)
@@ -305,7 +275,7 @@ func (r *Result) wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 	// gota boxes every element it stores: build the columns on every core.
 	parallel.For(len(r.Series), func(i int) {
 		v := r.Series[i].Values
-		if f != FillNaN {
+		if f != ts.FillNaN {
 			v = fillValues(v, f, gap)
 		}
 		cols[i+1] = floatColumn(v, r.Series[i].Column)
@@ -316,7 +286,7 @@ func (r *Result) wide(f Fill, maxGap time.Duration) dataframe.DataFrame {
 // filled returns the values of s as the wide frame holds them: Query.Fill applied (a copy), or
 // s.Values themselves without a fill.
 func (r *Result) filled(s *Series) []float64 {
-	if r.Query.Fill == FillNaN {
+	if r.Query.Fill == ts.FillNaN {
 		return s.Values
 	}
 	gap := 0

@@ -142,7 +142,7 @@ func (l *loader) store(group []*regionUnit, final time.Time) Warnings {
 	}
 	if changed {
 		if err := l.cache.writeFile(k, file); err != nil {
-			warns = append(warns, warnf(ErrCacheNote, "cache write failed (%v); the next load fetches again", err))
+			warns = append(warns, warnf(errCacheNote, "cache write failed (%v); the next load fetches again", err))
 		}
 	}
 	return warns

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/ts"
 	"github.com/go-gota/gota/series"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -161,7 +162,7 @@ func TestValidate(t *testing.T) {
 		{"empty dimension", Query{Metrics: []Metric{with(func(m *Metric) { m.Dims = Dims{"Service": ""} })}, Window: w}, "empty name or value"},
 		{"nothing", Query{Window: w}, "no metrics and no expressions"},
 		{"old insights", Query{Expressions: []Expression{{Expr: "SELECT AVG(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId)"}}, Window: Between(testNow.AddDate(0, 0, -20), testNow.AddDate(0, 0, -19))}, "only the last 2 weeks"},
-		{"bad fill", Query{Metrics: []Metric{lat}, Window: w, Fill: Fill(9)}, "fill Fill(9) is unknown"},
+		{"bad fill", Query{Metrics: []Metric{lat}, Window: w, Fill: ts.FillPolicy(9)}, "fill FillPolicy(9) is not one the loader applies"},
 		{"negative max gap", Query{Metrics: []Metric{lat}, Window: w, MaxGap: -time.Minute}, "max gap -1m0s is negative"},
 		{"all hidden", Query{Metrics: []Metric{with(func(m *Metric) { m.Hidden = true })}, Window: w}, "Hidden"},
 		{"cycle", Query{Expressions: []Expression{{ID: "a", Expr: "b + 1"}, {ID: "b", Expr: "a + 1"}}, Window: w}, "cycle"},
@@ -172,7 +173,7 @@ func TestValidate(t *testing.T) {
 		{"too old", Query{Metrics: []Metric{lat}, Window: Between(testNow.AddDate(-2, 0, 0), testNow.AddDate(-2, 0, 1))}, "455 days"},
 		{"shorter than a period", Query{Metrics: []Metric{lat}, Window: Between(testNow.Add(-50*time.Minute), testNow.Add(-20*time.Minute)), Period: time.Hour}, "no complete 1h period"},
 	}
-	l, err := newLoader(WithCacheDir(t.TempDir()), WithOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
+	l, err := newLoader(withCacheDir(t.TempDir()), withOffline(true), func(o *Options) { o.Now = func() time.Time { return testNow }; o.Region = "us-east-1" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,16 +321,16 @@ func TestFillValues(t *testing.T) {
 	in := []float64{nan, 1, nan, nan, 4, nan, nan, nan, nan, 9, nan}
 	tests := []struct {
 		name   string
-		f      Fill
+		f      ts.FillPolicy
 		maxGap int
 		want   []float64
 	}{
-		{"nan", FillNaN, 0, in},
-		{"zero", FillZero, 0, []float64{0, 1, 0, 0, 4, 0, 0, 0, 0, 9, 0}},
-		{"ffill", FillForward, 0, []float64{nan, 1, 1, 1, 4, 4, 4, 4, 4, 9, 9}},
-		{"ffill limit 2", FillForward, 2, []float64{nan, 1, 1, 1, 4, 4, 4, nan, nan, 9, 9}},
-		{"linear", FillLinear, 0, []float64{nan, 1, 2, 3, 4, 5, 6, 7, 8, 9, nan}},
-		{"linear max gap 2", FillLinear, 2, []float64{nan, 1, 2, 3, 4, nan, nan, nan, nan, 9, nan}},
+		{"nan", ts.FillNaN, 0, in},
+		{"zero", ts.FillZero, 0, []float64{0, 1, 0, 0, 4, 0, 0, 0, 0, 9, 0}},
+		{"ffill", ts.FillForward, 0, []float64{nan, 1, 1, 1, 4, 4, 4, 4, 4, 9, 9}},
+		{"ffill limit 2", ts.FillForward, 2, []float64{nan, 1, 1, 1, 4, 4, 4, nan, nan, 9, 9}},
+		{"linear", ts.FillLinear, 0, []float64{nan, 1, 2, 3, 4, 5, 6, 7, 8, 9, nan}},
+		{"linear max gap 2", ts.FillLinear, 2, []float64{nan, 1, 2, 3, 4, nan, nan, nan, nan, 9, nan}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -343,13 +344,13 @@ func TestFillValues(t *testing.T) {
 		t.Error("fillValues mutated its input")
 	}
 	for _, s := range []string{"nan", "zero", "ffill", "linear"} {
-		f, err := ParseFill(s)
+		f, err := parseFill(s)
 		if err != nil || f.String() != s {
-			t.Errorf("ParseFill(%q) = %v, %v", s, f, err)
+			t.Errorf("parseFill(%q) = %v, %v", s, f, err)
 		}
 	}
-	if _, err := ParseFill("bfill"); err == nil {
-		t.Error("ParseFill(bfill) succeeded")
+	if _, err := parseFill("bfill"); err == nil {
+		t.Error("parseFill(bfill) succeeded")
 	}
 }
 
@@ -451,22 +452,6 @@ func TestCacheFile(t *testing.T) {
 	}
 }
 
-func TestDefaultCacheDir(t *testing.T) {
-	t.Setenv("CWNB_CACHE", "")
-	t.Setenv("GONB_DIR", "")
-	if got := DefaultCacheDir(); got != ".cwnb" {
-		t.Errorf("default = %q", got)
-	}
-	t.Setenv("GONB_DIR", "/nb")
-	if got := DefaultCacheDir(); got != filepath.Join("/nb", ".cwnb") {
-		t.Errorf("under GoNB = %q", got)
-	}
-	t.Setenv("CWNB_CACHE", "/tmp/c")
-	if got := DefaultCacheDir(); got != "/tmp/c" {
-		t.Errorf("CWNB_CACHE = %q", got)
-	}
-}
-
 func TestMergeSeries(t *testing.T) {
 	a := &seriesData{label: "x", times: []int64{0, 60, 180}, values: []float64{1, 2, 4}}
 	b := &seriesData{label: "x", times: []int64{60, 120, 240}, values: []float64{20, 3, 5}}
@@ -552,3 +537,9 @@ func asPoints(f *cacheFile) *cacheFile {
 	}
 	return out
 }
+
+// The option setters of this package's tests (a notebook writes func(o *cwnb.Options) { ... }).
+func withRegion(region string) func(*Options)   { return func(o *Options) { o.Region = region } }
+func withProfile(profile string) func(*Options) { return func(o *Options) { o.Profile = profile } }
+func withCacheDir(dir string) func(*Options)    { return func(o *Options) { o.CacheDir = dir } }
+func withOffline(offline bool) func(*Options)   { return func(o *Options) { o.Offline = offline } }

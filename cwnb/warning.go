@@ -3,6 +3,7 @@ package cwnb
 import (
 	"errors"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 	"strings"
 )
 
@@ -50,8 +51,8 @@ func (ws Warnings) String() string {
 	return strings.Join(s, "\n")
 }
 
-// Has reports whether any warning wraps target (errors.Is).
-func (ws Warnings) Has(target error) bool {
+// has reports whether any warning wraps target (errors.Is).
+func (ws Warnings) has(target error) bool {
 	for _, w := range ws {
 		if errors.Is(w, target) {
 			return true
@@ -82,6 +83,6 @@ func (ws Warnings) dedupe() Warnings {
 	return out
 }
 
-// ErrCacheNote is the kind of a warning about how the cache stored a result (a write that
+// errCacheNote is the kind of a warning about how the cache stored a result (a write that
 // failed: the next load fetches again). A damaged cache file wraps ErrCorrupt instead.
-var ErrCacheNote = errors.New("cache")
+var errCacheNote = cachedir.ErrNote

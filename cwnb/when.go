@@ -4,45 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// When says "when" for Split, Compare, PlotSplit and chart marks: a window that recurs on the UTC
-// calendar (Hourly, Daily, Weekdays, Every) or an absolute one (Span, Before, Since, At). It is
-// ts.When; see there for the rules. Every analysis checks it against the data's period: a
-// recurring window finer than the data (minutes :00-:05 over 10-minute data) is an error that
-// says which period to load, never a number.
-type When = ts.When
-
-// Hourly is minutes [from, to) of every hour, UTC: Hourly(0, 5*time.Minute) is ":00-:05".
-func Hourly(from, to time.Duration) When { return ts.Hourly(from, to) }
-
-// Daily is the times of day [from, to) of every day, UTC: Daily(2*time.Hour,
-// 2*time.Hour+30*time.Minute) is "02:00-02:30"; When.On restricts it to weekdays.
-func Daily(from, to time.Duration) When { return ts.Daily(from, to) }
-
-// Weekdays is Monday to Friday, all day, UTC.
-func Weekdays() When { return ts.Weekdays() }
-
-// Every is the window [from, to) of every cycle, for cycles other than an hour or a day:
-// Every(15*time.Minute, 0, time.Minute). The cycle divides a day or is a week.
-func Every(cycle, from, to time.Duration) When { return ts.Every(cycle, from, to) }
-
-// Span is the absolute window [start, end).
-func Span(start, end time.Time) When { return ts.Span(start, end) }
-
-// Before is every time before t: the "before the deploy" group.
-func Before(t time.Time) When { return ts.Before(t) }
-
-// Since is every time from t on: the "after the deploy" group.
-func Since(t time.Time) When { return ts.Since(t) }
-
-// At is the instant t, for a chart mark such as a deploy or a change point.
-func At(t time.Time) When { return ts.At(t) }
-
 // Must returns v, or panics with err: fold := cwnb.Must(res.Fold("Latency p99",
-// cwnb.MinuteOfHour)) spares a cell the if-err-panic lines. A notebook cell that panics fails
+// ts.MinuteOfHour)) spares a cell the if-err-panic lines. A notebook cell that panics fails
 // visibly with the error, which is what a notebook wants; code that handles errors should not
 // use it.
 func Must[T any](v T, err error) T {

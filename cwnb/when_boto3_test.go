@@ -78,7 +78,7 @@ func TestCompareAgainstBoto3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
+	c, err := r.Compare("Latency p99", ts.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestCompareAgainstBoto3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r10.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1}); err == nil {
+	if _, err := r10.Compare("Latency p99", ts.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1}); err == nil {
 		t.Errorf("cwnb answered at 10m where the independent computation gives the diluted %.2fx", diluted)
 	}
 }

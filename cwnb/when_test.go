@@ -47,12 +47,12 @@ func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
 	if r.Period != 10*time.Minute || !r.PeriodAuto {
 		t.Fatalf("a week with no Period loaded at %v (auto %v); this test needs the automatic 10m", r.Period, r.PeriodAuto)
 	}
-	backup := Hourly(0, 5*time.Minute)
+	backup := ts.Hourly(0, 5*time.Minute)
 	fixes := []string{"Period: time.Minute", "Reload(ctx, time.Minute)", "10m", "automatic"}
-	_, errFold := r.Fold("Latency p99", MinuteOfHour, 0.5)
+	_, errFold := r.Fold("Latency p99", ts.MinuteOfHour, 0.5)
 	_, errCmp := r.Compare("Latency p99", backup, ts.CompareOptions{Stat: ts.Median, Seed: 1})
 	_, _, errSplit := r.Split("Latency p99", backup)
-	_, errHeat := r.Fold2("Latency p99", Day, MinuteOfHour, ts.Mean)
+	_, errHeat := r.Fold2("Latency p99", ts.Day, ts.MinuteOfHour, ts.Mean)
 	_, errPlot := PlotSplit(r, "Latency p99", backup)
 	for name, err := range map[string]error{"Fold": errFold, "Compare": errCmp, "Split": errSplit, "Fold2": errHeat, "PlotSplit": errPlot} {
 		if !errors.Is(err, ErrCoarsePeriod) {
@@ -69,7 +69,7 @@ func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
 		t.Errorf("the errors do not name the period needed:\n%v\n%v", errFold, errCmp)
 	}
 	// An hour-of-day fold of the same data loses nothing: it answers.
-	if f, err := r.Fold("Latency p99", HourOfDay); err != nil || len(f.Keys) != 24 || len(f.Warnings) != 0 {
+	if f, err := r.Fold("Latency p99", ts.HourOfDay); err != nil || len(f.Keys) != 24 || len(f.Warnings) != 0 {
 		t.Errorf("hour-of-day fold of 10m data: %v, %v", err, f)
 	}
 	// A chart highlight finer than the data is drawn, with the warning in the footer.
@@ -83,7 +83,7 @@ func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
 	}
 
 	// A mark outside the window is said, not silently dropped.
-	c, err = Plot(r, Columns("Latency p99"), Mark("deploy", At(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))), ChartOptions(chart.WithMode(chart.Interactive)))
+	c, err = Plot(r, Columns("Latency p99"), Mark("deploy", ts.At(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))), ChartOptions(chart.WithMode(chart.Interactive)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestAutoPeriodFoldAndCompareRefuse(t *testing.T) {
 	if math.Abs(cmp.Ratio-want) > 1e-9 || cmp.Ratio < 5 {
 		t.Errorf("ratio at 1m: %.3f, brute force %.3f; want the undiluted ratio (about 6.8)", cmp.Ratio, want)
 	}
-	fold, err := fine.Fold("Latency p99", MinuteOfHour)
+	fold, err := fine.Fold("Latency p99", ts.MinuteOfHour)
 	if err != nil || len(fold.Warnings) != 0 || fold.Count[7] != 7*24 {
 		t.Errorf("minute-of-hour fold at 1m: %v, warnings %v, count at :07 %v", err, fold.Warnings, fold.Count)
 	}
@@ -142,59 +142,58 @@ func TestSplitAbsoluteBoundaries(t *testing.T) {
 	col := "Latency Average"
 	// On the grid: nothing is left out.
 	deploy := day.Add(10*time.Hour + 30*time.Minute)
-	in, out, err := r.Split(col, Before(deploy))
+	in, out, err := r.Split(col, ts.Before(deploy))
 	if err != nil || len(in) != 90 || len(out) != 90 {
 		t.Fatalf("Before(10:30) over 1m: %d + %d, %v; want 90 + 90", len(in), len(out), err)
 	}
 	// Inside a period: that period is in neither group, and Compare says so.
 	mid := deploy.Add(30 * time.Second)
-	in, out, err = r.Split(col, Before(mid))
+	in, out, err = r.Split(col, ts.Before(mid))
 	if err != nil || len(in) != 90 || len(out) != 89 {
 		t.Errorf("Before(10:30:30) over 1m: %d + %d, %v; want 90 + 89 (10:30 straddles)", len(in), len(out), err)
 	}
-	c, err := r.Compare(col, Since(mid), ts.CompareOptions{Seed: 1})
+	c, err := r.Compare(col, ts.Since(mid), ts.CompareOptions{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Warnings.Has(ErrCoarsePeriod) || !strings.Contains(c.Summary("", ""), "both sides of the boundary") {
+	if !c.Warnings.has(ErrCoarsePeriod) || !strings.Contains(c.Summary("", ""), "both sides of the boundary") {
 		t.Errorf("Compare across a straddled boundary: warnings %v", c.Warnings)
 	}
 	// Empty groups are said, not computed.
-	for name, w := range map[string]When{"before the data": Before(day), "after the data": Since(day.Add(48 * time.Hour)), "an instant": At(deploy)} {
+	for name, w := range map[string]ts.When{"before the data": ts.Before(day), "after the data": ts.Since(day.Add(48 * time.Hour)), "an instant": ts.At(deploy)} {
 		if _, _, err := r.Split(col, w); !errors.Is(err, ErrNoMatch) {
 			t.Errorf("Split %s: %v; want ErrNoMatch", name, err)
 		}
 	}
 	// Few periods in a group: a warning.
-	c, err = r.Compare(col, Before(day.Add(9*time.Hour+5*time.Minute)), ts.CompareOptions{Seed: 1})
-	if err != nil || !c.Warnings.Has(ErrPartialData) || !strings.Contains(c.Summary("", ""), "only 5 and 175 periods") {
+	c, err = r.Compare(col, ts.Before(day.Add(9*time.Hour+5*time.Minute)), ts.CompareOptions{Seed: 1})
+	if err != nil || !c.Warnings.has(ErrPartialData) || !strings.Contains(c.Summary("", ""), "only 5 and 175 periods") {
 		t.Errorf("5 periods against 175: %v, %v", err, c.Warnings)
 	}
 	// Invalid windows and nil results are errors, not panics.
-	if _, _, err := r.Split(col, Every(3600, 0, 300)); !errors.Is(err, ts.ErrWhen) {
+	if _, _, err := r.Split(col, ts.Every(3600, 0, 300)); !errors.Is(err, ts.ErrWhen) {
 		t.Errorf("bare nanoseconds: %v", err)
 	}
-	if _, _, err := r.Split(col, When{}); !errors.Is(err, ts.ErrWhen) {
+	if _, _, err := r.Split(col, ts.When{}); !errors.Is(err, ts.ErrWhen) {
 		t.Errorf("zero When: %v", err)
 	}
 	var nilr *Result
 	for name, f := range map[string]func() error{
-		"Fold":                                  func() error { _, err := nilr.Fold(col, MinuteOfHour); return err },
-		"Fold2":                                 func() error { _, err := nilr.Fold2(col, Day, MinuteOfHour, ts.Mean); return err },
-		"Compare":                               func() error { _, err := nilr.Compare(col, Weekdays(), ts.CompareOptions{}); return err },
-		"Split":                                 func() error { _, _, err := nilr.Split(col, Weekdays()); return err },
-		"Describe":                              func() error { _, err := nilr.Describe(col); return err },
+		"Fold":                                  func() error { _, err := nilr.Fold(col, ts.MinuteOfHour); return err },
+		"Fold2":                                 func() error { _, err := nilr.Fold2(col, ts.Day, ts.MinuteOfHour, ts.Mean); return err },
+		"Compare":                               func() error { _, err := nilr.Compare(col, ts.Weekdays(), ts.CompareOptions{}); return err },
+		"Split":                                 func() error { _, _, err := nilr.Split(col, ts.Weekdays()); return err },
 		"ChangePoints":                          func() error { _, err := nilr.ChangePoints(col, ts.ChangePointOptions{}); return err },
 		"Quality":                               func() error { _, err := nilr.Quality(col); return err },
 		"Resample":                              func() error { _, err := nilr.Resample(time.Hour); return err },
 		"Reload":                                func() error { _, err := nilr.Reload(context.Background(), time.Hour); return err },
 		"Resample of a result without a period": func() error { _, err := (&Result{}).Resample(time.Hour); return err },
 		"Split of a result without a period": func() error {
-			_, _, err := (&Result{Series: []Series{{Column: col}}}).Split(col, Since(day))
+			_, _, err := (&Result{Series: []Series{{Column: col}}}).Split(col, ts.Since(day))
 			return err
 		},
 		"Fold of a result without a period": func() error {
-			_, err := (&Result{Series: []Series{{Column: col}}}).Fold(col, HourOfDay)
+			_, err := (&Result{Series: []Series{{Column: col}}}).Fold(col, ts.HourOfDay)
 			return err
 		},
 	} {
@@ -219,10 +218,10 @@ func TestPlotRefusesNilAndRunawayInput(t *testing.T) {
 		"Plot(nil)":        func() error { _, err := Plot(nil); return err },
 		"PlotFold(nil)":    func() error { _, err := PlotFold(nil); return err },
 		"PlotHeatmap(nil)": func() error { _, err := PlotHeatmap(nil); return err },
-		"PlotSplit(nil)":   func() error { _, err := PlotSplit(nil, "x", Weekdays()); return err },
-		"bare nanoseconds": func() error { _, err := Plot(r, Mark("backup", Every(3600, 0, 300))); return err },
+		"PlotSplit(nil)":   func() error { _, err := PlotSplit(nil, "x", ts.Weekdays()); return err },
+		"bare nanoseconds": func() error { _, err := Plot(r, Mark("backup", ts.Every(3600, 0, 300))); return err },
 		"finer than data": func() error {
-			_, err := Plot(r, Mark("tick", Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)))
+			_, err := Plot(r, Mark("tick", ts.Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)))
 			return err
 		},
 		"absurd size": func() error { _, err := Plot(r, ChartOptions(chart.WithSize(100000, 100000))); return err },
@@ -259,7 +258,7 @@ func TestPlotRefusesNilAndRunawayInput(t *testing.T) {
 	// A one-second recurrence over the result's day would draw more marks than the cap: refused
 	// before drawing (data at 1s are not needed to see the cap: the check is on the count).
 	long := &Result{Period: time.Second, Start: day, End: day.Add(24 * time.Hour)}
-	if _, _, err := long.events(mark{"tick", Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)}); err == nil || !strings.Contains(err.Error(), "more than the 10000") {
+	if _, _, err := long.events(mark{"tick", ts.Every(time.Second, 0, 500*time.Millisecond+500*time.Millisecond)}); err == nil || !strings.Contains(err.Error(), "more than the 10000") {
 		t.Errorf("86,400 marks: %v; want a refusal naming the cap", err)
 	}
 }
@@ -321,15 +320,15 @@ func TestFoldOfARetentionCoarsenedLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Period != 5*time.Minute || !r.Warnings.Has(ErrCoarsePeriod) {
+	if r.Period != 5*time.Minute || !r.Warnings.has(ErrCoarsePeriod) {
 		t.Fatalf("loaded at %v with warnings %v; this test needs the loader to coarsen 1m to 5m", r.Period, r.Warnings)
 	}
-	_, err = r.Fold("Latency p99", MinuteOfHour)
+	_, err = r.Fold("Latency p99", ts.MinuteOfHour)
 	if !errors.Is(err, ErrCoarsePeriod) || !strings.Contains(err.Error(), "-now") || !strings.Contains(err.Error(), "15 days") || strings.Contains(err.Error(), "Period: time.Minute") {
 		t.Errorf("fold of a coarsened load: %v", err)
 	}
 	// :00-:05 is resolved by 5m data: that comparison still answers.
-	if _, err := r.Compare("Latency p99", Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1}); err != nil {
+	if _, err := r.Compare("Latency p99", ts.Hourly(0, 5*time.Minute), ts.CompareOptions{Stat: ts.Median, Seed: 1}); err != nil {
 		t.Errorf("compare :00-:05 over 5m data: %v", err)
 	}
 }
@@ -358,8 +357,8 @@ func BenchmarkCompareWeek(b *testing.B) {
 		Series: []Series{{Column: "p99", Period: time.Minute, Values: v}}}
 	for _, w := range []struct {
 		name string
-		when When
-	}{{"hourly", Hourly(0, 5*time.Minute)}, {"straddled-boundary", Since(start.Add(3*24*time.Hour + 30*time.Second))}} {
+		when ts.When
+	}{{"hourly", ts.Hourly(0, 5*time.Minute)}, {"straddled-boundary", ts.Since(start.Add(3*24*time.Hour + 30*time.Second))}} {
 		b.Run(w.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -376,16 +375,16 @@ func TestMarkEvents(t *testing.T) {
 	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
 	cases := []struct {
 		name   string
-		when   When
+		when   ts.When
 		starts []time.Time
 		ends   []time.Time // zero: a line
 		warn   error
 	}{
-		{"hourly", Hourly(0, 5*time.Minute), []time.Time{at(9, 0), at(10, 0), at(11, 0)}, []time.Time{at(9, 5), at(10, 5), at(11, 5)}, nil},
-		{"deploy", At(at(10, 30)), []time.Time{at(10, 30)}, []time.Time{{}}, nil},
-		{"before, clipped to the window", Before(at(9, 30)), []time.Time{at(9, 0)}, []time.Time{at(9, 30)}, nil},
-		{"outside", At(at(13, 0)), nil, nil, ErrNoMatch},
-		{"finer than 1m data", Every(time.Hour, 30*time.Second, 90*time.Second), []time.Time{at(9, 0).Add(30 * time.Second), at(10, 0).Add(30 * time.Second), at(11, 0).Add(30 * time.Second)},
+		{"hourly", ts.Hourly(0, 5*time.Minute), []time.Time{at(9, 0), at(10, 0), at(11, 0)}, []time.Time{at(9, 5), at(10, 5), at(11, 5)}, nil},
+		{"deploy", ts.At(at(10, 30)), []time.Time{at(10, 30)}, []time.Time{{}}, nil},
+		{"before, clipped to the window", ts.Before(at(9, 30)), []time.Time{at(9, 0)}, []time.Time{at(9, 30)}, nil},
+		{"outside", ts.At(at(13, 0)), nil, nil, ErrNoMatch},
+		{"finer than 1m data", ts.Every(time.Hour, 30*time.Second, 90*time.Second), []time.Time{at(9, 0).Add(30 * time.Second), at(10, 0).Add(30 * time.Second), at(11, 0).Add(30 * time.Second)},
 			[]time.Time{at(9, 1).Add(30 * time.Second), at(10, 1).Add(30 * time.Second), at(11, 1).Add(30 * time.Second)}, ErrCoarsePeriod},
 	}
 	for _, c := range cases {
@@ -403,7 +402,7 @@ func TestMarkEvents(t *testing.T) {
 				t.Errorf("%s: event %d is %+v, want %s-%s", c.name, i, e, c.starts[i], c.ends[i])
 			}
 		}
-		if (c.warn == nil) != (len(warns) == 0) || (c.warn != nil && !warns.Has(c.warn)) {
+		if (c.warn == nil) != (len(warns) == 0) || (c.warn != nil && !warns.has(c.warn)) {
 			t.Errorf("%s: warnings %v, want %v", c.name, warns, c.warn)
 		}
 	}

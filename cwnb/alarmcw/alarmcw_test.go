@@ -319,7 +319,7 @@ func TestHistoryMarksOnPlot(t *testing.T) {
 	}
 	q := cwnb.Query{Metrics: []cwnb.Metric{{Namespace: "MyService/API", Name: "Latency", Dims: cwnb.Dims{"Service": "checkout"},
 		Stats: []string{"p99"}}}, Window: cwnb.Between(from, to), Period: time.Minute}
-	res, err := cwnb.Load(context.Background(), q, func(o *cwnb.Options) { o.Client = c }, cwnb.WithCacheDir(t.TempDir()),
+	res, err := cwnb.Load(context.Background(), q, func(o *cwnb.Options) { o.Client = c }, func(o *cwnb.Options) { o.CacheDir = t.TempDir() },
 		func(o *cwnb.Options) { o.Now = func() time.Time { return scenario.DemoNow } })
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/cwnb/cwnb/cwnb"
 	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/chart"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 // Definition converts a metric alarm from DescribeAlarms into a definition the back-tester
@@ -366,9 +367,9 @@ func (h *History) Marks() []cwnb.PlotOption {
 	var out []cwnb.PlotOption
 	for _, e := range h.Events() {
 		if e.End.IsZero() {
-			out = append(out, cwnb.Mark(e.Name, cwnb.At(e.Start)))
+			out = append(out, cwnb.Mark(e.Name, ts.At(e.Start)))
 		} else {
-			out = append(out, cwnb.Mark(e.Name, cwnb.Span(e.Start, e.End)))
+			out = append(out, cwnb.Mark(e.Name, ts.Span(e.Start, e.End)))
 		}
 	}
 	return out

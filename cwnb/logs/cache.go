@@ -7,12 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/cwnb/cwnb/cwnb"
 )
 
 // cache keeps the rows of complete windows as gzipped JSON files, one per (endpoint, query,
@@ -24,7 +23,7 @@ func openCache(dir string) *cache {
 	case "-":
 		return nil
 	case "":
-		dir = filepath.Join(cwnb.DefaultCacheDir(), "logs")
+		dir = filepath.Join(cachedir.Default(), "logs")
 	}
 	return &cache{dir: dir}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 	"io"
 	"os"
 	"strings"
@@ -56,7 +57,7 @@ type Options struct {
 	// Client is the CloudWatch Logs client; nil: one from the SDK's default configuration (the
 	// endpoint from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS when set).
 	Client API
-	// CacheDir holds complete windows' results; "" is <cwnb.DefaultCacheDir()>/logs; "-" turns
+	// CacheDir holds complete windows' results; "" is the cwnb cache directory ($CWNB_CACHE, else .cwnb next to the notebook) + /logs; "-" turns
 	// the cache off.
 	CacheDir string
 	// MaxRows is the most rows one query is asked for (StartQuery limit) before the loader
@@ -190,7 +191,7 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 		}
 		if c != nil && complete {
 			if err := c.put(key, raw); err != nil {
-				res.Warnings = append(res.Warnings, cwnb.Warning{Kind: cwnb.ErrCacheNote, Text: "could not cache the result: " + err.Error()})
+				res.Warnings = append(res.Warnings, cwnb.Warning{Kind: cachedir.ErrNote, Text: "could not cache the result: " + err.Error()})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/cwnb/cwnb/cwnb/internal/export"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cwnb/cwnb/cwnb"
+	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
 func init() {
@@ -67,11 +69,11 @@ func (g getRequest) query() (cwnb.Query, error) {
 			return cwnb.Query{}, fmt.Errorf("-file gives the metrics, so %s would be ignored; drop %s or drop -file",
 				strings.Join(given, ", "), strings.Join(given, ", "))
 		}
-		inv, err := cwnb.ReadInvestigation(g.File)
+		v, err := export.Investigation(g.File)
 		if err != nil {
 			return cwnb.Query{}, err
 		}
-		q := inv.Query
+		q := v.(cwnb.Query)
 		if len(g.Regions) > 0 {
 			q.Regions = g.Regions
 		}
@@ -140,7 +142,7 @@ func (g getRequest) applyCommon(q *cwnb.Query, fromFile bool) error {
 		q.Period = p
 	}
 	if g.Fill != "" {
-		f, err := cwnb.ParseFill(g.Fill)
+		f, err := parseFill(g.Fill)
 		if err != nil {
 			return fmt.Errorf("-fill: %v", err)
 		}
@@ -389,9 +391,25 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	switch g.Format {
 	case "long":
-		return res.WriteLongCSV(stdout)
+		return export.LongCSV(res, stdout)
 	case "json":
-		return res.WriteJSON(stdout)
+		return export.JSON(res, stdout)
 	}
 	return res.WriteCSV(stdout)
+}
+
+// parseFill parses -fill: "nan" (or "none"), "zero", "ffill" (or "forward") and "linear", the fill
+// policies cwnb.Query.Fill accepts.
+func parseFill(s string) (ts.FillPolicy, error) {
+	switch s {
+	case "nan", "none", "NaN":
+		return ts.FillNaN, nil
+	case "zero", "0":
+		return ts.FillZero, nil
+	case "ffill", "forward":
+		return ts.FillForward, nil
+	case "linear":
+		return ts.FillLinear, nil
+	}
+	return 0, fmt.Errorf("fill %q is unknown; use nan, zero, ffill or linear", s)
 }
