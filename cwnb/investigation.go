@@ -2,11 +2,13 @@ package cwnb
 
 import (
 	"fmt"
-	"github.com/cwnb/cwnb/cwnb/internal/export"
 	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cwnb/cwnb/cwnb/alarm"
+	"github.com/cwnb/cwnb/cwnb/internal/export"
 
 	"gopkg.in/yaml.v3"
 
@@ -20,6 +22,9 @@ type investigation struct {
 	Title    string
 	Question string
 	Query    Query
+	// Alarms are the alarm definitions of the file's alarms: key (alarm.ParseYAML's format), to
+	// replay or back-test with package alarm over the loaded data.
+	Alarms []alarm.Definition
 }
 
 // readInvestigation reads and checks the investigation file at path and returns its Title,
@@ -41,6 +46,9 @@ type investigation struct {
 //	  - id: slow
 //	    expression: lat_p99 / lat_avg
 //	    label: p99 over average
+//
+// An alarms: key holds alarm definitions in package alarm's format (alarm.ParseYAML), so that an
+// investigation and the alarms it tunes live in one file.
 //
 // Keys: title, question, region, regions, window (start, end, length, last, delay), period, fill
 // (nan, zero, ffill, linear), max_gap, metrics (id, namespace, name or metric, stat/stats/
@@ -86,8 +94,8 @@ func parseInvestigation(name string, data []byte) (*investigation, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, yamlErr(name, root, "the file must be a mapping with keys such as title, window and metrics")
 	}
-	p := &invParser{name: name, inv: &investigation{Path: name}, idLines: map[string]*yaml.Node{}}
-	keys := []string{"title", "question", "region", "regions", "window", "period", "fill", "max_gap", "metrics", "expressions"}
+	p := &invParser{name: name, inv: &investigation{Path: name}, idLines: map[string]*yaml.Node{}, data: data}
+	keys := []string{"title", "question", "region", "regions", "window", "period", "fill", "max_gap", "metrics", "expressions", "alarms"}
 	if err := eachKey(name, root, keys, p.key); err != nil {
 		return nil, err
 	}
@@ -97,6 +105,7 @@ func parseInvestigation(name string, data []byte) (*investigation, error) {
 // invParser holds what parseInvestigation has read so far.
 type invParser struct {
 	name       string
+	data       []byte // the whole file, for the alarms: key's own reader
 	inv        *investigation
 	ids        []string
 	idLines    map[string]*yaml.Node
@@ -135,6 +144,12 @@ func (p *invParser) key(key string, v *yaml.Node) error {
 			if q.Fill, err = parseFill(s); err != nil {
 				err = yamlErr(name, v, "%v", err)
 			}
+		}
+	case "alarms":
+		// The alarms' own reader (package alarm) checks them, with its line numbers: a file that
+		// cwnb get -file accepts is one alarm.ParseYAML accepts too.
+		if inv.Alarms, err = alarm.ParseYAML(name, p.data); err != nil {
+			err = fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 	case "metrics":
 		err = p.metrics(v)

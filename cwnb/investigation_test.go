@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cwnb/cwnb/cwnb/alarm"
 	"github.com/cwnb/cwnb/cwnb/localcw"
 	"github.com/cwnb/cwnb/cwnb/localcw/localcwtest"
 )
@@ -128,5 +129,44 @@ metrics:
 	}
 	if got := res.Series[0].Values[9]; got != 1000 {
 		t.Errorf("Maximum of minute 9 = %v, want 1000", got)
+	}
+}
+
+// TestInvestigationAlarms: an investigation file can carry the alarms it tunes (issue 13): the
+// alarms: key is read by package alarm's reader, the same definitions either way, and a bad alarm
+// is an error naming its line.
+func TestInvestigationAlarms(t *testing.T) {
+	file := tailYAML + `alarms:
+  - name: checkout-p99
+    namespace: MyService/API
+    metric: Latency
+    dimensions: {Service: checkout}
+    stat: p99
+    period: 1m
+    threshold: "> 1500"
+    datapoints: 2 of 3
+    treat_missing_data: notBreaching
+`
+	inv, err := parseInvestigation("tail.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := alarm.ParseYAML("tail.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Alarms) != 1 || !cmp.Equal(inv.Alarms, direct) {
+		t.Fatalf("alarms %+v, alarm.ParseYAML %+v", inv.Alarms, direct)
+	}
+	a := inv.Alarms[0]
+	if a.Name != "checkout-p99" || a.Statistic != "p99" || a.Threshold != 1500 || a.EvaluationPeriods != 3 || a.DatapointsToAlarm != 2 || a.Period != time.Minute {
+		t.Errorf("alarm %+v", a)
+	}
+	if len(inv.Query.Metrics) != 2 {
+		t.Errorf("the metrics were lost: %+v", inv.Query.Metrics)
+	}
+	bad := strings.Replace(file, `threshold: "> 1500"`, `threshold: "> lots"`, 1)
+	if _, err := parseInvestigation("tail.yaml", []byte(bad)); !errors.Is(err, ErrInvalid) || !errors.Is(err, alarm.ErrYAML) || !strings.Contains(err.Error(), "tail.yaml:") {
+		t.Errorf("a bad alarm threshold: err = %v, want an error naming the file and line", err)
 	}
 }
