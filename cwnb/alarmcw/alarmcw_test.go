@@ -146,7 +146,7 @@ func TestFetchBatchesCandidates(t *testing.T) {
 	for _, x := range series {
 		distinct[fmt.Sprint(x.Start, x.Step, x.Period, x.Values, x.Samples)] = true
 	}
-	files, _ := filepath.Glob(filepath.Join(o.CacheDir, "alarms", "fetch-*.json.gz"))
+	files, _ := filepath.Glob(filepath.Join(o.CacheDir, "alarms", "*", "fetch-*.json.gz"))
 	if len(files) != 1 {
 		t.Fatalf("cache files %v, want one fetch entry", files)
 	}
@@ -271,6 +271,9 @@ func TestHistoryEventsOnLineChart(t *testing.T) {
 // TestOfflineFromCache re-runs the verbs with no client and CWNB_OFFLINE semantics: everything a
 // notebook read before comes from the cache, and a miss says what to do.
 func TestOfflineFromCache(t *testing.T) {
+	// Recorded against a local CloudWatch in us-east-1 (the cache's directory names the source).
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:4582")
+	t.Setenv("AWS_REGION", "us-east-1")
 	srv, _, opt := startScenarios(t, "api")
 	ctx := context.Background()
 	from, to := scenario.DemoNow.Add(-2*time.Hour), scenario.DemoNow
@@ -301,6 +304,17 @@ func TestOfflineFromCache(t *testing.T) {
 	}
 	if now := srv.Calls("DescribeAlarms") + srv.Calls("DescribeAlarmHistory") + srv.Calls("GetMetricData"); now != calls {
 		t.Errorf("offline verbs made %d calls", now-calls)
+	}
+	// A reader re-running a committed notebook has no endpoint and no region: what was recorded
+	// against the local CloudWatch still serves.
+	for _, k := range []string{"AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {
+		t.Setenv(k, "")
+	}
+	if d3, err := alarmcw.Describe(ctx, "checkout-latency-p99", offline); err != nil || d3.Threshold != d.Threshold {
+		t.Fatalf("offline Describe with no endpoint: %v %v", d3, err)
+	}
+	if _, st, err := alarmcw.Fetch(ctx, []alarm.Definition{*d}, from, to, alarm.Options{}, offline); err != nil || !st.Cached {
+		t.Fatalf("offline fetch with no endpoint: %v %v", st, err)
 	}
 	_, err = alarmcw.Describe(ctx, "never-read", offline)
 	if !errors.Is(err, alarmcw.ErrOffline) || !strings.Contains(err.Error(), "unset CWNB_OFFLINE") {

@@ -124,11 +124,24 @@ func source() string {
 	return name + "|" + region
 }
 
-// cacheKey names a cache entry by what it answers and where from.
+// cacheKey names a cache entry by what it answers; the directory it lives in (sourceDir) names
+// where from.
 func cacheKey(kind string, req any) string {
 	b, _ := json.Marshal(req)
-	sum := sha256.Sum256(append([]byte(kind+"|"+source()+"|"), b...))
+	sum := sha256.Sum256(append([]byte(kind+"|"), b...))
 	return kind + "-" + hex.EncodeToString(sum[:10])
+}
+
+// sourceDir is the cache directory of the endpoint and region answering (source), as one path
+// element: "local_us-east-1", "aws_eu-west-1".
+func sourceDir() string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.':
+			return r
+		}
+		return '_'
+	}, source())
 }
 
 // cached returns the answer for key. A final answer (a window that has ended) is read from the
@@ -136,10 +149,20 @@ func cacheKey(kind string, req any) string {
 // that an offline re-run finds the last one); the cache serves them only when offline.
 func cached[T any](o *Options, key string, final bool, fetch func() (T, error)) (T, error) {
 	var zero T
-	path := filepath.Join(o.CacheDir, "alarms", key+".json.gz")
+	path := filepath.Join(o.CacheDir, "alarms", sourceDir(), key+".json.gz")
 	if !o.NoCache && (final || o.Offline) {
 		if v, err := readCached[T](path); err == nil {
 			return v, nil
+		}
+		if o.Offline {
+			// A reader re-running a committed notebook has no endpoint (or another one): the
+			// answer recorded from any endpoint serves, the first in name order.
+			others, _ := filepath.Glob(filepath.Join(o.CacheDir, "alarms", "*", key+".json.gz"))
+			for _, p := range others {
+				if v, err := readCached[T](p); err == nil {
+					return v, nil
+				}
+			}
 		}
 		// A missing or damaged entry is refetched (and rewritten) rather than trusted.
 	}
