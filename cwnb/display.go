@@ -1,6 +1,7 @@
 package cwnb
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/cwnb/cwnb/cwnb/internal/nbout"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -70,7 +73,7 @@ func (r *Result) String() string {
 	for _, w := range r.Warnings {
 		b.WriteString("warning: " + w.Text + "\n")
 	}
-	for _, n := range r.Notes {
+	for _, n := range r.shownNotes() {
 		b.WriteString("note: " + n.Text + "\n")
 	}
 	head, cols := r.head()
@@ -142,7 +145,7 @@ func (r *Result) html() string {
 	for _, w := range r.Warnings {
 		b.WriteString(`<div style="background:#fff3cd;padding:2px 6px;margin:2px 0">⚠ ` + e(w.Text) + "</div>")
 	}
-	for _, n := range r.Notes {
+	for _, n := range r.shownNotes() {
 		b.WriteString(`<div style="color:#555">ℹ ` + e(n.Text) + "</div>")
 	}
 	head, cols := r.head()
@@ -171,7 +174,7 @@ func (r *Result) html() string {
 // nbconvert to text) shows it; outside GoNB it prints String to stdout.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
-		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		nbout.Send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextHTML:  r.html(),
 			protocol.MIMETextPlain: r.String(),
 		}})
@@ -190,4 +193,18 @@ func (r *Result) loadedLine() string {
 	return fmt.Sprintf("cwnb: loaded with period %s%s: %d rows × %d series, %s/%s, %s @ %s",
 		fmtDur(r.Period), auto, r.rows(), len(r.Series), r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339),
 		strings.Join(r.Regions, ","), r.Endpoint)
+}
+
+// shownNotes are the notes Display shows: all but those about how the cache served the result
+// (for example "served from the cache at period 1m" when a re-run finds CloudWatch keeping only
+// coarser periods by now), which depend on when and where the notebook runs, not on the data.
+// Result.Notes keeps them all.
+func (r *Result) shownNotes() Warnings {
+	var out Warnings
+	for _, n := range r.Notes {
+		if !errors.Is(n, errCacheNote) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -148,7 +148,7 @@ func (l *loader) plan(ctx context.Context, q Query, now time.Time) (*prepared, e
 	p, err := l.prepare(ctx, q, now, false)
 	if (errors.Is(err, errTooOld) || err == nil && p.adjusted) && !l.opts.NoCache {
 		if y, yerr := l.prepare(ctx, q, now, true); yerr == nil && y.res.Cache.Misses == 0 && y.res.Cache.Corrupt == 0 {
-			y.res.Notes = append(y.res.Notes, warnf(ErrCoarsePeriod, "served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
+			y.res.Notes = append(y.res.Notes, warnf(errCacheNote, "served from the cache at period %s; CloudWatch now keeps only coarser periods for data this old", fmtDur(y.res.Period)))
 			return y, nil
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/internal/nbout"
+
 	"github.com/janpfeifer/gonb/gonbui"
 	"golang.org/x/term"
 )
@@ -80,7 +82,7 @@ func newProgress(o Options, jobs, hits int) *progress {
 			p.w = nil
 			// Every load opens its block, fast or slow, cold or cached, so that the notebook
 			// saves the same outputs whatever the run did.
-			gonbui.UpdateHTML(p.id, "")
+			nbout.OpenHTML(p.id, "")
 		} else if !p.tty || os.Getenv("CI") != "" {
 			p.w = nil
 		}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/cwnb/cwnb/cwnb/internal/nbout"
+
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -21,14 +23,14 @@ func (c *Chart) Display() error {
 	}
 	outs, err := c.Outputs()
 	if err != nil {
-		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		nbout.Send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextPlain: err.Error(),
 			protocol.MIMETextHTML:  `<pre style="color:#a00">` + html.EscapeString(err.Error()) + `</pre>`,
 		}})
 		return err
 	}
 	for _, b := range outs {
-		gonbui.SendData(&protocol.DisplayData{Data: mimeData(b)})
+		nbout.Send(&protocol.DisplayData{Data: mimeData(b)})
 	}
 	return gonbui.Error()
 }

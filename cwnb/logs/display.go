@@ -8,26 +8,20 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cwnb/cwnb/cwnb/internal/nbout"
+
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 
 	"github.com/cwnb/cwnb/cwnb/chart"
 )
 
-// Summary returns one line about the load: rows, window, queries, records scanned, cost and
-// cache use (not the elapsed time, so that a committed notebook output changes only with the
-// data).
+// Summary returns one line about the load: groups, window, rows, bins, records scanned and
+// cost. What the run did (queries sent, splits, whether the cache answered: Result.Queries,
+// Splits, Cached) is left out, like the elapsed time, so that a committed notebook's output is
+// the same whether it ran against CloudWatch Logs or from the cache, and changes only with the
+// data.
 func (r *Result) Summary() string {
-	src := fmt.Sprintf("%d queries", r.Queries)
-	if r.Queries == 1 {
-		src = "1 query"
-	}
-	if r.Splits > 0 {
-		src += fmt.Sprintf(" (%d splits)", r.Splits)
-	}
-	if r.Cached {
-		src = "from the cache"
-	}
 	grid := ""
 	if r.Period > 0 {
 		grid = " · bins of " + r.Period.String()
@@ -35,9 +29,9 @@ func (r *Result) Summary() string {
 			grid += " per " + strings.Join(r.Keys, ", ")
 		}
 	}
-	return fmt.Sprintf("%s · %s → %s UTC · %d rows%s · %s · %s records scanned (%s) · est. $%s",
+	return fmt.Sprintf("%s · %s → %s UTC · %d rows%s · %s records scanned (%s) · est. $%s",
 		strings.Join(r.Query.Groups, ", "), r.Query.Start.UTC().Format("2006-01-02 15:04"), r.Query.End.UTC().Format("2006-01-02 15:04"),
-		r.Rows(), grid, src, strconv.FormatFloat(r.RecordsScanned, 'f', -1, 64), bytesText(r.BytesScanned), costText(r.Cost))
+		r.Rows(), grid, strconv.FormatFloat(r.RecordsScanned, 'f', -1, 64), bytesText(r.BytesScanned), costText(r.Cost))
 }
 
 func bytesText(b float64) string {
@@ -154,7 +148,7 @@ func (r *Result) HTML() string {
 // Display shows the result in a GoNB notebook (HTML and plain text), or prints it outside one.
 func (r *Result) Display() {
 	if gonbui.IsNotebook {
-		gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		nbout.Send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 			protocol.MIMETextHTML:  r.HTML(),
 			protocol.MIMETextPlain: r.String(),
 		}})

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/cwnb/cwnb/cwnb/internal/cachedir"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -155,6 +156,8 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 			Text: "cwnb does not know the shape of this query (" + err.Error() + "): its rows are not put on a time grid, and a result of MaxRows rows is an error instead of being split"})
 	}
 	res.Shape = shape
+	progress := newProgress(o.Progress)
+	defer progress.done()
 	c := openCache(o.CacheDir)
 	key := cacheKey(endpointName(), q, o.MaxRows)
 	// a window that ended 5 minutes ago is complete: late events are rare after that
@@ -182,10 +185,9 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 			}
 			o.Client = cl
 		}
-		f := &fetcher{o: o, q: q, shape: shape, progress: newProgress(o.Progress)}
+		f := &fetcher{o: o, q: q, shape: shape, progress: progress}
 		raw = &rawResult{}
 		err := f.fetch(ctx, q.Start.Unix(), q.End.Unix()-1, raw)
-		f.progress.done()
 		if err != nil {
 			return nil, err
 		}

@@ -219,6 +219,10 @@ func TestTypesWarningsCacheAndHostileText(t *testing.T) {
 	if !r2.Cached || r2.Queries != 0 || !slices.Equal(r2.Texts("who"), r.Texts("who")) {
 		t.Errorf("second load: cached %v, %d queries; want the cache", r2.Cached, r2.Queries)
 	}
+	// What a notebook saves is the same whether CloudWatch Logs or the cache answered.
+	if r.Summary() != r2.Summary() || r.String() != r2.String() {
+		t.Errorf("the display differs between a cold and a cached load:\n%s\n%s", r.String(), r2.String())
+	}
 	// offline: the cached window answers, another window is a clear error
 	r3, err := logs.Load(context.Background(), q, append(opts, func(o *logs.Options) { o.Offline = true })...)
 	if err != nil || !r3.Cached {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/cwnb/cwnb/cwnb/internal/nbout"
+
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
@@ -21,11 +23,15 @@ type progress struct {
 	last     time.Time
 }
 
+// newProgress opens the load's block in the notebook. Every load opens one, whether CloudWatch
+// Logs or the cache answers, and leaves it empty at the end, so that a notebook saves the same
+// outputs whatever the run did.
 func newProgress(w io.Writer) *progress {
 	p := &progress{w: w, began: time.Now()}
 	if gonbui.IsNotebook {
 		p.notebook = true
 		p.id = "cwnb-logs-progress-" + gonbui.UniqueId()
+		nbout.OpenHTML(p.id, "")
 	}
 	return p
 }
