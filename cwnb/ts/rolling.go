@@ -233,6 +233,8 @@ func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) 
 		nan                int
 		invN               = -1 // inv = 1/invN, as rollSumMean
 		inv                float64
+		sN                 = -1 // sInv = 1/sN, sInv1 = 1/(sN−1), as rollStdOnly
+		sInv, sInv1        float64
 	)
 	if n > 0 {
 		loT = t[0]
@@ -330,7 +332,10 @@ func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) 
 			default:
 				s1 := (ays - bys) + (ayc - byc)
 				s2 := (aqs - bqs) + (aqc - bqc)
-				stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+				if nobs != sN {
+					sN, sInv, sInv1 = nobs, 1/float64(nobs), 1/float64(nobs-1)
+				}
+				stds[i] = math.Sqrt(max(s2-s1*s1*sInv, 0) * sInv1)
 			}
 		}
 	}
@@ -423,6 +428,8 @@ func rollStdOnly(t []int64, v []float64, span int64, minp int, count []int, stds
 		run, nobs, lo, nan int
 		prev               = int64(math.MinInt64)
 		loT                = t[0]
+		sN                 = -1 // sInv = 1/sN, sInv1 = 1/(sN−1): the count rarely changes on regular data
+		sInv, sInv1        float64
 	)
 	for i, x := range v {
 		ti := t[i]
@@ -476,7 +483,10 @@ func rollStdOnly(t []int64, v []float64, span int64, minp int, count []int, stds
 		default:
 			s1 := (ays - bys) + (ayc - byc)
 			s2 := (aqs - bqs) + (aqc - bqc)
-			stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+			if nobs != sN {
+				sN, sInv, sInv1 = nobs, 1/float64(nobs), 1/float64(nobs-1)
+			}
+			stds[i] = math.Sqrt(max(s2-s1*s1*sInv, 0) * sInv1)
 		}
 	}
 	return nan, nil
