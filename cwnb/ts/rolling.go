@@ -54,7 +54,11 @@ func RollingNanos(t Nanos, v []float64, opt RollingOptions, aggs ...Agg) (*Aggre
 	if err := checkRolling("RollingNanos", opt, aggs); err != nil {
 		return nil, err
 	}
-	return rolling(t, v, opt, aggs)
+	r, err := rolling(t, v, opt, aggs)
+	if errors.Is(err, errRollUnsorted) {
+		return nil, errors.New("ts.RollingNanos: times are not ascending; sort the series by time first")
+	}
+	return r, err
 }
 
 // checkRolling validates Rolling's options and aggregations; fn names the caller in the errors.
