@@ -33,31 +33,66 @@ func Rolling(t []time.Time, v []float64, opt RollingOptions, aggs ...Agg) (*Aggr
 	if err := checkLen("Rolling", t, v); err != nil {
 		return nil, err
 	}
+	if err := checkRolling("Rolling", opt, aggs); err != nil {
+		return nil, err
+	}
+	r, err := rolling(NanosOf(t), v, opt, aggs)
+	if err != nil {
+		return nil, err
+	}
+	r.Times = t
+	return r, nil
+}
+
+// RollingNanos is Rolling on a compact time axis (see Nanos): the same windows, arithmetic and
+// results, bit for bit, without reading or keeping any time.Time. The result's Times is nil (its
+// rows are aligned with t; t.Times() converts them when a caller needs time.Time labels).
+func RollingNanos(t Nanos, v []float64, opt RollingOptions, aggs ...Agg) (*Aggregated, error) {
+	if len(t) != len(v) {
+		return nil, fmt.Errorf("ts.RollingNanos: %d times but %d values; pass one value per timestamp", len(t), len(v))
+	}
+	if err := checkRolling("RollingNanos", opt, aggs); err != nil {
+		return nil, err
+	}
+	r, err := rolling(t, v, opt, aggs)
+	if errors.Is(err, errRollUnsorted) {
+		return nil, errors.New("ts.RollingNanos: times are not ascending; sort the series by time first")
+	}
+	return r, err
+}
+
+// checkRolling validates Rolling's options and aggregations; fn names the caller in the errors.
+func checkRolling(fn string, opt RollingOptions, aggs []Agg) error {
 	if opt.Window <= 0 {
-		return nil, fmt.Errorf("ts.Rolling: window %v must be positive; set RollingOptions.Window, e.g. 15*time.Minute", opt.Window)
+		return fmt.Errorf("ts.%s: window %v must be positive; set RollingOptions.Window, e.g. 15*time.Minute", fn, opt.Window)
 	}
 	if len(aggs) == 0 {
-		return nil, errors.New("ts.Rolling: no aggregation; pass at least one, e.g. ts.Mean")
+		return fmt.Errorf("ts.%s: no aggregation; pass at least one, e.g. ts.Mean", fn)
 	}
 	for _, a := range aggs {
 		if !a.valid() {
-			return nil, errors.New("ts.Rolling: invalid aggregation (the zero Agg); use ts.Mean, ts.Q(0.99), ...")
+			return fmt.Errorf("ts.%s: invalid aggregation (the zero Agg); use ts.Mean, ts.Q(0.99), ...", fn)
 		}
 	}
 	if opt.MinPeriods < 0 {
-		return nil, fmt.Errorf("ts.Rolling: min periods %d is negative", opt.MinPeriods)
+		return fmt.Errorf("ts.%s: min periods %d is negative", fn, opt.MinPeriods)
 	}
+	return nil
+}
+
+// rolling is Rolling's work on checked input, times as Unix nanoseconds; the result's Times is nil.
+func rolling(t []int64, v []float64, opt RollingOptions, aggs []Agg) (*Aggregated, error) {
 	opt.Estimator.check()
 	minp := max(opt.MinPeriods, 1)
 	if fastAggs(aggs) {
 		return rollFast(t, v, opt, minp, aggs)
 	}
-	w, ok := windows(t, v, opt)
+	w, ok := windowsNanos(t, v, opt)
 	if !ok {
-		return nil, errors.New("ts.Rolling: times are not ascending; sort the series by time first")
+		return nil, errRollUnsorted
 	}
 	n := len(v)
-	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: w.count, NaN: w.nan, Period: opt.Window}
+	r := &Aggregated{Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: w.count, NaN: w.nan, Period: opt.Window}
 	start := w.start
 	var fast *Aggregated // counts, sums, means and stds, computed as rollFast does
 	for k, a := range aggs {
@@ -132,7 +167,7 @@ var errRollUnsorted = errors.New("ts.Rolling: times are not ascending; sort the 
 // standard deviation uses the same running sums of y = x − x₀ and y² (x₀ the first number of
 // the series, so the sums stay small for a steady level): var = (Σy² − (Σy)²/n)/(n−1), ddof = 1;
 // a window whose numbers are all equal has std 0, as in pandas.
-func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []Agg) (*Aggregated, error) {
+func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) (*Aggregated, error) {
 	n := len(v)
 	var needSum, needStd bool
 	for _, a := range aggs {
@@ -141,7 +176,7 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 	}
 	count := make([]int, n)
 	var sums, means, stds []float64
-	r := &Aggregated{Times: t, Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: count, Period: opt.Window}
+	r := &Aggregated{Aggs: slices.Clone(aggs), Values: make([][]float64, len(aggs)), Count: count, Period: opt.Window}
 	cols := make([][]float64, len(aggs))
 	for k, a := range aggs {
 		cols[k] = make([]float64, n)
@@ -202,12 +237,14 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 		nan                int
 		invN               = -1 // inv = 1/invN, as rollSumMean
 		inv                float64
+		sN                 = -1 // sInv = 1/sN, sInv1 = 1/(sN−1), as rollStdOnly
+		sInv, sInv1        float64
 	)
 	if n > 0 {
-		loT = t[0].UnixNano()
+		loT = t[0]
 	}
 	for i := 0; i < n; i++ {
-		ti := t[i].UnixNano()
+		ti := t[i]
 		if ti < prev {
 			return nil, errRollUnsorted
 		}
@@ -270,7 +307,7 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 			}
 			lo++
 			if lo < n {
-				loT = t[lo].UnixNano()
+				loT = t[lo]
 			}
 		}
 		count[i] = nobs
@@ -299,7 +336,10 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 			default:
 				s1 := (ays - bys) + (ayc - byc)
 				s2 := (aqs - bqs) + (aqc - bqc)
-				stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+				if nobs != sN {
+					sN, sInv, sInv1 = nobs, 1/float64(nobs), 1/float64(nobs-1)
+				}
+				stds[i] = math.Sqrt(max(s2-s1*s1*sInv, 0) * sInv1)
 			}
 		}
 	}
@@ -312,7 +352,7 @@ func rollFast(t []time.Time, v []float64, opt RollingOptions, minp int, aggs []A
 // rollSumMean is rollFast's loop for sums and means of right-closed windows (the default), each
 // point entering its own window: the same arithmetic, with fewer branches. It returns the number
 // of NaN values.
-func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, sums, means []float64) (int, error) {
+func rollSumMean(t []int64, v []float64, span int64, minp int, count []int, sums, means []float64) (int, error) {
 	n := len(v)
 	if n == 0 {
 		return 0, nil
@@ -324,10 +364,10 @@ func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, 
 		invN           = -1 // inv = 1/invN
 		inv            float64
 		prev           = int64(math.MinInt64)
-		loT            = t[0].UnixNano()
+		loT            = t[0]
 	)
 	for i, x := range v {
-		ti := t[i].UnixNano()
+		ti := t[i]
 		if ti < prev {
 			return 0, errRollUnsorted
 		}
@@ -350,7 +390,7 @@ func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, 
 				bs = u
 			}
 			lo++
-			loT = t[lo].UnixNano()
+			loT = t[lo]
 		}
 		count[i] = nobs
 		sv := (as - bs) + (ac - bc)
@@ -372,7 +412,7 @@ func rollSumMean(t []time.Time, v []float64, span int64, minp int, count []int, 
 
 // rollStdOnly is rollFast's loop for standard deviations alone of right-closed windows: the
 // same arithmetic, with fewer branches. It returns the number of NaN values.
-func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, stds []float64) (int, error) {
+func rollStdOnly(t []int64, v []float64, span int64, minp int, count []int, stds []float64) (int, error) {
 	n := len(v)
 	if n == 0 {
 		return 0, nil
@@ -391,10 +431,12 @@ func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, 
 		last               = math.NaN()
 		run, nobs, lo, nan int
 		prev               = int64(math.MinInt64)
-		loT                = t[0].UnixNano()
+		loT                = t[0]
+		sN                 = -1 // sInv = 1/sN, sInv1 = 1/(sN−1): the count rarely changes on regular data
+		sInv, sInv1        float64
 	)
 	for i, x := range v {
-		ti := t[i].UnixNano()
+		ti := t[i]
 		if ti < prev {
 			return 0, errRollUnsorted
 		}
@@ -434,7 +476,7 @@ func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, 
 				bqs = u
 			}
 			lo++
-			loT = t[lo].UnixNano()
+			loT = t[lo]
 		}
 		count[i] = nobs
 		switch {
@@ -445,7 +487,10 @@ func rollStdOnly(t []time.Time, v []float64, span int64, minp int, count []int, 
 		default:
 			s1 := (ays - bys) + (ayc - byc)
 			s2 := (aqs - bqs) + (aqc - bqc)
-			stds[i] = math.Sqrt(max(s2-s1*s1/float64(nobs), 0) / float64(nobs-1))
+			if nobs != sN {
+				sN, sInv, sInv1 = nobs, 1/float64(nobs), 1/float64(nobs-1)
+			}
+			stds[i] = math.Sqrt(max(s2-s1*s1*sInv, 0) * sInv1)
 		}
 	}
 	return nan, nil
@@ -497,6 +542,11 @@ func (w *window) end(i int) int { return i + 1 - w.ro }
 
 // windows finds the rolling windows of (t, v) in one pass, or reports false if t is not ascending.
 func windows(t []time.Time, v []float64, opt RollingOptions) (*window, bool) {
+	return windowsNanos(NanosOf(t), v, opt)
+}
+
+// windowsNanos is windows on Unix nanoseconds.
+func windowsNanos(t []int64, v []float64, opt RollingOptions) (*window, bool) {
 	n := len(t)
 	w := &window{start: make([]int, n), count: make([]int, n)}
 	leftClosed := opt.Closed == ClosedLeft || opt.Closed == ClosedBoth
@@ -510,7 +560,7 @@ func windows(t []time.Time, v []float64, opt RollingOptions) (*window, bool) {
 	j, c := 0, 0
 	prev := int64(math.MinInt64)
 	for i := range t {
-		ti := t[i].UnixNano()
+		ti := t[i]
 		if ti < prev {
 			return nil, false
 		}
@@ -521,7 +571,7 @@ func windows(t []time.Time, v []float64, opt RollingOptions) (*window, bool) {
 			w.nan++
 		}
 		bound := ti - span
-		for j < i && t[j].UnixNano() <= bound {
+		for j < i && t[j] <= bound {
 			if x := v[j]; x == x {
 				c--
 			}
