@@ -130,7 +130,8 @@ func ExampleResult_Fold() {
 func ExampleResult_Fold_tooCoarse() {
 	opts, stop := apiScenario()
 	defer stop()
-	q := tailQuery.Over(cwnb.Between(time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
+	q := tailQuery
+	q.Window = cwnb.Between(time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	q.Period = 0
 	res, err := cwnb.Load(context.Background(), q, opts...)
 	if err != nil {

@@ -140,13 +140,6 @@ func ExampleQuery_window() {
 	// 1 last 6h
 }
 
-func ExampleQuery_Over() {
-	q := cwnb.Query{Metrics: []cwnb.Metric{lat}}.Over(cwnb.Last(time.Hour))
-	fmt.Println(q.Window)
-	// Output:
-	// last 1h
-}
-
 func ExampleBetween() {
 	start := time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC)
 	fmt.Println(cwnb.Between(start, start.Add(24*time.Hour)))

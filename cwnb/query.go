@@ -126,12 +126,6 @@ func (m Metric) over(w Window) Query {
 	return Query{Metrics: []Metric{m}, Window: w}
 }
 
-// Over returns a copy of q over w.
-func (q Query) Over(w Window) Query {
-	q.Window = w
-	return q
-}
-
 // With returns a copy of q with more metrics or expressions: each argument is a Metric or an
 // Expression. Anything else is a programming mistake and panics.
 func (q Query) with(parts ...any) Query {

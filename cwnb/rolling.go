@@ -6,9 +6,9 @@ import (
 	"github.com/cwnb/cwnb/cwnb/ts"
 )
 
-// Nanos returns the start of every period of the grid on ts's compact time axis (Unix
+// nanos returns the start of every period of the grid on ts's compact time axis (Unix
 // nanoseconds, ts.Nanos), one per frame row: Times without a time.Time per point.
-func (r *Result) Nanos() ts.Nanos {
+func (r *Result) nanos() ts.Nanos {
 	if r == nil || r.Period <= 0 {
 		return nil
 	}
@@ -32,7 +32,7 @@ func (r *Result) Rolling(column string, opt ts.RollingOptions, aggs ...ts.Agg) (
 	if err != nil {
 		return nil, err
 	}
-	out, err := ts.RollingNanos(r.Nanos(), s.Values, opt, aggs...)
+	out, err := ts.RollingNanos(r.nanos(), s.Values, opt, aggs...)
 	if err != nil {
 		return nil, fmt.Errorf("column %q: %w", column, err)
 	}

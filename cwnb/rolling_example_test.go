@@ -58,8 +58,8 @@ func TestResultRolling(t *testing.T) {
 	if m := got.Values[0][40]; math.Abs(m-s/float64(n)) > 1e-9*math.Abs(m) || got.Count[40] != n {
 		t.Errorf("row 40: mean %v over %d, want %v over %d", m, got.Count[40], s/float64(n), n)
 	}
-	if ns := res.Nanos(); len(ns) != len(res.Times()) || !ns.Time(5).Equal(res.Times()[5]) {
-		t.Errorf("Nanos: %d points, want the %d of Times", len(ns), len(res.Times()))
+	if len(got.Times) != len(res.Times()) || !got.Times[5].Equal(res.Times()[5]) {
+		t.Errorf("rolling times: %d points, want the %d of Times", len(got.Times), len(res.Times()))
 	}
 	if _, err := res.Rolling("no such column", opt, ts.Mean); err == nil {
 		t.Error("unknown column: no error")
