@@ -58,6 +58,6 @@ func Example() {
 	// Output:
 	// p99 > 1000 (1 of 1 × 1m0s)
 	// checkout-latency-p99 from 2026-11-19 00:00 to 2026-11-20 00:00: 24 transitions into ALARM, 2h0m0s in ALARM, 0 configuration changes
-	// 1 GetMetricData calls, 1 metrics requested, ~$0.00001
+	// 1 GetMetricData calls, 1 metrics requested, ~$0.00001 (a re-run reads the cache)
 	// replay agrees with the real history on 100.00% of 1440 steps; 24 of 24 real ALARM transitions replayed within one step (24 replayed)
 }

@@ -28,12 +28,11 @@ type FetchStats struct {
 // Cost returns the estimated GetMetricData cost in US dollars (us-east-1 price).
 func (s FetchStats) Cost() float64 { return float64(s.Metrics) * 0.01 / 1000 }
 
-// String reports the calls and the cost.
+// String reports the calls and the cost of fetching the data, the same whether this run made
+// them or the cache answered (Cached says which), so that a notebook printing it saves the same
+// output on every run over the same data.
 func (s FetchStats) String() string {
-	if s.Cached {
-		return "from the cache (no call)"
-	}
-	return fmt.Sprintf("%d GetMetricData calls, %d metrics requested, ~$%.5f", s.Calls, s.Metrics, s.Cost())
+	return fmt.Sprintf("%d GetMetricData calls, %d metrics requested, ~$%.5f (a re-run reads the cache)", s.Calls, s.Metrics, s.Cost())
 }
 
 // fetched is the cacheable answer of a Fetch.
