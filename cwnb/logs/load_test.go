@@ -336,3 +336,33 @@ func TestCorruptCacheRefetches(t *testing.T) {
 		t.Errorf("the rewritten entry: %v", err)
 	}
 }
+
+// A query the service holds Scheduled before it runs loads the same frame as one that runs at
+// once: the poller waits through Scheduled as through Running.
+func TestLoadWaitsThroughScheduled(t *testing.T) {
+	frame := func(schedule time.Duration) (*logs.Result, time.Duration) {
+		sc, _ := scenario.New("api", 1)
+		groups := scenario.LogGroups(sc)
+		_, url := localcwtest.Start(t, localcw.Options{Now: now, Scenarios: []scenario.Scenario{sc},
+			Logs: func(m *localcw.Server) http.Handler {
+				return locallogs.New(locallogs.Options{Now: now, Metrics: m, Groups: groups, Schedule: schedule})
+			}})
+		c := cloudwatchlogs.New(cloudwatchlogs.Options{
+			Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
+			BaseEndpoint: aws.String(url),
+			HTTPClient:   &http.Client{Transport: localcw.ClientTransport(awshttp.NewBuildableClient().GetTransport())},
+		})
+		q := logs.Query{Groups: []string{scenario.APILogGroup}, Query: "stats count(*) as n by bin(1m)"}.Window("2026-11-19T09:00:00Z", "10m")
+		start := time.Now()
+		r := load(t, c, q)
+		return r, time.Since(start)
+	}
+	held, took := frame(300 * time.Millisecond)
+	if took < 300*time.Millisecond {
+		t.Errorf("load took %v, less than the 300ms the query was scheduled", took)
+	}
+	at, _ := frame(-1)
+	if held.Rows() != 10 || !slices.Equal(held.Floats("n"), at.Floats("n")) || held.RecordsMatched != at.RecordsMatched {
+		t.Errorf("scheduled first: %d rows %v (%v matched); run at once: %v (%v matched)", held.Rows(), held.Floats("n"), held.RecordsMatched, at.Floats("n"), at.RecordsMatched)
+	}
+}

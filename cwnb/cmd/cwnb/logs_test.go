@@ -32,7 +32,8 @@ func TestLogsCommand(t *testing.T) {
 	sc, _ := scenario.New("lambda", 1)
 	_, url := localcwtest.Start(t, localcw.Options{Now: now, Scenarios: []scenario.Scenario{sc},
 		Logs: func(m *localcw.Server) http.Handler {
-			return locallogs.New(locallogs.Options{Now: now, Metrics: m, Groups: scenario.LogGroups(sc)})
+			// queries are Scheduled for 200ms first, as on the service: the command waits them out
+			return locallogs.New(locallogs.Options{Now: now, Metrics: m, Groups: scenario.LogGroups(sc), Schedule: 200 * time.Millisecond})
 		}})
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", url)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLOCAL")
@@ -124,7 +125,7 @@ func TestLocalServesLogsInsights(t *testing.T) {
 		if res, err = c.GetQueryResults(context.Background(), &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId}); err != nil {
 			t.Fatal(err)
 		}
-		if res.Status != types.QueryStatusRunning {
+		if res.Status != types.QueryStatusScheduled && res.Status != types.QueryStatusRunning {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -151,7 +152,7 @@ c = boto3.client("logs", endpoint_url=sys.argv[1], region_name="us-east-1", aws_
 q = c.start_query(logGroupName="/aws/lambda/orders-api", startTime=int(sys.argv[2]), endTime=int(sys.argv[3]), queryString=sys.argv[4])["queryId"]
 while True:
     r = c.get_query_results(queryId=q)
-    if r["status"] != "Running":
+    if r["status"] not in ("Scheduled", "Running"):
         break
     time.sleep(0.01)
 print(json.dumps([[f["field"] + "=" + f["value"] for f in row] for row in r["results"]]))

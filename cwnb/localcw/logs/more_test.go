@@ -330,8 +330,14 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 		t.Errorf("second concurrent query: %v, want LimitExceededException", err)
 	}
 	r, err := c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
-	if err != nil || r.Status != types.QueryStatusRunning || len(r.Results) != 0 {
+	if err != nil || (r.Status != types.QueryStatusScheduled && r.Status != types.QueryStatusRunning) || len(r.Results) != 0 {
 		t.Fatalf("while running: %v %v", r, err)
+	}
+	for r.Status == types.QueryStatusScheduled {
+		time.Sleep(5 * time.Millisecond)
+		if r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// a running query reports the records read so far, and after a snapshot partial rows: the
 	// count(*) of the events read until then
@@ -367,4 +373,98 @@ func TestStopAndConcurrencyLimit(t *testing.T) {
 		t.Fatalf("after the stop a query may start again: %v", err)
 	}
 	c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId}) // do not leave it running
+}
+
+// A query is Scheduled for Options.Schedule after StartQuery (no rows, nothing read; it counts
+// against the concurrency quota and can be stopped), then Running, then Complete with the
+// same rows as when it runs at once.
+func TestScheduledBeforeRunning(t *testing.T) {
+	sc, _ := scenario.New("api", 1)
+	srv := logs.New(logs.Options{Now: testNow, Groups: scenario.LogGroups(sc), Schedule: 400 * time.Millisecond, MaxConcurrentQueries: 1})
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c := logsClient(hs.URL)
+	ctx := context.Background()
+	in := &cloudwatchlogs.StartQueryInput{LogGroupName: aws.String(scenario.APILogGroup), QueryString: aws.String("stats count(*)"),
+		StartTime: aws.Int64(testNow.Add(-10 * time.Minute).Unix()), EndTime: aws.Int64(testNow.Unix())}
+	started := time.Now()
+	sq, err := c.StartQuery(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(started) < 400*time.Millisecond {
+		if r.Status != types.QueryStatusScheduled || len(r.Results) != 0 || r.Statistics == nil || r.Statistics.RecordsScanned != 0 {
+			t.Fatalf("first poll: status %s, %d rows, %+v; want Scheduled, no rows, nothing read", r.Status, len(r.Results), r.Statistics)
+		}
+		dq, err := c.DescribeQueries(ctx, &cloudwatchlogs.DescribeQueriesInput{Status: types.QueryStatusScheduled})
+		if err != nil || len(dq.Queries) != 1 {
+			t.Errorf("DescribeQueries status Scheduled: %v %v", dq, err)
+		}
+		if _, err = c.StartQuery(ctx, in); !errorsAs(err, new(*types.LimitExceededException)) {
+			t.Errorf("a second query while the first is scheduled: %v, want LimitExceededException", err)
+		}
+	}
+	statuses := []types.QueryStatus{r.Status}
+	for deadline := time.Now().Add(30 * time.Second); r.Status == types.QueryStatusScheduled || r.Status == types.QueryStatusRunning; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("still not complete after 30 s")
+		}
+		if r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId}); err != nil {
+			t.Fatal(err)
+		}
+		if statuses[len(statuses)-1] != r.Status {
+			statuses = append(statuses, r.Status)
+		}
+	}
+	if time.Since(started) < 400*time.Millisecond {
+		t.Errorf("complete %v after StartQuery, before the 400ms schedule", time.Since(started))
+	}
+	// never back to Scheduled once running, and ends Complete
+	if statuses[0] == types.QueryStatusScheduled {
+		statuses = statuses[1:]
+	}
+	for _, st := range statuses[:len(statuses)-1] {
+		if st != types.QueryStatusRunning {
+			t.Errorf("statuses after Scheduled: %v", statuses)
+		}
+	}
+	if r.Status != types.QueryStatusComplete || len(r.Results) != 1 {
+		t.Fatalf("final: %s %v", r.Status, r.Results)
+	}
+	// the same count as a server whose queries run at once
+	now := logs.New(logs.Options{Now: testNow, Groups: scenario.LogGroups(sc), Schedule: -1})
+	hs2 := httptest.NewServer(now)
+	t.Cleanup(hs2.Close)
+	c2 := logsClient(hs2.URL)
+	sq2, err := c2.StartQuery(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now.Wait(*sq2.QueryId)
+	r2, err := c2.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq2.QueryId})
+	if err != nil || r2.Status != types.QueryStatusComplete || aws.ToString(r2.Results[0][0].Value) != aws.ToString(r.Results[0][0].Value) {
+		t.Errorf("unscheduled: %v %v, scheduled count %s", r2, err, aws.ToString(r.Results[0][0].Value))
+	}
+
+	// a scheduled query can be stopped: Cancelled, and the quota is free again
+	sq, err = c.StartQuery(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId})
+	if err != nil || !st.Success {
+		t.Fatalf("StopQuery of a scheduled query: %v %v", st, err)
+	}
+	if r, err = c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: sq.QueryId}); err != nil || r.Status != types.QueryStatusCancelled || len(r.Results) != 0 {
+		t.Errorf("after StopQuery while scheduled: %v %v; want Cancelled, no rows", r, err)
+	}
+	sq, err = c.StartQuery(ctx, in)
+	if err != nil {
+		t.Fatalf("after stopping a scheduled query another may start: %v", err)
+	}
+	c.StopQuery(ctx, &cloudwatchlogs.StopQueryInput{QueryId: sq.QueryId})
 }

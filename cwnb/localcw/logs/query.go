@@ -14,6 +14,7 @@ import (
 
 // Query statuses (GetQueryResults status).
 const (
+	statusScheduled = "Scheduled"
 	statusRunning   = "Running"
 	statusComplete  = "Complete"
 	statusFailed    = "Failed"
@@ -130,7 +131,7 @@ func (s *Server) startQuery(in *startQueryInput) (any, error) {
 	s.nextQ++
 	qu := &query{
 		id: fmt.Sprintf("%08x-0000-4000-8000-%012x", uint32(s.now().Unix()), s.nextQ), text: in.QueryString, groups: names,
-		created: s.now(), lo: lo, hi: hi + 1, limit: in.Limit, status: statusRunning, done: make(chan struct{}),
+		created: s.now(), lo: lo, hi: hi + 1, limit: in.Limit, status: statusScheduled, done: make(chan struct{}),
 	}
 	s.queries[qu.id] = qu
 	s.qorder = append(s.qorder, qu)
@@ -146,6 +147,19 @@ func (s *Server) startQuery(in *startQueryInput) (any, error) {
 // run evaluates a query and records its result.
 func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 	defer close(qu.done)
+	// Scheduled until the schedule has passed (StopQuery may cancel it meanwhile), then Running
+	for wait := time.Now().Add(s.opts.Schedule); time.Now().Before(wait) && !qu.stop.Load(); {
+		time.Sleep(min(time.Until(wait), 2*time.Millisecond))
+	}
+	s.mu.Lock()
+	if qu.stop.Load() {
+		qu.status = statusCancelled
+		s.running--
+		s.mu.Unlock()
+		return
+	}
+	qu.status = statusRunning
+	s.mu.Unlock()
 	seqs := make([]iter.Seq[*insights.Event], len(groups))
 	for i, g := range groups {
 		seqs[i] = s.scan(g, qu.lo, qu.hi)
@@ -252,6 +266,10 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		NextToken     string          `json:"nextToken,omitempty"`
 		QueryLanguage string          `json:"queryLanguage"`
 	}{Results: [][]resultField{}, Status: status, QueryLanguage: "CWLI"}
+	if status == statusScheduled {
+		// not started yet: no rows and nothing read
+		return out, nil
+	}
 	if res == nil && status == statusRunning {
 		// running: the rows of the last snapshot (none before the first) and the records read so far
 		out.Statistics = queryStatistics{RecordsScanned: float64(qu.scanned.Load()), BytesScanned: float64(qu.bytes.Load())}
@@ -295,7 +313,7 @@ type stopQueryInput struct {
 func (s *Server) stopQuery(in *stopQueryInput) (any, error) {
 	s.mu.RLock()
 	qu, ok := s.queries[in.QueryID]
-	running := ok && qu.status == statusRunning
+	running := ok && (qu.status == statusRunning || qu.status == statusScheduled)
 	s.mu.RUnlock()
 	if !ok {
 		return nil, notFound("Query does not exist: %q", in.QueryID)

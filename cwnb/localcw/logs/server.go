@@ -10,8 +10,9 @@
 // UnknownOperationException; a query outside the engine's subset is a
 // MalformedQueryException that names the command or function and its position.
 //
-// Queries run in the background: GetQueryResults says Running, with the records read so far and
-// partial rows (a snapshot every 100,000 events), until Complete.
+// Queries run in the background: GetQueryResults says Scheduled (no rows) for Options.Schedule
+// after StartQuery, then Running, with the records read so far and partial rows (a snapshot every
+// 100,000 events), until Complete.
 //
 // Scenario log groups (scenario.LogGroups) are served as if ingested: generated on demand for the
 // window a query asks, never after the server clock. The metrics a group's Embedded Metric
@@ -55,6 +56,10 @@ type Options struct {
 	// MaxConcurrentQueries caps queries running at once (LimitExceededException beyond); 0 is
 	// 100, the service's quota.
 	MaxConcurrentQueries int
+	// Schedule is how long a query stays Scheduled after StartQuery before it starts to run
+	// (GetQueryResults says Scheduled, with no rows, as the service does while a query waits
+	// for capacity); 0 is DefaultSchedule, negative: queries run at once.
+	Schedule time.Duration
 	// Logf, when set, receives one line per failed request and per rejected EMF document.
 	Logf func(format string, args ...any)
 	// WarmEMF, when positive, starts extracting in the background the metrics of the generated
@@ -64,6 +69,10 @@ type Options struct {
 	WarmEMF time.Duration
 	Done    <-chan struct{}
 }
+
+// DefaultSchedule is how long a query stays Scheduled when Options.Schedule is 0: short, so that
+// a client's first poll after StartQuery sees Scheduled, as it often does on the service.
+const DefaultSchedule = 10 * time.Millisecond
 
 // Server is a local CloudWatch Logs; it is an http.Handler, safe for concurrent use.
 type Server struct {
@@ -85,6 +94,9 @@ func New(opts Options) *Server {
 	}
 	if opts.MaxConcurrentQueries <= 0 {
 		opts.MaxConcurrentQueries = 100
+	}
+	if opts.Schedule == 0 {
+		opts.Schedule = DefaultSchedule
 	}
 	s := &Server{opts: opts, groups: map[string]*group{}, queries: map[string]*query{}}
 	for _, g := range opts.Groups {
