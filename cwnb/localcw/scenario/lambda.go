@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -164,17 +165,39 @@ func (f *function) duration(sec int64, d *datum) bool {
 	f.warm.emit(d, n-cold, &r, &jt, scale)
 	if cold > 0 {
 		d.extra = d.extra[:0]
-		rc := rng{at(f.kCold, sec)}
-		for range cold {
-			u := rc.float()
-			d.extra = append(d.extra, f.coldMin+f.coldSpan*u*u+f.sampleWarm(&rc)*scale)
+		for _, c := range f.colds(sec, cold, scale, nil) {
+			d.extra = append(d.extra, c.total)
 		}
-		slices.Sort(d.extra)
 		for _, v := range d.extra {
 			d.add(v, 1)
 		}
 	}
 	return true
+}
+
+// coldInvocation is one cold start: its duration (init included) and the init part of it.
+type coldInvocation struct{ total, init float64 }
+
+// colds appends the n cold starts of the minute at sec to out, ordered by duration.
+func (f *function) colds(sec int64, n int, scale float64, out []coldInvocation) []coldInvocation {
+	rc := rng{at(f.kCold, sec)}
+	start := len(out)
+	for range n {
+		u := rc.float()
+		init := f.coldMin + f.coldSpan*u*u
+		out = append(out, coldInvocation{init + f.sampleWarm(&rc)*scale, init})
+	}
+	slices.SortFunc(out[start:], func(a, b coldInvocation) int { return cmp.Compare(a.total, b.total) })
+	return out
+}
+
+// coldsAt returns the cold starts of the minute at sec, ordered by duration, as duration
+// puts them in the Duration metric.
+func (f *function) coldsAt(sec int64, out []coldInvocation) []coldInvocation {
+	if f.invocations(sec) < 1 {
+		return out
+	}
+	return f.colds(sec, f.coldStarts(sec), 1+0.05*smooth(f.kScale, sec, 1800), out)
 }
 
 // sampleWarm draws one warm duration (a point inside a bin drawn from the warm shape).
@@ -208,7 +231,10 @@ func newLambda(seed int64) Scenario {
 	for _, f := range fns {
 		f.meanSec = f.warm.mean() / 1000
 	}
-	set := &set{name: "lambda"}
+	set := &set{name: "lambda", lambda: map[string]*function{}}
+	for _, f := range fns {
+		set.lambda[f.name] = f
+	}
 	add := func(f *function, name, unitName string, gen func(sec int64, d *datum) bool) {
 		m := Metric{Namespace: "AWS/Lambda", Name: name, Dims: []Dim{{"FunctionName", f.name}},
 			Unit: unitName, Interval: time.Minute}

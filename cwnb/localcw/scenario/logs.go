@@ -53,7 +53,8 @@ const LambdaLogGroupPrefix = "/aws/lambda/"
 //
 // lambda writes /aws/lambda/<function>: START, END and REPORT lines per invocation with the
 // durations of the AWS/Lambda Duration metric, and an ERROR line for each of the minute's
-// Errors (after the bad deploy: "TypeError: Cannot read properties of undefined").
+// Errors (after the bad deploy: "TypeError: Cannot read properties of undefined"). A cold
+// start's REPORT line carries its "Init Duration" (Insights' @initDuration), part of its Duration.
 func LogGroups(sc Scenario) []LogGroup {
 	switch sc.Name() {
 	case "api":
@@ -299,6 +300,10 @@ func lambdaLogs(sc Scenario, fn string) LogGroup {
 	dur := logMetricIndex(sc, "Duration", "FunctionName", fn)
 	errs := logMetricIndex(sc, "Errors", "FunctionName", fn)
 	k := keyOf(0, "lambdalogs", fn)
+	var f *function // for its cold starts: their REPORT lines carry Init Duration
+	if st, ok := sc.(*set); ok {
+		f = st.lambda[fn]
+	}
 	streams := make([]string, 4)
 	for i := range streams {
 		streams[i] = "2026/11/19/[$LATEST]" + string(appendID(nil, at(k, int64(i)))[:32])
@@ -310,11 +315,14 @@ func lambdaLogs(sc Scenario, fn string) LogGroup {
 		kind    int   // 0 START, 1 ERROR, 2 END, 3 REPORT
 		inv     int   // invocation index within its minute
 		dur     float64
+		init    float64 // a cold start's init duration; 0: warm
 	}
 	gen := func(start, end time.Time, emit func(ms int64, stream string, message []byte) bool) {
 		var vals []float64
 		var buf []byte
 		var failed []bool
+		var inits []float64
+		var colds []coldInvocation
 		var lines, carry []line
 		lo, hi := start.UnixMilli(), end.UnixMilli()
 		out := func(l line) bool {
@@ -350,6 +358,11 @@ func lambdaLogs(sc Scenario, fn string) LogGroup {
 				buf = append(buf, " ms\tMemory Size: 512 MB\tMax Memory Used: "...)
 				buf = strconv.AppendInt(buf, 80+int64(l.inv%40), 10)
 				buf = append(buf, " MB\t"...)
+				if l.init > 0 {
+					buf = append(buf, "Init Duration: "...)
+					buf = strconv.AppendFloat(buf, math.Round(l.init*100)/100, 'f', 2, 64)
+					buf = append(buf, " ms\t"...)
+				}
 			}
 			return emit(l.ms, streams[l.inv%len(streams)], buf)
 		}
@@ -366,16 +379,30 @@ func lambdaLogs(sc Scenario, fn string) LogGroup {
 			for e := int(math.Round(minuteValue(sc, errs, sec))); e > 0 && n > 0; e-- {
 				failed[int(r.float()*float64(n))] = true
 			}
+			// the cold starts are the invocations with a cold start's duration (the Duration
+			// metric holds them as exact values)
+			inits = append(inits[:0], make([]float64, n)...)
+			if f != nil {
+				colds = f.coldsAt(sec, colds[:0])
+				for _, c := range colds {
+					for i, d := range vals {
+						if d == c.total && inits[i] == 0 {
+							inits[i] = c.init
+							break
+						}
+					}
+				}
+			}
 			base := sec * 1000
 			lines = append(lines[:0], carry...)
 			for i, d := range vals {
 				t0 := base + int64(i)*60000/int64(n)
 				t1 := t0 + int64(d)
-				lines = append(lines, line{t0, sec, 0, i, d})
+				lines = append(lines, line{t0, sec, 0, i, d, 0})
 				if failed[i] {
-					lines = append(lines, line{t1, sec, 1, i, d})
+					lines = append(lines, line{t1, sec, 1, i, d, 0})
 				}
-				lines = append(lines, line{t1, sec, 2, i, d}, line{t1, sec, 3, i, d})
+				lines = append(lines, line{t1, sec, 2, i, d, 0}, line{t1, sec, 3, i, d, inits[i]})
 			}
 			slices.SortFunc(lines, func(a, b line) int {
 				return cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.sec, b.sec), cmp.Compare(a.inv, b.inv), cmp.Compare(a.kind, b.kind))

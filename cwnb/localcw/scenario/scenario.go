@@ -131,6 +131,7 @@ type series struct {
 type set struct {
 	name   string
 	series []series
+	lambda map[string]*function // the lambda scenario's functions by name (their log lines)
 }
 
 func (s *set) Name() string { return s.name }
