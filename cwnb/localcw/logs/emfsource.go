@@ -161,10 +161,10 @@ func (s *emfSource) generate(key string, start, end time.Time, emit func(t time.
 		}
 		wg.Wait()
 	}
+	// through hour for every hour, found or not: an hour another request is extracting is in
+	// the map before it is filled, and hour waits for it
 	for i, h := range hours {
-		if got[i] == nil {
-			got[i] = s.hour(h)
-		}
+		got[i] = s.hour(h)
 	}
 	for t := first; t.Before(end); t = t.Add(time.Minute) {
 		h := got[int(t.Sub(hours[0])/time.Hour)]

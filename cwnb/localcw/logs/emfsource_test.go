@@ -209,3 +209,54 @@ func TestLogsPctEqualsEMFMetricP99(t *testing.T) {
 		approx(t, fmt.Sprintf("minute %d", i), m[i]["p99"], v)
 	}
 }
+
+// The api scenario's RequestCount and 5XXError come from the log's EMF flush documents too:
+// through the SDK, every statistic of every minute, per endpoint and service-wide, equals a
+// local CloudWatch serving the scenario's own generator (no Logs), and each minute's
+// RequestCount and 5XXError sums equal the requests and the 5XX the request log holds.
+func TestScenarioCountsComeFromEMF(t *testing.T) {
+	e := start(t, "api")
+	sc, _ := scenario.New("api", 1)
+	_, direct := localcwtest.Start(t, localcw.Options{Now: testNow, Scenarios: []scenario.Scenario{sc}})
+	from, to := time.Date(2026, 11, 19, 10, 50, 0, 0, time.UTC), time.Date(2026, 11, 19, 11, 10, 0, 0, time.UTC)
+	var qs []cwtypes.MetricDataQuery
+	for _, name := range []string{"RequestCount", "5XXError"} {
+		for i, ep := range []string{"", "/cart", "/items", "/pay"} {
+			for _, stat := range []string{"Sum", "SampleCount", "Average", "Minimum", "Maximum"} {
+				q := latencyQuery(fmt.Sprintf("%s_%d_%s", map[string]string{"RequestCount": "r", "5XXError": "e"}[name], i, strings.ToLower(stat)), ep, stat, 60)
+				q.MetricStat.Metric.MetricName = aws.String(name)
+				qs = append(qs, q)
+			}
+		}
+	}
+	// GetMetricData takes at most 500 queries; 40 here
+	got, _ := getAll(t, localcwtest.Client(t, e.url), from, to, qs)
+	want, _ := getAll(t, localcwtest.Client(t, direct), from, to, qs)
+	for _, q := range qs {
+		id := aws.ToString(q.Id)
+		if len(got[id]) != 20 || !slices.Equal(got[id], want[id]) {
+			t.Fatalf("%s: through EMF %v, direct %v", id, got[id], want[id])
+		}
+	}
+	// the request log agrees, counted by Insights per minute and endpoint
+	rows, _ := e.query(t, []string{scenario.APILogGroup}, from, to.Add(-time.Second),
+		`filter ispresent(requestId) | stats count(*) as n, sum(status >= 500) as errors by bin(1m), Endpoint`, 0)
+	m, _ := plain(rows)
+	if len(m) != 60 {
+		t.Fatalf("%d minute-endpoint rows, want 60", len(m))
+	}
+	for _, r := range m {
+		i := map[string]int{"/cart": 1, "/items": 2, "/pay": 3}[r["Endpoint"]]
+		tm, err := time.Parse("2006-01-02 15:04:05.000", r["bin(1m)"])
+		if err != nil || i == 0 {
+			t.Fatalf("row %v: %v", r, err)
+		}
+		k := int(tm.Sub(from) / time.Minute)
+		if n := fmt.Sprint(got[fmt.Sprintf("r_%d_sum", i)][k]); n != r["n"] {
+			t.Errorf("%v %s: RequestCount %s, the log has %s requests", tm, r["Endpoint"], n, r["n"])
+		}
+		if n := fmt.Sprint(got[fmt.Sprintf("e_%d_sum", i)][k]); n != r["errors"] {
+			t.Errorf("%v %s: 5XXError %s, the log has %s", tm, r["Endpoint"], n, r["errors"])
+		}
+	}
+}

@@ -41,8 +41,10 @@ const LambdaLogGroupPrefix = "/aws/lambda/"
 // every minute its metrics flush: per endpoint, Embedded Metric Format documents whose
 // "Latency" is an array of the latencies of that minute's requests (at most 100 per document,
 // the specification's limit), declared for the dimension sets {Endpoint, Service} and
-// {Service}, stamped (_aws.Timestamp) at the start of the minute. Extracting them gives
-// exactly the samples of the scenario's MyService/API Latency metrics (EMFMetrics): a server
+// {Service}, stamped (_aws.Timestamp) at the start of the minute; then one document per
+// endpoint ({Endpoint, Service}) and one for the service ({Service}) with the minute's
+// "RequestCount" and "5XXError" counts. Extracting them gives exactly the samples of the
+// scenario's MyService/API Latency, RequestCount and 5XXError metrics (EMFMetrics): a server
 // serves those metrics from the documents. Plus the backup job's own lines at :00 and :05 of
 // every hour ({"job":"backup", "event":"start"|"done", "shard":"s2"}). The backup locks shard
 // s2: the requests it makes slow are requests of s2's customers.
@@ -124,12 +126,24 @@ type request struct {
 }
 
 func apiLogs(sc Scenario) LogGroup {
-	eps := []string{"/cart", "/items", "/pay"}
+	eps := apiEndpoints[:]
 	lat := make([]int, len(eps))
 	errs := make([]int, len(eps))
+	// the counts the minute's flush documents carry: RequestCount and 5XXError of each
+	// endpoint, then of the service (dimension Service only)
+	var counts [2][len(apiEndpoints) + 1]int
 	for i, e := range eps {
 		lat[i] = logMetricIndex(sc, "Latency", "Endpoint", e)
 		errs[i] = logMetricIndex(sc, "5XXError", "Endpoint", e)
+		counts[0][i] = logMetricIndex(sc, "RequestCount", "Endpoint", e)
+		counts[1][i] = errs[i]
+	}
+	for i, m := range sc.Metrics() {
+		if len(m.Dims) == 1 && m.Name == "RequestCount" {
+			counts[0][len(eps)] = i
+		} else if len(m.Dims) == 1 && m.Name == "5XXError" {
+			counts[1][len(eps)] = i
+		}
 	}
 	kShuffle := keyOf(0, "apilogs", "shuffle")
 	kCust := keyOf(0, "apilogs", "customer")
@@ -252,12 +266,37 @@ func apiLogs(sc Scenario) LogGroup {
 						}
 					}
 				}
+				// then the minute's request and 5XX counts: one document per endpoint and
+				// one for the service, each count the minute's one sample
+				for j := range len(eps) + 1 {
+					buf = append(buf[:0], `{"Service":"checkout",`...)
+					if j < len(eps) {
+						buf = append(buf, `"Endpoint":"`...)
+						buf = append(buf, eps[j]...)
+						buf = append(buf, `",`...)
+					}
+					buf = append(buf, `"RequestCount":`...)
+					buf = strconv.AppendFloat(buf, minuteValue(sc, counts[0][j], sec), 'f', -1, 64)
+					buf = append(buf, `,"5XXError":`...)
+					buf = strconv.AppendFloat(buf, minuteValue(sc, counts[1][j], sec), 'f', -1, 64)
+					buf = append(buf, `,"_aws":{"Timestamp":`...)
+					buf = strconv.AppendInt(buf, base, 10)
+					if j < len(eps) {
+						buf = append(buf, apiEMFCountsDirective...)
+					} else {
+						buf = append(buf, apiEMFServiceCountsDirective...)
+					}
+					buf = append(buf, '}')
+					if !emit(ms, streams[j%3], buf) {
+						return
+					}
+				}
 			}
 		}
 	}
 	var emf []Metric
 	for _, m := range sc.Metrics() {
-		if m.Name == "Latency" {
+		if m.Name == "Latency" || m.Name == "RequestCount" || m.Name == "5XXError" {
 			emf = append(emf, m)
 		}
 	}
@@ -277,6 +316,18 @@ const apiEMFValues = 100
 // apiEMFDirective is the metric directive of the api's flush documents, after their timestamp.
 const apiEMFDirective = `,"CloudWatchMetrics":[{"Namespace":"` + apiNamespace + `","Dimensions":[["Endpoint","Service"],["Service"]],` +
 	`"Metrics":[{"Name":"Latency","Unit":"Milliseconds"}]}]}`
+
+// apiEndpoints are the api's endpoints, in the order of its metrics.
+var apiEndpoints = [...]string{"/cart", "/items", "/pay"}
+
+// apiEMFCountsDirective and apiEMFServiceCountsDirective are the metric directives of the api's
+// per-endpoint and service-wide count documents.
+const (
+	apiEMFCountsDirective = `,"CloudWatchMetrics":[{"Namespace":"` + apiNamespace + `","Dimensions":[["Endpoint","Service"]],` +
+		`"Metrics":[{"Name":"RequestCount","Unit":"Count"},{"Name":"5XXError","Unit":"Count"}]}]}`
+	apiEMFServiceCountsDirective = `,"CloudWatchMetrics":[{"Namespace":"` + apiNamespace + `","Dimensions":[["Service"]],` +
+		`"Metrics":[{"Name":"RequestCount","Unit":"Count"},{"Name":"5XXError","Unit":"Count"}]}]}`
+)
 
 const hexDigits = "0123456789abcdef"
 
