@@ -183,35 +183,21 @@ func (p *ruleParser) next() {
 	}
 }
 
-func (p *ruleParser) or() (node, error) {
-	first, err := p.and()
-	if err != nil {
-		return node{}, err
-	}
-	n := node{op: "or", children: []node{first}}
-	for p.tok.kind == tWord && p.tok.text == "OR" {
-		p.next()
-		c, err := p.and()
-		if err != nil {
-			return node{}, err
-		}
-		n.children = append(n.children, c)
-	}
-	if len(n.children) == 1 {
-		return first, nil
-	}
-	return n, nil
-}
+func (p *ruleParser) or() (node, error) { return p.chain("OR", "or", p.and) }
 
-func (p *ruleParser) and() (node, error) {
-	first, err := p.unary()
+func (p *ruleParser) and() (node, error) { return p.chain("AND", "and", p.unary) }
+
+// chain parses operands joined by the keyword word into one node of op (a lone operand is
+// returned as it is).
+func (p *ruleParser) chain(word, op string, operand func() (node, error)) (node, error) {
+	first, err := operand()
 	if err != nil {
 		return node{}, err
 	}
-	n := node{op: "and", children: []node{first}}
-	for p.tok.kind == tWord && p.tok.text == "AND" {
+	n := node{op: op, children: []node{first}}
+	for p.tok.kind == tWord && p.tok.text == word {
 		p.next()
-		c, err := p.unary()
+		c, err := operand()
 		if err != nil {
 			return node{}, err
 		}
