@@ -377,8 +377,9 @@ type stage struct {
 	by      []evalFn
 	byName  []string
 	hasBin  int // index of the by expression that is a bin(), -1 if none
-	// binOnly is the period of a stats grouped by one bin() alone (nil otherwise)
-	binOnly *period
+	// binOnly is the period of a stats grouped by one bin() alone (nil otherwise); binBy, of
+	// a bin() anywhere in its by clause
+	binOnly, binBy *period
 	// present names the field of a filter that is exactly ispresent(field)
 	present string
 	// sSort
@@ -487,8 +488,9 @@ func (q *Query) compile() (*plan, error) {
 				}
 				if call, ok := b.e.(*callExpr); ok && call.name == "bin" {
 					st.hasBin = i
-					if len(cmd.by) == 1 {
-						if p, err := c.period(call, call.args[0]); err == nil {
+					if p, err := c.period(call, call.args[0]); err == nil {
+						st.binBy = &p
+						if len(cmd.by) == 1 {
 							st.binOnly = &p
 						}
 					}
@@ -561,103 +563,38 @@ const DefaultLimit = 10000
 // last; a stats row lists the by fields, then the aggregates. Fields without a value are
 // omitted from the row.
 func (q *Query) Run(events iter.Seq[*Event], limit int) (*Result, error) {
-	return q.RunPartial(events, limit, 0, nil)
+	return q.RunPartial(events, limit, Snapshots{})
 }
 
-// RunPartial is Run that also calls partial, every `every` events read, with the rows the query
-// would return if the events ended there and the statistics so far: the partial results of a
-// running query. partial runs on RunPartial's goroutine; the rows it gets are its own.
-func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partial func(rows [][]ResultField, matched, scanned, bytes float64)) (*Result, error) {
+// Snapshots says when a running query reports its partial results: every Every events read it
+// asks Due (nil: always yes) and, if a snapshot is due, calls Take with the rows the query would
+// return if the events ended there and the statistics so far. A snapshot of a stats query
+// computes every group's aggregates so far (a percentile selects among all the values read), so
+// a server takes one only when a client is there to read it.
+type Snapshots struct {
+	Every int
+	Due   func() bool
+	// Take runs on RunPartial's goroutine; the rows it gets are its own.
+	Take func(rows [][]ResultField, matched, scanned, bytes float64)
+}
+
+// RunPartial is Run that also reports partial results while it reads, as snap says: those of a
+// running query. The zero Snapshots takes none.
+func (q *Query) RunPartial(events iter.Seq[*Event], limit int, snap Snapshots) (*Result, error) {
 	p, err := q.compile()
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	res := &Result{}
-	// Streaming prefix: the stages before the first blocking one.
-	first := len(p.stages)
-	for i, st := range p.stages {
-		if st.kind != sStream {
-			first = i
-			break
-		}
-	}
-	prefix := p.stages[:first]
-	rest := p.stages[first:]
-	sorted := false
-	hasLimit := false
-	for _, st := range p.stages {
-		sorted = sorted || st.kind == sSort || st.kind == sStats
-		hasLimit = hasLimit || st.kind == sLimit
-	}
-	last := p.stages[len(p.stages)-1]
-	isStats := slices.ContainsFunc(p.stages, func(s stage) bool { return s.isStats })
-	cols := last.cols
-	if len(cols) == 0 {
-		cols = []string{"@timestamp", "@message"}
-	}
-	// finish runs the stages after the collected ones over rows (which it may reorder and cut)
-	// and formats the result rows.
-	finish := func(rows []*row, rest []stage) [][]ResultField {
-		for i := range rest {
-			st := &rest[i]
-			switch st.kind {
-			case sStream:
-				kept := rows[:0]
-				for _, r := range rows {
-					if st.stream(r) {
-						kept = append(kept, r)
-					}
-				}
-				rows = kept
-			case sStats:
-				g := newGrouper(st)
-				for _, r := range rows {
-					g.add(r)
-				}
-				rows = g.rows()
-			case sSort:
-				rows = sortRows(rows, st)
-			case sDedup:
-				rows = dedup(rows, st.fields)
-			case sLimit:
-				if len(rows) > st.n {
-					if !hasSortBefore(p.stages, st) {
-						rows = rows[len(rows)-st.n:] // the newest
-					} else {
-						rows = rows[:st.n]
-					}
-				}
-			}
-		}
-		if !sorted {
-			slices.Reverse(rows) // newest first
-		}
-		if !hasLimit && len(rows) > limit {
-			rows = rows[:limit]
-		}
-		out := make([][]ResultField, 0, len(rows))
-		for _, r := range rows {
-			fs := make([]ResultField, 0, len(cols)+1)
-			for _, c := range cols {
-				if v := r.get(c); v.K != Null {
-					fs = append(fs, ResultField{c, v.Text()})
-				}
-			}
-			if !isStats && r.ev != nil {
-				fs = append(fs, ResultField{"@ptr", r.ev.ptr()})
-			}
-			out = append(out, fs)
-		}
-		return out
+	x := newExecution(p, limit)
+	var sc *statsScan
+	if x.first < len(p.stages) && p.stages[x.first].kind == sStats {
+		sc = newStatsScan(p, x.first)
 	}
 	// A raw query that keeps its time order needs only its newest rows.
 	keepTail := 0
-	if !sorted && !slices.ContainsFunc(rest, func(s stage) bool { return s.kind == sDedup }) {
-		keepTail = limit
-		for _, st := range rest {
+	if !x.sorted && !slices.ContainsFunc(x.rest, func(s stage) bool { return s.kind == sDedup }) {
+		keepTail = x.limit
+		for _, st := range x.rest {
 			if st.kind == sLimit {
 				keepTail = st.n
 				break
@@ -665,82 +602,55 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 	}
 	var rows []*row
-	var agg *grouper
-	if len(rest) > 0 && rest[0].kind == sStats {
-		agg = newGrouper(&rest[0])
-	}
 	ring := 0
+	var matched, scanned, bytes float64 // of a raw query (a stats query's are in sc)
 	// collected returns the rows collected so far, in time order, and the stages still to run.
 	collected := func() ([]*row, []stage) {
-		if agg != nil {
-			return agg.rows(), rest[1:]
+		if sc != nil {
+			return sc.agg.rows(), x.rest[1:]
 		}
 		out := rows
 		if ring > 0 {
 			out = append(slices.Clone(rows[ring:]), rows[:ring]...)
 		}
-		return out, rest
+		return out, x.rest
 	}
-	// The fast path of [filter ispresent(f) |] stats aggregates of f or count(*) by bin(period):
-	// each event's f read once, its bin by integer arithmetic, no expression evaluated.
-	fastField, fast := "", agg != nil && rest[0].binOnly != nil
-	for i := range prefix {
-		fast = fast && prefix[i].present != "" && (fastField == "" || fastField == prefix[i].present)
-		fastField = prefix[i].present
+	counts := func() (float64, float64, float64) {
+		if sc != nil {
+			return sc.matched, sc.scanned, sc.bytes
+		}
+		return matched, scanned, bytes
 	}
-	for _, sl := range rest[0:min(1, len(rest))] {
-		for _, s := range sl.slots {
-			fast = fast && (s.arg == nil || s.field != "" && (fastField == "" || s.field == fastField))
-			if s.field != "" {
-				fastField = s.field
+	every := snap.Every
+	if snap.Take == nil {
+		every = 0
+	}
+	n, nextCheck := 0, every // events read; the count at which snap.Due is asked next
+	r := &row{}
+	for ev := range events {
+		if every > 0 && n == nextCheck {
+			nextCheck += every
+			if snap.Due == nil || snap.Due() {
+				sofar, todo := collected()
+				if sc == nil {
+					sofar = slices.Clone(sofar) // finish reorders and cuts its rows
+				}
+				m, s, b := counts()
+				snap.Take(x.finish(sofar, todo), m, s, b)
 			}
 		}
-	}
-	scratch := &row{}
-	scanned, nextSnap := 0, every // events read; the count at which the next snapshot is due
-	for ev := range events {
-		if partial != nil && every > 0 && scanned == nextSnap {
-			nextSnap += every
-			snap, snapRest := collected()
-			if agg == nil {
-				snap = slices.Clone(snap) // finish reorders and cuts its rows
-			}
-			partial(finish(snap, snapRest), res.RecordsMatched, res.RecordsScanned, res.BytesScanned)
+		n++
+		if sc != nil {
+			sc.add(ev)
+			continue
 		}
 		scanned++
-		res.RecordsScanned++
-		res.BytesScanned += float64(len(ev.Message))
-		if fast {
-			var v Value
-			if fastField != "" {
-				v = ev.Get(fastField)
-			}
-			if len(prefix) > 0 && v.K == Null {
-				continue
-			}
-			res.RecordsMatched++
-			scratch.ev, scratch.vals = ev, scratch.vals[:0]
-			scratch.cacheEv, scratch.cacheName, scratch.cacheVal = ev, fastField, v
-			agg.addBin(scratch, rest[0].binOnly.floor(ev.Timestamp), v)
-			continue
-		}
-		r := scratch
+		bytes += float64(len(ev.Message))
 		r.ev, r.vals = ev, r.vals[:0]
-		keep := true
-		for i := range prefix {
-			if !prefix[i].stream(r) {
-				keep = false
-				break
-			}
-		}
-		if !keep {
+		if !x.keep(r) {
 			continue
 		}
-		res.RecordsMatched++
-		if agg != nil {
-			agg.add(r)
-			continue
-		}
+		matched++
 		kept := &row{ev: ev, vals: slices.Clone(r.vals)}
 		if keepTail > 0 && len(rows) == keepTail {
 			rows[ring] = kept
@@ -749,8 +659,330 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, every int, partia
 		}
 		rows = append(rows, kept)
 	}
-	res.Rows = finish(collected())
+	res := &Result{}
+	res.RecordsMatched, res.RecordsScanned, res.BytesScanned = counts()
+	res.Rows = x.finish(collected())
 	return res, nil
+}
+
+// BinFloor returns the start of the bin that time ms (Unix milliseconds) falls in, when the
+// query's first blocking command is a stats grouped by a bin(): RunParts then reads parts split
+// at such starts concurrently. ok is false for any other query.
+func (q *Query) BinFloor(ms int64) (start int64, ok bool) {
+	p, err := q.compile()
+	if err != nil {
+		return 0, false
+	}
+	bp := parallelBin(p)
+	if bp == nil {
+		return 0, false
+	}
+	return bp.floor(ms), true
+}
+
+// parallelBin returns the period of the bin() in the by clause of p's first blocking stage, if
+// that is a stats (its groups then each lie within one bin); nil otherwise.
+func parallelBin(p *plan) *period {
+	for _, st := range p.stages {
+		if st.kind != sStream {
+			if st.kind == sStats {
+				return st.binBy
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// RunParts is RunPartial over events given in parts: consecutive runs of them in time order
+// (every event of parts[i] at or before every event of parts[i+1]). A query whose first blocking
+// command is a stats grouped by a bin() reads its parts concurrently, one goroutine each, when
+// they are split at the starts of its bins (BinFloor): every group then lies within one part and
+// sees its events in the same order as Run would, so the result is Run's to the bit. Otherwise,
+// or when a group turns out to span two parts, the parts are read in turn, one after the other
+// (a part may then be read a second time: its iter.Seq must allow that).
+//
+// Snapshots of a concurrent read hold the events every part has read so far; Due may be called
+// from any of the goroutines, never from two at once.
+func (q *Query) RunParts(parts []iter.Seq[*Event], limit int, snap Snapshots) (*Result, error) {
+	chained := func(yield func(*Event) bool) {
+		for _, part := range parts {
+			for ev := range part {
+				if !yield(ev) {
+					return
+				}
+			}
+		}
+	}
+	p, err := q.compile()
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) < 2 || parallelBin(p) == nil {
+		return q.RunPartial(chained, limit, snap)
+	}
+	x := newExecution(p, limit)
+	workers := make([]*statsScan, len(parts))
+	for i := range workers {
+		wp := p
+		if i > 0 {
+			// each goroutine its own stages: a compiled stage may keep state between rows
+			if wp, err = q.compile(); err != nil {
+				return nil, err
+			}
+		}
+		workers[i] = newStatsScan(wp, x.first)
+	}
+	every := snap.Every
+	if snap.Take == nil {
+		every = 0
+	}
+	var snapMu sync.Mutex
+	// snapshot takes a snapshot of what every part has read so far, if one is due. The caller
+	// holds no worker's lock.
+	snapshot := func() {
+		snapMu.Lock()
+		defer snapMu.Unlock()
+		if snap.Due != nil && !snap.Due() {
+			return
+		}
+		for _, w := range workers {
+			w.mu.Lock()
+		}
+		var m, s, b float64
+		for _, w := range workers {
+			m, s, b = m+w.matched, s+w.scanned, b+w.bytes
+		}
+		merged, ok := mergeGroupers(workers)
+		var rows []*row
+		if ok {
+			rows = merged.rows()
+		}
+		for _, w := range workers {
+			w.mu.Unlock()
+		}
+		if ok {
+			snap.Take(x.finish(rows, x.rest[1:]), m, s, b)
+		}
+	}
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := workers[i]
+			n := 0
+			w.mu.Lock()
+			for ev := range part {
+				w.add(ev)
+				if n++; every > 0 && n%every == 0 {
+					w.mu.Unlock()
+					snapshot()
+					w.mu.Lock()
+				}
+			}
+			w.mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	merged, ok := mergeGroupers(workers)
+	if !ok {
+		// a group in two parts: the parts were not split at the bins' starts (or the query
+		// bins a time of its own making); read them in turn
+		return q.RunPartial(chained, limit, snap)
+	}
+	res := &Result{}
+	for _, w := range workers {
+		res.RecordsMatched += w.matched
+		res.RecordsScanned += w.scanned
+		res.BytesScanned += w.bytes
+	}
+	res.Rows = x.finish(merged.rows(), x.rest[1:])
+	return res, nil
+}
+
+// mergeGroupers returns a grouper holding the groups of the workers' groupers, or false if two
+// of them hold the same group (their parts were not split at the groups' boundaries). The
+// groups are shared, not copied.
+func mergeGroupers(workers []*statsScan) (*grouper, bool) {
+	merged := newGrouper(workers[0].agg.st)
+	seen := map[string]bool{}
+	var key []byte
+	for _, w := range workers {
+		for _, gr := range w.agg.order {
+			key = appendGroupKey(key[:0], gr.keys)
+			if seen[string(key)] {
+				return nil, false
+			}
+			seen[string(key)] = true
+			merged.order = append(merged.order, gr)
+		}
+	}
+	return merged, true
+}
+
+// execution holds what finishing a query's rows needs.
+type execution struct {
+	p                         *plan
+	first                     int     // index of the first blocking stage
+	rest                      []stage // the stages from it on
+	limit                     int
+	sorted, hasLimit, isStats bool
+	cols                      []string
+}
+
+func newExecution(p *plan, limit int) *execution {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	x := &execution{p: p, limit: limit, first: len(p.stages)}
+	for i, st := range p.stages {
+		if st.kind != sStream {
+			x.first = i
+			break
+		}
+	}
+	x.rest = p.stages[x.first:]
+	for _, st := range p.stages {
+		x.sorted = x.sorted || st.kind == sSort || st.kind == sStats
+		x.hasLimit = x.hasLimit || st.kind == sLimit
+		x.isStats = x.isStats || st.isStats
+	}
+	x.cols = p.stages[len(p.stages)-1].cols
+	if len(x.cols) == 0 {
+		x.cols = []string{"@timestamp", "@message"}
+	}
+	return x
+}
+
+// keep runs the streaming stages before the first blocking one over r: false drops it.
+func (x *execution) keep(r *row) bool {
+	for i := range x.p.stages[:x.first] {
+		if !x.p.stages[i].stream(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// finish runs the stages rest over rows (which it may reorder and cut) and formats the result
+// rows.
+func (x *execution) finish(rows []*row, rest []stage) [][]ResultField {
+	for i := range rest {
+		st := &rest[i]
+		switch st.kind {
+		case sStream:
+			kept := rows[:0]
+			for _, r := range rows {
+				if st.stream(r) {
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
+		case sStats:
+			g := newGrouper(st)
+			for _, r := range rows {
+				g.add(r)
+			}
+			rows = g.rows()
+		case sSort:
+			rows = sortRows(rows, st)
+		case sDedup:
+			rows = dedup(rows, st.fields)
+		case sLimit:
+			if len(rows) > st.n {
+				if !hasSortBefore(x.p.stages, st) {
+					rows = rows[len(rows)-st.n:] // the newest
+				} else {
+					rows = rows[:st.n]
+				}
+			}
+		}
+	}
+	if !x.sorted {
+		slices.Reverse(rows) // newest first
+	}
+	if !x.hasLimit && len(rows) > x.limit {
+		rows = rows[:x.limit]
+	}
+	out := make([][]ResultField, 0, len(rows))
+	for _, r := range rows {
+		fs := make([]ResultField, 0, len(x.cols)+1)
+		for _, c := range x.cols {
+			if v := r.get(c); v.K != Null {
+				fs = append(fs, ResultField{c, v.Text()})
+			}
+		}
+		if !x.isStats && r.ev != nil {
+			fs = append(fs, ResultField{"@ptr", r.ev.ptr()})
+		}
+		out = append(out, fs)
+	}
+	return out
+}
+
+// statsScan reads events into the grouper of a query's first stats: the streaming stages before
+// it, then the stats. mu, in RunParts, guards it against a snapshot.
+type statsScan struct {
+	x       *execution
+	agg     *grouper
+	binOnly *period
+	// fast: the query is [filter ispresent(f) |] stats aggregates of f or count(*) by bin(period):
+	// each event's f (fastField) read once, its bin by integer arithmetic, no expression
+	// evaluated
+	fast      bool
+	fastField string
+	filtered  bool // a filter ispresent(fastField) precedes the stats
+	col       columnCursor
+	r         row
+	mu        sync.Mutex
+
+	matched, scanned, bytes float64
+}
+
+func newStatsScan(p *plan, first int) *statsScan {
+	st := &p.stages[first]
+	sc := &statsScan{x: newExecution(p, 0), agg: newGrouper(st), binOnly: st.binOnly}
+	prefix := p.stages[:first]
+	sc.fast = st.binOnly != nil
+	for i := range prefix {
+		sc.fast = sc.fast && prefix[i].present != "" && (sc.fastField == "" || sc.fastField == prefix[i].present)
+		sc.fastField = prefix[i].present
+	}
+	for _, s := range st.slots {
+		sc.fast = sc.fast && (s.arg == nil || s.field != "" && (sc.fastField == "" || s.field == sc.fastField))
+		if s.field != "" {
+			sc.fastField = s.field
+		}
+	}
+	sc.filtered = len(prefix) > 0
+	return sc
+}
+
+func (sc *statsScan) add(ev *Event) {
+	sc.scanned++
+	sc.bytes += float64(len(ev.Message))
+	r := &sc.r
+	if sc.fast {
+		var v Value
+		if sc.fastField != "" {
+			v = sc.col.get(ev, sc.fastField)
+		}
+		if sc.filtered && v.K == Null {
+			return
+		}
+		sc.matched++
+		r.ev, r.vals = ev, r.vals[:0]
+		r.cacheEv, r.cacheName, r.cacheVal = ev, sc.fastField, v
+		sc.agg.addBin(r, sc.binOnly.floor(ev.Timestamp), v)
+		return
+	}
+	r.ev, r.vals = ev, r.vals[:0]
+	if !sc.x.keep(r) {
+		return
+	}
+	sc.matched++
+	sc.agg.add(r)
 }
 
 // hasSortBefore reports whether a sort or stats stage precedes st (rows are then in a chosen
@@ -945,27 +1177,34 @@ func (g *grouper) fold(gr *group, r *row) {
 
 // addKeyed adds r to its group by the bytes of its keys.
 func (g *grouper) addKeyed(r *row) {
-	g.key = g.key[:0]
 	var keys [4]Value
 	kv := keys[:0]
 	for _, by := range g.st.by {
-		v := by(r)
-		kv = append(kv, v)
-		g.key = append(g.key, byte(v.K))
-		switch v.K {
-		case Number, Time:
-			g.key = binary.LittleEndian.AppendUint64(g.key, math.Float64bits(v.F))
-		case String:
-			g.key = append(g.key, v.S...)
-		}
-		g.key = append(g.key, 0)
+		kv = append(kv, by(r))
 	}
+	g.key = appendGroupKey(g.key[:0], kv)
 	gr, ok := g.groups[string(g.key)]
 	if !ok {
 		gr = g.newGroup(slices.Clone(kv))
 		g.groups[string(g.key)] = gr
 	}
 	g.fold(gr, r)
+}
+
+// appendGroupKey appends to b the bytes that identify a group by its keys: equal for equal
+// keys, different for different ones.
+func appendGroupKey(b []byte, keys []Value) []byte {
+	for _, v := range keys {
+		b = append(b, byte(v.K))
+		switch v.K {
+		case Number, Time:
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.F))
+		case String:
+			b = binary.AppendUvarint(b, uint64(len(v.S)))
+			b = append(b, v.S...)
+		}
+	}
+	return b
 }
 
 // rows returns one row per group, sorted by the group keys.

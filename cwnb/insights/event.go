@@ -117,6 +117,28 @@ type Columns struct {
 	vals  [][]float64 // vals[k][row]: the number of field names[k]; NaN where it is not a number
 }
 
+// columnCursor reads one field of events that are mostly in the same Columns block: the
+// field's column is looked up once a block, not once an event.
+type columnCursor struct {
+	cols *Columns
+	k    int // the field's column in cols, -1 if none
+}
+
+// get returns ev.Get(name), for the same name at every call.
+func (c *columnCursor) get(ev *Event, name string) Value {
+	if ev.cols != nil {
+		if ev.cols != c.cols {
+			c.cols, c.k = ev.cols, slices.Index(ev.cols.names, name)
+		}
+		if c.k >= 0 {
+			if f := c.cols.vals[c.k][ev.row]; f == f {
+				return Num(f)
+			}
+		}
+	}
+	return ev.Get(name)
+}
+
 // maxColumns is how many numeric fields IndexNumbers puts in columns; others stay in Fields only.
 const maxColumns = 32
 

@@ -3,8 +3,10 @@ package insights
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -451,7 +453,7 @@ func TestRunPartial(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := 0
-		final, err := p.RunPartial(slices.Values(evs), 0, 300, func(rows [][]ResultField, matched, scanned, bytes float64) {
+		final, err := p.RunPartial(slices.Values(evs), 0, Snapshots{Every: 300, Take: func(rows [][]ResultField, matched, scanned, bytes float64) {
 			calls++
 			// a snapshot after k events equals Run over those k events
 			k := int(scanned)
@@ -459,7 +461,7 @@ func TestRunPartial(t *testing.T) {
 			if fmt.Sprint(rows) != fmt.Sprint(want.Rows) || matched != want.RecordsMatched || bytes != want.BytesScanned {
 				t.Errorf("%s: snapshot after %d events differs from Run over them:\n%v\n%v", q, k, head2(rows), head2(want.Rows))
 			}
-		})
+		}})
 		if err != nil || calls != 3 {
 			t.Fatalf("%s: %v, %d snapshots; want 3", q, err, calls)
 		}
@@ -467,6 +469,22 @@ func TestRunPartial(t *testing.T) {
 		if fmt.Sprint(final.Rows) != fmt.Sprint(want.Rows) {
 			t.Errorf("%s: RunPartial's result differs from Run's", q)
 		}
+	}
+}
+
+// A snapshot is taken only when Due says so.
+func TestRunPartialDue(t *testing.T) {
+	evs := events(1000)
+	p, err := Parse("stats count(*) as n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, taken := 0, []float64{}
+	_, err = p.RunPartial(slices.Values(evs), 0, Snapshots{Every: 100,
+		Due:  func() bool { checks++; return checks == 4 },
+		Take: func(rows [][]ResultField, matched, scanned, bytes float64) { taken = append(taken, scanned) }})
+	if err != nil || checks != 9 || fmt.Sprint(taken) != "[400]" {
+		t.Errorf("err %v, Due asked %d times (want 9: after 100, 200, ... 900 events), snapshots after %v events (want [400])", err, checks, taken)
 	}
 }
 
@@ -538,5 +556,126 @@ func TestIndexNumbersAgrees(t *testing.T) {
 		if len(got) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s:\nindexed %v\nplain   %v", q, got, want)
 		}
+	}
+}
+
+// RunParts answers as Run does, to the bit, whether it reads its parts concurrently (a stats by
+// bin() over parts split at the bins' starts: each part read once) or in turn (any other query,
+// or parts split inside a bin: a group would span two parts).
+func TestRunParts(t *testing.T) {
+	// the events twice: as they are (fields in Fields) and stored in two blocks of columns
+	// (IndexNumbers), as the local Logs stores a batch
+	plain := events(3000)
+	block := make([]Event, len(plain))
+	for i, ev := range plain {
+		block[i] = *ev
+	}
+	IndexNumbers(block[:1700])
+	IndexNumbers(block[1700:])
+	indexed := make([]*Event, len(block))
+	for i := range block {
+		indexed[i] = &block[i]
+	}
+	for _, q := range []string{
+		"stats pct(lat, 99), count(*), avg(lat), stddev(lat), sum(lat), min(lat), max(lat) by bin(5m)",
+		"filter ispresent(lat) | stats pct(lat, 50) as p50, count(*) as n by bin(1h)",
+		"filter lat > 100 | stats avg(lat), count_distinct(ep), earliest(ep), latest(ep) by ep, bin(10m)",
+		"stats count(*) as n by bin(1h), ok | sort n desc | limit 5",
+		"fields lat * 2 as dbl | stats max(dbl) by bin(30m) | filter `max(dbl)` > 700",
+		"stats count(*) as n by bin(1h) | stats sum(n) as total",
+		"stats pct(lat, 90) by ep",                     // no bin: in turn
+		"fields ep, lat | filter lat > 300 | limit 20", // raw: in turn
+		"stats count(*) by bin(1w)",                    // one week: all in the first part
+	} {
+		p, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, evs := range [][]*Event{plain, indexed} {
+			want, err := p.Run(slices.Values(evs), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, binned := p.BinFloor(0)
+			for _, cut := range []string{"bins", "inside"} {
+				// three parts of about a third of the events each, cut at the start of the bin of
+				// the event there, or inside its bin
+				var bounds []int
+				for k := 1; k < 3; k++ {
+					i := k * len(evs) / 3
+					if binned {
+						start, _ := p.BinFloor(evs[i].Timestamp)
+						if cut == "bins" {
+							i = sort.Search(len(evs), func(j int) bool { return evs[j].Timestamp >= start })
+						} else if prev, _ := p.BinFloor(evs[i-1].Timestamp); prev != start {
+							i++ // evs[i-1] and evs[i] in one bin
+						}
+					}
+					bounds = append(bounds, i)
+				}
+				bounds = append([]int{0}, append(bounds, len(evs))...)
+				reads := make([]int, 3)
+				var parts []iter.Seq[*Event]
+				for k := range 3 {
+					parts = append(parts, func(yield func(*Event) bool) {
+						reads[k]++
+						for _, ev := range evs[bounds[k]:bounds[k+1]] {
+							if !yield(ev) {
+								return
+							}
+						}
+					})
+				}
+				got, err := p.RunParts(parts, 0, Snapshots{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got.Rows) != fmt.Sprint(want.Rows) || got.RecordsMatched != want.RecordsMatched ||
+					got.RecordsScanned != want.RecordsScanned || got.BytesScanned != want.BytesScanned {
+					t.Errorf("%s (parts cut %s): RunParts differs from Run:\n%v\n%v", q, cut, head2(got.Rows), head2(want.Rows))
+				}
+				want := "[1 1 1]" // concurrently, or in turn
+				if binned && cut == "inside" {
+					want = "[2 2 2]" // concurrently, then in turn
+				}
+				if fmt.Sprint(reads) != want {
+					t.Errorf("%s (parts cut %s): parts read %v times, want %s", q, cut, reads, want)
+				}
+			}
+		}
+	}
+}
+
+// Snapshots of a concurrent RunParts hold what every part has read: count(*) over them is the
+// records matched so far.
+func TestRunPartsSnapshots(t *testing.T) {
+	evs := events(6000)
+	p, err := Parse("stats count(*) as n by bin(1h)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []iter.Seq[*Event]
+	for k := range 2 {
+		start, _ := p.BinFloor(evs[3000].Timestamp)
+		i := sort.Search(len(evs), func(j int) bool { return evs[j].Timestamp >= start })
+		parts = append(parts, slices.Values([][]*Event{evs[:i], evs[i:]}[k]))
+	}
+	snaps := 0
+	res, err := p.RunParts(parts, 0, Snapshots{Every: 500, Take: func(rows [][]ResultField, matched, scanned, bytes float64) {
+		snaps++
+		total := 0.0
+		for _, r := range rows {
+			n, _ := strconv.ParseFloat(r[1].Value, 64)
+			total += n
+		}
+		if total != matched || matched != scanned || matched <= 0 {
+			t.Errorf("snapshot: count(*) %v over its rows, %v matched, %v scanned", total, matched, scanned)
+		}
+	}})
+	if err != nil || res.RecordsMatched != 6000 {
+		t.Fatalf("%v, %v matched", err, res.RecordsMatched)
+	}
+	if snaps < 10 {
+		t.Errorf("%d snapshots of 6,000 events read 500 at a time by two parts, want 11", snaps)
 	}
 }

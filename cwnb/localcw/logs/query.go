@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"iter"
+	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -38,11 +40,19 @@ type query struct {
 	// service does for a running query
 	scanned, bytes atomic.Int64
 	partial        *insights.Result
+	// polled: a client asked for the results while the query was running, so a snapshot of its
+	// partial results is wanted
+	polled atomic.Bool
 }
 
-// partialEvery is how many events a running query reads between snapshots of its partial
-// results.
-const partialEvery = 100000
+// A running query checks every snapshotCheck events whether to take a snapshot of its partial
+// results: when a client has polled since the last one, at most every snapshotGap (a snapshot of
+// a stats query computes every group's aggregates so far, not free over millions of values). A
+// query that finishes within snapshotGap takes none, and one nobody polls takes none.
+const (
+	snapshotCheck = 16384
+	snapshotGap   = 50 * time.Millisecond
+)
 
 type startQueryInput struct {
 	LogGroupName        string   `json:"logGroupName"`
@@ -160,38 +170,54 @@ func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 	}
 	qu.status = statusRunning
 	s.mu.Unlock()
-	seqs := make([]iter.Seq[*insights.Event], len(groups))
-	for i, g := range groups {
-		seqs[i] = s.scan(g, qu.lo, qu.hi)
-	}
-	all := mergeEvents(seqs)
-	events := func(yield func(*insights.Event) bool) {
-		// the counters GetQueryResults reports while running, published every 4,096 events
-		// (not per event: the poller reads them from another core)
-		n, bytes := int64(0), int64(0)
-		defer func() {
-			qu.scanned.Add(n % 4096)
-			qu.bytes.Add(bytes)
-		}()
-		for ev := range all {
-			if n++; n%4096 == 0 {
-				qu.scanned.Add(4096)
+	bounds := s.split(q, groups, qu.lo, qu.hi)
+	parts := make([]iter.Seq[*insights.Event], len(bounds)-1)
+	for k := range parts {
+		seqs := make([]iter.Seq[*insights.Event], len(groups))
+		for i, g := range groups {
+			seqs[i] = s.scan(g, bounds[k], bounds[k+1])
+		}
+		all := mergeEvents(seqs)
+		parts[k] = func(yield func(*insights.Event) bool) {
+			// the counters GetQueryResults reports while running, published every 4,096 events
+			// (not per event: the poller reads them from another core)
+			n, bytes := int64(0), int64(0)
+			defer func() {
+				qu.scanned.Add(n % 4096)
 				qu.bytes.Add(bytes)
-				bytes = 0
-				if qu.stop.Load() {
+			}()
+			for ev := range all {
+				if n++; n%4096 == 0 {
+					qu.scanned.Add(4096)
+					qu.bytes.Add(bytes)
+					bytes = 0
+					if qu.stop.Load() {
+						return
+					}
+				}
+				bytes += int64(len(ev.Message))
+				if !yield(ev) {
 					return
 				}
 			}
-			bytes += int64(len(ev.Message))
-			if !yield(ev) {
-				return
-			}
 		}
 	}
-	res, err := q.RunPartial(events, qu.limit, partialEvery, func(rows [][]insights.ResultField, matched, scanned, bytes float64) {
-		s.mu.Lock()
-		qu.partial = &insights.Result{Rows: rows, RecordsMatched: matched, RecordsScanned: scanned, BytesScanned: bytes}
-		s.mu.Unlock()
+	last := time.Now()
+	res, err := q.RunParts(parts, qu.limit, insights.Snapshots{
+		Every: snapshotCheck,
+		Due: func() bool {
+			if !qu.polled.Load() || time.Since(last) < snapshotGap {
+				return false
+			}
+			qu.polled.Store(false)
+			return true
+		},
+		Take: func(rows [][]insights.ResultField, matched, scanned, bytes float64) {
+			last = time.Now()
+			s.mu.Lock()
+			qu.partial = &insights.Result{Rows: rows, RecordsMatched: matched, RecordsScanned: scanned, BytesScanned: bytes}
+			s.mu.Unlock()
+		},
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,6 +234,53 @@ func (s *Server) run(qu *query, q *insights.Query, groups []*group) {
 		qu.status = statusComplete
 		qu.res = res
 	}
+}
+
+// minSplit is how many stored events a query reads before it is worth splitting over cores.
+const minSplit = 1 << 16
+
+// split returns the bounds of the parts in which a query over [lo, hi) ms reads the events of
+// groups: [lo, hi) itself, or, for a query insights.Query.RunParts reads concurrently (a stats by
+// bin()), one part per core cut at the starts of bins, each with about as many events: by
+// the count of the stored events, or by time when a group is generated on demand.
+func (s *Server) split(q *insights.Query, groups []*group, lo, hi int64) []int64 {
+	bounds := []int64{lo, hi}
+	k := runtime.GOMAXPROCS(0)
+	if _, ok := q.BinFloor(lo); !ok || k < 2 || hi-lo < 2 {
+		return bounds
+	}
+	generated := false
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	// before returns the number of stored events in [lo, t)
+	before := func(t int64) int {
+		n := 0
+		for _, g := range groups {
+			generated = generated || g.gen != nil
+			first := sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= lo })
+			n += sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= t }) - first
+		}
+		return n
+	}
+	total := before(hi)
+	if !generated && total < minSplit {
+		return bounds
+	}
+	cuts := []int64{lo}
+	for i := 1; i < k; i++ {
+		var t int64
+		if generated {
+			end := min(hi, s.now().UnixMilli()+1)
+			t = lo + (end-lo)*int64(i)/int64(k)
+		} else {
+			want := total * i / k
+			t = lo + int64(sort.Search(int(hi-lo), func(d int) bool { return before(lo+int64(d)) >= want }))
+		}
+		if start, _ := q.BinFloor(t); start > cuts[len(cuts)-1] && start < hi {
+			cuts = append(cuts, start)
+		}
+	}
+	return append(cuts, hi)
 }
 
 // Wait blocks until the query with id queryID has finished (for tests and benchmarks).
@@ -271,6 +344,7 @@ func (s *Server) getQueryResults(in *getQueryResultsInput) (any, error) {
 		return out, nil
 	}
 	if res == nil && status == statusRunning {
+		qu.polled.Store(true) // the runner snapshots its partial results for the next poll
 		// running: the rows of the last snapshot (none before the first) and the records read so far
 		out.Statistics = queryStatistics{RecordsScanned: float64(qu.scanned.Load()), BytesScanned: float64(qu.bytes.Load())}
 		if partial == nil {

@@ -11,8 +11,8 @@
 // MalformedQueryException that names the command or function and its position.
 //
 // Queries run in the background: GetQueryResults says Scheduled (no rows) for Options.Schedule
-// after StartQuery, then Running, with the records read so far and partial rows (a snapshot every
-// 100,000 events), until Complete.
+// after StartQuery, then Running, with the records read so far and partial rows (a snapshot the
+// query takes when a client has polled, at most every 50 ms), until Complete.
 //
 // Scenario log groups (scenario.LogGroups) are served as if ingested: generated on demand for the
 // window a query asks, never after the server clock. The metrics a group's Embedded Metric
