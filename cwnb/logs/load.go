@@ -148,7 +148,8 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 	// the local engine. A query outside its subset still goes to the service, which judges it;
 	// its rows are then typed but neither gridded nor split.
 	var shape insights.Shape
-	if parsed, err := insights.Parse(q.Query); err == nil {
+	parsed, err := insights.Parse(q.Query)
+	if err == nil {
 		shape = parsed.Shape()
 	} else {
 		shape = insights.Shape{Sorted: true}
@@ -185,7 +186,7 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 			}
 			o.Client = cl
 		}
-		f := &fetcher{o: o, q: q, shape: shape, progress: progress}
+		f := &fetcher{o: o, q: q, parsed: parsed, shape: shape, progress: progress}
 		raw = &rawResult{}
 		err := f.fetch(ctx, q.Start.Unix(), q.End.Unix()-1, raw)
 		if err != nil {
@@ -246,6 +247,7 @@ type rawResult struct {
 type fetcher struct {
 	o        Options
 	q        Query
+	parsed   *insights.Query // nil when the local engine cannot parse q
 	shape    insights.Shape
 	progress *progress
 }
@@ -269,13 +271,10 @@ func (f *fetcher) fetch(ctx context.Context, lo, hi int64, out *rawResult) error
 	}
 	mid := lo + (hi-lo+1)/2
 	if f.shape.Stats {
-		step := int64(f.shape.BinPeriod / time.Second)
-		if step < 1 {
-			step = 1
-		}
-		mid = floorDiv(mid, step) * step
-		if mid <= lo {
-			mid = floorDiv(lo, step)*step + step
+		// at the start of a bin (weeks start on Monday; a 1500ms bin on every other whole
+		// second), so that no bin has rows in both halves: the one in the middle, else the last
+		if mid = f.binStart(mid); mid <= lo {
+			mid = f.binStart(hi)
 		}
 	}
 	if mid <= lo || mid > hi {
@@ -291,6 +290,16 @@ func (f *fetcher) fetch(ctx context.Context, lo, hi int64, out *rawResult) error
 		return err
 	}
 	return f.fetch(ctx, second[0], second[1], out)
+}
+
+// binStart returns the start of the latest bin of the query's stats that starts on a whole
+// second at or before sec (epoch seconds: StartQuery takes seconds).
+func (f *fetcher) binStart(sec int64) int64 {
+	ms, _ := f.parsed.BinFloor(sec * 1000)
+	for ms%1000 != 0 {
+		ms, _ = f.parsed.BinFloor(ms - 1)
+	}
+	return ms / 1000
 }
 
 func floorDiv(a, b int64) int64 {

@@ -183,6 +183,45 @@ func TestSplitRaw(t *testing.T) {
 	}
 }
 
+// A stats query is split at the start of one of its bins, whatever the bin: weeks start on
+// Monday (not on multiples of 7 days from 1970-01-01, a Thursday), a 1500ms bin on every other
+// whole second. The split answer is the unsplit one.
+func TestSplitAtBinStarts(t *testing.T) {
+	c := serve(t)
+	t0 := time.Date(2026, 11, 7, 1, 0, 0, 0, time.UTC) // a Saturday: three weeks, Monday to Monday
+	msgs := make([]string, 930)
+	for i := range msgs {
+		msgs[i] = fmt.Sprintf(`{"v":"%d"}`, i%7)
+	}
+	for day := 0; day*72 < len(msgs); day++ { // a batch spans at most 24 hours
+		put(t, c, "/weeks", t0.Add(time.Duration(day)*24*time.Hour), 20*time.Minute, msgs[day*72:min(len(msgs), day*72+72)])
+	}
+	fine := make([]string, 400)
+	for i := range fine {
+		fine[i] = fmt.Sprintf(`{"v":"%d"}`, i%3)
+	}
+	t1 := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
+	put(t, c, "/fine", t1, 700*time.Millisecond, fine)
+	for _, c1 := range []struct {
+		group, query string
+		from, to     time.Time
+		maxRows      int
+	}{
+		{"/weeks", "stats count(*) as n by bin(1w), v", t0, now, 10},
+		{"/fine", "stats count(*) as n by bin(1500ms), v", t1, t1.Add(5 * time.Minute), 40},
+	} {
+		q := logs.Query{Groups: []string{c1.group}, Query: c1.query, Start: c1.from, End: c1.to}
+		whole := load(t, c, q)
+		split := load(t, c, q, logs.WithMaxRows(c1.maxRows))
+		if whole.Splits != 0 || split.Splits == 0 {
+			t.Fatalf("%s: %d and %d splits, want none and some", c1.query, whole.Splits, split.Splits)
+		}
+		if !slices.Equal(whole.Floats("n"), split.Floats("n")) || !slices.Equal(whole.Texts("v"), split.Texts("v")) || whole.Rows() != split.Rows() {
+			t.Errorf("%s: split in %d queries, the answer differs:\n%v\n%v", c1.query, split.Queries, split.Floats("n"), whole.Floats("n"))
+		}
+	}
+}
+
 func TestTypesWarningsCacheAndHostileText(t *testing.T) {
 	c := serve(t)
 	t0 := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
