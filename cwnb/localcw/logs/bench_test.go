@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,7 +39,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// benchWindow holds about 500,000 api requests: four busy hours of 2026-11-19.
+// benchFrom, benchTo hold four busy hours of the api scenario: 526,773 requests.
 var benchFrom, benchTo = time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 19, 14, 0, 0, 0, time.UTC)
 
 // pandasPct99ByMinute times pandas' groupby quantile on the same requests (best of 3, in ms), or
@@ -81,12 +82,12 @@ print(best * 1000, len(r))
 }
 
 // BenchmarkQueryPct99ByMinute is the issue's headline query, stats pct(Latency, 99) by bin(1m),
-// over four hours of the api scenario's request log (about 500,000 events), through the SDK
-// (StartQuery, polling, GetQueryResults) against the local Logs: events generated, parsed and
-// aggregated on every run. Beside it, pandas' groupby quantile on the same requests, already in
-// memory as numbers. Targets (issue 12): under 1 s, and at most pandas' time. Producing the
-// text of half a million lines and scanning it again costs more than pandas' whole groupby: for
-// the query alone on the same rows, see BenchmarkQueryPct99ByMinuteStored.
+// over four hours of the api scenario's request log (526,773 events) that the local Logs
+// generates on demand, through the SDK (StartQuery, polling, GetQueryResults): events generated
+// as text, parsed and aggregated on every run. Beside it, pandas' groupby quantile on the same
+// requests, already in memory as numbers. Producing and scanning again the text of half a
+// million lines costs several times pandas' whole groupby: the target (under 1 s, at most
+// pandas' time) is on the query over stored events, BenchmarkQueryPct99ByMinuteStored.
 func BenchmarkQueryPct99ByMinute(b *testing.B) {
 	e := start(b, "api")
 	sc, _ := scenario.New("api", 1)
@@ -162,10 +163,16 @@ func BenchmarkPutLogEvents(b *testing.B) {
 	b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds(), "events/cpu-s")
 }
 
-// BenchmarkQueryPct99ByMinuteStored is BenchmarkQueryPct99ByMinute over the same requests already
-// stored in the local Logs (ingested once through PutLogEvents, as the service holds them), so
-// that, like pandas, it measures the query and not the scenario's text generation: the engine
-// reads each stored message's Latency, bins it by minute and selects the 99th percentile.
+// dayFrom, dayTo hold one day of the api scenario's request log: 2,982,136 events.
+var dayFrom, dayTo = time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// BenchmarkQueryPct99ByMinuteStored is the issue's target: stats pct(Latency, 99) by bin(1m) over
+// one day of the api scenario's request log (2,982,136 events, 1,440 minutes) already stored in
+// the local Logs (ingested once through PutLogEvents, as the service holds them), so that, like
+// pandas, it measures the query and not the scenario's text generation: the engine reads each
+// stored message's Latency, bins it by minute and selects the 99th percentile, one part of the
+// day per core. Beside it, pandas' groupby quantile on the same requests. Targets: under 1 s and
+// at most pandas' time.
 func BenchmarkQueryPct99ByMinuteStored(b *testing.B) {
 	e := &env{}
 	opts := localcw.Options{Now: testNow}
@@ -200,7 +207,7 @@ func BenchmarkQueryPct99ByMinuteStored(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	lg.Generate(benchFrom, benchTo, func(t int64, stream string, msg []byte) bool {
+	lg.Generate(dayFrom, dayTo, func(t int64, stream string, msg []byte) bool {
 		for _, f := range insights.Discover(string(msg), false) {
 			if f.Name == "Latency" {
 				ms, lat = append(ms, t), append(lat, f.Value.F)
@@ -217,13 +224,15 @@ func BenchmarkQueryPct99ByMinuteStored(b *testing.B) {
 		flush(st)
 	}
 	pandas := pandasPct99ByMinute(b, ms, lat)
+	ms, lat = nil, nil
+	runtime.GC() // the set-up's garbage is not the query's to collect
 	var scanned float64
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for b.Loop() {
-		rows, out := e.query(b, []string{group}, benchFrom, benchTo.Add(-time.Second), "filter ispresent(Latency) | stats pct(Latency, 99) by bin(1m)", 0)
-		if len(rows) != 240 {
-			b.Fatalf("%d rows, want 240 minutes", len(rows))
+		rows, out := e.query(b, []string{group}, dayFrom, dayTo.Add(-time.Second), "filter ispresent(Latency) | stats pct(Latency, 99) by bin(1m)", 0)
+		if len(rows) != 1440 {
+			b.Fatalf("%d rows, want 1,440 minutes", len(rows))
 		}
 		scanned = out.Statistics.RecordsScanned
 	}
