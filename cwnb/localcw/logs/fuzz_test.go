@@ -43,7 +43,8 @@ func FuzzExtractEMF(f *testing.F) {
 }
 
 func FuzzFilterPattern(f *testing.F) {
-	for _, s := range []string{"", "ERROR", "?a ?b -c", `"quoted phrase"`, `{ $.a = "x" }`, `{ $.n > 3 && $.m != 1 }`, `{ $.a = * }`, "[a, b]"} {
+	for _, s := range []string{"", "ERROR", "?a ?b -c", `"quoted phrase"`, `{ $.a = "x" }`, `{ $.n > 3 && $.m != 1 }`, `{ $.a = * }`, "[a, b]",
+		`[ip, ..., status = 4* || status = 5*, bytes > 100 && bytes != 3]`, `[..., x = %a+%, ..., y = "q*r"]`} {
 		f.Add(s, `{"a":"x","n":5,"m":2} ERROR`)
 	}
 	f.Fuzz(func(t *testing.T, pattern, msg string) {

@@ -11,8 +11,8 @@ import (
 // Insights): "" matches everything; terms must all appear ("ERROR timeout", "quoted phrase"),
 // -term must not, and with ?terms at least one of them must ("?ERROR ?WARN"); a JSON pattern
 // { $.field op value } with op one of = != < <= > >= (value a "string", a number, or * for
-// "present"), several joined by && or by || (not both). Space-delimited [..] patterns are
-// rejected with an InvalidParameterException.
+// "present"), several joined by && or by || (not both); a space-delimited pattern
+// [name, name op value, ..., name] (compileSpacePattern).
 func compilePattern(p string) (func(*insights.Event) bool, error) {
 	p = strings.TrimSpace(p)
 	switch {
@@ -21,7 +21,7 @@ func compilePattern(p string) (func(*insights.Event) bool, error) {
 	case strings.HasPrefix(p, "{"):
 		return compileJSONPattern(p)
 	case strings.HasPrefix(p, "["):
-		return nil, invalidParam("filter pattern %q: space-delimited patterns are not supported by the local CloudWatch Logs; use terms or a JSON pattern { $.field = value }", p)
+		return compileSpacePattern(p)
 	}
 	var all, none, any []string
 	for rest := p; rest != ""; {

@@ -465,8 +465,4 @@ func TestSeveralGroupsMillisAndPatterns(t *testing.T) {
 			t.Errorf("%s: %d events, want %d", c.pattern, len(got), len(want))
 		}
 	}
-	var ip *types.InvalidParameterException
-	if _, err := e.client.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/one"), FilterPattern: aws.String("[ip, user]")}); !errorsAs(err, &ip) {
-		t.Errorf("space-delimited pattern: %v, want InvalidParameterException", err)
-	}
 }
