@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
+
+	"github.com/cwnb/cwnb/cwnb/internal/suggest"
 )
 
 // warnEmpty warns, for every visible query that returned no datapoint at all, that it matched
@@ -90,13 +91,13 @@ func (l *loader) suggest(ctx context.Context, region string, m *Metric) string {
 				return "the metric exists but has no data in this window (CloudWatch omits periods without datapoints); check the window, the statistic and the unit"
 			}
 		}
-		return fmt.Sprintf("no %s %s has dimensions {%s}; did you mean {%s}?", m.Namespace, m.Name, m.Dims.text(), nearest(m.Dims.text(), dimSets(same)))
+		return fmt.Sprintf("no %s %s has dimensions {%s}; did you mean {%s}?", m.Namespace, m.Name, m.Dims.text(), suggest.Nearest(m.Dims.text(), dimSets(same)))
 	}
 	if inNS := list(Filter{Namespace: m.Namespace}); len(inNS) > 0 {
-		return fmt.Sprintf("namespace %s has no metric %s; did you mean %s?", m.Namespace, m.Name, nearest(m.Name, metricNames(inNS)))
+		return fmt.Sprintf("namespace %s has no metric %s; did you mean %s?", m.Namespace, m.Name, suggest.Nearest(m.Name, metricNames(inNS)))
 	}
 	if named := list(Filter{Metric: m.Name}); len(named) > 0 {
-		return fmt.Sprintf("no namespace %s holds metric %s; did you mean %s?", m.Namespace, m.Name, nearest(m.Namespace, namespaces(named)))
+		return fmt.Sprintf("no namespace %s holds metric %s; did you mean %s?", m.Namespace, m.Name, suggest.Nearest(m.Namespace, namespaces(named)))
 	}
 	if failed {
 		return check
@@ -142,7 +143,7 @@ func (l *loader) suggestSearch(ctx context.Context, region, expr string) string 
 	if len(found) == 0 {
 		return fmt.Sprintf("namespace %s holds no metric; %s", ns, check)
 	}
-	return fmt.Sprintf("namespace %s holds no metric; did you mean %s?", ns, nearest(ns, namespaces(found)))
+	return fmt.Sprintf("namespace %s holds no metric; did you mean %s?", ns, suggest.Nearest(ns, namespaces(found)))
 }
 
 // searchTerms returns the bare words of a search text after its schema that may be metric
@@ -184,54 +185,6 @@ func namespaces(ms []Metric) []string {
 		out[i] = m.Namespace
 	}
 	return out
-}
-
-// nearest returns the candidates closest to s by edit distance, ignoring case, joined with " or "
-// (at most three, sorted; duplicates dropped).
-func nearest(s string, candidates []string) string {
-	best := math.MaxInt
-	var out []string
-	seen := map[string]bool{}
-	for _, c := range candidates {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		switch {
-		case d < best:
-			best, out = d, []string{c}
-		case d == best:
-			out = append(out, c)
-		}
-	}
-	sort.Strings(out)
-	if len(out) > 3 {
-		out = out[:3]
-	}
-	return strings.Join(out, " or ")
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func allNaN(v []float64) bool {

@@ -1,6 +1,9 @@
-package cwnb
+package suggest
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestNearest(t *testing.T) {
 	for _, tc := range []struct {
@@ -14,16 +17,21 @@ func TestNearest(t *testing.T) {
 		{"x", []string{"ab", "cd", "ef", "gh"}, "ab or cd or ef"},
 		{"é", []string{"e", "ée"}, "e or ée"},
 	} {
-		if got := nearest(tc.s, tc.cand); got != tc.want {
-			t.Errorf("nearest(%q) = %q, want %q", tc.s, got, tc.want)
+		if got := Nearest(tc.s, tc.cand); got != tc.want {
+			t.Errorf("Nearest(%q) = %q, want %q", tc.s, got, tc.want)
 		}
 	}
 	for _, tc := range []struct {
 		a, b string
 		d    int
 	}{{"", "", 0}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"flaw", "lawn", 2}, {"é", "e", 1}} {
-		if got := editDistance(tc.a, tc.b); got != tc.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.d)
+		if got := EditDistance(tc.a, tc.b); got != tc.d {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.d)
 		}
 	}
+}
+
+func ExampleNearest() {
+	fmt.Println(Nearest("/myservice/apx", []string{"/aws/lambda/orders-api", "/myservice/api"}))
+	// Output: /myservice/api
 }
