@@ -171,18 +171,7 @@ func (l *loader) profileName() string {
 // credentialsError says that no usable credentials were found and what to do.
 func (l *loader) credentialsError(region string, err error) error {
 	return errorf([]error{ErrCredentials, err}, "no usable AWS credentials for profile %s in %s (%v); log in (aws sso login, or export AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",
-		l.profileName(), region, rootCause(err))
-}
-
-// rootCause is the innermost error of a chain of single wraps, the part worth showing.
-func rootCause(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
+		l.profileName(), region, fetch.RootCause(err))
 }
 
 // explain turns a failed call into the error the user reads: a short one with what to do for an
@@ -190,17 +179,9 @@ func rootCause(err error) error {
 func (l *loader) explain(region string, c api, err error) error {
 	switch fetch.Classify(err) {
 	case fetch.ErrUnreachable:
-		ep := l.endpointURL(c)
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
-				ep = u.Scheme + "://" + u.Host
-			}
-		}
-		cause := rootCause(err)
-		var op *net.OpError
-		if errors.As(err, &op) {
-			cause = op
+		ep, cause := fetch.Unreached(err)
+		if ep == "" {
+			ep = l.endpointURL(c)
 		}
 		if endpointName(l.endpointURL(c)) == "aws" {
 			return errorf([]error{ErrUnreachable, err}, "cannot reach CloudWatch in %s at %s (%v); check the network and the region, or set CWNB_OFFLINE=1 to re-run from the committed cache without calls",

@@ -101,6 +101,10 @@ const CostPerGB = 0.005
 // cannot be split by time without changing its answer.
 var ErrTooManyRows = errors.New("too many rows for one query")
 
+// credentialsTimeout bounds the look-up of credentials (an EC2 metadata endpoint that does not
+// answer would otherwise hold a load for a minute).
+const credentialsTimeout = 5 * time.Second
+
 // ErrQueryFailed reports a query that ended Failed, Cancelled, Timeout or Unknown.
 var ErrQueryFailed = errors.New("logs insights query did not complete")
 
@@ -225,13 +229,26 @@ func endpointName() string {
 	return "aws"
 }
 
+// defaultClient makes the SDK client from the shared configuration, once its credentials are
+// found: a missing or expired login is one short error before any call.
 func defaultClient(ctx context.Context) (*cloudwatchlogs.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryer(retryer))
 	if err != nil {
-		return nil, fmt.Errorf("logs: AWS configuration: %w", err)
+		return nil, fmt.Errorf("logs: AWS configuration: %w; check AWS_PROFILE and ~/.aws/config", err)
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
+	}
+	if cfg.Credentials == nil {
+		return nil, credentialsError(errors.New("no credential provider"))
+	}
+	cctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(cctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, credentialsError(err)
 	}
 	cfg.HTTPClient = sdkhttp.Wrap(cfg.HTTPClient)
 	return cloudwatchlogs.NewFromConfig(cfg), nil
@@ -318,7 +335,7 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 		StartTime: aws.Int64(lo), EndTime: aws.Int64(hi), Limit: aws.Int32(int32(f.o.MaxRows)),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("logs StartQuery: %w", err)
+		return nil, f.explain(ctx, "StartQuery", err)
 	}
 	out.Queries++
 	id := sq.QueryId
@@ -338,7 +355,7 @@ func (f *fetcher) run(ctx context.Context, lo, hi int64, out *rawResult) ([][][2
 			if ctx.Err() != nil {
 				stop()
 			}
-			return nil, fmt.Errorf("logs GetQueryResults: %w", err)
+			return nil, f.explain(ctx, "GetQueryResults", err)
 		}
 		switch r.Status {
 		case types.QueryStatusScheduled, types.QueryStatusRunning:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,6 +50,34 @@ func Unreachable(err error) bool {
 	}
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// Unreached returns, for an error of an unreachable endpoint, where the request went (scheme
+// and host; "" if the error does not say) and the part of the error worth showing: the failed
+// dial, else the innermost error.
+func Unreached(err error) (endpoint string, cause error) {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			endpoint = u.Scheme + "://" + u.Host
+		}
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return endpoint, op
+	}
+	return endpoint, RootCause(err)
+}
+
+// RootCause is the innermost error of a chain of single wraps, the part worth showing.
+func RootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }
 
 // credentialCodes are the error codes of requests whose credentials were refused.
