@@ -29,6 +29,9 @@ type group struct {
 	nextID  uint64
 	gen     *scenario.LogGroup
 	bytes   int64
+	// retention is how many days events are kept (PutRetentionPolicy); 0: forever. Older
+	// events are rejected as expired and no longer read.
+	retention int
 	// names interns the field names of ingested events: a query compares every event's names
 	// with the ones it looks up, and one shared copy of each stays in cache where copies inside
 	// every message would not.
@@ -100,6 +103,39 @@ func (s *Server) deleteLogGroup(in *createLogGroupInput) (any, error) {
 		return nil, notFound("The specified log group does not exist.")
 	}
 	delete(s.groups, in.LogGroupName)
+	return struct{}{}, nil
+}
+
+type retentionInput struct {
+	LogGroupName    string `json:"logGroupName"`
+	RetentionInDays int    `json:"retentionInDays"`
+}
+
+// retentionDays are the values PutRetentionPolicy accepts.
+var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// putRetentionPolicy keeps g's events for in.RetentionInDays days: older ones are no longer
+// read, and PutLogEvents rejects them as expired.
+func (s *Server) putRetentionPolicy(in *retentionInput) (any, error) {
+	if !slices.Contains(retentionDays, in.RetentionInDays) {
+		return nil, invalidParam("retentionInDays %d: use one of %v", in.RetentionInDays, retentionDays)
+	}
+	return s.setRetention(in.LogGroupName, in.RetentionInDays)
+}
+
+// deleteRetentionPolicy keeps g's events forever again.
+func (s *Server) deleteRetentionPolicy(in *retentionInput) (any, error) {
+	return s.setRetention(in.LogGroupName, 0)
+}
+
+func (s *Server) setRetention(name string, days int) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.groups[name]
+	if !ok {
+		return nil, notFound("The specified log group does not exist.")
+	}
+	g.retention = days
 	return struct{}{}, nil
 }
 
@@ -221,6 +257,22 @@ func (s *Server) putLogEvents(in *putLogEventsInput) (any, error) {
 		s.mu.Unlock()
 		return nil, notFound("The specified log stream does not exist.")
 	}
+	if g.retention > 0 {
+		// older than the group's retention: expired, after the too-old ones
+		kept := now.AddDate(0, 0, -g.retention).UnixMilli()
+		exp := lo
+		for exp < hi && *in.LogEvents[exp].Timestamp < kept {
+			exp++
+		}
+		if exp > lo {
+			if out.RejectedLogEventsInfo == nil {
+				out.RejectedLogEventsInfo = &rejectedInfo{}
+			}
+			i := exp - 1
+			out.RejectedLogEventsInfo.ExpiredLogEventEndIndex = &i
+			lo = exp
+		}
+	}
 	logName := s.opts.Account + ":" + g.name
 	lambda := g.lambda()
 	added := make([]*insights.Event, 0, hi-lo)
@@ -304,6 +356,9 @@ func generatedPtr(group string, ev *insights.Event) string {
 // merged with the generated ones (never after now).
 func (s *Server) scan(g *group, lo, hi int64) iter.Seq[*insights.Event] {
 	s.mu.RLock()
+	if g.retention > 0 {
+		lo = max(lo, s.now().AddDate(0, 0, -g.retention).UnixMilli())
+	}
 	i := sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= lo })
 	j := sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= hi })
 	stored := slices.Clone(g.events[i:j])
@@ -407,6 +462,7 @@ type logGroupOut struct {
 	StoredBytes     int64  `json:"storedBytes"`
 	LogGroupClass   string `json:"logGroupClass"`
 	MetricFilterCnt int    `json:"metricFilterCount"`
+	RetentionInDays int    `json:"retentionInDays,omitempty"`
 }
 
 type describeLogGroupsInput struct {
@@ -442,7 +498,7 @@ func (s *Server) describeLogGroups(in *describeLogGroupsInput) (any, error) {
 	for _, n := range names[start:end] {
 		g := s.groups[n]
 		arn := g.arn(s.opts.Account)
-		out.LogGroups = append(out.LogGroups, logGroupOut{n, g.created.UnixMilli(), arn + ":*", arn, g.bytes, "STANDARD", 0})
+		out.LogGroups = append(out.LogGroups, logGroupOut{n, g.created.UnixMilli(), arn + ":*", arn, g.bytes, "STANDARD", 0, g.retention})
 	}
 	s.mu.RUnlock()
 	if end < len(names) {

@@ -4,9 +4,9 @@
 // Logs_20140328.<Operation>), the protocol of aws-sdk-go-v2/service/cloudwatchlogs and of
 // botocore (the AWS CLI, boto3).
 //
-// Operations: CreateLogGroup, CreateLogStream, DeleteLogGroup, PutLogEvents,
-// DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents, StartQuery,
-// GetQueryResults, StopQuery, GetLogRecord and DescribeQueries. Anything else is an
+// Operations: CreateLogGroup, CreateLogStream, DeleteLogGroup, PutRetentionPolicy,
+// DeleteRetentionPolicy, PutLogEvents, DescribeLogGroups, DescribeLogStreams, GetLogEvents,
+// FilterLogEvents, StartQuery, GetQueryResults, StopQuery, GetLogRecord and DescribeQueries. Anything else is an
 // UnknownOperationException; a query outside the engine's subset is a
 // MalformedQueryException that names the command or function and its position.
 //
@@ -217,6 +217,10 @@ func (s *Server) dispatch(op string, body []byte) (any, error) {
 		return handle(body, s.createLogGroup)
 	case "DeleteLogGroup":
 		return handle(body, s.deleteLogGroup)
+	case "PutRetentionPolicy":
+		return handle(body, s.putRetentionPolicy)
+	case "DeleteRetentionPolicy":
+		return handle(body, s.deleteRetentionPolicy)
 	case "CreateLogStream":
 		return handle(body, s.createLogStream)
 	case "PutLogEvents":
