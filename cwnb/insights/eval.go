@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cwnb/cwnb/cwnb/internal/suggest"
 )
 
 // row is one row of the pipeline: an event (nil after stats) and the fields commands computed.
@@ -275,7 +277,7 @@ func (c *compiler) call(e *callExpr) (evalFn, error) {
 	}
 	sf, ok := scalarFuncs[e.name]
 	if !ok {
-		return nil, c.errAt(e.pos, "function %q is not supported by the local Logs Insights", e.name)
+		return nil, c.errAt(e.pos, "function %q is not supported by the local Logs Insights%s", e.name, didYouMean(e.name))
 	}
 	if len(e.args) < sf.min || sf.max >= 0 && len(e.args) > sf.max {
 		want := strconv.Itoa(sf.min)
@@ -1259,4 +1261,28 @@ func (g *grouper) rows() []*row {
 		out = append(out, r)
 	}
 	return out
+}
+
+// didYouMean suggests, for an unknown function name, the supported one it is closest to (by at
+// most a third of its letters, one at least), or what to write instead of a well-known function
+// of other query languages; "" if nothing is close.
+func didYouMean(name string) string {
+	switch strings.ToLower(name) {
+	case "median":
+		return " (for a median, write pct(field, 50))"
+	case "quantile", "percentile_cont", "p99", "p95", "p50":
+		return " (for a percentile, write pct(field, 99))"
+	}
+	names := []string{"bin", "datefloor", "dateceil"}
+	for n := range scalarFuncs {
+		names = append(names, n)
+	}
+	for n := range aggFuncs {
+		names = append(names, n)
+	}
+	best := suggest.Nearest(name, names)
+	if best == "" || strings.Contains(best, " or ") || suggest.EditDistance(strings.ToLower(name), strings.ToLower(best)) > max(1, len(name)/3) {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
 }

@@ -11,7 +11,7 @@ func ExampleParse() {
 	_, err := insights.Parse("fields @message\n| stats median(latency) by bin(5m)")
 	fmt.Println(err)
 	// Output:
-	// function "median" is not supported by the local Logs Insights at line 2, column 9
+	// function "median" is not supported by the local Logs Insights (for a median, write pct(field, 50)) at line 2, column 9
 }
 
 func ExampleQuery_Run() {

@@ -281,7 +281,11 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"fields a | bogus x", `unknown command "bogus"`, 1, 12},
 		{"fields a\n| pattern @message", `command "pattern" is not supported`, 2, 3},
-		{"stats median(lat)", `function "median" is not supported`, 1, 7},
+		{"stats median(lat)", `function "median" is not supported by the local Logs Insights (for a median, write pct(field, 50))`, 1, 7},
+		{"stats pctl(lat, 99)", `"pctl" is not supported by the local Logs Insights (did you mean pct?)`, 1, 7},
+		{"fields strlenn(a)", `(did you mean strlen?)`, 1, 8},
+		{"stats avrg(lat)", `(did you mean avg?)`, 1, 7},
+		{"fields frobnicate(a)", `"frobnicate" is not supported by the local Logs Insights`, 1, 8},
 		{"filter avg(lat) > 1", "aggregation function", 1, 8},
 		{"stats count(*) by bin(3x)", `period "3x"`, 1, 23},
 		{"filter a = 'x", "unterminated string", 1, 12},
@@ -299,6 +303,9 @@ func TestParseErrors(t *testing.T) {
 		{"fields substr()", "substr takes 2 to 3 arguments", 1, 8},
 	} {
 		_, err := Parse(c.q)
+		if err != nil && strings.Contains(c.q, "frobnicate") && strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("Parse(%q) = %v; nothing is close to frobnicate", c.q, err)
+		}
 		var pe *Error
 		if err == nil || !errorsAs(err, &pe) || !strings.Contains(pe.Msg, c.mention) || pe.Line != c.line || pe.Col != c.col {
 			t.Errorf("Parse(%q) = %v; want an error mentioning %q at line %d, column %d", c.q, err, c.mention, c.line, c.col)
