@@ -14,6 +14,9 @@ type Shape struct {
 	// BinPeriod is the bin's period for fixed-length units (ms to weeks); 0 for months,
 	// quarters and years, and when there is no bin.
 	BinPeriod time.Duration
+	// BinOffset is where the bins' grid starts: bins start at the Unix epoch plus BinOffset
+	// plus multiples of BinPeriod (4 days for weeks, which start on Monday; 0 otherwise).
+	BinOffset time.Duration
 	// Aggregates are the aggregate columns of the last stats command, in order.
 	Aggregates []string
 	// CountLike[i] reports whether Aggregates[i] is a count (count or count_distinct): an empty
@@ -42,7 +45,7 @@ func (q *Query) Shape() Shape {
 		case *statsCmd:
 			nStats++
 			sh.Stats, afterStats = true, false
-			sh.By, sh.Bin, sh.BinPeriod, sh.Aggregates, sh.CountLike = nil, "", 0, nil, nil
+			sh.By, sh.Bin, sh.BinPeriod, sh.BinOffset, sh.Aggregates, sh.CountLike = nil, "", 0, 0, nil, nil
 			for _, b := range c.by {
 				sh.By = append(sh.By, b.name)
 				if call, ok := b.e.(*callExpr); ok && call.name == "bin" && len(call.args) == 1 {
@@ -50,6 +53,9 @@ func (q *Query) Shape() Shape {
 					if d, ok := call.args[0].(*durationExpr); ok {
 						if p, ok := parsePeriod(d.text); ok && p.unit != "mo" {
 							sh.BinPeriod = time.Duration(p.ms) * time.Millisecond
+							if p.unit == "w" {
+								sh.BinOffset = mondayOffset * time.Millisecond
+							}
 						}
 					}
 				}

@@ -289,7 +289,8 @@ func (r *Result) build(rows [][][2]string) {
 func (r *Result) grid(names []string, vals [][]string, present [][]bool) bool {
 	p := r.Shape.BinPeriod
 	step := p.Milliseconds()
-	first := floorDiv(r.Query.Start.UnixMilli(), step) * step
+	off := r.Shape.BinOffset.Milliseconds()
+	first := floorDiv(r.Query.Start.UnixMilli()-off, step)*step + off
 	n := int((r.Query.End.UnixMilli() - first + step - 1) / step)
 	if n <= 0 || n > 2_000_000 {
 		return false

@@ -202,6 +202,15 @@ func TestSplitAtBinStarts(t *testing.T) {
 	}
 	t1 := time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)
 	put(t, c, "/fine", t1, 700*time.Millisecond, fine)
+	// weekly bins lie on the grid of Mondays: a week without events is a 0 count, not missing
+	wk := load(t, c, logs.Query{Groups: []string{"/weeks"}, Query: "stats count(*) as n by bin(1w)", Start: t0.AddDate(0, 0, -12), End: now})
+	var mondays []string
+	for _, tm := range wk.Times() {
+		mondays = append(mondays, tm.Format("Mon 2006-01-02"))
+	}
+	if got := fmt.Sprint(mondays, wk.Floats("n")); got != "[Mon 2026-10-26 Mon 2026-11-02 Mon 2026-11-09 Mon 2026-11-16] [0 141 504 285]" { // 47 hours of Nov 2-8 at 3 an hour, a whole week, the rest of 930
+		t.Errorf("weekly grid: %s", got)
+	}
 	for _, c1 := range []struct {
 		group, query string
 		from, to     time.Time
