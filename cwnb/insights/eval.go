@@ -2,6 +2,8 @@ package insights
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"iter"
 	"math"
 	"runtime"
@@ -582,7 +584,8 @@ type Snapshots struct {
 
 // RunPartial is Run that also reports partial results while it reads, as snap says: those of a
 // running query. The zero Snapshots takes none.
-func (q *Query) RunPartial(events iter.Seq[*Event], limit int, snap Snapshots) (*Result, error) {
+func (q *Query) RunPartial(events iter.Seq[*Event], limit int, snap Snapshots) (res *Result, err error) {
+	defer recoverInto(&err)
 	p, err := q.compile()
 	if err != nil {
 		return nil, err
@@ -661,10 +664,18 @@ func (q *Query) RunPartial(events iter.Seq[*Event], limit int, snap Snapshots) (
 		}
 		rows = append(rows, kept)
 	}
-	res := &Result{}
+	res = &Result{}
 	res.RecordsMatched, res.RecordsScanned, res.BytesScanned = counts()
 	res.Rows = x.finish(collected())
 	return res, nil
+}
+
+// recoverInto turns a panic of the engine into an error in *err: a query that trips a bug fails,
+// and the server that runs it keeps serving.
+func recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("insights: internal error evaluating the query (%v); please report it with the query", r)
+	}
 }
 
 // BinFloor returns the start of the bin that time ms (Unix milliseconds) falls in, when the
@@ -706,7 +717,8 @@ func parallelBin(p *plan) *period {
 //
 // Snapshots of a concurrent read hold the events every part has read so far; Due may be called
 // from any of the goroutines, never from two at once.
-func (q *Query) RunParts(parts []iter.Seq[*Event], limit int, snap Snapshots) (*Result, error) {
+func (q *Query) RunParts(parts []iter.Seq[*Event], limit int, snap Snapshots) (res *Result, err error) {
+	defer recoverInto(&err)
 	chained := func(yield func(*Event) bool) {
 		for _, part := range parts {
 			for ev := range part {
@@ -748,52 +760,68 @@ func (q *Query) RunParts(parts []iter.Seq[*Event], limit int, snap Snapshots) (*
 		if snap.Due != nil && !snap.Due() {
 			return
 		}
-		for _, w := range workers {
-			w.mu.Lock()
-		}
 		var m, s, b float64
-		for _, w := range workers {
-			m, s, b = m+w.matched, s+w.scanned, b+w.bytes
-		}
-		merged, ok := mergeGroupers(workers)
 		var rows []*row
-		if ok {
-			rows = merged.rows()
-		}
-		for _, w := range workers {
-			w.mu.Unlock()
-		}
+		ok := func() bool {
+			for _, w := range workers {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+			}
+			for _, w := range workers {
+				m, s, b = m+w.matched, s+w.scanned, b+w.bytes
+			}
+			merged, ok := mergeGroupers(workers)
+			if ok {
+				rows = merged.rows()
+			}
+			return ok
+		}()
 		if ok {
 			snap.Take(x.finish(rows, x.rest[1:]), m, s, b)
 		}
 	}
 	var wg sync.WaitGroup
+	panics := make([]error, len(parts))
 	for i, part := range parts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := workers[i]
+			locked := false
+			defer func() {
+				if locked { // a panic while reading: let a snapshot, or the other parts, go on
+					w.mu.Unlock()
+				}
+			}()
+			defer recoverInto(&panics[i])
 			n := 0
 			w.mu.Lock()
+			locked = true
 			for ev := range part {
 				w.add(ev)
 				if n++; every > 0 && n%every == 0 {
 					w.mu.Unlock()
+					locked = false
 					snapshot()
 					w.mu.Lock()
+					locked = true
 				}
 			}
 			w.mu.Unlock()
+			locked = false
 		}()
 	}
 	wg.Wait()
+	if err := errors.Join(panics...); err != nil {
+		return nil, err
+	}
 	merged, ok := mergeGroupers(workers)
 	if !ok {
 		// a group in two parts: the parts were not split at the bins' starts (or the query
 		// bins a time of its own making); read them in turn
 		return q.RunPartial(chained, limit, snap)
 	}
-	res := &Result{}
+	res = &Result{}
 	for _, w := range workers {
 		res.RecordsMatched += w.matched
 		res.RecordsScanned += w.scanned

@@ -341,8 +341,19 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if _, err := p.Run(slices.Values(evs), 100); err != nil {
+		want, err := p.Run(slices.Values(evs), 100)
+		if err != nil {
 			t.Fatalf("Run(%q): %v", q, err)
+		}
+		// read in two parts cut at a bin's start (concurrently when the query allows it): the
+		// same answer
+		cut := len(evs) / 2
+		if start, ok := p.BinFloor(evs[cut].Timestamp); ok {
+			cut = sort.Search(len(evs), func(j int) bool { return evs[j].Timestamp >= start })
+		}
+		got, err := p.RunParts([]iter.Seq[*Event]{slices.Values(evs[:cut]), slices.Values(evs[cut:])}, 100, Snapshots{})
+		if err != nil || fmt.Sprint(got.Rows) != fmt.Sprint(want.Rows) {
+			t.Fatalf("RunParts(%q) = %v, %v; Run's rows are %v", q, got, err, want.Rows)
 		}
 	})
 }
@@ -684,5 +695,37 @@ func TestRunPartsSnapshots(t *testing.T) {
 	}
 	if snaps < 10 {
 		t.Errorf("%d snapshots of 6,000 events read 500 at a time by two parts, want 11", snaps)
+	}
+}
+
+// A panic while a query runs (here: in its events' iterator) is an error of that query, never a
+// crash of the process that runs it, nor a deadlock of the other parts.
+func TestPanicIsAnError(t *testing.T) {
+	evs := events(3000)
+	p, err := Parse("stats count(*) by bin(1h)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, _ := p.BinFloor(evs[1500].Timestamp)
+	cut := sort.Search(len(evs), func(j int) bool { return evs[j].Timestamp >= start })
+	bad := func(yield func(*Event) bool) {
+		for i, ev := range evs[cut:] {
+			if i == 700 {
+				panic("a broken event source")
+			}
+			if !yield(ev) {
+				return
+			}
+		}
+	}
+	snap := Snapshots{Every: 100, Take: func([][]ResultField, float64, float64, float64) {}}
+	for name, run := range map[string]func() (*Result, error){
+		"RunParts":   func() (*Result, error) { return p.RunParts([]iter.Seq[*Event]{slices.Values(evs[:cut]), bad}, 0, snap) },
+		"RunPartial": func() (*Result, error) { return p.RunPartial(bad, 0, snap) },
+	} {
+		res, err := run()
+		if err == nil || res != nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "a broken event source") {
+			t.Errorf("%s: %v, %v; want an internal error naming the panic", name, res, err)
+		}
 	}
 }
