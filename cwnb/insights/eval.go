@@ -27,7 +27,11 @@ type row struct {
 	cacheVal  Value
 }
 
-func (r *row) get(name string) Value {
+func (r *row) get(name string) Value { return r.lookup(name, nil) }
+
+// lookup is get for a field expression, which reads the same field of every row: with a
+// cursor, the field's column in the events' blocks is found once a block.
+func (r *row) lookup(name string, cur *columnCursor) Value {
 	for i := len(r.vals) - 1; i >= 0; i-- {
 		if r.vals[i].Name == name {
 			return r.vals[i].Value
@@ -37,7 +41,7 @@ func (r *row) get(name string) Value {
 		if r.cacheEv == r.ev && r.cacheName == name {
 			return r.cacheVal
 		}
-		v := r.ev.Get(name)
+		v := cur.get(r.ev, name)
 		r.cacheEv, r.cacheName, r.cacheVal = r.ev, name, v
 		return v
 	}
@@ -81,7 +85,8 @@ func (c *compiler) compile(e expr) (evalFn, error) {
 		return func(*row) Value { return v }, nil
 	case *fieldExpr:
 		name := e.name
-		return func(r *row) Value { return r.get(name) }, nil
+		cur := &columnCursor{} // a compiled query runs on one goroutine at a time
+		return func(r *row) Value { return r.lookup(name, cur) }, nil
 	case *starExpr:
 		return nil, c.errAt(e.pos, "* is only valid in count(*)")
 	case *durationExpr:

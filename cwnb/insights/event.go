@@ -19,7 +19,7 @@ type Field struct {
 // message (Discover).
 type Event struct {
 	Timestamp int64 // @timestamp, Unix milliseconds
-	// cols, when set (IndexNumbers), holds the event's numeric fields at row: a query reads
+	// cols, when set (IndexColumns), holds the event's fields at row: a query reads
 	// them there, next to the timestamp, rather than from Fields spread over memory.
 	cols *Columns
 	row  int
@@ -78,12 +78,9 @@ func (e *Event) Get(name string) Value {
 		}
 	}
 	if c := e.cols; c != nil {
-		for k, n := range c.names {
-			if n == name {
-				if f := c.vals[k][e.row]; f == f { // NaN: not a number here, Fields decide
-					return Num(f)
-				}
-				break
+		if k := c.index(name); k >= 0 {
+			if v, ok := c.cols[k].at(e.row); ok {
+				return v
 			}
 		}
 	}
@@ -109,12 +106,47 @@ func (e *Event) Get(name string) Value {
 	return Value{}
 }
 
-// Columns holds the numeric fields of a block of events column by column: for a query that
-// reads one number from each of a million stored events, a column is a few bytes an event where
-// the events' Fields are hundreds.
+// Columns holds the fields of a block of events column by column: for a query that reads one
+// field of each of a million stored events, a column is a few bytes an event, read in sequence,
+// where the events' Fields are hundreds spread over memory.
 type Columns struct {
-	names []string
-	vals  [][]float64 // vals[k][row]: the number of field names[k]; NaN where it is not a number
+	cols []column
+}
+
+// column is one field of a block: its numbers and its strings (dictionary-coded).
+type column struct {
+	name string
+	num  []float64 // the field's number at each row, NaN where it is not one; nil: none
+	code []uint16  // 1 + the index in text of the field's string at each row, 0 where it is not one; nil: none
+	text []string
+	// whole: every value of the field in the block is in num or code, so a row with neither
+	// lacks the field
+	whole bool
+}
+
+// at returns the field's value at row; ok is false when Fields must decide.
+func (c *column) at(row int) (v Value, ok bool) {
+	if c.num != nil {
+		if f := c.num[row]; f == f {
+			return Num(f), true
+		}
+	}
+	if c.code != nil {
+		if k := c.code[row]; k != 0 {
+			return Str(c.text[k-1]), true
+		}
+	}
+	return Value{}, c.whole
+}
+
+// index returns the column of the field called name, -1 if none.
+func (c *Columns) index(name string) int {
+	for k := range c.cols {
+		if c.cols[k].name == name {
+			return k
+		}
+	}
+	return -1
 }
 
 // columnCursor reads one field of events that are mostly in the same Columns block: the
@@ -124,51 +156,83 @@ type columnCursor struct {
 	k    int // the field's column in cols, -1 if none
 }
 
-// get returns ev.Get(name), for the same name at every call.
+// get returns ev.Get(name), for the same name at every call (a nil cursor: ev.Get).
 func (c *columnCursor) get(ev *Event, name string) Value {
-	if ev.cols != nil {
+	if c != nil && ev.cols != nil {
 		if ev.cols != c.cols {
-			c.cols, c.k = ev.cols, slices.Index(ev.cols.names, name)
+			c.cols, c.k = ev.cols, ev.cols.index(name)
 		}
 		if c.k >= 0 {
-			if f := c.cols.vals[c.k][ev.row]; f == f {
-				return Num(f)
+			if v, ok := c.cols.cols[c.k].at(ev.row); ok {
+				return v
 			}
 		}
 	}
 	return ev.Get(name)
 }
 
-// maxColumns is how many numeric fields IndexNumbers puts in columns; others stay in Fields only.
+// maxColumns is how many fields IndexColumns puts in columns; others stay in Fields only.
 const maxColumns = 32
 
-// IndexNumbers puts the numeric fields of evs (whose Fields are final: Eager) into columns that
-// the events then read from. It must be called before the events are shared.
-func IndexNumbers(evs []Event) {
+// maxText is how many distinct strings a text column of a block holds at most: a field with
+// more (an id) stays in Fields, where its column would save no reading.
+const maxText = 4096
+
+// IndexColumns puts the fields of evs (whose Fields are final: Eager) into columns that the
+// events then read from: numbers, and strings of fields with few distinct values. It must be
+// called before the events are shared.
+func IndexColumns(evs []Event) {
 	c := &Columns{}
+	dicts := map[int]map[string]uint16{} // column -> string -> code
 	for i := range evs {
 		fs := evs[i].Fields
 		for j, f := range fs {
-			if f.Value != Num(f.Value.F) || slices.ContainsFunc(fs[:j], func(g Field) bool { return g.Name == f.Name }) {
-				continue // not a number, or a repeated name (the first counts): Fields decide
+			if slices.ContainsFunc(fs[:j], func(g Field) bool { return g.Name == f.Name }) {
+				continue // a repeated name: the first counts
 			}
-			k := slices.Index(c.names, f.Name)
+			k := c.index(f.Name)
 			if k < 0 {
-				if len(c.names) == maxColumns {
+				if len(c.cols) == maxColumns {
 					continue
 				}
-				k = len(c.names)
-				c.names = append(c.names, f.Name)
-				col := make([]float64, len(evs))
-				for j := range col {
-					col[j] = math.NaN()
-				}
-				c.vals = append(c.vals, col)
+				k = len(c.cols)
+				c.cols = append(c.cols, column{name: f.Name, whole: true})
 			}
-			c.vals[k][i] = f.Value.F
+			col := &c.cols[k]
+			switch {
+			case f.Value == Num(f.Value.F):
+				if col.num == nil {
+					col.num = make([]float64, len(evs))
+					for r := range col.num {
+						col.num[r] = math.NaN()
+					}
+				}
+				col.num[i] = f.Value.F
+			case f.Value == Str(f.Value.S) && col.whole || f.Value == Str(f.Value.S) && col.code != nil:
+				d := dicts[k]
+				if d == nil {
+					d = map[string]uint16{}
+					dicts[k] = d
+					col.code = make([]uint16, len(evs))
+				}
+				code, ok := d[f.Value.S]
+				if !ok {
+					if len(col.text) == maxText {
+						col.code, col.text, col.whole = nil, nil, false // too many: Fields decide
+						dicts[k] = nil
+						continue
+					}
+					col.text = append(col.text, f.Value.S)
+					code = uint16(len(col.text))
+					d[f.Value.S] = code
+				}
+				col.code[i] = code
+			default:
+				col.whole = false // a value of another kind, or text past the dictionary: Fields decide
+			}
 		}
 	}
-	if len(c.names) == 0 {
+	if len(c.cols) == 0 {
 		return
 	}
 	for i := range evs {

@@ -60,20 +60,20 @@ func ExampleDiscover() {
 	// tags.0 x
 }
 
-func ExampleIndexNumbers() {
+func ExampleIndexColumns() {
 	msgs := []string{`{"ms":120,"path":"/a"}`, `{"ms":"n/a"}`, `{"ms":80}`}
 	evs := make([]insights.Event, len(msgs))
 	for i, m := range msgs {
 		evs[i] = insights.Event{Timestamp: 1795082400000 + int64(i), Message: m, Fields: insights.Discover(m, false)}
 	}
-	insights.IndexNumbers(evs) // ms of events 0 and 2 now read from a column; event 1's stays text
+	insights.IndexColumns(evs) // ms and path now read from columns: numbers, and coded strings
 	for i := range evs {
-		fmt.Println(evs[i].Get("ms").Text())
+		fmt.Printf("%s %q\n", evs[i].Get("ms").Text(), evs[i].Get("path").Text())
 	}
 	// Output:
-	// 120
-	// n/a
-	// 80
+	// 120 "/a"
+	// n/a ""
+	// 80 ""
 }
 
 func ExampleQuery_Shape() {

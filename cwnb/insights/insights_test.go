@@ -547,8 +547,8 @@ func TestBinStatsFastPathAgrees(t *testing.T) {
 	}
 }
 
-// Events whose numbers IndexNumbers put in columns answer every query as they do without.
-func TestIndexNumbersAgrees(t *testing.T) {
+// Events whose fields IndexColumns put in columns answer every query as they do without.
+func TestIndexColumnsAgrees(t *testing.T) {
 	plain := events(2000)
 	for i := 0; i < len(plain); i += 9 { // a field that is text in some events
 		plain[i].Fields = Discover(`{"ep":"/x","lat":"slow","n":1}`, false)
@@ -560,9 +560,9 @@ func TestIndexNumbersAgrees(t *testing.T) {
 		slab[i] = *e
 		indexed[i] = &slab[i]
 	}
-	IndexNumbers(slab)
+	IndexColumns(slab)
 	if slab[1].cols == nil {
-		t.Fatal("IndexNumbers made no columns")
+		t.Fatal("IndexColumns made no columns")
 	}
 	for _, q := range []string{
 		"filter ispresent(lat) | stats pct(lat, 99), count(*), avg(lat) by bin(5m)",
@@ -582,14 +582,14 @@ func TestIndexNumbersAgrees(t *testing.T) {
 // or parts split inside a bin: a group would span two parts).
 func TestRunParts(t *testing.T) {
 	// the events twice: as they are (fields in Fields) and stored in two blocks of columns
-	// (IndexNumbers), as the local Logs stores a batch
+	// (IndexColumns), as the local Logs stores a batch
 	plain := events(3000)
 	block := make([]Event, len(plain))
 	for i, ev := range plain {
 		block[i] = *ev
 	}
-	IndexNumbers(block[:1700])
-	IndexNumbers(block[1700:])
+	IndexColumns(block[:1700])
+	IndexColumns(block[1700:])
 	indexed := make([]*Event, len(block))
 	for i := range block {
 		indexed[i] = &block[i]
@@ -726,6 +726,65 @@ func TestPanicIsAnError(t *testing.T) {
 		res, err := run()
 		if err == nil || res != nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "a broken event source") {
 			t.Errorf("%s: %v, %v; want an internal error naming the panic", name, res, err)
+		}
+	}
+}
+
+// An event reads a field from its block's columns exactly as from its Fields: numbers, strings,
+// values of other kinds, absent fields, repeated names, a block with more distinct strings than a
+// text column holds, and more names than it has columns.
+func TestIndexColumnsAgreesWithFields(t *testing.T) {
+	const n = 6000
+	plain := make([]Event, n)
+	var names []string
+	for i := range 40 {
+		names = append(names, fmt.Sprintf("f%d", i))
+	}
+	names = append(names, "absent", "@timestamp", "@message", "id", "mixed", "odd", "dup")
+	for i := range plain {
+		var fs []Field
+		many := func() {
+			for k := range 40 {
+				if (i+k)%7 == 0 {
+					continue // absent in some events
+				}
+				if k%2 == 0 {
+					fs = append(fs, Field{names[k], Num(float64(i*k%13) - 6)})
+				} else {
+					fs = append(fs, Field{names[k], Str(fmt.Sprintf("v%d", (i+k)%5))})
+				}
+			}
+		}
+		fs = append(fs, Field{"id", Str(fmt.Sprintf("req-%d", i))}) // 5,000 distinct in a block: past the dictionary
+		switch i % 4 {                                              // a number, text, a number as text, missing
+		case 0:
+			fs = append(fs, Field{"mixed", Num(float64(i))})
+		case 1:
+			fs = append(fs, Field{"mixed", Str("n/a")})
+		case 2:
+			fs = append(fs, Field{"mixed", Str("12")})
+		}
+		if i%9 == 0 {
+			fs = append(fs, Field{"odd", Millis(int64(i))}) // a kind Discover never makes
+		} else if i%3 == 0 {
+			fs = append(fs, Field{"odd", Str("x")})
+		}
+		fs = append(fs, Field{"dup", Num(1)}, Field{"dup", Str("second")}) // the first counts
+		many()                                                             // then 40 more names: past the columns
+		plain[i] = Event{Timestamp: int64(i), Message: fmt.Sprint(i), Fields: fs}
+	}
+	indexed := slices.Clone(plain)
+	IndexColumns(indexed[:1000])
+	IndexColumns(indexed[1000:])
+	cursors := make([]columnCursor, len(names))
+	for i := range plain {
+		for k, name := range names {
+			want := plain[i].Get(name)
+			got := indexed[i].Get(name)
+			viaCursor := cursors[k].get(&indexed[i], name)
+			if got != want || viaCursor != want {
+				t.Fatalf("event %d, %s: Get %v, through a cursor %v; from Fields %v", i, name, got, viaCursor, want)
+			}
 		}
 	}
 }

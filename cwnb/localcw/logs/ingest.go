@@ -302,7 +302,7 @@ func (s *Server) putLogEvents(in *putLogEventsInput) (any, error) {
 		st.size += int64(len(ev.Message))
 		g.bytes += int64(len(ev.Message))
 	}
-	insights.IndexNumbers(evs)
+	insights.IndexColumns(evs)
 	st.lastIngest = nowMs
 	g.insert(added)
 	s.mu.Unlock()
