@@ -258,10 +258,7 @@ func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) 
 			}
 			nobs++
 			if needSum {
-				u := as + x
-				bp := u - as
-				ac += (as - (u - bp)) + (x - bp)
-				as = u
+				as, ac = neumaier(as, ac, x)
 			}
 			if needStd {
 				if x == last {
@@ -270,15 +267,9 @@ func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) 
 					last, run = x, 1
 				}
 				y := x - ref
-				u := ays + y
-				bp := u - ays
-				ayc += (ays - (u - bp)) + (y - bp)
-				ays = u
+				ays, ayc = neumaier(ays, ayc, y)
 				y *= y
-				u = aqs + y
-				bp = u - aqs
-				aqc += (aqs - (u - bp)) + (y - bp)
-				aqs = u
+				aqs, aqc = neumaier(aqs, aqc, y)
 			}
 		}
 		// Drop the points at or before ti − span (never the current one: lo < i).
@@ -287,22 +278,13 @@ func rollFast(t []int64, v []float64, opt RollingOptions, minp int, aggs []Agg) 
 			if x := v[lo]; x == x {
 				nobs--
 				if needSum {
-					u := bs + x
-					bp := u - bs
-					bc += (bs - (u - bp)) + (x - bp)
-					bs = u
+					bs, bc = neumaier(bs, bc, x)
 				}
 				if needStd {
 					y := x - ref
-					u := bys + y
-					bp := u - bys
-					byc += (bys - (u - bp)) + (y - bp)
-					bys = u
+					bys, byc = neumaier(bys, byc, y)
 					y *= y
-					u = bqs + y
-					bp = u - bqs
-					bqc += (bqs - (u - bp)) + (y - bp)
-					bqs = u
+					bqs, bqc = neumaier(bqs, bqc, y)
 				}
 			}
 			lo++
@@ -374,20 +356,14 @@ func rollSumMean(t []int64, v []float64, span int64, minp int, count []int, sums
 		prev = ti
 		if x == x {
 			nobs++
-			u := as + x
-			bp := u - as
-			ac += (as - (u - bp)) + (x - bp)
-			as = u
+			as, ac = neumaier(as, ac, x)
 		} else {
 			nan++
 		}
 		for bound := ti - span; lo < i && loT <= bound; {
 			if y := v[lo]; y == y {
 				nobs--
-				u := bs + y
-				bp := u - bs
-				bc += (bs - (u - bp)) + (y - bp)
-				bs = u
+				bs, bc = neumaier(bs, bc, y)
 			}
 			lo++
 			loT = t[lo]
@@ -449,15 +425,9 @@ func rollStdOnly(t []int64, v []float64, span int64, minp int, count []int, stds
 				last, run = x, 1
 			}
 			y := x - ref
-			u := ays + y
-			bp := u - ays
-			ayc += (ays - (u - bp)) + (y - bp)
-			ays = u
+			ays, ayc = neumaier(ays, ayc, y)
 			y *= y
-			u = aqs + y
-			bp = u - aqs
-			aqc += (aqs - (u - bp)) + (y - bp)
-			aqs = u
+			aqs, aqc = neumaier(aqs, aqc, y)
 		} else {
 			nan++
 		}
@@ -465,15 +435,9 @@ func rollStdOnly(t []int64, v []float64, span int64, minp int, count []int, stds
 			if x := v[lo]; x == x {
 				nobs--
 				y := x - ref
-				u := bys + y
-				bp := u - bys
-				byc += (bys - (u - bp)) + (y - bp)
-				bys = u
+				bys, byc = neumaier(bys, byc, y)
 				y *= y
-				u = bqs + y
-				bp = u - bqs
-				bqc += (bqs - (u - bp)) + (y - bp)
-				bqs = u
+				bqs, bqc = neumaier(bqs, bqc, y)
 			}
 			lo++
 			loT = t[lo]
@@ -806,4 +770,12 @@ func EWM(t []time.Time, v []float64, opt EWMOptions) ([]float64, error) {
 		put(i)
 	}
 	return out, nil
+}
+
+// neumaier adds x to the sum s whose rounding errors so far are c (Neumaier's variant of Kahan
+// summation: the sum is s + c).
+func neumaier(s, c, x float64) (float64, float64) {
+	u := s + x
+	bp := u - s
+	return u, c + ((s - (u - bp)) + (x - bp))
 }
