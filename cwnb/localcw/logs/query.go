@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,14 +250,13 @@ func (s *Server) split(q *insights.Query, groups []*group, lo, hi int64) []int64
 	if _, ok := q.BinFloor(lo); !ok || k < 2 || hi-lo < 2 {
 		return bounds
 	}
-	generated := false
+	generated := slices.ContainsFunc(groups, func(g *group) bool { return g.gen != nil })
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	// before returns the number of stored events in [lo, t)
 	before := func(t int64) int {
 		n := 0
 		for _, g := range groups {
-			generated = generated || g.gen != nil
 			first := sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= lo })
 			n += sort.Search(len(g.events), func(i int) bool { return g.events[i].Timestamp >= t }) - first
 		}

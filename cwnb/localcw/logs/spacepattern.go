@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -92,17 +93,13 @@ func splitTop(s, sep string) ([]string, error) {
 		}
 	}
 	if quote {
-		return nil, errText("an unterminated \"quoted value\"")
+		return nil, errors.New("an unterminated \"quoted value\"")
 	}
 	if regex {
-		return nil, errText("an unterminated %regex%")
+		return nil, errors.New("an unterminated %regex%")
 	}
 	return append(out, s[start:]), nil
 }
-
-type errText string
-
-func (e errText) Error() string { return string(e) }
 
 // parseSpaceColumn parses "name" or "name op value [&& name op value] [|| ...]".
 func parseSpaceColumn(s string) (spaceColumn, error) {
@@ -111,7 +108,7 @@ func parseSpaceColumn(s string) (spaceColumn, error) {
 		name = s[:i]
 	}
 	if !validColumn(name) {
-		return spaceColumn{}, errText("a column name is letters, digits, _ and -")
+		return spaceColumn{}, errors.New("a column name is letters, digits, _ and -")
 	}
 	col := spaceColumn{name: name}
 	if strings.TrimSpace(s[len(name):]) == "" {
@@ -154,7 +151,7 @@ func validColumn(name string) bool {
 // parseSpaceCond parses "name op value" for the column called col.
 func parseSpaceCond(s, col string) (spaceCond, error) {
 	if !strings.HasPrefix(s, col) {
-		return spaceCond{}, errText("each condition is about its own column: " + col + " op value")
+		return spaceCond{}, errors.New("each condition is about its own column: " + col + " op value")
 	}
 	rest := strings.TrimSpace(s[len(col):])
 	var c spaceCond
@@ -165,30 +162,30 @@ func parseSpaceCond(s, col string) (spaceCond, error) {
 		}
 	}
 	if c.op == "" {
-		return c, errText("no comparison in " + strconv.Quote(s) + "; use = != < <= > >=")
+		return c, errors.New("no comparison in " + strconv.Quote(s) + "; use = != < <= > >=")
 	}
 	if rest == "" {
-		return c, errText("no value after " + c.op)
+		return c, errors.New("no value after " + c.op)
 	}
 	switch {
 	case rest[0] == '"':
 		v, err := strconv.Unquote(rest)
 		if err != nil {
-			return c, errText("the quoted value " + rest + " is not a \"string\"")
+			return c, errors.New("the quoted value " + rest + " is not a \"string\"")
 		}
 		c.glob = strings.Split(v, "*")
 	case rest[0] == '%':
 		if len(rest) < 2 || rest[len(rest)-1] != '%' {
-			return c, errText("a regular expression is written %regex%")
+			return c, errors.New("a regular expression is written %regex%")
 		}
 		re, err := regexp.Compile(rest[1 : len(rest)-1])
 		if err != nil {
-			return c, errText("the regular expression " + rest + ": " + err.Error())
+			return c, errors.New("the regular expression " + rest + ": " + err.Error())
 		}
 		c.re = re
 	default:
 		if strings.ContainsAny(rest, " \t") {
-			return c, errText("the value " + strconv.Quote(rest) + " holds a space; quote it")
+			return c, errors.New("the value " + strconv.Quote(rest) + " holds a space; quote it")
 		}
 		if f, err := strconv.ParseFloat(rest, 64); err == nil {
 			c.num, c.isNum = f, true
@@ -197,7 +194,7 @@ func parseSpaceCond(s, col string) (spaceCond, error) {
 		}
 	}
 	if !c.isNum && c.op != "=" && c.op != "!=" {
-		return c, errText(c.op + " compares numbers; " + rest + " is not one")
+		return c, errors.New(c.op + " compares numbers; " + rest + " is not one")
 	}
 	return c, nil
 }
