@@ -43,8 +43,13 @@ const maxListedGroups = 1000
 func (f *fetcher) explain(ctx context.Context, call string, err error) error {
 	if fetch.Classify(err) == fetch.ErrUnreachable {
 		ep, cause := fetch.Unreached(err)
+		custom := f.endpoint()
 		if ep == "" {
-			ep = f.endpoint()
+			ep = custom
+		}
+		if custom == "" { // AWS's own endpoint
+			return &explained{fmt.Sprintf("logs: cannot reach CloudWatch Logs at %s (%v); check the network and the region, or set CWNB_OFFLINE=1 to re-run from the cache without calls", ep, cause),
+				[]error{cwnb.ErrUnreachable, err}}
 		}
 		return &explained{fmt.Sprintf("logs: nothing answers at the CloudWatch Logs endpoint %s (%v); start the local CloudWatch (`cwnb local`), or unset AWS_ENDPOINT_URL_CLOUDWATCH_LOGS to use AWS, or set CWNB_OFFLINE=1 to re-run from the cache", ep, cause),
 			[]error{cwnb.ErrUnreachable, err}}
@@ -89,7 +94,7 @@ func listGroups(ctx context.Context, c groupLister) []string {
 	return names
 }
 
-// endpoint names the endpoint the client talks to, for messages.
+// endpoint returns the endpoint the client is pointed at, "" for AWS's own.
 func (f *fetcher) endpoint() string {
 	if c, ok := f.o.Client.(*cloudwatchlogs.Client); ok && c.Options().BaseEndpoint != nil {
 		return *c.Options().BaseEndpoint
@@ -97,7 +102,7 @@ func (f *fetcher) endpoint() string {
 	if e := os.Getenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"); e != "" {
 		return e
 	}
-	return "of AWS"
+	return ""
 }
 
 // retryer is the SDK's standard retryer, except that an unreachable endpoint is not retried:
