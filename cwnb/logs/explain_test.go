@@ -63,3 +63,27 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		t.Errorf("mistyped group: %v; want the service's ResourceNotFoundException, and the nearest name for /myservice/apx only", err)
 	}
 }
+
+// A query that matched nothing says so, and where it looked, instead of an empty frame alone.
+func TestNothingMatchedIsSaid(t *testing.T) {
+	c := serve(t)
+	t0 := now.Add(-30 * time.Minute)
+	put(t, c, "/quiet", t0, time.Second, []string{`{"ep":"/a","ms":5}`, `{"ep":"/b","ms":7}`})
+	for _, tc := range []struct{ query, says string }{
+		{`filter ep = "/nope" | stats count(*) as n by bin(5m)`, "matched none of the 2 events in /quiet"},
+		{`filter Ep = "/a"`, "field names (they are case-sensitive)"},
+	} {
+		r := load(t, c, logs.Query{Groups: []string{"/quiet"}, Query: tc.query, Start: t0.Add(-time.Minute), End: now})
+		if r.Rows() != 0 || len(r.Warnings) != 1 || !errors.Is(r.Warnings[0], cwnb.ErrNoMatch) || !strings.Contains(r.Warnings[0].Text, tc.says) {
+			t.Errorf("%s: %d rows, warnings %v; want none and a warning saying %q", tc.query, r.Rows(), r.Warnings, tc.says)
+		}
+	}
+	r := load(t, c, logs.Query{Groups: []string{"/quiet"}, Query: "fields ep", Start: now.Add(-3 * time.Hour), End: now.Add(-2 * time.Hour)})
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].Text, "no log events in /quiet") {
+		t.Errorf("an empty window: warnings %v", r.Warnings)
+	}
+	r = load(t, c, logs.Query{Groups: []string{"/quiet"}, Query: `filter ep = "/a" | stats count(*) as n`, Start: t0.Add(-time.Minute), End: now})
+	if len(r.Warnings) != 0 || r.Rows() != 1 {
+		t.Errorf("a query that matched: %d rows, warnings %v", r.Rows(), r.Warnings)
+	}
+}

@@ -206,8 +206,24 @@ func Load(ctx context.Context, q Query, opts ...Option) (*Result, error) {
 	res.RecordsMatched, res.RecordsScanned, res.BytesScanned = raw.Matched, raw.Scanned, raw.Bytes
 	res.Cost = raw.Bytes / 1e9 * CostPerGB
 	res.build(raw.Rows)
+	if w, ok := nothingMatched(q, raw); ok {
+		res.Warnings = append(res.Warnings, w)
+	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// nothingMatched says, for a query that matched no event, where it looked and what to check:
+// an empty result is never shown without a word.
+func nothingMatched(q Query, raw *rawResult) (cwnb.Warning, bool) {
+	if raw.Matched > 0 || len(raw.Rows) > 0 {
+		return cwnb.Warning{}, false
+	}
+	where := fmt.Sprintf("%s from %s to %s", strings.Join(q.Groups, ", "), q.Start.UTC().Format(time.RFC3339), q.End.UTC().Format(time.RFC3339))
+	if raw.Scanned == 0 {
+		return cwnb.Warning{Kind: cwnb.ErrNoMatch, Text: "no log events in " + where + "; check the log groups and the window"}, true
+	}
+	return cwnb.Warning{Kind: cwnb.ErrNoMatch, Text: fmt.Sprintf("the query matched none of the %.0f events in %s; check the filter's values and the field names (they are case-sensitive)", raw.Scanned, where)}, true
 }
 
 // MustLoad is Load with a background context that panics on error, for notebook cells.
